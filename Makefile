@@ -1,0 +1,110 @@
+# typoleak - build, test, demo, benchmark.
+#
+#   make          build ./typoleak
+#   make check    install missing Debian packages, build, run the Check suites
+#   make demo     install missing Debian packages, build, scan a generated sample, print the report
+#   make bench    benchmark against a bare GMime parse loop (bench/)
+#   make asan     build and run the suites under AddressSanitizer + UBSan
+#   make tsan     build and run the suites under ThreadSanitizer
+
+CC      ?= cc
+PKGS     = gmime-3.0 glib-2.0 libarchive sqlite3 libcrypto
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -Wswitch-enum -Iscanner
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+BUILD   ?= build
+SAN     ?=
+
+LIB_SRC = scanner/status.c scanner/digest.c scanner/job.c scanner/typo.c scanner/pipeline.c \
+          parsers/sniff.c parsers/mbox.c parsers/message.c parsers/walk.c \
+          db/writer.c db/report.c
+CLI_SRC = scanner/cli_main.c scanner/cli_scan.c scanner/cli_report.c
+TEST_SRC = $(wildcard tests/check_*.c)
+
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/embed.o
+CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/main.o
+
+.PHONY: all deps deps-check check check-unit check-symbols check-style demo asan tsan clean
+
+all: typoleak
+
+deps:
+	@sh tools/deps.sh build
+
+deps-check:
+	@sh tools/deps.sh check
+
+$(BUILD)/embed.c: db/schema.sql data/protected-domains.txt tools/embed.sh
+	@mkdir -p $(dir $@)
+	sh tools/embed.sh tl_schema_sql db/schema.sql tl_default_protected data/protected-domains.txt > $@
+
+$(BUILD)/%.o: %.c scanner/typoleak.h scanner/tl_internal.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/embed.o: $(BUILD)/embed.c
+	$(CC) $(CFLAGS) $(SAN) -c -o $@ $<
+
+$(BUILD)/libtypoleak.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+typoleak: $(CLI_OBJ) $(BUILD)/libtypoleak.a
+	$(CC) $(CFLAGS) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libtypoleak.a $(PKG_LIBS) -lpthread
+
+$(BUILD)/tests/main.o: tests/main.c tests/tl_test.h scanner/typoleak.h scanner/tl_internal.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN) $(PKG_CFLAGS) $(shell pkg-config --cflags check) -Itests -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/%.c tests/tl_test.h scanner/typoleak.h scanner/tl_internal.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN) $(PKG_CFLAGS) $(shell pkg-config --cflags check) -Itests -c -o $@ $<
+
+$(BUILD)/check_typoleak: $(TEST_OBJ) $(BUILD)/libtypoleak.a
+	$(CC) $(CFLAGS) $(SAN) -o $@ $(TEST_OBJ) $(BUILD)/libtypoleak.a $(PKG_LIBS) $(shell pkg-config --libs check) -lpthread
+
+# The library exports nothing but tl_* (notmuch's T360).
+check-symbols: $(BUILD)/libtypoleak.a
+	@bad=$$(nm -g --defined-only $< | awk 'NF==3 && $$2 ~ /[TDRB]/ {print $$3}' | grep -v '^tl_' || true); \
+	if [ -n "$$bad" ]; then echo "exported symbols without the tl_ prefix:"; echo "$$bad"; exit 1; fi
+
+# Banned calls and assignments in conditions (curl's checksrc).
+check-style:
+	@! grep -nE '\b(sprintf|strcpy|strcat|strtok|atoi|gets)\s*\(' $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) bench/*.c 2>/dev/null | grep -v 'g_snprintf\|g_strlcpy'
+	@! grep -nE '\b(if|while) \([a-z_>.-]+ = ' $(LIB_SRC) $(CLI_SRC)
+
+check-unit: typoleak $(BUILD)/check_typoleak check-symbols check-style
+	cd tests && TYPOLEAK=../typoleak ../$(BUILD)/check_typoleak
+
+check: deps-check
+	$(MAKE) check-unit
+
+demo: deps
+	$(MAKE) typoleak $(BUILD)/gen
+	rm -rf $(BUILD)/demo && mkdir -p $(BUILD)/demo
+	$(BUILD)/gen --messages 400 --seed 7 --mbox $(BUILD)/demo/sent.mbox --maildir $(BUILD)/demo/Maildir
+	tar -C $(BUILD)/demo -czf $(BUILD)/demo/evidence.tar.gz sent.mbox Maildir
+	./typoleak scan $(BUILD)/demo/evidence.tar.gz --db $(BUILD)/demo/findings.db
+	./typoleak report --db $(BUILD)/demo/findings.db
+
+$(BUILD)/gen: bench/gen.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -Wall -Wextra -o $@ $< $(shell pkg-config --cflags --libs glib-2.0)
+
+asan:
+	$(MAKE) BUILD=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" CFLAGS="-O1 -g" build-asan/check_typoleak typoleak-asan
+	cd tests && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 CK_FORK=no TYPOLEAK=../typoleak-asan ../build-asan/check_typoleak
+
+typoleak-asan: $(CLI_SRC:%.c=build-asan/%.o) build-asan/libtypoleak.a
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS) -lpthread
+
+tsan:
+	$(MAKE) BUILD=build-tsan SAN="-fsanitize=thread" CFLAGS="-O1 -g" build-tsan/check_typoleak
+	cd tests && TSAN_OPTIONS=halt_on_error=1 CK_FORK=no TL_TEST_ONLY=pipeline ../build-tsan/check_typoleak
+
+clean:
+	rm -rf build build-asan build-tsan typoleak typoleak-asan
+
+-include bench/bench.mk

@@ -1,0 +1,169 @@
+/*
+ * report.c - the summary report of a findings database, as text.
+ *
+ * Read-only: the database is opened with SQLITE_OPEN_READONLY, so a report
+ * never changes what a scan recorded.  Every figure is one SQL query over
+ * the tables of db/schema.sql; docs/schema.md shows the same queries for
+ * investigators.
+ */
+#include <sqlite3.h>
+#include <string.h>
+
+#include "tl_internal.h"
+
+typedef struct {
+    sqlite3 *db;
+    FILE *out;
+    char *err;
+} report;
+
+/* Runs q and calls row() for each result row; 0 on success. */
+static int
+each(report *r, const char *q, void (*row)(report *, sqlite3_stmt *))
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(r->db, q, -1, &s, NULL) != SQLITE_OK) {
+        r->err = g_strdup_printf("query failed: %s", sqlite3_errmsg(r->db));
+        return -1;
+    }
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        row(r, s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        r->err = g_strdup_printf("query failed: %s", sqlite3_errmsg(r->db));
+        return -1;
+    }
+    return 0;
+}
+
+static const char *
+col(sqlite3_stmt *s, int i)
+{
+    const char *t = (const char *)sqlite3_column_text(s, i);
+    return t ? t : "-";
+}
+
+static void
+row_run(report *r, sqlite3_stmt *s)
+{
+    fprintf(r->out, "  run %s: typoleak %s, %s to %s, %s; %s messages, %s errors\n    %s\n",
+            col(s, 0), col(s, 1), col(s, 2), col(s, 3), col(s, 4), col(s, 5), col(s, 6), col(s, 7));
+}
+
+static void
+row_totals(report *r, sqlite3_stmt *s)
+{
+    fprintf(r->out,
+            "Messages scanned:    %lld occurrences, %lld distinct (by SHA-256), %.1f MB\n"
+            "Parse failures:      %lld\n"
+            "Recipients:          %lld (%lld recovered from raw headers)\n"
+            "Parser anomalies:    %lld in %lld messages\n",
+            sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), sqlite3_column_double(s, 2) / 1e6,
+            sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4), sqlite3_column_int64(s, 5),
+            sqlite3_column_int64(s, 6), sqlite3_column_int64(s, 7));
+}
+
+static void
+row_kind(report *r, sqlite3_stmt *s)
+{
+    fprintf(r->out, "  %-18s %8lld\n", col(s, 0), sqlite3_column_int64(s, 1));
+}
+
+static void
+row_error(report *r, sqlite3_stmt *s)
+{
+    fprintf(r->out, "  %-22s %-8s %-7s %6lld  e.g. %s\n", col(s, 0), col(s, 1), col(s, 2),
+            sqlite3_column_int64(s, 3), col(s, 4));
+}
+
+static void
+row_intended(report *r, sqlite3_stmt *s)
+{
+    fprintf(r->out, "  %-24s %8lld %8lld %8lld %8lld  %s .. %s\n", col(s, 0), sqlite3_column_int64(s, 1),
+            sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4), col(s, 5),
+            col(s, 6));
+}
+
+static void
+row_typo(report *r, sqlite3_stmt *s)
+{
+    fprintf(r->out, "  %-24s %-18s %8lld %8lld %8lld  %s .. %s\n      %s\n", col(s, 0), col(s, 1),
+            sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4), col(s, 5),
+            col(s, 6), col(s, 7));
+}
+
+tl_status_t
+tl_report_text(const char *db_path, FILE *out, char **errmsg)
+{
+    report r = { .out = out };
+    if (sqlite3_open_v2(db_path, &r.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        if (errmsg)
+            *errmsg = g_strdup_printf("cannot open %s: %s", db_path, r.db ? sqlite3_errmsg(r.db) : "out of memory");
+        sqlite3_close(r.db);
+        return TL_ERR_DB;
+    }
+    sqlite3_stmt *s;
+    int version = -1;
+    if (sqlite3_prepare_v2(r.db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK) {
+        if (sqlite3_step(s) == SQLITE_ROW)
+            version = sqlite3_column_int(s, 0);
+        sqlite3_finalize(s);
+    }
+    if (version != TL_SCHEMA_VERSION) {
+        if (errmsg)
+            *errmsg = g_strdup_printf("%s is not a typoleak database of schema version %d (user_version %d)",
+                                      db_path, TL_SCHEMA_VERSION, version);
+        sqlite3_close(r.db);
+        return TL_ERR_DB;
+    }
+
+    fprintf(out, "typoleak report: %s\n\nRuns:\n", db_path);
+    int rc = each(&r, "SELECT id, tool_version, started_at, coalesce(finished_at,'(unfinished)'), status,"
+                      " n_messages, n_errors, argv FROM runs ORDER BY id", row_run);
+    if (!rc) {
+        fputc('\n', out);
+        rc = each(&r, "SELECT (SELECT count(*) FROM occurrences) + (SELECT count(*) FROM errors WHERE stage='parse'),"
+                      " (SELECT count(*) FROM messages), (SELECT coalesce(sum(size),0) FROM messages),"
+                      " (SELECT count(*) FROM errors WHERE stage='parse'),"
+                      " (SELECT count(*) FROM recipients), (SELECT count(*) FROM recipients WHERE parsed=0),"
+                      " (SELECT count(*) FROM anomalies), (SELECT count(DISTINCT message_id) FROM anomalies)",
+                  row_totals);
+    }
+    if (!rc) {
+        fprintf(out, "\nContainers by kind:\n");
+        rc = each(&r, "SELECT kind, count(*) FROM sources GROUP BY kind ORDER BY count(*) DESC, kind", row_kind);
+    }
+    if (!rc) {
+        fprintf(out, "\nErrors by reason (code, stage, grade, count):\n");
+        rc = each(&r, "SELECT code, stage, grade, count(*), min(reason) FROM errors"
+                      " GROUP BY code, stage, grade ORDER BY count(*) DESC, code", row_error);
+    }
+    if (!rc) {
+        fprintf(out, "\nTypo hits by intended domain (messages, recipients, typo domains, senders, dates):\n");
+        rc = each(&r, "SELECT t.intended_domain, count(DISTINCT t.message_id), count(*),"
+                      " count(DISTINCT t.typo_domain), count(DISTINCT m.from_addr),"
+                      " coalesce(substr(min(m.date_utc),1,10),'-'), coalesce(substr(max(m.date_utc),1,10),'-')"
+                      " FROM typo_hits t JOIN messages m ON m.id=t.message_id"
+                      " GROUP BY t.intended_domain ORDER BY count(DISTINCT t.message_id) DESC, 1", row_intended);
+    }
+    if (!rc) {
+        fprintf(out, "\nTypo hits by typo domain (intended, messages, recipients, senders, dates, edit):\n");
+        rc = each(&r, "SELECT t.typo_domain, t.intended_domain, count(DISTINCT t.message_id), count(*),"
+                      " count(DISTINCT m.from_addr),"
+                      " coalesce(substr(min(m.date_utc),1,10),'-'), coalesce(substr(max(m.date_utc),1,10),'-'),"
+                      " min(t.edit)"
+                      " FROM typo_hits t JOIN messages m ON m.id=t.message_id"
+                      " GROUP BY t.typo_domain, t.intended_domain ORDER BY count(DISTINCT t.message_id) DESC, 1",
+                  row_typo);
+    }
+    sqlite3_close(r.db);
+    if (rc) {
+        if (errmsg)
+            *errmsg = r.err;
+        else
+            g_free(r.err);
+        return TL_ERR_DB;
+    }
+    return TL_OK;
+}

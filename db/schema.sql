@@ -1,0 +1,123 @@
+-- typoleak findings database, schema version 1 (PRAGMA user_version).
+-- docs/schema.md documents every table and column.  Timestamps are ISO 8601
+-- UTC text; digests are lower-case hex SHA-256.
+
+CREATE TABLE runs (
+    id              INTEGER PRIMARY KEY,
+    tool_version    TEXT NOT NULL,
+    schema_version  INTEGER NOT NULL,
+    argv            TEXT,
+    settings        TEXT,           -- JSON object of the scan settings
+    protected_hash  TEXT,           -- SHA-256 of the sorted protected list
+    protected_count INTEGER,
+    started_at      TEXT NOT NULL,
+    finished_at     TEXT,
+    status          TEXT NOT NULL,  -- running, completed, failed
+    n_sources       INTEGER,
+    n_messages      INTEGER,
+    n_errors        INTEGER,
+    n_bytes         INTEGER
+);
+
+CREATE TABLE sources (
+    id              INTEGER PRIMARY KEY,
+    run_id          INTEGER NOT NULL REFERENCES runs(id),
+    parent_id       INTEGER REFERENCES sources(id),
+    path            TEXT NOT NULL,  -- provenance: a.zip!/mail/inbox.mbox
+    member          TEXT,           -- entry name inside the parent archive
+    kind            TEXT NOT NULL,  -- mbox, message, maildir-message, emlx, maildir, archive, ...
+    format          TEXT,           -- libarchive format and filters
+    depth           INTEGER NOT NULL,
+    size            INTEGER,        -- bytes of content (decompressed for members)
+    sha256          TEXT,
+    mtime           TEXT,
+    n_messages      INTEGER,
+    status          TEXT            -- reading, ok, truncated, failed, skipped
+);
+CREATE INDEX sources_parent ON sources(parent_id);
+
+CREATE TABLE messages (
+    id              INTEGER PRIMARY KEY,
+    sha256          TEXT NOT NULL UNIQUE,
+    size            INTEGER NOT NULL,
+    message_id      TEXT,
+    date            TEXT,           -- Date header as written
+    date_utc        TEXT,
+    from_text       TEXT,
+    from_addr       TEXT,
+    sender          TEXT,
+    reply_to        TEXT,
+    subject         TEXT,
+    n_recipients    INTEGER NOT NULL,
+    n_typo          INTEGER NOT NULL,
+    n_anomalies     INTEGER NOT NULL,
+    first_run_id    INTEGER NOT NULL REFERENCES runs(id)
+);
+CREATE INDEX messages_message_id ON messages(message_id);
+CREATE INDEX messages_date ON messages(date_utc);
+
+CREATE TABLE occurrences (
+    id              INTEGER PRIMARY KEY,
+    message_id      INTEGER NOT NULL REFERENCES messages(id),
+    source_id       INTEGER NOT NULL REFERENCES sources(id),
+    run_id          INTEGER NOT NULL REFERENCES runs(id),
+    position        INTEGER NOT NULL,   -- 0-based index in the container
+    offset          INTEGER NOT NULL,   -- byte offset of the message in the source
+    length          INTEGER NOT NULL,
+    marker_offset   INTEGER,            -- offset of the mbox From_ line
+    marker          TEXT,               -- the From_ line
+    maildir_flags   TEXT
+);
+CREATE INDEX occurrences_message ON occurrences(message_id);
+CREATE INDEX occurrences_source ON occurrences(source_id);
+
+CREATE TABLE recipients (
+    id              INTEGER PRIMARY KEY,
+    message_id      INTEGER NOT NULL REFERENCES messages(id),
+    header          TEXT NOT NULL,
+    addr            TEXT NOT NULL,
+    local_part      TEXT,
+    domain          TEXT,
+    display_name    TEXT,
+    parsed          INTEGER NOT NULL,   -- 1 GMime's parser, 0 recovered from raw
+    raw             TEXT                -- raw header value of a recovered entry
+);
+CREATE INDEX recipients_message ON recipients(message_id);
+CREATE INDEX recipients_domain ON recipients(domain);
+
+CREATE TABLE typo_hits (
+    id              INTEGER PRIMARY KEY,
+    message_id      INTEGER NOT NULL REFERENCES messages(id),
+    recipient_id    INTEGER NOT NULL REFERENCES recipients(id),
+    typo_domain     TEXT NOT NULL,
+    intended_domain TEXT NOT NULL,
+    intended_addr   TEXT,
+    edit            TEXT NOT NULL,
+    method          TEXT NOT NULL       -- dl1: one Damerau-Levenshtein edit
+);
+CREATE INDEX typo_hits_message ON typo_hits(message_id);
+CREATE INDEX typo_hits_domain ON typo_hits(typo_domain);
+
+CREATE TABLE anomalies (
+    id              INTEGER PRIMARY KEY,
+    message_id      INTEGER NOT NULL REFERENCES messages(id),
+    code            TEXT NOT NULL,      -- GMime parser warning, e.g. truncated-message
+    offset          INTEGER,
+    item            TEXT
+);
+CREATE INDEX anomalies_message ON anomalies(message_id);
+
+CREATE TABLE errors (
+    id              INTEGER PRIMARY KEY,
+    run_id          INTEGER NOT NULL REFERENCES runs(id),
+    source_id       INTEGER REFERENCES sources(id),
+    path            TEXT,
+    offset          INTEGER,
+    length          INTEGER,
+    stage           TEXT NOT NULL,      -- walk, read, archive, split, parse
+    code            TEXT NOT NULL,      -- tl_status_t name, e.g. TL_ERR_PARSE
+    grade           TEXT NOT NULL,      -- warn, skip, failed
+    reason          TEXT NOT NULL,
+    sha256          TEXT                -- of the bytes concerned, when known
+);
+CREATE INDEX errors_run ON errors(run_id);

@@ -1,0 +1,510 @@
+/*
+ * writer.c - the only code that writes the findings database.
+ *
+ * One writer owns the sqlite3 connection (one thread at a time: the writer
+ * thread, or the main thread with -j 1).  It receives jobs in sequence
+ * order and turns them into rows: sources, messages (one per distinct
+ * SHA-256), occurrences, recipients, typo hits, anomalies and errors.
+ * Writes are batched into transactions (WAL journal), committed every few
+ * thousand jobs or every second, and at the end.
+ *
+ * The reader numbers its sources itself; the writer maps those numbers to
+ * row ids while a source is open (from its SOURCE job to its SOURCE_END
+ * job), so memory does not grow with the number of sources.
+ */
+#include <sqlite3.h>
+#include <string.h>
+#include <time.h>
+
+#include "tl_internal.h"
+
+#define BATCH_JOBS 4000
+#define BATCH_USEC 1000000
+
+enum {
+    S_SOURCE, S_SOURCE_END, S_MSG, S_MSG_ID, S_OCC, S_RCPT, S_TYPO, S_ANOM, S_ERR,
+    S_LAST
+};
+
+static const char *const sql[S_LAST] = {
+    [S_SOURCE] = "INSERT INTO sources(run_id, parent_id, path, member, kind, format, depth, mtime, status)"
+                 " VALUES(?,?,?,?,?,?,?,?, 'reading')",
+    [S_SOURCE_END] = "UPDATE sources SET size=?, sha256=?, n_messages=?, status=? WHERE id=?",
+    [S_MSG] = "INSERT INTO messages(sha256, size, message_id, date, date_utc, from_text, from_addr, sender,"
+              " reply_to, subject, n_recipients, n_typo, n_anomalies, first_run_id)"
+              " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(sha256) DO NOTHING",
+    [S_MSG_ID] = "SELECT id FROM messages WHERE sha256=?",
+    [S_OCC] = "INSERT INTO occurrences(message_id, source_id, run_id, position, offset, length, marker_offset,"
+              " marker, maildir_flags) VALUES(?,?,?,?,?,?,?,?,?)",
+    [S_RCPT] = "INSERT INTO recipients(message_id, header, addr, local_part, domain, display_name, parsed, raw)"
+               " VALUES(?,?,?,?,?,?,?,?)",
+    [S_TYPO] = "INSERT INTO typo_hits(message_id, recipient_id, typo_domain, intended_domain, intended_addr, edit,"
+               " method) VALUES(?,?,?,?,?,?,'dl1')",
+    [S_ANOM] = "INSERT INTO anomalies(message_id, code, offset, item) VALUES(?,?,?,?)",
+    [S_ERR] = "INSERT INTO errors(run_id, source_id, path, offset, length, stage, code, grade, reason, sha256)"
+              " VALUES(?,?,?,?,?,?,?,?,?,?)",
+};
+
+struct tl_writer {
+    sqlite3 *db;
+    sqlite3_stmt *st[S_LAST];
+    sqlite3_int64 run_id;
+    GHashTable *src_ids;        /* reader source number -> row id (open sources) */
+    GHashTable *src_paths;      /* reader source number -> provenance path */
+    int in_txn;
+    unsigned batch;
+    gint64 batch_start;
+    gint64 started;
+    tl_scan_stats stats;
+    char *errmsg;
+};
+
+/* Records the connection's error message; returns TL_ERR_DB. */
+static tl_status_t
+db_fail(tl_writer *w, const char *what)
+{
+    g_free(w->errmsg);
+    w->errmsg = g_strdup_printf("%s: %s", what, sqlite3_errmsg(w->db));
+    return TL_ERR_DB;
+}
+
+static tl_status_t
+exec(tl_writer *w, const char *q)
+{
+    char *err = NULL;
+    if (sqlite3_exec(w->db, q, NULL, NULL, &err) != SQLITE_OK) {
+        g_free(w->errmsg);
+        w->errmsg = g_strdup_printf("%s: %s", q, err ? err : "?");
+        sqlite3_free(err);
+        return TL_ERR_DB;
+    }
+    return TL_OK;
+}
+
+static char *
+now_iso(void)
+{
+    GDateTime *t = g_date_time_new_now_utc();
+    char *s = g_date_time_format(t, "%Y-%m-%dT%H:%M:%SZ");
+    g_date_time_unref(t);
+    return s;
+}
+
+/* Binds a text or NULL. */
+static void
+bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+/* Runs a prepared statement to completion and resets it. */
+static int
+step(sqlite3_stmt *s)
+{
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW;
+}
+
+/* Creates the schema in an empty database, or checks the version of an
+ * existing one. */
+static tl_status_t
+ensure_schema(tl_writer *w)
+{
+    sqlite3_stmt *s;
+    int version = -1, tables = 0;
+    if (sqlite3_prepare_v2(w->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+        return db_fail(w, "reading the schema version");
+    if (sqlite3_step(s) == SQLITE_ROW)
+        version = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    if (sqlite3_prepare_v2(w->db, "SELECT count(*) FROM sqlite_master", -1, &s, NULL) != SQLITE_OK)
+        return db_fail(w, "reading the schema");
+    if (sqlite3_step(s) == SQLITE_ROW)
+        tables = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    if (version == TL_SCHEMA_VERSION)
+        return TL_OK;
+    if (version == 0 && tables == 0) {
+        char *q = g_strdup_printf("BEGIN; %s PRAGMA user_version=%d; COMMIT;", tl_schema_sql, TL_SCHEMA_VERSION);
+        tl_status_t st = exec(w, q);
+        g_free(q);
+        return st;
+    }
+    g_free(w->errmsg);
+    w->errmsg = g_strdup_printf("not a typoleak database of schema version %d (user_version %d, %d objects)",
+                                TL_SCHEMA_VERSION, version, tables);
+    return TL_ERR_DB;
+}
+
+static char *
+settings_json(const tl_scan_options *o)
+{
+    return g_strdup_printf("{\"jobs\":%d,\"max_depth\":%d,\"max_message\":%" G_GUINT64_FORMAT
+                           ",\"max_nested\":%" G_GUINT64_FORMAT ",\"queue_depth\":%d}",
+                           o->jobs, o->max_depth, o->max_message, o->max_nested, o->queue_depth);
+}
+
+tl_writer *
+tl_writer_open(const tl_scan_options *o, const tl_protect *protect, tl_status_t *st, char **errmsg)
+{
+    tl_writer *w = g_new0(tl_writer, 1);
+    w->src_ids = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    w->src_paths = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+    w->started = g_get_monotonic_time();
+    *st = TL_OK;
+    if (sqlite3_open_v2(o->db_path, &w->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        *st = db_fail(w, "opening the database");
+        goto fail;
+    }
+    sqlite3_busy_timeout(w->db, 10000);
+    if ((*st = exec(w, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")) != TL_OK)
+        goto fail;
+    if ((*st = ensure_schema(w)) != TL_OK)
+        goto fail;
+    for (int i = 0; i < S_LAST; i++)
+        if (sqlite3_prepare_v3(w->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &w->st[i], NULL) != SQLITE_OK) {
+            *st = db_fail(w, "preparing a statement");
+            goto fail;
+        }
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(w->db,
+                           "INSERT INTO runs(tool_version, schema_version, argv, settings, protected_hash,"
+                           " protected_count, started_at, status) VALUES(?,?,?,?,?,?,?,'running')",
+                           -1, &s, NULL) != SQLITE_OK) {
+        *st = db_fail(w, "preparing the run row");
+        goto fail;
+    }
+    char *settings = settings_json(o), *digest = tl_protect_digest(protect), *now = now_iso();
+    bind_text(s, 1, TL_VERSION);
+    sqlite3_bind_int(s, 2, TL_SCHEMA_VERSION);
+    bind_text(s, 3, o->argv_text);
+    bind_text(s, 4, settings);
+    bind_text(s, 5, digest);
+    sqlite3_bind_int(s, 6, (int)tl_protect_count(protect));
+    bind_text(s, 7, now);
+    int ok = sqlite3_step(s) == SQLITE_DONE;
+    sqlite3_finalize(s);
+    g_free(settings);
+    g_free(digest);
+    g_free(now);
+    if (!ok) {
+        *st = db_fail(w, "writing the run row");
+        goto fail;
+    }
+    w->run_id = sqlite3_last_insert_rowid(w->db);
+    return w;
+fail:
+    if (errmsg)
+        *errmsg = g_strdup(w->errmsg);
+    tl_writer_close(w, NULL, NULL);
+    return NULL;
+}
+
+const char *
+tl_writer_errmsg(const tl_writer *w)
+{
+    return w->errmsg ? w->errmsg : "no error";
+}
+
+void
+tl_writer_stats(const tl_writer *w, tl_scan_stats *s)
+{
+    *s = w->stats;
+    s->seconds = (double)(g_get_monotonic_time() - w->started) / 1e6;
+}
+
+static sqlite3_int64
+source_row(tl_writer *w, uint64_t n)
+{
+    gint64 key = (gint64)n;
+    gpointer v = n ? g_hash_table_lookup(w->src_ids, &key) : NULL;
+    return v ? (sqlite3_int64)GPOINTER_TO_SIZE(v) : 0;
+}
+
+static void
+bind_source(sqlite3_stmt *s, int i, sqlite3_int64 id)
+{
+    if (id)
+        sqlite3_bind_int64(s, i, id);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+static const char *
+grade_name(tl_status_t st)
+{
+    switch (tl_status_grade(st)) {
+    case TL_GRADE_OK: return "ok";
+    case TL_GRADE_WARN: return "warn";
+    case TL_GRADE_SKIP: return "skip";
+    case TL_GRADE_FAILED: return "failed";
+    case TL_GRADE_FATAL: return "fatal";
+    }
+    return "failed";
+}
+
+static tl_status_t
+put_error(tl_writer *w, uint64_t source, const char *path, uint64_t offset, uint64_t len, tl_status_t code,
+          const char *stage, const char *reason, const char *sha)
+{
+    sqlite3_stmt *s = w->st[S_ERR];
+    sqlite3_int64 src = source_row(w, source);
+    if (!path && source) {
+        gint64 key = (gint64)source;
+        path = g_hash_table_lookup(w->src_paths, &key);
+    }
+    sqlite3_bind_int64(s, 1, w->run_id);
+    bind_source(s, 2, src);
+    bind_text(s, 3, path);
+    sqlite3_bind_int64(s, 4, (sqlite3_int64)offset);
+    sqlite3_bind_int64(s, 5, (sqlite3_int64)len);
+    bind_text(s, 6, stage ? stage : "walk");
+    bind_text(s, 7, tl_status_name(code));
+    bind_text(s, 8, grade_name(code));
+    bind_text(s, 9, reason ? reason : tl_status_str(code));
+    bind_text(s, 10, sha && *sha ? sha : NULL);
+    if (!step(s))
+        return db_fail(w, "writing an error row");
+    w->stats.errors++;
+    return TL_OK;
+}
+
+static tl_status_t
+put_source(tl_writer *w, tl_job *j)
+{
+    sqlite3_stmt *s = w->st[S_SOURCE];
+    sqlite3_bind_int64(s, 1, w->run_id);
+    bind_source(s, 2, source_row(w, j->parent));
+    bind_text(s, 3, j->path);
+    bind_text(s, 4, j->member);
+    bind_text(s, 5, j->kind);
+    bind_text(s, 6, j->format);
+    sqlite3_bind_int(s, 7, j->depth);
+    if (j->mtime >= 0) {
+        GDateTime *t = g_date_time_new_from_unix_utc(j->mtime);
+        char *iso = t ? g_date_time_format(t, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+        bind_text(s, 8, iso);
+        g_free(iso);
+        if (t)
+            g_date_time_unref(t);
+    } else
+        sqlite3_bind_null(s, 8);
+    if (!step(s))
+        return db_fail(w, "writing a source row");
+    gint64 *key = g_new(gint64, 1);
+    *key = (gint64)j->source;
+    g_hash_table_insert(w->src_ids, key, GSIZE_TO_POINTER((gsize)sqlite3_last_insert_rowid(w->db)));
+    key = g_new(gint64, 1);
+    *key = (gint64)j->source;
+    g_hash_table_insert(w->src_paths, key, g_strdup(j->path));
+    w->stats.containers++;
+    return TL_OK;
+}
+
+static tl_status_t
+put_source_end(tl_writer *w, tl_job *j)
+{
+    sqlite3_stmt *s = w->st[S_SOURCE_END];
+    sqlite3_int64 id = source_row(w, j->source);
+    if (!id)
+        return TL_OK;
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)j->size);
+    bind_text(s, 2, j->sha256[0] ? j->sha256 : NULL);
+    sqlite3_bind_int64(s, 3, (sqlite3_int64)j->n_messages);
+    bind_text(s, 4, j->state ? j->state : "ok");
+    sqlite3_bind_int64(s, 5, id);
+    if (!step(s))
+        return db_fail(w, "closing a source row");
+    gint64 key = (gint64)j->source;
+    g_hash_table_remove(w->src_ids, &key);
+    g_hash_table_remove(w->src_paths, &key);
+    return TL_OK;
+}
+
+/* Inserts the message row (or finds the existing one) and, for a new
+ * message, its recipients, typo hits and anomalies. */
+static tl_status_t
+put_message(tl_writer *w, tl_job *j)
+{
+    tl_record *r = j->rec;
+    sqlite3_stmt *s = w->st[S_MSG];
+    sqlite3_int64 mid;
+    int fresh;
+
+    w->stats.messages++;
+    w->stats.bytes += j->raw ? j->raw->len : 0;
+    if (!r)
+        return put_error(w, j->source, NULL, j->offset, j->raw ? j->raw->len : 0, j->status, j->stage, j->reason,
+                         j->sha256);
+    bind_text(s, 1, r->sha256);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)j->raw->len);
+    bind_text(s, 3, r->message_id);
+    bind_text(s, 4, r->date);
+    bind_text(s, 5, r->date_utc);
+    bind_text(s, 6, r->from);
+    bind_text(s, 7, r->from_addr);
+    bind_text(s, 8, r->sender);
+    bind_text(s, 9, r->reply_to);
+    bind_text(s, 10, r->subject);
+    sqlite3_bind_int(s, 11, (int)r->recipients->len);
+    sqlite3_bind_int(s, 12, (int)r->n_typo);
+    sqlite3_bind_int(s, 13, (int)r->anomalies->len);
+    sqlite3_bind_int64(s, 14, w->run_id);
+    if (!step(s))
+        return db_fail(w, "writing a message row");
+    fresh = sqlite3_changes(w->db) > 0;
+    if (fresh)
+        mid = sqlite3_last_insert_rowid(w->db);
+    else {
+        sqlite3_stmt *q = w->st[S_MSG_ID];
+        bind_text(q, 1, r->sha256);
+        if (sqlite3_step(q) != SQLITE_ROW) {
+            sqlite3_reset(q);
+            return db_fail(w, "finding a duplicate message");
+        }
+        mid = sqlite3_column_int64(q, 0);
+        sqlite3_reset(q);
+        sqlite3_clear_bindings(q);
+        w->stats.duplicates++;
+    }
+
+    s = w->st[S_OCC];
+    sqlite3_bind_int64(s, 1, mid);
+    bind_source(s, 2, source_row(w, j->source));
+    sqlite3_bind_int64(s, 3, w->run_id);
+    sqlite3_bind_int64(s, 4, (sqlite3_int64)j->index);
+    sqlite3_bind_int64(s, 5, (sqlite3_int64)j->offset);
+    sqlite3_bind_int64(s, 6, (sqlite3_int64)j->raw->len);
+    if (j->marker_offset != (uint64_t)-1)
+        sqlite3_bind_int64(s, 7, (sqlite3_int64)j->marker_offset);
+    else
+        sqlite3_bind_null(s, 7);
+    bind_text(s, 8, j->marker);
+    bind_text(s, 9, j->flags);
+    if (!step(s))
+        return db_fail(w, "writing an occurrence row");
+    if (!fresh)
+        return TL_OK;
+    w->stats.parsed++;
+
+    for (guint i = 0; i < r->recipients->len; i++) {
+        tl_recipient *p = r->recipients->pdata[i];
+        s = w->st[S_RCPT];
+        sqlite3_bind_int64(s, 1, mid);
+        bind_text(s, 2, p->header);
+        bind_text(s, 3, p->addr);
+        bind_text(s, 4, p->local);
+        bind_text(s, 5, p->domain);
+        bind_text(s, 6, p->name);
+        sqlite3_bind_int(s, 7, p->parsed);
+        bind_text(s, 8, p->raw);
+        if (!step(s))
+            return db_fail(w, "writing a recipient row");
+        if (!p->typo)
+            continue;
+        sqlite3_int64 rid = sqlite3_last_insert_rowid(w->db);
+        char *intended_addr = p->local ? g_strdup_printf("%s@%s", p->local, p->intended) : NULL;
+        s = w->st[S_TYPO];
+        sqlite3_bind_int64(s, 1, mid);
+        sqlite3_bind_int64(s, 2, rid);
+        bind_text(s, 3, p->domain);
+        bind_text(s, 4, p->intended);
+        bind_text(s, 5, intended_addr);
+        bind_text(s, 6, p->edit);
+        int ok = step(s);
+        g_free(intended_addr);
+        if (!ok)
+            return db_fail(w, "writing a typo hit");
+        w->stats.typo_hits++;
+    }
+    for (guint i = 0; i < r->anomalies->len; i++) {
+        tl_anomaly *a = &g_array_index(r->anomalies, tl_anomaly, i);
+        s = w->st[S_ANOM];
+        sqlite3_bind_int64(s, 1, mid);
+        bind_text(s, 2, tl_anomaly_name(a->code));
+        sqlite3_bind_int64(s, 3, a->offset);
+        bind_text(s, 4, a->item);
+        if (!step(s))
+            return db_fail(w, "writing an anomaly row");
+    }
+    return TL_OK;
+}
+
+tl_status_t
+tl_writer_put(tl_writer *w, tl_job *j)
+{
+    tl_status_t st = TL_OK;
+    if (!w->in_txn) {
+        if ((st = exec(w, "BEGIN")) != TL_OK)
+            goto out;
+        w->in_txn = 1;
+        w->batch = 0;
+        w->batch_start = g_get_monotonic_time();
+    }
+    switch (j->type) {
+    case TL_JOB_SOURCE: st = put_source(w, j); break;
+    case TL_JOB_SOURCE_END: st = put_source_end(w, j); break;
+    case TL_JOB_MESSAGE: st = put_message(w, j); break;
+    case TL_JOB_ERROR:
+        st = put_error(w, j->source, j->path, j->offset, j->err_len, j->status, j->stage, j->reason, NULL);
+        break;
+    case TL_JOB_STOP: break;
+    }
+    if (st == TL_OK && (++w->batch >= BATCH_JOBS || g_get_monotonic_time() - w->batch_start > BATCH_USEC)) {
+        st = exec(w, "COMMIT");
+        w->in_txn = 0;
+    }
+out:
+    tl_job_free(j);
+    return st;
+}
+
+tl_status_t
+tl_writer_close(tl_writer *w, const char *status, char **errmsg)
+{
+    tl_status_t st = TL_OK;
+    if (!w)
+        return TL_OK;
+    if (w->db && w->in_txn) {
+        st = exec(w, status ? "COMMIT" : "ROLLBACK");
+        w->in_txn = 0;
+    }
+    if (w->db && status && w->run_id) {
+        sqlite3_stmt *s;
+        char *now = now_iso();
+        if (sqlite3_prepare_v2(w->db,
+                               "UPDATE runs SET finished_at=?, status=?, n_sources=?, n_messages=?, n_errors=?,"
+                               " n_bytes=? WHERE id=?", -1, &s, NULL) == SQLITE_OK) {
+            bind_text(s, 1, now);
+            bind_text(s, 2, status);
+            sqlite3_bind_int64(s, 3, (sqlite3_int64)w->stats.containers);
+            sqlite3_bind_int64(s, 4, (sqlite3_int64)w->stats.messages);
+            sqlite3_bind_int64(s, 5, (sqlite3_int64)w->stats.errors);
+            sqlite3_bind_int64(s, 6, (sqlite3_int64)w->stats.bytes);
+            sqlite3_bind_int64(s, 7, w->run_id);
+            if (sqlite3_step(s) != SQLITE_DONE && st == TL_OK)
+                st = db_fail(w, "closing the run row");
+            sqlite3_finalize(s);
+        } else if (st == TL_OK)
+            st = db_fail(w, "closing the run row");
+        g_free(now);
+    }
+    for (int i = 0; i < S_LAST; i++)
+        if (w->st[i])
+            sqlite3_finalize(w->st[i]);
+    if (w->db && sqlite3_close(w->db) != SQLITE_OK && st == TL_OK)
+        st = db_fail(w, "closing the database");
+    if (st != TL_OK && errmsg)
+        *errmsg = g_strdup(w->errmsg);
+    g_hash_table_destroy(w->src_ids);
+    g_hash_table_destroy(w->src_paths);
+    g_free(w->errmsg);
+    g_free(w);
+    return st;
+}

@@ -1,0 +1,196 @@
+/*
+ * mbox.c - the project's own streaming mbox splitter.
+ *
+ * GMime's mbox mode loses every message after one it cannot parse, and
+ * takes any "From " line as a separator (research/mail-formats.md 7), so the
+ * boundaries come from here and each message is parsed on its own.
+ *
+ * A separator is a line that starts with "From " at offset 0 or right after
+ * a blank line (LF or CRLF).  Whatever follows "From " is accepted: a sender
+ * and ctime (mboxo/mboxrd), "-" (Netscape/Thunderbird), a quoted address
+ * (readpst), a Google Takeout id with a zone before the year, or nothing.
+ * Quoted body lines (">From ") are left as they are: offsets and hashes are
+ * those of the bytes on disk.
+ *
+ * A message is the bytes after its From_ line up to the next separator, less
+ * the one blank line that separates it from the next message (so that a
+ * message copied from a Maildir into an mbox keeps its SHA-256).
+ *
+ * The splitter is fed blocks of any size and keeps only the current message
+ * in memory; a message over the size limit is reported with its extent and
+ * dropped while the splitter goes on looking for the next separator, so
+ * memory stays bounded whatever the mbox size.
+ */
+#include <string.h>
+
+#include "tl_internal.h"
+
+#define KEEP_TAIL 8     /* bytes kept while dropping: "\r\n" + "\nFrom " */
+#define MARKER_MAX 998  /* a From_ line longer than this is cut in the record */
+
+struct tl_mbox {
+    uint8_t *buf;
+    size_t len, cap;
+    size_t start;           /* start of the current message in buf */
+    size_t scan;            /* where the separator search resumes */
+    uint64_t base;          /* container offset of buf[0] */
+    uint64_t max_msg;
+    uint64_t count;
+    int dropping;           /* current message is over the limit */
+    uint64_t drop_offset;   /* container offset of its From_ line */
+    char *drop_marker;
+    tl_mbox_emit_fn emit;
+    void *user_data;
+};
+
+tl_mbox *
+tl_mbox_new(uint64_t base, uint64_t max_msg, tl_mbox_emit_fn emit, void *user_data)
+{
+    tl_mbox *m = g_new0(tl_mbox, 1);
+    m->base = base;
+    m->max_msg = max_msg ? max_msg : G_MAXUINT64;
+    m->emit = emit;
+    m->user_data = user_data;
+    return m;
+}
+
+void
+tl_mbox_free(tl_mbox *m)
+{
+    if (!m)
+        return;
+    g_free(m->buf);
+    g_free(m->drop_marker);
+    g_free(m);
+}
+
+uint64_t
+tl_mbox_count(const tl_mbox *m)
+{
+    return m->count;
+}
+
+/* Copies the From_ line at buf[s..] (up to e, the '\n' or the end). */
+static char *
+marker_dup(const uint8_t *p, size_t n)
+{
+    if (n > 0 && p[n - 1] == '\r')
+        n--;
+    if (n > MARKER_MAX)
+        n = MARKER_MAX;
+    return g_strndup((const char *)p, n);
+}
+
+/* Emits the message buf[s, e): s is the start of its From_ line (or of the
+ * preamble for a first message without one). */
+static int
+emit_range(tl_mbox *m, size_t s, size_t e)
+{
+    tl_mbox_msg msg = { 0 };
+    char *marker = NULL;
+    int rc;
+
+    msg.index = m->count++;
+    if (m->dropping) {
+        msg.oversized = 1;
+        msg.offset = m->drop_offset;
+        msg.marker_offset = m->drop_offset;
+        msg.len = (size_t)(m->base + e - m->drop_offset);
+        msg.marker = m->drop_marker;
+        rc = m->emit(&msg, m->user_data);
+        g_clear_pointer(&m->drop_marker, g_free);
+        m->dropping = 0;
+        return rc;
+    }
+    size_t body = s;
+    msg.marker_offset = m->base + s;
+    if (e - s >= 5 && memcmp(m->buf + s, "From ", 5) == 0) {
+        const uint8_t *nl = memchr(m->buf + s, '\n', e - s);
+        size_t le = nl ? (size_t)(nl - m->buf) : e;
+        marker = marker_dup(m->buf + s, le - s);
+        body = nl ? le + 1 : e;
+    }
+    size_t n = e - body;
+    /* Drop the blank line that separates this message from the next. */
+    if (n >= 4 && memcmp(m->buf + e - 4, "\r\n\r\n", 4) == 0)
+        n -= 2;
+    else if (n >= 2 && m->buf[e - 1] == '\n' && m->buf[e - 2] == '\n')
+        n -= 1;
+    msg.data = m->buf + body;
+    msg.len = n;
+    msg.offset = m->base + body;
+    msg.marker = marker;
+    rc = m->emit(&msg, m->user_data);
+    g_free(marker);
+    return rc;
+}
+
+/* Looks for separators in buf[scan, len) and emits every complete message. */
+static int
+split(tl_mbox *m)
+{
+    while (m->len - m->scan >= 6) {
+        const uint8_t *p = memmem(m->buf + m->scan, m->len - m->scan, "\nFrom ", 6);
+        if (!p) {
+            m->scan = m->len - 5;
+            break;
+        }
+        size_t q = (size_t)(p - m->buf);
+        m->scan = q + 1;
+        if (q < 1 || q - 1 < m->start)
+            continue;
+        int blank = m->buf[q - 1] == '\n' ||
+                    (m->buf[q - 1] == '\r' && q >= 2 && q - 2 >= m->start && m->buf[q - 2] == '\n');
+        if (!blank)
+            continue;
+        int rc = emit_range(m, m->start, q + 1);
+        m->start = q + 1;
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int
+tl_mbox_feed(tl_mbox *m, const uint8_t *data, size_t len)
+{
+    int rc;
+    if (m->len + len > m->cap) {
+        size_t need = m->len + len;
+        m->cap = MAX(need, m->cap * 2);
+        m->cap = MAX(m->cap, (size_t)65536);
+        m->buf = g_realloc(m->buf, m->cap);
+    }
+    memcpy(m->buf + m->len, data, len);
+    m->len += len;
+    if ((rc = split(m)))
+        return rc;
+    /* Over the limit: remember the message and drop its bytes as they come. */
+    if (!m->dropping && m->len - m->start > m->max_msg) {
+        const uint8_t *s = m->buf + m->start;
+        const uint8_t *nl = memchr(s, '\n', m->len - m->start);
+        m->dropping = 1;
+        m->drop_offset = m->base + m->start;
+        if (m->len - m->start >= 5 && memcmp(s, "From ", 5) == 0)
+            m->drop_marker = marker_dup(s, nl ? (size_t)(nl - s) : MIN(m->len - m->start, (size_t)MARKER_MAX));
+    }
+    if (m->dropping && m->len - m->start > KEEP_TAIL)
+        m->start = m->len - KEEP_TAIL;
+    /* Move the current (partial) message to the front of the buffer. */
+    if (m->start > 0) {
+        memmove(m->buf, m->buf + m->start, m->len - m->start);
+        m->len -= m->start;
+        m->scan = m->scan > m->start ? m->scan - m->start : 0;
+        m->base += m->start;
+        m->start = 0;
+    }
+    return 0;
+}
+
+int
+tl_mbox_finish(tl_mbox *m)
+{
+    if (m->len > m->start || m->dropping)
+        return emit_range(m, m->start, m->len);
+    return 0;
+}

@@ -1,0 +1,428 @@
+/*
+ * message.c - the worker stage: every GMime call of the project.
+ *
+ * A worker owns one GMimeParserOptions (with its warning callback) and a
+ * cache of typo verdicts per distinct domain.  tl_worker_process() parses
+ * one raw message from memory in GMIME_FORMAT_MESSAGE mode, on its own (never
+ * GMime's mbox mode), and fills a tl_record: identity headers, every
+ * recipient with the header it came from, the parser's warnings as
+ * anomalies, and the typo verdict of each recipient domain.
+ *
+ * Recipients come from To, Cc, Bcc, Resent-To/Cc/Bcc, Delivered-To,
+ * X-Original-To, Envelope-To, X-Envelope-To, Apparently-To, and the
+ * "for <addr>" clause of Received headers.  GMime's address parser drops
+ * entries it cannot read ("bad@@x"); the raw value is therefore scanned for
+ * address-like tokens too, and a token GMime did not return becomes a
+ * recipient marked parsed = 0, with the raw header value kept.
+ *
+ * Ownership: GMime objects live only inside tl_worker_process(); every
+ * string in the record is a g_malloc'd copy, freed by tl_record_free().
+ */
+#include <gmime/gmime.h>
+#include <string.h>
+
+#include "tl_internal.h"
+
+struct tl_worker {
+    GMimeParserOptions *opts;
+    const tl_protect *protect;
+    GHashTable *cache;      /* domain -> tl_typo_verdict* */
+    GArray *anomalies;      /* of the message being parsed */
+};
+
+/* Headers whose addresses are recipients (compared case-insensitively). */
+static const char *const recipient_headers[] = {
+    "To", "Cc", "Bcc", "Resent-To", "Resent-Cc", "Resent-Bcc", "Delivered-To",
+    "X-Original-To", "Envelope-To", "X-Envelope-To", "Apparently-To", NULL
+};
+
+static void
+on_warning(gint64 offset, GMimeParserWarning code, const gchar *item, gpointer data)
+{
+    tl_worker *w = data;
+    tl_anomaly a = { offset, (int)code, item ? g_utf8_make_valid(item, -1) : NULL };
+    if (w->anomalies->len < 1000)   /* a hostile message could warn forever */
+        g_array_append_val(w->anomalies, a);
+    else
+        g_free(a.item);
+}
+
+tl_worker *
+tl_worker_new(const tl_protect *protect)
+{
+    tl_worker *w = g_new0(tl_worker, 1);
+    w->opts = g_mime_parser_options_new();
+    g_mime_parser_options_set_warning_callback(w->opts, on_warning, w);
+    w->protect = protect;
+    w->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    return w;
+}
+
+void
+tl_worker_free(tl_worker *w)
+{
+    if (!w)
+        return;
+    g_mime_parser_options_free(w->opts);
+    g_hash_table_destroy(w->cache);
+    g_free(w);
+}
+
+static void
+recipient_free(gpointer p)
+{
+    tl_recipient *r = p;
+    g_free(r->header);
+    g_free(r->addr);
+    g_free(r->local);
+    g_free(r->domain);
+    g_free(r->name);
+    g_free(r->raw);
+    g_free(r->intended);
+    g_free(r->edit);
+    g_free(r);
+}
+
+static void
+anomaly_clear(gpointer p)
+{
+    g_free(((tl_anomaly *)p)->item);
+}
+
+void
+tl_record_free(tl_record *r)
+{
+    if (!r)
+        return;
+    g_free(r->message_id);
+    g_free(r->date);
+    g_free(r->date_utc);
+    g_free(r->from);
+    g_free(r->from_addr);
+    g_free(r->sender);
+    g_free(r->reply_to);
+    g_free(r->subject);
+    if (r->recipients)
+        g_ptr_array_free(r->recipients, TRUE);
+    if (r->anomalies)
+        g_array_free(r->anomalies, TRUE);
+    g_free(r);
+}
+
+/* A copy of s that is valid UTF-8 (invalid bytes become U+FFFD), or NULL. */
+static char *
+utf8_dup(const char *s)
+{
+    return s ? g_utf8_make_valid(s, -1) : NULL;
+}
+
+/* Adds a recipient; addr is split at its last '@'; the domain is lower-cased
+ * and loses a trailing dot.  Looks the domain up in the worker's cache. */
+static void
+add_recipient(tl_worker *w, tl_record *rec, const char *header, const char *addr,
+              const char *name, int parsed, const char *raw)
+{
+    tl_recipient *r = g_new0(tl_recipient, 1);
+    const char *at = strrchr(addr, '@');
+    r->header = g_strdup(header);
+    r->addr = utf8_dup(addr);
+    r->parsed = parsed;
+    r->name = (name && *name) ? utf8_dup(name) : NULL;
+    r->raw = raw ? utf8_dup(raw) : NULL;
+    if (at) {
+        const char *lend = addr;
+        while (*lend && *lend != '@')
+            lend++;                         /* local part: up to the first '@' */
+        char *local = g_strndup(addr, (gsize)(lend - addr));
+        r->local = g_utf8_make_valid(local, -1);
+        g_free(local);
+        char *dom = g_utf8_make_valid(at + 1, -1);
+        char *low = g_utf8_strdown(dom, -1);
+        g_free(dom);
+        size_t n = strlen(low);
+        while (n > 0 && low[n - 1] == '.')
+            low[--n] = '\0';
+        r->domain = low;
+    }
+    if (r->domain && *r->domain) {
+        tl_typo_verdict *v = g_hash_table_lookup(w->cache, r->domain);
+        if (!v) {
+            v = g_new0(tl_typo_verdict, 1);
+            tl_typo_check(w->protect, r->domain, v);
+            g_hash_table_insert(w->cache, g_strdup(r->domain), v);
+        }
+        if (v->is_typo) {
+            r->typo = 1;
+            r->intended = g_strdup(v->intended);
+            r->edit = g_strdup(v->edit);
+            rec->n_typo++;
+        }
+    }
+    g_ptr_array_add(rec->recipients, r);
+}
+
+/* Walks a GMime address list (groups included) into recipients; every
+ * addr-spec is also put in seen (lower-cased) for the raw-value recovery. */
+static void
+add_list(tl_worker *w, tl_record *rec, const char *header, InternetAddressList *list,
+         GHashTable *seen)
+{
+    int n = list ? internet_address_list_length(list) : 0;
+    for (int i = 0; i < n; i++) {
+        InternetAddress *ia = internet_address_list_get_address(list, i);
+        if (INTERNET_ADDRESS_IS_GROUP(ia)) {
+            add_list(w, rec, header,
+                     internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)), seen);
+            continue;
+        }
+        const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+        if (!addr || !*addr)
+            continue;
+        add_recipient(w, rec, header, addr, internet_address_get_name(ia), 1, NULL);
+        g_hash_table_add(seen, g_ascii_strdown(addr, -1));
+    }
+}
+
+static int
+is_addr_delim(unsigned char c)
+{
+    return c <= ' ' || strchr(",;<>\"()[]:", c) != NULL;
+}
+
+/* Finds address-like tokens (something@something) in a raw header value,
+ * outside quoted strings and comments, and adds those that GMime's parser
+ * did not return.  This is how "bad@@x" keeps its domain. */
+static void
+recover_raw(tl_worker *w, tl_record *rec, const char *header, const char *raw, GHashTable *seen)
+{
+    const char *p = raw;
+    int depth = 0;
+    while (*p) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '"') {                     /* quoted string */
+            for (p++; *p && *p != '"'; p++)
+                if (*p == '\\' && p[1])
+                    p++;
+            if (*p)
+                p++;
+            continue;
+        }
+        if (c == '(') { depth++; p++; continue; }
+        if (c == ')') { if (depth) depth--; p++; continue; }
+        if (depth || is_addr_delim(c)) { p++; continue; }
+        const char *s = p;
+        while (*p && !is_addr_delim((unsigned char)*p))
+            p++;
+        size_t n = (size_t)(p - s);
+        const char *at = memchr(s, '@', n);
+        if (!at || at == s || n > 320)
+            continue;
+        char *tok = g_strndup(s, n);
+        char *low = g_ascii_strdown(tok, -1);
+        const char *last = strrchr(tok, '@');
+        if (!g_hash_table_contains(seen, low) && last[1] != '\0') {
+            char *value = g_strstrip(g_strdup(raw));
+            add_recipient(w, rec, header, tok, NULL, 0, value);
+            g_free(value);
+            g_hash_table_add(seen, low);
+            low = NULL;
+        }
+        g_free(low);
+        g_free(tok);
+    }
+}
+
+/* The "for <addr>" clause of a Received header (RFC 5321 4.4). */
+static void
+add_received_for(tl_worker *w, tl_record *rec, const char *raw, GHashTable *seen)
+{
+    for (const char *p = raw; (p = strstr(p, "for")) != NULL; p += 3) {
+        if (p > raw && !g_ascii_isspace(p[-1]))
+            continue;
+        const char *q = p + 3;
+        if (!g_ascii_isspace(*q))
+            continue;
+        while (g_ascii_isspace(*q))
+            q++;
+        int angle = *q == '<';
+        if (angle)
+            q++;
+        const char *e = q;
+        while (*e && !g_ascii_isspace(*e) && *e != '>' && *e != ';' && *e != '<')
+            e++;
+        if (e > q && memchr(q, '@', (size_t)(e - q))) {
+            char *addr = g_strndup(q, (size_t)(e - q));
+            char *low = g_ascii_strdown(addr, -1);
+            if (!g_hash_table_contains(seen, low)) {
+                add_recipient(w, rec, "Received", addr, NULL, 1, NULL);
+                g_hash_table_add(seen, low);
+            } else
+                g_free(low);
+            g_free(addr);
+        }
+    }
+}
+
+/* Copies a decoded address list as text, and the first addr-spec. */
+static char *
+list_text(InternetAddressList *list, char **first_addr)
+{
+    if (!list || internet_address_list_length(list) == 0)
+        return NULL;
+    if (first_addr) {
+        InternetAddress *ia = internet_address_list_get_address(list, 0);
+        if (INTERNET_ADDRESS_IS_MAILBOX(ia))
+            *first_addr = utf8_dup(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
+    }
+    char *s = internet_address_list_to_string(list, NULL, FALSE);
+    char *v = utf8_dup(s);
+    g_free(s);
+    return v;
+}
+
+static void
+fill_record(tl_worker *w, GMimeMessage *msg, tl_record *rec)
+{
+    GMimeObject *obj = GMIME_OBJECT(msg);
+    GMimeHeaderList *hl = g_mime_object_get_header_list(obj);
+    int n = g_mime_header_list_get_count(hl);
+
+    rec->message_id = utf8_dup(g_mime_message_get_message_id(msg));
+    rec->subject = utf8_dup(g_mime_message_get_subject(msg));
+    rec->date = utf8_dup(g_mime_object_get_header(obj, "Date"));
+    if (rec->date) {
+        char *d = g_strstrip(rec->date);
+        memmove(rec->date, d, strlen(d) + 1);
+    }
+    GDateTime *dt = g_mime_message_get_date(msg);
+    if (dt) {
+        GDateTime *utc = g_date_time_to_utc(dt);
+        if (utc) {
+            rec->date_utc = g_date_time_format(utc, "%Y-%m-%dT%H:%M:%SZ");
+            rec->date_unix = g_date_time_to_unix(utc);
+            g_date_time_unref(utc);
+        }
+    }
+    rec->from = list_text(g_mime_message_get_from(msg), &rec->from_addr);
+    rec->sender = list_text(g_mime_message_get_sender(msg), NULL);
+    rec->reply_to = list_text(g_mime_message_get_reply_to(msg), NULL);
+
+    for (int i = 0; i < n; i++) {
+        GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+        const char *name = g_mime_header_get_name(h);
+        const char *raw = g_mime_header_get_raw_value(h);
+        if (!name || !raw)
+            continue;
+        if (g_ascii_strcasecmp(name, "Received") == 0) {
+            GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+            add_received_for(w, rec, raw, seen);
+            g_hash_table_destroy(seen);
+            continue;
+        }
+        int k;
+        for (k = 0; recipient_headers[k]; k++)
+            if (g_ascii_strcasecmp(name, recipient_headers[k]) == 0)
+                break;
+        if (!recipient_headers[k])
+            continue;
+        GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        InternetAddressList *list = internet_address_list_parse(w->opts, raw);
+        add_list(w, rec, recipient_headers[k], list, seen);
+        if (list)
+            g_object_unref(list);
+        if (strchr(raw, '@'))
+            recover_raw(w, rec, recipient_headers[k], raw, seen);
+        g_hash_table_destroy(seen);
+    }
+}
+
+/* Describes why GMime returned no message, from the warnings it gave. */
+static char *
+parse_failure_reason(const GArray *an)
+{
+    if (an->len == 0)
+        return g_strdup("GMime could not build a message (no header block)");
+    const tl_anomaly *a = &g_array_index(an, tl_anomaly, an->len - 1);
+    return g_strdup_printf("GMime could not build a message: %s at offset %" G_GINT64_FORMAT "%s%s",
+                           tl_anomaly_name(a->code), a->offset, a->item ? ": " : "",
+                           a->item ? a->item : "");
+}
+
+void
+tl_worker_process(tl_worker *w, tl_job *job)
+{
+    g_assert(job->type == TL_JOB_MESSAGE);
+    if (!job->raw || job->raw->len == 0) {
+        job->status = TL_ERR_EMPTY;
+        job->stage = g_strdup("parse");
+        job->reason = g_strdup("message has no bytes");
+        return;
+    }
+    tl_record *rec = g_new0(tl_record, 1);
+    tl_sha256_hex(job->raw->data, job->raw->len, rec->sha256);
+    rec->recipients = g_ptr_array_new_with_free_func(recipient_free);
+    rec->anomalies = g_array_new(FALSE, FALSE, sizeof(tl_anomaly));
+    g_array_set_clear_func(rec->anomalies, anomaly_clear);
+    w->anomalies = rec->anomalies;
+
+    GMimeStream *stream = g_mime_stream_mem_new_with_byte_array(job->raw);
+    g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
+    GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+    g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+    GMimeMessage *msg = g_mime_parser_construct_message(parser, w->opts);
+    if (msg) {
+        fill_record(w, msg, rec);
+        g_object_unref(msg);
+        job->rec = rec;
+    } else {
+        job->status = TL_ERR_PARSE;
+        job->stage = g_strdup("parse");
+        job->reason = parse_failure_reason(rec->anomalies);
+        memcpy(job->sha256, rec->sha256, sizeof job->sha256);
+        tl_record_free(rec);
+    }
+    w->anomalies = NULL;
+    g_object_unref(parser);
+    g_object_unref(stream);
+}
+
+const char *
+tl_anomaly_name(int code)
+{
+    switch ((GMimeParserWarning)code) {
+    case GMIME_WARN_DUPLICATED_HEADER: return "duplicated-header";
+    case GMIME_WARN_DUPLICATED_PARAMETER: return "duplicated-parameter";
+    case GMIME_WARN_UNENCODED_8BIT_HEADER: return "unencoded-8bit-header";
+    case GMIME_WARN_INVALID_CONTENT_TYPE: return "invalid-content-type";
+    case GMIME_WARN_INVALID_RFC2047_HEADER_VALUE: return "invalid-rfc2047-header-value";
+    case GMIME_WARN_MALFORMED_MULTIPART: return "malformed-multipart";
+    case GMIME_WARN_TRUNCATED_MESSAGE: return "truncated-message";
+    case GMIME_WARN_MALFORMED_MESSAGE: return "malformed-message";
+    case GMIME_CRIT_INVALID_HEADER_NAME: return "invalid-header-name";
+    case GMIME_CRIT_CONFLICTING_HEADER: return "conflicting-header";
+    case GMIME_CRIT_CONFLICTING_PARAMETER: return "conflicting-parameter";
+    case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY: return "multipart-without-boundary";
+    case GMIME_WARN_INVALID_PARAMETER: return "invalid-parameter";
+    case GMIME_WARN_INVALID_ADDRESS_LIST: return "invalid-address-list";
+    case GMIME_CRIT_NESTING_OVERFLOW: return "nesting-overflow";
+    case GMIME_WARN_PART_WITHOUT_CONTENT: return "part-without-content";
+    case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: return "part-without-headers-or-content";
+    }
+    return "unknown-warning";
+}
+
+void
+tl_library_init(void)
+{
+    static gsize once = 0;
+    if (g_once_init_enter(&once)) {
+        g_mime_init();
+        g_once_init_leave(&once, 1);
+    }
+}
+
+void
+tl_library_shutdown(void)
+{
+    g_mime_shutdown();
+}

@@ -1,0 +1,153 @@
+/*
+ * sniff.c - recognise a container by its first bytes, not by its name.
+ *
+ * Mail files are recognised here; archives and compressed files are left to
+ * libarchive's own bidders (the caller tries libarchive on anything this
+ * file calls TL_KIND_UNKNOWN).  Mail is recognised first because a mail
+ * file must never be handed to libarchive's filters (its uudecode filter
+ * would replace a message by its attachment; research/mail-formats.md 6).
+ *
+ * Rules:
+ *   - a UTF-8 BOM is skipped (reported through *skip);
+ *   - "From " followed by a line end and then a header field line: mbox;
+ *   - a header block whose first line is a header field and which names at
+ *     least one of the usual mail headers: a single message;
+ *   - a first line of only digits (and blanks) followed by a header block:
+ *     Apple .emlx;
+ *   - magic numbers for PST ("!BDN"), OLE2 (Outlook .msg) and Outlook
+ *     Express .dbx, which are recognised only to be reported as unsupported.
+ */
+#include <string.h>
+
+#include "tl_internal.h"
+
+/* Header names that make a header block a mail message. */
+static const char *const mail_headers[] = {
+    "from", "to", "cc", "bcc", "subject", "date", "message-id", "received",
+    "return-path", "delivered-to", "mime-version", "sender", "reply-to",
+    "x-original-to", "envelope-to", "x-gm-thrid", "x-mozilla-status",
+    "in-reply-to", "references", "content-type", "resent-from", "resent-to",
+    NULL
+};
+
+/* Length of the header field name at p (up to the colon), or 0 when the
+ * line is not a header field.  RFC 5322: printable ASCII except ':'. */
+static size_t
+field_name_len(const uint8_t *p, size_t len)
+{
+    size_t i = 0;
+    while (i < len && i < 128 && p[i] > 32 && p[i] < 127 && p[i] != ':')
+        i++;
+    /* Tolerate blanks before the colon ("Subject : x"), as GMime does. */
+    size_t n = i;
+    while (i < len && (p[i] == ' ' || p[i] == '\t'))
+        i++;
+    if (n == 0 || i >= len || p[i] != ':')
+        return 0;
+    return n;
+}
+
+static int
+is_mail_header(const uint8_t *p, size_t n)
+{
+    for (int i = 0; mail_headers[i]; i++)
+        if (strlen(mail_headers[i]) == n && g_ascii_strncasecmp((const char *)p, mail_headers[i], n) == 0)
+            return 1;
+    return 0;
+}
+
+/* End of the line starting at p (index of '\n', or len). */
+static size_t
+line_end(const uint8_t *p, size_t len)
+{
+    const uint8_t *nl = memchr(p, '\n', len);
+    return nl ? (size_t)(nl - p) : len;
+}
+
+/* Does buf start with a mail header block?  The first line must be a field;
+ * the block (up to the first blank line, or what we have of it) must name
+ * at least one usual mail header. */
+static int
+looks_like_headers(const uint8_t *buf, size_t len)
+{
+    size_t pos = 0, lines = 0;
+    int known = 0;
+    if (len == 0 || field_name_len(buf, len) == 0)
+        return 0;
+    while (pos < len && lines < 200) {
+        const uint8_t *p = buf + pos;
+        size_t rest = len - pos;
+        size_t e = line_end(p, rest);
+        size_t content = (e > 0 && p[e - 1] == '\r') ? e - 1 : e;
+        if (content == 0)
+            break;                          /* blank line: end of headers */
+        if (p[0] != ' ' && p[0] != '\t') {
+            size_t n = field_name_len(p, content);
+            if (n == 0)
+                return known && lines > 0;  /* junk after real headers: GMime copes */
+            if (is_mail_header(p, n))
+                known = 1;
+        }
+        lines++;
+        pos += e + 1;
+    }
+    return known;
+}
+
+tl_kind_t
+tl_sniff(const uint8_t *buf, size_t len, size_t *skip)
+{
+    size_t s = 0;
+    *skip = 0;
+    if (len == 0)
+        return TL_KIND_EMPTY;
+    if (len >= 4 && memcmp(buf, "!BDN", 4) == 0)
+        return TL_KIND_PST;
+    if (len >= 8 && memcmp(buf, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
+        return TL_KIND_OLE;
+    if (len >= 4 && memcmp(buf, "\xCF\xAD\x12\xFE", 4) == 0)
+        return TL_KIND_DBX;
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+        s = 3;
+    *skip = s;
+    buf += s;
+    len -= s;
+    if (len >= 5 && memcmp(buf, "From ", 5) == 0) {
+        size_t e = line_end(buf, len);
+        if (e < len && looks_like_headers(buf + e + 1, len - e - 1))
+            return TL_KIND_MBOX;
+        return TL_KIND_UNKNOWN;
+    }
+    if (looks_like_headers(buf, len))
+        return TL_KIND_MESSAGE;
+    /* Apple .emlx: "<byte count>[blanks]\n" then the message. */
+    size_t i = 0;
+    while (i < len && i < 20 && g_ascii_isdigit(buf[i]))
+        i++;
+    if (i > 0 && i < len) {
+        size_t j = i;
+        while (j < len && (buf[j] == ' ' || buf[j] == '\t' || buf[j] == '\r'))
+            j++;
+        if (j < len && buf[j] == '\n' && looks_like_headers(buf + j + 1, len - j - 1))
+            return TL_KIND_EMLX;
+    }
+    *skip = 0;
+    return TL_KIND_UNKNOWN;
+}
+
+const char *
+tl_kind_name(tl_kind_t k)
+{
+    switch (k) {
+    case TL_KIND_UNKNOWN: return "other";
+    case TL_KIND_MBOX: return "mbox";
+    case TL_KIND_MESSAGE: return "message";
+    case TL_KIND_EMLX: return "emlx";
+    case TL_KIND_PST: return "pst";
+    case TL_KIND_OLE: return "outlook-msg";
+    case TL_KIND_DBX: return "dbx";
+    case TL_KIND_EMPTY: return "empty";
+    case TL_KIND_LAST: break;
+    }
+    return "other";
+}

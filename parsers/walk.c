@@ -1,0 +1,832 @@
+/*
+ * walk.c - the reader: directories, files, archives (nested), Maildirs,
+ * and the containers inside them, turned into pipeline jobs.
+ *
+ * Everything the reader meets becomes a source: a top-level file, a
+ * Maildir, an archive, each archive member.  A source's kind comes from its
+ * content (sniff.c), never from its name.  Mail containers are cut into
+ * message jobs (mbox.c for mbox; a whole file for a single message; the
+ * counted range for Apple .emlx).  Anything else is offered to libarchive:
+ * archives are walked entry by entry, compressed single files are
+ * decompressed on the fly, and what libarchive reads only as raw bytes is a
+ * source of kind "other".
+ *
+ * Evidence is never changed: files are opened O_RDONLY (with O_NOATIME when
+ * the kernel allows it), symbolic links are recorded and never followed,
+ * archive members are read in memory and never extracted to disk.
+ *
+ * Streaming and memory: a top-level file is read in 1 MiB blocks, through
+ * libarchive when it is an archive or compressed, so an mbox of any size
+ * (also inside a tar.gz or an .mbox.gz) is split without being held whole.
+ * A nested archive is read into memory first (libarchive needs to seek in
+ * 7z and zip), up to max_nested bytes; over that it is an error row.
+ *
+ * libarchive's decompression filters are enabled one by one: filter_all
+ * includes a uudecode filter that would silently replace a mail file by its
+ * attachment (research/mail-formats.md 6).
+ *
+ * Every job is handed to w->emit in order; the walker stops early only
+ * when emit says the run must stop (the database writer failed).
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tl_internal.h"
+
+#define BLOCK (1u << 20)        /* read size */
+#define HEAD (64u << 10)        /* bytes gathered before sniffing */
+
+/* Where a stream sits in a Maildir, from its path. */
+typedef enum { MD_NONE = 0, MD_MESSAGE, MD_TMP } md_role;
+
+/* A byte stream: a file descriptor or the current libarchive entry. */
+typedef struct {
+    int fd;
+    struct archive *a;
+    uint8_t *buf;
+    int failed;             /* a read error happened */
+    char *errmsg;
+} in_stream;
+
+/* What is known about a stream before reading it. */
+typedef struct {
+    uint64_t parent;        /* parent source number, 0 at top level */
+    const char *path;       /* provenance path of this stream */
+    const char *member;     /* entry name inside the parent, or NULL */
+    const char *disk_path;  /* path on disk when the stream is a whole file */
+    int depth;              /* archive nesting depth of this stream */
+    int64_t mtime;
+    md_role md;
+    const char *md_flags;   /* Maildir info flags */
+} stream_info;
+
+/* ------------------------------------------------------------------ */
+/* Jobs                                                                */
+/* ------------------------------------------------------------------ */
+
+static int
+emit(tl_walker *w, tl_job *j)
+{
+    if (w->stopped) {
+        tl_job_free(j);
+        return 1;
+    }
+    if (w->emit(j, w->emit_data))
+        w->stopped = 1;
+    return w->stopped;
+}
+
+static uint64_t
+source_begin(tl_walker *w, const stream_info *si, const char *kind, const char *format)
+{
+    tl_job *j = tl_job_new(TL_JOB_SOURCE);
+    j->source = ++w->next_source;
+    j->parent = si->parent;
+    j->path = g_strdup(si->path);
+    j->member = g_strdup(si->member);
+    j->kind = g_strdup(kind);
+    j->format = g_strdup(format);
+    j->mtime = si->mtime;
+    j->depth = si->depth;
+    uint64_t id = j->source;
+    emit(w, j);
+    return id;
+}
+
+static void
+source_end(tl_walker *w, uint64_t src, uint64_t size, const char *sha, uint64_t n, const char *status)
+{
+    tl_job *j = tl_job_new(TL_JOB_SOURCE_END);
+    j->source = src;
+    j->size = size;
+    if (sha)
+        g_strlcpy(j->sha256, sha, sizeof j->sha256);
+    j->n_messages = n;
+    j->state = g_strdup(status);
+    emit(w, j);
+}
+
+static void
+error_row(tl_walker *w, uint64_t src, const char *path, uint64_t offset, uint64_t len,
+          tl_status_t st, const char *stage, const char *fmt, ...) G_GNUC_PRINTF(8, 9);
+
+static void
+error_row(tl_walker *w, uint64_t src, const char *path, uint64_t offset, uint64_t len,
+          tl_status_t st, const char *stage, const char *fmt, ...)
+{
+    va_list ap;
+    tl_job *j = tl_job_new(TL_JOB_ERROR);
+    j->source = src;
+    j->path = g_strdup(path);
+    j->offset = offset;
+    j->err_len = len;
+    j->status = st;
+    j->stage = g_strdup(stage);
+    va_start(ap, fmt);
+    char *r = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    j->reason = g_utf8_make_valid(r, -1);
+    g_free(r);
+    emit(w, j);
+}
+
+static void
+message_job(tl_walker *w, uint64_t src, GByteArray *raw, uint64_t offset, uint64_t index,
+            uint64_t marker_offset, const char *marker, const char *flags)
+{
+    tl_job *j = tl_job_new(TL_JOB_MESSAGE);
+    j->source = src;
+    j->raw = raw;
+    j->offset = offset;
+    j->index = index;
+    j->marker_offset = marker_offset;
+    j->marker = marker ? g_utf8_make_valid(marker, -1) : NULL;
+    j->flags = g_strdup(flags);
+    emit(w, j);
+}
+
+/* ------------------------------------------------------------------ */
+/* Streams                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Reads the next block: > 0 bytes in *out, 0 at the end, -1 on error (with
+ * in->errmsg set). */
+static ssize_t
+in_read(in_stream *in, const uint8_t **out)
+{
+    ssize_t n;
+    if (in->failed)
+        return -1;
+    if (in->a) {
+        do
+            n = archive_read_data(in->a, in->buf, BLOCK);
+        while (n == ARCHIVE_RETRY);
+        if (n == ARCHIVE_WARN)
+            n = 0;
+        if (n < 0) {
+            in->failed = 1;
+            in->errmsg = g_strdup(archive_error_string(in->a) ? archive_error_string(in->a) : "unknown libarchive error");
+            return -1;
+        }
+    } else {
+        do
+            n = read(in->fd, in->buf, BLOCK);
+        while (n < 0 && errno == EINTR);
+        if (n < 0) {
+            in->failed = 1;
+            in->errmsg = g_strdup(g_strerror(errno));
+            return -1;
+        }
+    }
+    *out = in->buf;
+    return n;
+}
+
+/* The Maildir info flags of a file name ("S" for "123.host:2,S"), or NULL. */
+static const char *
+maildir_flags(const char *name)
+{
+    const char *best = NULL;
+    for (const char *p = name; *p; p++)
+        if ((*p == ':' || *p == '!' || *p == ';') && (p[1] == '2' || p[1] == '1') && p[2] == ',')
+            best = p + 3;
+    return best;
+}
+
+/* Maildir role of an archive member, from its last directory component. */
+static md_role
+member_md_role(const char *name)
+{
+    const char *slash = strrchr(name, '/');
+    if (!slash)
+        return MD_NONE;
+    const char *s = slash;
+    while (s > name && s[-1] != '/')
+        s--;
+    size_t n = (size_t)(slash - s);
+    if (n == 3 && (strncmp(s, "cur", 3) == 0 || strncmp(s, "new", 3) == 0))
+        return MD_MESSAGE;
+    if (n == 3 && strncmp(s, "tmp", 3) == 0)
+        return MD_TMP;
+    return MD_NONE;
+}
+
+static const char *
+basename_of(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+/* ------------------------------------------------------------------ */
+/* mbox                                                                */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+    tl_walker *w;
+    uint64_t src;
+    const char *path;
+} mbox_ctx;
+
+static int
+on_mbox_message(const tl_mbox_msg *m, void *data)
+{
+    mbox_ctx *c = data;
+    if (m->oversized) {
+        error_row(c->w, c->src, c->path, m->offset, m->len, TL_ERR_TOO_BIG, "split",
+                  "message %" G_GUINT64_FORMAT " is %" G_GUINT64_FORMAT " bytes, over the limit of %" G_GUINT64_FORMAT
+                  " (--max-message)", m->index + 1, (uint64_t)m->len, c->w->opt->max_message);
+        return c->w->stopped;
+    }
+    GByteArray *raw = g_byte_array_sized_new((guint)m->len);
+    g_byte_array_append(raw, m->data, (guint)m->len);
+    message_job(c->w, c->src, raw, m->offset, m->index, m->marker_offset, m->marker, NULL);
+    return c->w->stopped;
+}
+
+/* ------------------------------------------------------------------ */
+/* Containers                                                          */
+/* ------------------------------------------------------------------ */
+
+static void walk_archive(tl_walker *w, struct archive *a, const stream_info *si,
+                         tl_sha256 *hash_of_input, uint64_t input_size);
+
+/* Makes a libarchive reader with the formats and the safe filters. */
+static struct archive *
+archive_reader_new(void)
+{
+    struct archive *a = archive_read_new();
+    archive_read_support_filter_gzip(a);
+    archive_read_support_filter_bzip2(a);
+    archive_read_support_filter_xz(a);
+    archive_read_support_filter_lzma(a);
+    archive_read_support_filter_lzip(a);
+    archive_read_support_filter_zstd(a);
+    archive_read_support_filter_lz4(a);
+    archive_read_support_filter_compress(a);
+    /* Every format but mtree (an mtree file names files on THIS disk, which
+     * libarchive would then read) and warc (web captures, not mail). */
+    archive_read_support_format_7zip(a);
+    archive_read_support_format_ar(a);
+    archive_read_support_format_cab(a);
+    archive_read_support_format_cpio(a);
+    archive_read_support_format_iso9660(a);
+    archive_read_support_format_lha(a);
+    archive_read_support_format_rar(a);
+    archive_read_support_format_rar5(a);
+    archive_read_support_format_tar(a);
+    archive_read_support_format_xar(a);
+    archive_read_support_format_zip(a);
+    archive_read_support_format_empty(a);
+    archive_read_support_format_raw(a);
+    return a;
+}
+
+/* Reads the rest of a stream into the digest; returns bytes read. */
+static uint64_t
+drain(in_stream *in, tl_sha256 *h)
+{
+    const uint8_t *b;
+    ssize_t n;
+    uint64_t total = 0;
+    while ((n = in_read(in, &b)) > 0) {
+        tl_sha256_update(h, b, (size_t)n);
+        total += (uint64_t)n;
+    }
+    return total;
+}
+
+/* Does libarchive read these first bytes as an archive or compressed data
+ * (and not only as raw bytes)?  Used to avoid loading a large non-archive
+ * member into memory just to learn that it is not an archive. */
+static int
+head_is_archive(const uint8_t *head, size_t len)
+{
+    struct archive *a = archive_reader_new();
+    struct archive_entry *e;
+    int yes = 0;
+    if (archive_read_open_memory(a, head, len) == ARCHIVE_OK) {
+        int r = archive_read_next_header(a, &e);
+        int fmt = archive_format(a);
+        if (r == ARCHIVE_OK || r == ARCHIVE_WARN || r == ARCHIVE_FATAL)
+            yes = (fmt != ARCHIVE_FORMAT_RAW && fmt != ARCHIVE_FORMAT_EMPTY && fmt != 0) ||
+                  archive_filter_count(a) > 1;
+    }
+    archive_read_free(a);
+    return yes;
+}
+
+/* Reads one stream (a file or an archive entry) and handles its content. */
+static void
+process_stream(tl_walker *w, in_stream *in, const stream_info *si)
+{
+    const tl_scan_options *opt = w->opt;
+    GByteArray *head = g_byte_array_new();
+    tl_sha256 *h = tl_sha256_new();
+    const uint8_t *b;
+    ssize_t n = 0;
+    int eof = 0;
+    char sha[65];
+
+    /* Gather the head. */
+    while (head->len < HEAD) {
+        n = in_read(in, &b);
+        if (n <= 0) {
+            eof = 1;
+            break;
+        }
+        g_byte_array_append(head, b, (guint)n);
+        tl_sha256_update(h, b, (size_t)n);
+    }
+    size_t skip = 0;
+    tl_kind_t kind = tl_sniff(head->data, head->len, &skip);
+    const char *bn = basename_of(si->member ? si->member : si->path);
+    if (kind == TL_KIND_UNKNOWN && head->len > 0 && !in->failed &&
+        (g_str_has_suffix(bn, ".eml") || g_str_has_suffix(bn, ".emlx")) && !head_is_archive(head->data, head->len))
+        kind = TL_KIND_MESSAGE;     /* named as mail, not readable as mail: let GMime say why */
+    if (si->md == MD_MESSAGE && kind == TL_KIND_UNKNOWN && !head_is_archive(head->data, head->len))
+        kind = TL_KIND_MESSAGE;     /* every file in cur/ or new/ is a delivered message */
+
+    if (si->md == MD_TMP) {
+        uint64_t src = source_begin(w, si, "maildir-tmp", NULL);
+        uint64_t size = head->len + (eof ? 0 : drain(in, h));
+        tl_sha256_finish(h, sha);
+        error_row(w, src, si->path, 0, size, TL_SKIP_MAILDIR_TMP, "walk",
+                  "Maildir tmp/ file: a delivery in progress, not indexed (%" G_GUINT64_FORMAT " bytes)", size);
+        source_end(w, src, size, sha, 0, "skipped");
+        g_byte_array_free(head, TRUE);
+        return;
+    }
+
+    switch (kind) {
+    case TL_KIND_MBOX: {
+        uint64_t src = source_begin(w, si, "mbox", NULL);
+        mbox_ctx c = { w, src, si->path };
+        tl_mbox *mb = tl_mbox_new(skip, opt->max_message, on_mbox_message, &c);
+        uint64_t size = head->len;
+        int stop = tl_mbox_feed(mb, head->data + skip, head->len - skip);
+        while (!stop && !eof && (n = in_read(in, &b)) > 0) {
+            tl_sha256_update(h, b, (size_t)n);
+            size += (uint64_t)n;
+            stop = tl_mbox_feed(mb, b, (size_t)n);
+        }
+        if (!stop)
+            tl_mbox_finish(mb);
+        tl_sha256_finish(h, sha);
+        if (in->failed)
+            error_row(w, src, si->path, size, 0, TL_WARN_TRUNCATED, "read",
+                      "mbox read failed after %" G_GUINT64_FORMAT " bytes (%s); the %" G_GUINT64_FORMAT
+                      " messages before it were kept", size, in->errmsg, tl_mbox_count(mb));
+        source_end(w, src, size, sha, tl_mbox_count(mb), in->failed ? "truncated" : "ok");
+        tl_mbox_free(mb);
+        break;
+    }
+    case TL_KIND_MESSAGE:
+    case TL_KIND_EMLX: {
+        const char *k = kind == TL_KIND_EMLX ? "emlx" : si->md == MD_MESSAGE ? "maildir-message" : "message";
+        uint64_t src = source_begin(w, si, k, NULL);
+        uint64_t size = head->len;
+        int too_big = 0;
+        while (!eof && (n = in_read(in, &b)) > 0) {
+            tl_sha256_update(h, b, (size_t)n);
+            size += (uint64_t)n;
+            if (size > opt->max_message + 64)
+                too_big = 1;
+            if (!too_big)
+                g_byte_array_append(head, b, (guint)n);
+        }
+        tl_sha256_finish(h, sha);
+        if (in->failed)
+            error_row(w, src, si->path, size, 0, TL_WARN_TRUNCATED, "read",
+                      "read failed after %" G_GUINT64_FORMAT " bytes: %s; the message is kept as read", size, in->errmsg);
+        if (too_big) {
+            error_row(w, src, si->path, 0, size, TL_ERR_TOO_BIG, "read",
+                      "message file is %" G_GUINT64_FORMAT " bytes, over the limit of %" G_GUINT64_FORMAT
+                      " (--max-message)", size, opt->max_message);
+            source_end(w, src, size, sha, 0, "failed");
+            break;
+        }
+        size_t off = skip, len = head->len - skip;
+        if (kind == TL_KIND_EMLX) {
+            /* "<count>\n" then count bytes of message, then a plist. */
+            guint64 count = g_ascii_strtoull((const char *)head->data, NULL, 10);
+            const uint8_t *nl = memchr(head->data, '\n', head->len);
+            off = (size_t)(nl - head->data) + 1;
+            len = head->len - off;
+            if (count <= len)
+                len = (size_t)count;
+            else
+                error_row(w, src, si->path, off, len, TL_WARN_TRUNCATED, "split",
+                          ".emlx announces %" G_GUINT64_FORMAT " bytes but holds %zu; kept what is there", count, len);
+        }
+        GByteArray *raw;
+        if (off == 0 && len == head->len) {
+            raw = head;
+            head = NULL;
+        } else {
+            raw = g_byte_array_sized_new((guint)len);
+            g_byte_array_append(raw, head->data + off, (guint)len);
+        }
+        message_job(w, src, raw, off, 0, (uint64_t)-1, NULL, si->md_flags);
+        source_end(w, src, size, sha, 1, in->failed ? "truncated" : "ok");
+        break;
+    }
+    case TL_KIND_PST:
+    case TL_KIND_OLE:
+    case TL_KIND_DBX: {
+        static const char *const advice[] = {
+            [TL_KIND_PST] = "Outlook PST/OST store: export it with `readpst -r -D -o DIR FILE` (pst-utils) and scan DIR",
+            [TL_KIND_OLE] = "OLE2 compound file (Outlook .msg): not read by this version",
+            [TL_KIND_DBX] = "Outlook Express .dbx store: not read by this version",
+        };
+        uint64_t src = source_begin(w, si, tl_kind_name(kind), NULL);
+        uint64_t size = head->len + (eof ? 0 : drain(in, h));
+        tl_sha256_finish(h, sha);
+        error_row(w, src, si->path, 0, size, TL_ERR_UNSUPPORTED, "walk", "%s", advice[kind]);
+        source_end(w, src, size, sha, 0, "failed");
+        break;
+    }
+    case TL_KIND_EMPTY: {
+        uint64_t src = source_begin(w, si, "empty", NULL);
+        tl_sha256_finish(h, sha);
+        if (si->md == MD_MESSAGE)
+            error_row(w, src, si->path, 0, 0, TL_ERR_EMPTY, "walk", "empty file in a Maildir");
+        source_end(w, src, 0, sha, 0, "ok");
+        break;
+    }
+    case TL_KIND_UNKNOWN:
+    case TL_KIND_LAST: {
+        if (in->failed && head->len == 0) {
+            uint64_t src = source_begin(w, si, "other", NULL);
+            tl_sha256_finish(h, sha);
+            error_row(w, src, si->path, 0, 0, TL_ERR_READ, "read", "read failed: %s", in->errmsg);
+            source_end(w, src, 0, sha, 0, "failed");
+            break;
+        }
+        if (!head_is_archive(head->data, head->len)) {
+            uint64_t src = source_begin(w, si, "other", NULL);
+            uint64_t size = head->len + (eof ? 0 : drain(in, h));
+            tl_sha256_finish(h, sha);
+            if (in->failed)
+                error_row(w, src, si->path, size, 0, TL_ERR_READ, "read", "read failed: %s", in->errmsg);
+            source_end(w, src, size, sha, 0, in->failed ? "failed" : "ok");
+            break;
+        }
+        if (si->depth >= opt->max_depth) {
+            uint64_t src = source_begin(w, si, "archive", NULL);
+            uint64_t size = head->len + (eof ? 0 : drain(in, h));
+            tl_sha256_finish(h, sha);
+            error_row(w, src, si->path, 0, size, TL_ERR_NESTING, "archive",
+                      "archive nested %d deep, over the limit of %d (--max-depth)", si->depth + 1, opt->max_depth);
+            source_end(w, src, size, sha, 0, "failed");
+            break;
+        }
+        struct archive *a = archive_reader_new();
+        if (si->disk_path) {
+            /* A file on disk: hash it to the end, then let libarchive read
+             * it from the file (7z and zip want to seek). */
+            uint64_t size = head->len + (eof ? 0 : drain(in, h));
+            if (in->failed) {
+                uint64_t src = source_begin(w, si, "archive", NULL);
+                tl_sha256_finish(h, sha);
+                error_row(w, src, si->path, size, 0, TL_ERR_READ, "read", "read failed: %s", in->errmsg);
+                source_end(w, src, size, sha, 0, "failed");
+                archive_read_free(a);
+                break;
+            }
+            if (archive_read_open_filename(a, si->disk_path, BLOCK) != ARCHIVE_OK) {
+                uint64_t src = source_begin(w, si, "archive", NULL);
+                tl_sha256_finish(h, sha);
+                error_row(w, src, si->path, 0, size, TL_ERR_ARCHIVE, "archive", "libarchive cannot open it: %s",
+                          archive_error_string(a));
+                source_end(w, src, size, sha, 0, "failed");
+                archive_read_free(a);
+                break;
+            }
+            walk_archive(w, a, si, h, size);
+        } else {
+            /* A member: read it into memory, up to the nested-size limit. */
+            GByteArray *mem = head;
+            head = NULL;
+            int too_big = 0;
+            uint64_t size = mem->len;
+            while (!eof && (n = in_read(in, &b)) > 0) {
+                tl_sha256_update(h, b, (size_t)n);
+                size += (uint64_t)n;
+                if (size > opt->max_nested)
+                    too_big = 1;
+                else
+                    g_byte_array_append(mem, b, (guint)n);
+            }
+            if (too_big) {
+                uint64_t src = source_begin(w, si, "archive", NULL);
+                tl_sha256_finish(h, sha);
+                error_row(w, src, si->path, 0, size, TL_ERR_TOO_BIG, "archive",
+                          "nested archive is %" G_GUINT64_FORMAT " bytes, over the limit of %" G_GUINT64_FORMAT
+                          " (--max-nested)", size, opt->max_nested);
+                source_end(w, src, size, sha, 0, "failed");
+            } else if (in->failed) {
+                /* The outer archive is damaged inside this member: still
+                 * try the part we have (a truncated inner tar keeps its
+                 * first members). */
+                error_row(w, si->parent, si->path, size, 0, TL_WARN_TRUNCATED, "read",
+                          "member read failed after %" G_GUINT64_FORMAT " bytes: %s; reading what came before",
+                          size, in->errmsg);
+            }
+            if (!too_big) {
+                if (archive_read_open_memory(a, mem->data, mem->len) != ARCHIVE_OK) {
+                    uint64_t src = source_begin(w, si, "archive", NULL);
+                    tl_sha256_finish(h, sha);
+                    error_row(w, src, si->path, 0, size, TL_ERR_ARCHIVE, "archive", "libarchive cannot open it: %s",
+                              archive_error_string(a));
+                    source_end(w, src, size, sha, 0, "failed");
+                } else
+                    walk_archive(w, a, si, h, size);
+            }
+            g_byte_array_free(mem, TRUE);
+        }
+        archive_read_free(a);
+        break;
+    }
+    }
+    if (head)
+        g_byte_array_free(head, TRUE);
+}
+
+/* Name of a member inside a compressed single file: "inbox.mbox" for
+ * "inbox.mbox.gz", else libarchive's "data". */
+static char *
+raw_member_name(const char *path)
+{
+    static const char *const sfx[] = { ".gz", ".tgz", ".bz2", ".xz", ".lzma", ".lz", ".zst", ".lz4", ".Z", NULL };
+    const char *b = basename_of(path);
+    for (int i = 0; sfx[i]; i++)
+        if (g_str_has_suffix(b, sfx[i]) && strlen(b) > strlen(sfx[i]))
+            return g_strndup(b, strlen(b) - strlen(sfx[i]));
+    return g_strdup("data");
+}
+
+/* Format and filter names, e.g. "POSIX ustar format + gzip". */
+static char *
+format_text(struct archive *a)
+{
+    GString *s = g_string_new(archive_format_name(a) ? archive_format_name(a) : "unknown");
+    for (int i = 0; i < archive_filter_count(a); i++)
+        if (archive_filter_code(a, i) != ARCHIVE_FILTER_NONE)
+            g_string_append_printf(s, " + %s", archive_filter_name(a, i));
+    return g_string_free(s, FALSE);
+}
+
+/* Walks an opened archive.  h is the digest of the archive's bytes so far
+ * (finished here), input_size its size. */
+static void
+walk_archive(tl_walker *w, struct archive *a, const stream_info *si, tl_sha256 *h, uint64_t input_size)
+{
+    struct archive_entry *e;
+    char sha[65];
+    int r = archive_read_next_header(a, &e);
+    int fmt = archive_format(a);
+    char *ftext = format_text(a);
+    tl_sha256_finish(h, sha);
+
+    if (fmt == ARCHIVE_FORMAT_RAW && (r == ARCHIVE_OK || r == ARCHIVE_WARN)) {
+        /* A compressed single file (or plain bytes no one recognised). */
+        int compressed = archive_filter_count(a) > 1;
+        uint64_t src = source_begin(w, si, compressed ? "compressed" : "other", ftext);
+        if (compressed) {
+            char *name = raw_member_name(si->member ? si->member : si->path);
+            char *path = g_strdup_printf("%s!/%s", si->path, name);
+            stream_info c = { .parent = src, .path = path, .member = name, .depth = si->depth + 1,
+                              .mtime = si->mtime };
+            in_stream in = { .fd = -1, .a = a, .buf = g_malloc(BLOCK) };
+            process_stream(w, &in, &c);
+            g_free(in.buf);
+            g_free(in.errmsg);
+            g_free(path);
+            g_free(name);
+        }
+        source_end(w, src, input_size, sha, 0, "ok");
+        g_free(ftext);
+        return;
+    }
+    if (fmt == ARCHIVE_FORMAT_EMPTY && r == ARCHIVE_EOF) {
+        uint64_t src = source_begin(w, si, "empty", ftext);
+        source_end(w, src, input_size, sha, 0, "ok");
+        g_free(ftext);
+        return;
+    }
+
+    uint64_t src = source_begin(w, si, "archive", ftext);
+    uint64_t members = 0;
+    const char *status = "ok";
+
+    while ((r == ARCHIVE_OK || r == ARCHIVE_WARN) && !w->stopped) {
+        const char *name = archive_entry_pathname_utf8(e);
+        if (!name)
+            name = archive_entry_pathname(e);
+        if (!name)
+            name = "(no name)";
+        char *path = g_strdup_printf("%s!/%s", si->path, name);
+        mode_t type = archive_entry_filetype(e);
+        stream_info c = { .parent = src, .path = path, .member = name, .depth = si->depth + 1,
+                          .mtime = archive_entry_mtime_is_set(e) ? (int64_t)archive_entry_mtime(e) : -1 };
+        members++;
+        if (type == AE_IFDIR) {
+            /* Directories carry nothing. */
+        } else if (type != AE_IFREG) {
+            uint64_t s = source_begin(w, &c, type == AE_IFLNK ? "symlink" : "special", ftext);
+            const char *target = archive_entry_symlink(e);
+            error_row(w, s, path, 0, 0, TL_SKIP_SYMLINK, "archive", "%s member not followed%s%s",
+                      type == AE_IFLNK ? "symbolic link" : "special", target ? ": -> " : "", target ? target : "");
+            source_end(w, s, 0, NULL, 0, "skipped");
+        } else if (archive_entry_is_data_encrypted(e)) {
+            uint64_t s = source_begin(w, &c, "encrypted", ftext);
+            error_row(w, s, path, 0, (uint64_t)archive_entry_size(e), TL_ERR_ENCRYPTED, "archive",
+                      "member is encrypted; its content cannot be read");
+            source_end(w, s, archive_entry_size_is_set(e) ? (uint64_t)archive_entry_size(e) : 0, NULL, 0, "failed");
+        } else {
+            c.md = member_md_role(name);
+            c.md_flags = c.md == MD_MESSAGE ? maildir_flags(basename_of(name)) : NULL;
+            in_stream in = { .fd = -1, .a = a, .buf = g_malloc(BLOCK) };
+            process_stream(w, &in, &c);
+            g_free(in.buf);
+            g_free(in.errmsg);
+        }
+        g_free(path);
+        r = archive_read_next_header(a, &e);
+    }
+    if (r != ARCHIVE_EOF && !w->stopped) {
+        const char *msg = archive_error_string(a);
+        error_row(w, src, si->path, 0, 0, members ? TL_WARN_TRUNCATED : TL_ERR_ARCHIVE, "archive",
+                  "archive unreadable after %" G_GUINT64_FORMAT " members: %s", members,
+                  msg ? msg : "unknown libarchive error");
+        status = members ? "truncated" : "failed";
+    }
+    source_end(w, src, input_size, sha, members, status);
+    g_free(ftext);
+}
+
+/* ------------------------------------------------------------------ */
+/* Files and directories                                               */
+/* ------------------------------------------------------------------ */
+
+static int
+open_evidence(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOATIME);
+    if (fd < 0 && errno == EPERM)
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0)
+        posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    return fd;
+}
+
+static void
+walk_file(tl_walker *w, const char *path, uint64_t parent, md_role md, int64_t mtime)
+{
+    stream_info si = { .parent = parent, .path = path, .disk_path = path, .mtime = mtime, .md = md };
+    si.md_flags = md == MD_MESSAGE ? maildir_flags(basename_of(path)) : NULL;
+    int fd = open_evidence(path);
+    if (fd < 0) {
+        int e = errno;
+        uint64_t src = source_begin(w, &si, "file", NULL);
+        error_row(w, src, path, 0, 0, TL_ERR_OPEN, "walk", "cannot open: %s", g_strerror(e));
+        source_end(w, src, 0, NULL, 0, "failed");
+        return;
+    }
+    in_stream in = { .fd = fd, .buf = g_malloc(BLOCK) };
+    process_stream(w, &in, &si);
+    g_free(in.buf);
+    g_free(in.errmsg);
+    close(fd);
+}
+
+static gint
+cmp_names(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted names in a directory (".", ".." left out); NULL with errno set. */
+static GPtrArray *
+list_dir(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return NULL;
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL)
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+            g_ptr_array_add(names, g_strdup(de->d_name));
+    closedir(d);
+    g_ptr_array_sort(names, cmp_names);
+    return names;
+}
+
+static int
+is_dir(const char *parent, const char *name)
+{
+    struct stat st;
+    char *p = g_build_filename(parent, name, NULL);
+    int r = lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
+    g_free(p);
+    return r;
+}
+
+static void walk_dir(tl_walker *w, const char *path, uint64_t parent, md_role md, GHashTable *seen);
+
+static void
+walk_entry(tl_walker *w, const char *path, uint64_t parent, md_role md, GHashTable *seen, int top)
+{
+    struct stat st;
+    int r = top ? stat(path, &st) : lstat(path, &st);
+    stream_info si = { .parent = parent, .path = path, .mtime = -1 };
+    if (r != 0) {
+        int e = errno;
+        uint64_t src = source_begin(w, &si, "file", NULL);
+        error_row(w, src, path, 0, 0, TL_ERR_OPEN, "walk", "cannot stat: %s", g_strerror(e));
+        source_end(w, src, 0, NULL, 0, "failed");
+        return;
+    }
+    si.mtime = (int64_t)st.st_mtime;
+    if (S_ISDIR(st.st_mode)) {
+        char key[64];
+        g_snprintf(key, sizeof key, "%ju:%ju", (uintmax_t)st.st_dev, (uintmax_t)st.st_ino);
+        if (g_hash_table_contains(seen, key))
+            return;                         /* bind-mount loop */
+        g_hash_table_add(seen, g_strdup(key));
+        walk_dir(w, path, parent, md, seen);
+    } else if (S_ISREG(st.st_mode)) {
+        walk_file(w, path, parent, md, si.mtime);
+    } else {
+        char target[4096];
+        ssize_t n = S_ISLNK(st.st_mode) ? readlink(path, target, sizeof target - 1) : -1;
+        target[n > 0 ? n : 0] = '\0';
+        uint64_t src = source_begin(w, &si, S_ISLNK(st.st_mode) ? "symlink" : "special", NULL);
+        error_row(w, src, path, 0, 0, TL_SKIP_SYMLINK, "walk", "%s not followed%s%s",
+                  S_ISLNK(st.st_mode) ? "symbolic link" : "special file", n > 0 ? ": -> " : "", target);
+        source_end(w, src, 0, NULL, 0, "skipped");
+    }
+}
+
+/* Walks a directory in name order.  A directory with cur/ and new/ is a
+ * Maildir: it gets a source row, its cur/ and new/ files are messages, its
+ * tmp/ files are reported and not indexed.  md is the role the parent gave
+ * this directory's files. */
+static void
+walk_dir(tl_walker *w, const char *path, uint64_t parent, md_role md, GHashTable *seen)
+{
+    GPtrArray *names = list_dir(path);
+    if (!names) {
+        int e = errno;
+        stream_info si = { .parent = parent, .path = path, .mtime = -1 };
+        uint64_t src = source_begin(w, &si, "directory", NULL);
+        error_row(w, src, path, 0, 0, TL_ERR_OPEN, "walk", "cannot list directory: %s", g_strerror(e));
+        source_end(w, src, 0, NULL, 0, "failed");
+        return;
+    }
+    int maildir = is_dir(path, "cur") && is_dir(path, "new");
+    uint64_t here = parent;
+    if (maildir) {
+        stream_info si = { .parent = parent, .path = path, .mtime = -1 };
+        here = source_begin(w, &si, "maildir", NULL);
+    }
+    for (guint i = 0; i < names->len && !w->stopped; i++) {
+        const char *name = names->pdata[i];
+        char *child = g_build_filename(path, name, NULL);
+        md_role role = md;
+        if (maildir) {
+            role = MD_NONE;
+            if (strcmp(name, "cur") == 0 || strcmp(name, "new") == 0)
+                role = MD_MESSAGE;
+            else if (strcmp(name, "tmp") == 0)
+                role = MD_TMP;
+        } else if (md != MD_NONE && is_dir(path, name))
+            role = MD_NONE;                 /* cur/sub/ is not a Maildir folder */
+        walk_entry(w, child, here, role, seen, 0);
+        g_free(child);
+    }
+    if (maildir)
+        source_end(w, here, 0, NULL, 0, "ok");
+    g_ptr_array_free(names, TRUE);
+}
+
+void
+tl_walk_path(tl_walker *w, const char *path)
+{
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    char *p = g_strdup(path);
+    size_t n = strlen(p);
+    while (n > 1 && p[n - 1] == '/')
+        p[--n] = '\0';
+    walk_entry(w, p, 0, MD_NONE, seen, 1);
+    g_free(p);
+    g_hash_table_destroy(seen);
+}

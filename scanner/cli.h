@@ -1,0 +1,24 @@
+/*
+ * cli.h - what the command files of the typoleak tool share.  The tool is
+ * a table of thin commands (cli_main.c); each command parses its options,
+ * calls the library through typoleak.h, and prints.
+ */
+#ifndef TL_CLI_H
+#define TL_CLI_H
+
+#include "typoleak.h"
+
+/* Exit codes (docs/errors.md). */
+enum {
+    EXIT_OK = 0,        /* done; items that could not be read are error rows */
+    EXIT_FAIL = 1,      /* the run failed (database, memory) */
+    EXIT_USAGE = 2      /* bad command line */
+};
+
+int cli_scan(int argc, char **argv);
+int cli_report(int argc, char **argv);
+
+/* Prints "typoleak: <message>" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,107 @@
+/*
+ * cli_scan.c - `typoleak scan PATH... --db FILE`.
+ */
+#include <glib.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static void
+show_progress(const tl_scan_stats *s, void *data)
+{
+    (void)data;
+    double mb = (double)s->bytes / 1e6;
+    fprintf(stderr, "\r%" G_GUINT64_FORMAT " containers, %" G_GUINT64_FORMAT " messages, %.1f MB, "
+            "%.0f msg/s, %.1f MB/s, %" G_GUINT64_FORMAT " typo hits, %" G_GUINT64_FORMAT " errors   ",
+            s->containers, s->messages, mb, s->seconds > 0 ? (double)s->messages / s->seconds : 0.0,
+            s->seconds > 0 ? mb / s->seconds : 0.0, s->typo_hits, s->errors);
+}
+
+int
+cli_scan(int argc, char **argv)
+{
+    char *db = NULL, *protect_file = NULL;
+    char **protect = NULL;
+    int jobs = 0, depth = 8, quiet = 0, queue = 4;
+    gint64 max_message = 256 << 20, max_nested = 1 << 30;
+    GOptionEntry entries[] = {
+        { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "findings database (created when absent)", "FILE" },
+        { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "worker threads (default: the number of cores)", "N" },
+        { "protect", 0, 0, G_OPTION_ARG_STRING_ARRAY, &protect, "add a protected domain (repeatable)", "DOMAIN" },
+        { "protect-file", 0, 0, G_OPTION_ARG_FILENAME, &protect_file, "add the protected domains in FILE", "FILE" },
+        { "max-depth", 0, 0, G_OPTION_ARG_INT, &depth, "archive nesting limit (default 8)", "N" },
+        { "max-message", 0, 0, G_OPTION_ARG_INT64, &max_message, "largest message in bytes (default 256 MiB)", "BYTES" },
+        { "max-nested", 0, 0, G_OPTION_ARG_INT64, &max_nested, "largest nested archive read in memory (default 1 GiB)", "BYTES" },
+        { "queue-depth", 0, 0, G_OPTION_ARG_INT, &queue, "jobs in flight per worker (default 4)", "N" },
+        { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no progress line", NULL },
+        { NULL, 0, 0, 0, NULL, NULL, NULL }
+    };
+    GOptionContext *ctx = g_option_context_new("PATH... - scan mail archives for misdirected mail");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    GError *err = NULL;
+    char *argv_text = g_strjoinv(" ", argv);
+    int rc = EXIT_USAGE;
+    tl_protect *p = NULL;
+
+    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+        cli_error("%s", err->message);
+        g_error_free(err);
+        goto out;
+    }
+    if (!db || argc < 2 || jobs < 0 || depth < 0 || queue < 1 || max_message < 1 || max_nested < 1) {
+        cli_error("usage: typoleak scan PATH... --db FILE [-j N] [--protect DOMAIN] ... (see --help)");
+        goto out;
+    }
+    p = tl_protect_new_default();
+    char *msg = NULL;
+    for (int i = 0; protect && protect[i]; i++)
+        if (tl_protect_add(p, protect[i], &msg) != TL_OK) {
+            cli_error("--protect: %s", msg);
+            g_free(msg);
+            goto out;
+        }
+    if (protect_file && tl_protect_add_file(p, protect_file, &msg) != TL_OK) {
+        cli_error("--protect-file: %s", msg);
+        g_free(msg);
+        goto out;
+    }
+    tl_scan_options o;
+    tl_scan_options_init(&o);
+    o.db_path = db;
+    if (jobs > 0)
+        o.jobs = jobs;
+    o.max_depth = depth;
+    o.max_message = (uint64_t)max_message;
+    o.max_nested = (uint64_t)max_nested;
+    o.queue_depth = queue;
+    o.protect = p;
+    o.argv_text = argv_text;
+    if (!quiet && isatty(STDERR_FILENO))
+        o.progress = show_progress;
+    tl_scan_stats s;
+    tl_status_t st = tl_scan(&o, (const char *const *)argv + 1, argc - 1, &s, &msg);
+    if (o.progress)
+        fputc('\n', stderr);
+    if (st != TL_OK) {
+        cli_error("scan failed: %s (%s)", msg ? msg : tl_status_str(st), tl_status_name(st));
+        g_free(msg);
+        rc = EXIT_FAIL;
+        goto out;
+    }
+    if (!quiet)
+        fprintf(stderr, "typoleak: %" G_GUINT64_FORMAT " containers, %" G_GUINT64_FORMAT " messages (%"
+                G_GUINT64_FORMAT " new, %" G_GUINT64_FORMAT " duplicates), %" G_GUINT64_FORMAT
+                " typo recipients, %" G_GUINT64_FORMAT " error rows, %.1f MB in %.2f s -> %s\n",
+                s.containers, s.messages, s.parsed, s.duplicates, s.typo_hits, s.errors,
+                (double)s.bytes / 1e6, s.seconds, db);
+    rc = EXIT_OK;
+out:
+    tl_protect_free(p);
+    g_free(argv_text);
+    g_free(db);
+    g_free(protect_file);
+    g_strfreev(protect);
+    g_option_context_free(ctx);
+    return rc;
+}

@@ -1,0 +1,242 @@
+/*
+ * pipeline.c - one reader, N workers, one writer (the pigz shape).
+ *
+ * Design.  The reader (the calling thread) walks the paths and emits jobs,
+ * each with a sequence number.  Message jobs go to the work queue, where N
+ * worker threads parse them (GMime) and check their recipients; every other
+ * job (a source begins or ends, an error) goes straight to the writer's
+ * queue.  The writer thread takes jobs as they come and writes them to
+ * SQLite strictly in sequence order, holding early arrivals in a ring.
+ *
+ * Memory is flat because the reader must take a slot before it emits a job
+ * and the writer gives the slot back once the job is written: at most
+ * `slots` jobs exist at any time (queue_depth per worker), so a slow writer
+ * or slow workers block the reader instead of filling memory, and the ring
+ * never holds more than `slots` jobs.
+ *
+ * Shut-down: after the last path the reader sends one STOP job per worker
+ * through the work queue, joins the workers (checking that every one came
+ * back), then sends a final STOP with the next sequence number to the
+ * writer, which ends when it reaches it.
+ *
+ * With -j 1 there are no threads: each job is processed and written inline,
+ * in the same order and with the same code.
+ *
+ * If the writer fails (disk full, locked database), it records the error,
+ * keeps consuming jobs without writing them and the reader stops at its next
+ * emission: the run ends with TL_ERR_DB.
+ */
+#include <string.h>
+
+#include "tl_internal.h"
+
+typedef struct {
+    const tl_scan_options *opt;
+    const tl_protect *protect;
+    tl_writer *writer;
+    uint64_t seq;               /* next sequence number */
+    /* threaded mode */
+    GAsyncQueue *work;
+    GAsyncQueue *done;
+    GMutex lock;                /* guards free_slots */
+    GCond slot_freed;
+    int free_slots;
+    int nslots;
+    gint failed;                /* the writer failed: stop emitting */
+    tl_status_t writer_status;
+    /* inline mode */
+    tl_worker *inline_worker;
+    gint64 last_progress;
+} pipeline;
+
+static void
+take_slot(pipeline *p)
+{
+    g_mutex_lock(&p->lock);
+    while (p->free_slots == 0)
+        g_cond_wait(&p->slot_freed, &p->lock);
+    p->free_slots--;
+    g_mutex_unlock(&p->lock);
+}
+
+static void
+give_slot(pipeline *p)
+{
+    g_mutex_lock(&p->lock);
+    p->free_slots++;
+    g_cond_signal(&p->slot_freed);
+    g_mutex_unlock(&p->lock);
+}
+
+/* Calls the progress callback at most twice a second (writer side). */
+static void
+progress(pipeline *p, int force)
+{
+    if (!p->opt->progress)
+        return;
+    gint64 now = g_get_monotonic_time();
+    if (!force && now - p->last_progress < 500000)
+        return;
+    p->last_progress = now;
+    tl_scan_stats s;
+    tl_writer_stats(p->writer, &s);
+    p->opt->progress(&s, p->opt->progress_data);
+}
+
+/* The reader's emit callback. */
+static int
+emit_job(tl_job *job, void *data)
+{
+    pipeline *p = data;
+    job->seq = p->seq++;
+    if (p->inline_worker) {
+        if (job->type == TL_JOB_MESSAGE)
+            tl_worker_process(p->inline_worker, job);
+        tl_status_t st = tl_writer_put(p->writer, job);
+        progress(p, 0);
+        if (st != TL_OK) {
+            p->writer_status = st;
+            g_atomic_int_set(&p->failed, 1);
+        }
+        return g_atomic_int_get(&p->failed);
+    }
+    take_slot(p);
+    if (job->type == TL_JOB_MESSAGE)
+        g_async_queue_push(p->work, job);
+    else
+        g_async_queue_push(p->done, job);
+    return g_atomic_int_get(&p->failed);
+}
+
+static gpointer
+worker_main(gpointer data)
+{
+    pipeline *p = data;
+    tl_worker *w = tl_worker_new(p->protect);
+    for (;;) {
+        tl_job *job = g_async_queue_pop(p->work);
+        if (job->type == TL_JOB_STOP) {
+            tl_job_free(job);
+            break;
+        }
+        tl_worker_process(w, job);
+        g_async_queue_push(p->done, job);
+    }
+    tl_worker_free(w);
+    return GINT_TO_POINTER(1);
+}
+
+static gpointer
+writer_main(gpointer data)
+{
+    pipeline *p = data;
+    tl_job **ring = g_new0(tl_job *, p->nslots + 1);
+    size_t ringn = (size_t)p->nslots + 1;
+    uint64_t next = 0;
+    for (;;) {
+        tl_job *job = g_async_queue_pop(p->done);
+        g_assert(job->seq >= next && job->seq < next + ringn);
+        g_assert(ring[job->seq % ringn] == NULL);
+        ring[job->seq % ringn] = job;
+        while ((job = ring[next % ringn]) != NULL) {
+            ring[next % ringn] = NULL;
+            next++;
+            if (job->type == TL_JOB_STOP) {
+                tl_job_free(job);
+                g_free(ring);
+                return NULL;
+            }
+            if (!g_atomic_int_get(&p->failed)) {
+                tl_status_t st = tl_writer_put(p->writer, job);
+                if (st != TL_OK) {
+                    p->writer_status = st;
+                    g_atomic_int_set(&p->failed, 1);
+                }
+                progress(p, 0);
+            } else
+                tl_job_free(job);
+            give_slot(p);
+        }
+    }
+}
+
+void
+tl_scan_options_init(tl_scan_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->jobs = (int)g_get_num_processors();
+    o->max_depth = 8;
+    o->max_message = 256u << 20;
+    o->max_nested = 1u << 30;
+    o->queue_depth = 4;
+}
+
+tl_status_t
+tl_scan(const tl_scan_options *o, const char *const *paths, int npaths, tl_scan_stats *stats, char **errmsg)
+{
+    pipeline p = { 0 };
+    tl_protect *own = NULL;
+    tl_status_t st;
+
+    if (!o->db_path || o->jobs < 1 || o->max_depth < 0 || o->queue_depth < 1) {
+        if (errmsg)
+            *errmsg = g_strdup("invalid scan options (db path, jobs >= 1, queue depth >= 1)");
+        return TL_ERR_USAGE;
+    }
+    tl_library_init();
+    p.opt = o;
+    p.protect = o->protect ? o->protect : (own = tl_protect_new_default());
+    p.writer = tl_writer_open(o, p.protect, &st, errmsg);
+    if (!p.writer) {
+        tl_protect_free(own);
+        return st;
+    }
+    tl_walker w = { .opt = o, .emit = emit_job, .emit_data = &p };
+    GThread **workers = NULL, *writer = NULL;
+    if (o->jobs == 1) {
+        p.inline_worker = tl_worker_new(p.protect);
+    } else {
+        p.nslots = o->jobs * o->queue_depth;
+        p.free_slots = p.nslots;
+        g_mutex_init(&p.lock);
+        g_cond_init(&p.slot_freed);
+        p.work = g_async_queue_new();
+        p.done = g_async_queue_new();
+        writer = g_thread_new("tl-writer", writer_main, &p);
+        workers = g_new0(GThread *, o->jobs);
+        for (int i = 0; i < o->jobs; i++)
+            workers[i] = g_thread_new("tl-worker", worker_main, &p);
+    }
+
+    for (int i = 0; i < npaths && !w.stopped; i++)
+        tl_walk_path(&w, paths[i]);
+
+    if (o->jobs == 1) {
+        tl_worker_free(p.inline_worker);
+    } else {
+        int joined = 0;
+        for (int i = 0; i < o->jobs; i++)
+            g_async_queue_push(p.work, tl_job_new(TL_JOB_STOP));
+        for (int i = 0; i < o->jobs; i++)
+            joined += GPOINTER_TO_INT(g_thread_join(workers[i]));
+        g_assert(joined == o->jobs);
+        tl_job *stop = tl_job_new(TL_JOB_STOP);
+        stop->seq = p.seq++;
+        g_async_queue_push(p.done, stop);
+        g_thread_join(writer);
+        g_free(workers);
+        g_async_queue_unref(p.work);
+        g_async_queue_unref(p.done);
+        g_mutex_clear(&p.lock);
+        g_cond_clear(&p.slot_freed);
+    }
+    progress(&p, 1);
+    if (stats)
+        tl_writer_stats(p.writer, stats);
+    int failed = g_atomic_int_get(&p.failed);
+    if (failed && errmsg)
+        *errmsg = g_strdup(tl_writer_errmsg(p.writer));
+    st = tl_writer_close(p.writer, failed ? "failed" : "completed", failed ? NULL : errmsg);
+    tl_protect_free(own);
+    return failed ? p.writer_status : st;
+}

@@ -1,0 +1,225 @@
+/*
+ * tl_internal.h - what the library's modules share and the public header
+ * does not show: the job that travels down the pipeline, the parsed message
+ * record, and the entry points of the parsers, the worker stage and the
+ * database writer.  Names here are tl_<module>_*; nothing outside the
+ * library includes this file (tests do, to test modules one by one).
+ */
+#ifndef TL_INTERNAL_H
+#define TL_INTERNAL_H
+
+#include <glib.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "typoleak.h"
+
+/* ------------------------------------------------------------------ */
+/* Content sniffing (parsers/sniff.c)                                  */
+/* ------------------------------------------------------------------ */
+
+typedef enum {
+    TL_KIND_UNKNOWN = 0,    /* not recognised as mail: maybe an archive, maybe other */
+    TL_KIND_MBOX,           /* starts with a From_ line (after an optional BOM) */
+    TL_KIND_MESSAGE,        /* starts with an RFC 5322 header block */
+    TL_KIND_EMLX,           /* Apple Mail: byte count line, message, plist */
+    TL_KIND_PST,            /* Outlook PST/OST ("!BDN") */
+    TL_KIND_OLE,            /* OLE2 compound file: Outlook .msg */
+    TL_KIND_DBX,            /* Outlook Express .dbx */
+    TL_KIND_EMPTY,          /* zero bytes */
+    TL_KIND_LAST
+} tl_kind_t;
+
+/* Classifies a container by its first bytes (give at least 4 KiB when the
+ * file has them).  *skip receives the number of leading bytes that are not
+ * part of the container's content proper (a UTF-8 BOM). */
+tl_kind_t tl_sniff(const uint8_t *buf, size_t len, size_t *skip);
+const char *tl_kind_name(tl_kind_t k);
+
+/* ------------------------------------------------------------------ */
+/* mbox splitter (parsers/mbox.c)                                      */
+/* ------------------------------------------------------------------ */
+
+/* One message cut out of an mbox. */
+typedef struct {
+    const uint8_t *data;    /* message bytes, From_ line excluded; NULL when dropped */
+    size_t len;             /* bytes in data (or bytes dropped when data is NULL) */
+    uint64_t offset;        /* container offset of data[0] */
+    uint64_t marker_offset; /* container offset of the From_ line */
+    const char *marker;     /* the From_ line, without its line end (NUL-terminated) */
+    uint64_t index;         /* 0-based position in the mbox */
+    int oversized;          /* 1 when the message was over the size limit and dropped */
+} tl_mbox_msg;
+
+/* Called once per message, in order.  The bytes are valid only during the
+ * call.  Returns 0 to go on, non-zero to stop the splitter. */
+typedef int (*tl_mbox_emit_fn)(const tl_mbox_msg *m, void *user_data);
+
+typedef struct tl_mbox tl_mbox;
+
+/* A streaming splitter: feed it the container's bytes in any block sizes.
+ * base is the container offset of the first byte fed (after a BOM).
+ * Messages over max_msg bytes are reported with oversized = 1, data = NULL,
+ * and memory stays bounded by max_msg plus one block. */
+tl_mbox *tl_mbox_new(uint64_t base, uint64_t max_msg, tl_mbox_emit_fn emit, void *user_data);
+/* Returns 0, or the emit callback's non-zero value. */
+int tl_mbox_feed(tl_mbox *m, const uint8_t *buf, size_t len);
+/* Emits the last message.  Returns 0 or the callback's value. */
+int tl_mbox_finish(tl_mbox *m);
+uint64_t tl_mbox_count(const tl_mbox *m);
+void tl_mbox_free(tl_mbox *m);
+
+/* ------------------------------------------------------------------ */
+/* Pipeline jobs                                                       */
+/* ------------------------------------------------------------------ */
+
+typedef enum {
+    TL_JOB_SOURCE,          /* a container begins: insert a sources row */
+    TL_JOB_SOURCE_END,      /* a container ends: size, digest, count, status */
+    TL_JOB_MESSAGE,         /* raw message to parse */
+    TL_JOB_ERROR,           /* an error row, from the reader */
+    TL_JOB_STOP             /* sentinel */
+} tl_job_type;
+
+typedef struct {
+    char *header;           /* header it came from: To, Cc, Received, ... */
+    char *addr;             /* addr-spec as written (lower-cased domain) */
+    char *local;            /* local part */
+    char *domain;           /* domain, lower case, no trailing dot */
+    char *name;             /* display name (decoded), may be NULL */
+    int parsed;             /* 1 from GMime's parser, 0 recovered from the raw value */
+    char *raw;              /* raw header value, only for recovered entries */
+    int typo;               /* 1 when the domain is a typo of a protected one */
+    char *intended;         /* protected domain it imitates */
+    char *edit;             /* the edit in words */
+} tl_recipient;
+
+typedef struct {
+    int64_t offset;         /* offset in the message given by GMime */
+    int code;               /* GMimeParserWarning */
+    char *item;             /* what it was about, may be NULL */
+} tl_anomaly;
+
+/* What a worker extracts from one message. */
+typedef struct {
+    char sha256[65];        /* of the raw bytes, hex */
+    char *message_id;
+    char *date;             /* Date header as written */
+    char *date_utc;         /* ISO 8601 UTC, NULL when unparsable */
+    int64_t date_unix;
+    char *from;             /* decoded address lists */
+    char *from_addr;        /* first addr-spec of From */
+    char *sender;
+    char *reply_to;
+    char *subject;          /* decoded */
+    GPtrArray *recipients;  /* of tl_recipient* */
+    GArray *anomalies;      /* of tl_anomaly */
+    unsigned n_typo;
+} tl_record;
+
+void tl_record_free(tl_record *r);
+/* Name of a GMime parser warning code ("truncated-message"). */
+const char *tl_anomaly_name(int code);
+
+typedef struct tl_job {
+    uint64_t seq;           /* order of emission; the writer writes in this order */
+    tl_job_type type;
+    uint64_t source;        /* reader's source number (1-based) */
+    /* TL_JOB_SOURCE */
+    uint64_t parent;        /* parent's source number, 0 for a top-level path */
+    char *path;             /* provenance: evidence.zip!/mail/inbox.mbox */
+    char *member;           /* entry name inside the parent, NULL at top level */
+    char *kind;             /* directory, file, archive, mbox, message, maildir, ... */
+    char *format;           /* libarchive format/filter names, when any */
+    int64_t mtime;          /* seconds, -1 unknown */
+    int depth;              /* archive nesting depth */
+    /* TL_JOB_SOURCE_END */
+    uint64_t size;
+    char sha256[65];        /* container digest; for a failed message, its digest */
+    uint64_t n_messages;
+    char *state;            /* ok, truncated, failed, skipped */
+    /* TL_JOB_MESSAGE */
+    GByteArray *raw;        /* the message bytes (owned) */
+    uint64_t offset;        /* container offset of raw[0] */
+    uint64_t index;         /* position in the container */
+    uint64_t marker_offset; /* -1 when none */
+    char *marker;           /* From_ line, or NULL */
+    char *flags;            /* Maildir info flags, or NULL */
+    tl_record *rec;         /* filled by the worker; NULL when parsing failed */
+    /* TL_JOB_ERROR, and message failures */
+    tl_status_t status;
+    char *stage;            /* walk, archive, split, parse */
+    char *reason;           /* one line */
+    uint64_t err_len;       /* bytes concerned, 0 unknown */
+} tl_job;
+
+tl_job *tl_job_new(tl_job_type type);
+void tl_job_free(tl_job *j);
+
+/* ------------------------------------------------------------------ */
+/* Worker stage (parsers/message.c, scanner/typo.c)                    */
+/* ------------------------------------------------------------------ */
+
+typedef struct tl_worker tl_worker;
+
+/* One per worker thread: owns its GMime parser options and domain cache. */
+tl_worker *tl_worker_new(const tl_protect *protect);
+void tl_worker_free(tl_worker *w);
+/* Parses job->raw into job->rec, or sets job->status/stage/reason. */
+void tl_worker_process(tl_worker *w, tl_job *job);
+
+/* SHA-256 of a buffer, as 64 hex digits + NUL (libcrypto). */
+void tl_sha256_hex(const void *data, size_t len, char out[65]);
+
+/* Incremental SHA-256 for containers read in blocks. */
+typedef struct tl_sha256 tl_sha256;
+tl_sha256 *tl_sha256_new(void);
+void tl_sha256_update(tl_sha256 *h, const void *data, size_t len);
+/* Writes the hex digest and frees h. */
+void tl_sha256_finish(tl_sha256 *h, char out[65]);
+
+/* ------------------------------------------------------------------ */
+/* Reader (parsers/walk.c)                                             */
+/* ------------------------------------------------------------------ */
+
+/* The reader hands each job to the pipeline through this callback, in
+ * emission order.  It returns 0 to go on, non-zero when the run must stop
+ * (the writer failed). */
+typedef int (*tl_emit_fn)(tl_job *job, void *user_data);
+
+typedef struct {
+    const tl_scan_options *opt;
+    tl_emit_fn emit;
+    void *emit_data;
+    uint64_t next_source;   /* last source number given */
+    int stopped;
+} tl_walker;
+
+/* Walks one top-level path: a directory, a file or an archive. */
+void tl_walk_path(tl_walker *w, const char *path);
+
+/* ------------------------------------------------------------------ */
+/* Writer (db/writer.c) and report (db/report.c)                       */
+/* ------------------------------------------------------------------ */
+
+typedef struct tl_writer tl_writer;
+
+/* Opens (creating or upgrading) the database and starts a run row. */
+tl_writer *tl_writer_open(const tl_scan_options *o, const tl_protect *protect,
+                          tl_status_t *st, char **errmsg);
+/* Writes one job (in sequence order) and frees it. */
+tl_status_t tl_writer_put(tl_writer *w, tl_job *job);
+/* Commits, closes the run row with the status, closes the database. */
+tl_status_t tl_writer_close(tl_writer *w, const char *status, char **errmsg);
+/* The message of the last failure. */
+const char *tl_writer_errmsg(const tl_writer *w);
+void tl_writer_stats(const tl_writer *w, tl_scan_stats *s);
+
+/* The schema (db/schema.sql, compiled in). */
+extern const char tl_schema_sql[];
+#define TL_SCHEMA_VERSION 1
+
+/* The default protected list (data/protected-domains.txt, compiled in). */
+extern const char tl_default_protected[];
+
+#endif /* TL_INTERNAL_H */

@@ -1,0 +1,154 @@
+/*
+ * typoleak.h - the public interface of the typoleak library.
+ *
+ * typoleak walks mail archives (mbox, Maildir, single messages, Apple .emlx,
+ * and all of these inside zip/tar/7z/... archives, nested), parses every
+ * message with GMime, flags recipients at typo domains of protected domains
+ * and records every finding, with its provenance, in one SQLite file.
+ *
+ * This header is all the command-line tool (and any other caller) sees.  The
+ * library never prints and never exits: every call returns a tl_status_t and,
+ * where it says so, leaves a one-line message (no trailing newline) that the
+ * caller frees with g_free().
+ *
+ * Ownership: objects come in _new/_free pairs; strings returned through
+ * "char **" out-parameters belong to the caller.
+ */
+#ifndef TYPOLEAK_H
+#define TYPOLEAK_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TL_VERSION "0.1.0"
+
+/*
+ * Status codes.  0 is success; values are never renumbered; new codes go
+ * just before TL_STATUS_LAST.  Each code has a grade (tl_status_grade):
+ * WARN (partial success), FAILED (one item lost, the scan goes on) or FATAL
+ * (the run cannot go on).  docs/errors.md gives the cause and remedy of each
+ * code, and a test checks that file against this list.
+ */
+typedef enum {
+    TL_OK = 0,
+    TL_WARN_TRUNCATED = 1,      /* container ended early; what came before was kept */
+    TL_ERR_OPEN = 2,            /* an input could not be opened or listed */
+    TL_ERR_READ = 3,            /* read error in the middle of an input */
+    TL_ERR_ARCHIVE = 4,         /* libarchive could not read an archive or an entry */
+    TL_ERR_ENCRYPTED = 5,       /* archive entry is encrypted */
+    TL_ERR_NESTING = 6,         /* archive nesting deeper than the limit */
+    TL_ERR_TOO_BIG = 7,         /* message or nested archive over its size limit */
+    TL_ERR_PARSE = 8,           /* GMime could not build a message from the bytes */
+    TL_ERR_EMPTY = 9,           /* a message with no bytes at all */
+    TL_ERR_UNSUPPORTED = 10,    /* a recognised format this version cannot read (PST, MSG, DBX) */
+    TL_SKIP_MAILDIR_TMP = 11,   /* Maildir tmp/ file: in delivery, reported, not indexed */
+    TL_SKIP_SYMLINK = 12,       /* symbolic link or special file, not followed */
+    TL_ERR_DB = 13,             /* SQLite failed: the run stops */
+    TL_ERR_USAGE = 14,          /* bad arguments or options */
+    TL_ERR_NOMEM = 15,          /* out of memory */
+    TL_ERR_INTERNAL = 16,       /* a bug: an invariant did not hold */
+    TL_STATUS_LAST              /* not a code: one past the last */
+} tl_status_t;
+
+typedef enum {
+    TL_GRADE_OK = 0,
+    TL_GRADE_WARN,      /* partial success */
+    TL_GRADE_SKIP,      /* deliberately not indexed, recorded */
+    TL_GRADE_FAILED,    /* this item is lost, the scan goes on */
+    TL_GRADE_FATAL      /* the run stops */
+} tl_grade_t;
+
+/* Symbolic name of a status ("TL_ERR_PARSE"); never NULL. */
+const char *tl_status_name(tl_status_t st);
+/* One-line English description of a status; never NULL. */
+const char *tl_status_str(tl_status_t st);
+/* Grade of a status. */
+tl_grade_t tl_status_grade(tl_status_t st);
+
+/*
+ * Protected domains.  A set of domains that mail must not be misdirected
+ * from.  tl_protect_new_default() holds the list shipped in
+ * data/protected-domains.txt (compiled in).
+ */
+typedef struct tl_protect tl_protect;
+
+tl_protect *tl_protect_new(void);
+tl_protect *tl_protect_new_default(void);
+void tl_protect_free(tl_protect *p);
+/* Adds one domain (lower-cased, trailing dot removed).  TL_ERR_USAGE with a
+ * message when the domain is not a plausible host name. */
+tl_status_t tl_protect_add(tl_protect *p, const char *domain, char **errmsg);
+/* Adds every domain of a file, one per line, '#' starts a comment. */
+tl_status_t tl_protect_add_file(tl_protect *p, const char *path, char **errmsg);
+/* Number of protected domains. */
+unsigned tl_protect_count(const tl_protect *p);
+/* SHA-256 (hex) of the sorted protected list, for the run record. */
+char *tl_protect_digest(const tl_protect *p);
+
+/* The verdict of the first typo check on one domain. */
+typedef struct {
+    int is_typo;            /* 1 when the domain is a typo of a protected one */
+    int is_protected;       /* 1 when the domain itself is protected */
+    char intended[256];     /* the protected domain it imitates */
+    char edit[160];         /* the edit in words: dropped "i" in the TLD */
+} tl_typo_verdict;
+
+/* Checks one domain (any case, trailing dot allowed) against the set:
+ * flagged when it is one Damerau-Levenshtein edit from a protected domain
+ * over the whole string and is not itself protected. */
+void tl_typo_check(const tl_protect *p, const char *domain, tl_typo_verdict *out);
+
+/* Progress figures, passed to the progress callback and returned at the end. */
+typedef struct {
+    uint64_t containers;    /* sources opened: files, archive members, Maildirs */
+    uint64_t messages;      /* messages handed to the writer (parsed or not) */
+    uint64_t parsed;        /* messages parsed and recorded */
+    uint64_t duplicates;    /* messages already in the database (same SHA-256) */
+    uint64_t errors;        /* error rows written (including skips) */
+    uint64_t typo_hits;     /* recipients at typo domains */
+    uint64_t bytes;         /* message bytes read */
+    double seconds;         /* wall time so far */
+} tl_scan_stats;
+
+typedef void (*tl_progress_fn)(const tl_scan_stats *stats, void *user_data);
+
+/* Scan settings.  Fill with tl_scan_options_init() and change what you need. */
+typedef struct {
+    const char *db_path;        /* SQLite file, created when absent */
+    int jobs;                   /* worker threads; 1 = every stage inline */
+    int max_depth;              /* archive nesting limit (default 8) */
+    uint64_t max_message;       /* largest message kept, bytes (default 256 MiB) */
+    uint64_t max_nested;        /* largest nested archive read into memory (default 1 GiB) */
+    int queue_depth;            /* jobs in flight per worker (default 4) */
+    const tl_protect *protect;  /* protected domains; NULL = the default list */
+    const char *argv_text;      /* the command line, for the run record */
+    tl_progress_fn progress;    /* called about twice a second; may be NULL */
+    void *progress_data;
+} tl_scan_options;
+
+void tl_scan_options_init(tl_scan_options *o);
+
+/*
+ * Scans every path into the database.  Returns TL_OK when the run completed
+ * (items that could not be read are error rows, not a failed run), or a
+ * FATAL status (TL_ERR_DB, TL_ERR_USAGE, TL_ERR_NOMEM) with *errmsg set.
+ * stats, when not NULL, receives the final figures.
+ */
+tl_status_t tl_scan(const tl_scan_options *o, const char *const *paths, int npaths,
+                    tl_scan_stats *stats, char **errmsg);
+
+/* Writes the summary report of a database as text to out. */
+tl_status_t tl_report_text(const char *db_path, FILE *out, char **errmsg);
+
+/* One-time library set-up (GMime) and tear-down; tl_scan calls init itself. */
+void tl_library_init(void);
+void tl_library_shutdown(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* TYPOLEAK_H */

@@ -1,0 +1,25 @@
+#!/bin/sh
+# deps.sh [build|check|bench] - installs the Debian packages typoleak needs
+# when they are missing (Debian 12, as root, with apt-get).  Nothing is
+# installed when everything is already there.
+set -eu
+what=${1:-build}
+pkgs="build-essential pkg-config libglib2.0-dev libgmime-3.0-dev libarchive-dev libsqlite3-dev libssl-dev sqlite3"
+case "$what" in
+    check) pkgs="$pkgs check pst-utils" ;;
+    bench) pkgs="$pkgs" ;;
+esac
+missing=""
+for p in $pkgs; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps.sh: installing:$missing" >&2
+if [ "$(id -u)" != 0 ]; then
+    echo "deps.sh: not root; install these Debian packages first:$missing" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
