@@ -56,11 +56,11 @@ typoleak: $(CLI_OBJ) $(BUILD)/libtypoleak.a
 
 $(BUILD)/tests/main.o: tests/main.c tests/tl_test.h scanner/typoleak.h scanner/tl_internal.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN) $(PKG_CFLAGS) $(shell pkg-config --cflags check) -Itests -c -o $@ $<
+	$(CC) $(CFLAGS) $(SAN) $(PKG_CFLAGS) $(shell pkg-config --cflags check) -DTL_SOURCE_DIR='"$(CURDIR)"' -Itests -c -o $@ $<
 
 $(BUILD)/tests/%.o: tests/%.c tests/tl_test.h scanner/typoleak.h scanner/tl_internal.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN) $(PKG_CFLAGS) $(shell pkg-config --cflags check) -Itests -c -o $@ $<
+	$(CC) $(CFLAGS) $(SAN) $(PKG_CFLAGS) $(shell pkg-config --cflags check) -DTL_SOURCE_DIR='"$(CURDIR)"' -Itests -c -o $@ $<
 
 $(BUILD)/check_typoleak: $(TEST_OBJ) $(BUILD)/libtypoleak.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $(TEST_OBJ) $(BUILD)/libtypoleak.a $(PKG_LIBS) $(shell pkg-config --libs check) -lpthread

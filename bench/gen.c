@@ -674,7 +674,7 @@ int main(int argc, char **argv)
 {
     guint64 n = 0, seed = 1;
     const char *mbox_path = NULL, *maildir = NULL, *truth_path = NULL;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) { /* every option takes one value */
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : "";
         if (!strcmp(a, "--messages")) n = parse_u64(a, v);
         else if (!strcmp(a, "--seed")) seed = parse_u64(a, v);
@@ -686,7 +686,6 @@ int main(int argc, char **argv)
                             "[--truth OUT.tsv]\n");
             return 2;
         }
-        i++;
     }
     if (!n || (!mbox_path && !maildir)) {
         fprintf(stderr, "gen: need --messages N > 0 and at least one of --mbox / --maildir\n");

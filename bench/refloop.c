@@ -5,8 +5,10 @@
  * mmap the file, split it at "From " lines that sit at offset 0 or right
  * after a blank line, and parse each slice on its own with GMime 3 from
  * memory, touching only the To and Cc address lists.  With -j N the message
- * list is cut into N contiguous ranges, one GThread each.  mboxrd ">From "
- * quoting is not undone (headers are never affected by it).
+ * list is cut into N contiguous ranges, one GThread each; the ranges are
+ * balanced by bytes and each thread finds its own boundaries (memmem), so
+ * there is no serial splitting pass.  mboxrd ">From " quoting is not undone
+ * (headers are never affected by it).
  *
  * By default the slice is wrapped zero-copy (a GByteArray borrowing the
  * mapped bytes, never freed by GMime); -c copies each slice instead via
@@ -31,15 +33,14 @@
 
 #define DROP_CHUNK ((gsize)8 << 20)
 
-typedef struct { gsize start, len; } slice_t;
-
 typedef struct {
-    char *base;          /* the read-only mapping of the whole file */
-    const slice_t *msgs; /* all message slices */
-    gsize first, count;  /* this worker's contiguous range */
-    gboolean copy;       /* copy slices instead of borrowing them */
-    guint64 addresses;   /* out: To + Cc mailboxes seen */
-    guint64 failures;    /* out: slices GMime could not parse */
+    char *base;        /* the read-only mapping of the whole file */
+    gsize size;        /* its length */
+    gsize lo, hi;      /* this worker's byte range; both are separator offsets */
+    gboolean copy;     /* copy slices instead of borrowing them */
+    guint64 messages;  /* out: messages parsed */
+    guint64 addresses; /* out: To + Cc mailboxes seen */
+    guint64 failures;  /* out: slices GMime could not parse */
 } job_t;
 
 static gsize page_size;
@@ -59,34 +60,17 @@ static void drop_behind(char *base, gsize *dropped, gsize upto)
 }
 
 /*
- * Splits the mapped mbox into message slices (the bytes after each "From "
- * separator line up to, not including, the blank line before the next one).
- * Returns a GArray of slice_t; empty if the file does not start with "From ".
+ * Returns the offset of the first message separator ("From " at offset 0 or
+ * right after a blank line) at or after `off`, or `size` if there is none.
  */
-static GArray *split_mbox(char *base, gsize size)
+static gsize next_separator(const char *base, gsize size, gsize off)
 {
-    GArray *msgs = g_array_new(FALSE, FALSE, sizeof(slice_t));
-    gsize pos = 0, dropped = 0;
-    if (size < 5 || memcmp(base, "From ", 5) != 0)
-        return msgs;
-    while (pos < size) {
-        const char *nl = memchr(base + pos, '\n', size - pos);
-        gsize body = nl ? (gsize)(nl - base) + 1 : size, end, next;
-        const char *hit = body < size ? memmem(base + body, size - body, "\n\nFrom ", 7) : NULL;
-        if (hit) {
-            end = (gsize)(hit - base) + 1; /* keep the message's own final LF */
-            next = end + 1;
-        } else {
-            end = next = size;
-            if (end - body >= 2 && base[end - 1] == '\n' && base[end - 2] == '\n')
-                end--; /* trailing separator blank line */
-        }
-        slice_t s = {body, end - body};
-        g_array_append_val(msgs, s);
-        pos = next;
-        drop_behind(base, &dropped, pos);
-    }
-    return msgs;
+    if (off == 0)
+        return 0;
+    if (off < 2 || off >= size)
+        return off >= size ? size : next_separator(base, size, 2);
+    const char *hit = memmem(base + off - 2, size - off + 2, "\n\nFrom ", 7);
+    return hit ? (gsize)(hit - base) + 2 : size;
 }
 
 /* Counts mailboxes in an address list, descending into groups. */
@@ -104,37 +88,60 @@ static guint64 count_mailboxes(InternetAddressList *list)
     return n;
 }
 
-/* Thread body: parses job->count slices starting at job->first. */
+/*
+ * Parses one message slice with GMime and counts its To and Cc mailboxes
+ * into job; a slice GMime rejects counts as a failure.
+ */
+static void parse_one(job_t *job, gsize start, gsize len)
+{
+    GByteArray *borrowed = NULL;
+    GMimeStream *stream;
+    if (job->copy) {
+        stream = g_mime_stream_mem_new_with_buffer(job->base + start, len);
+    } else {
+        borrowed = g_byte_array_new_take((guint8 *)job->base + start, len);
+        stream = g_mime_stream_mem_new_with_byte_array(borrowed);
+        g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
+    }
+    GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+    g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+    GMimeMessage *msg = g_mime_parser_construct_message(parser, NULL);
+    if (msg) {
+        job->addresses += count_mailboxes(g_mime_message_get_addresses(msg, GMIME_ADDRESS_TYPE_TO));
+        job->addresses += count_mailboxes(g_mime_message_get_addresses(msg, GMIME_ADDRESS_TYPE_CC));
+        g_object_unref(msg);
+    } else {
+        job->failures++;
+    }
+    g_object_unref(parser);
+    g_object_unref(stream);
+    if (borrowed)
+        g_byte_array_free(borrowed, FALSE); /* hands the mapped bytes back; not freed */
+}
+
+/*
+ * Thread body: finds the messages that start in [job->lo, job->hi) (both
+ * already separator offsets) and parses each.  A message's slice is the
+ * bytes after its "From " line up to, not including, the blank line that
+ * precedes the next separator (or a trailing blank line at end of file).
+ */
 static gpointer worker(gpointer data)
 {
     job_t *job = data;
-    gsize dropped = job->count ? job->msgs[job->first].start / page_size * page_size : 0;
-    for (gsize i = job->first; i < job->first + job->count; i++) {
-        const slice_t *s = &job->msgs[i];
-        GByteArray *borrowed = NULL;
-        GMimeStream *stream;
-        if (job->copy) {
-            stream = g_mime_stream_mem_new_with_buffer(job->base + s->start, s->len);
-        } else {
-            borrowed = g_byte_array_new_take((guint8 *)job->base + s->start, s->len);
-            stream = g_mime_stream_mem_new_with_byte_array(borrowed);
-            g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
-        }
-        GMimeParser *parser = g_mime_parser_new_with_stream(stream);
-        g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
-        GMimeMessage *msg = g_mime_parser_construct_message(parser, NULL);
-        if (msg) {
-            job->addresses += count_mailboxes(g_mime_message_get_addresses(msg, GMIME_ADDRESS_TYPE_TO));
-            job->addresses += count_mailboxes(g_mime_message_get_addresses(msg, GMIME_ADDRESS_TYPE_CC));
-            g_object_unref(msg);
-        } else {
-            job->failures++;
-        }
-        g_object_unref(parser);
-        g_object_unref(stream);
-        if (borrowed)
-            g_byte_array_free(borrowed, FALSE); /* hands the mapped bytes back; not freed */
-        drop_behind(job->base, &dropped, s->start + s->len);
+    gsize pos = job->lo, dropped = job->lo / page_size * page_size;
+    while (pos < job->hi) {
+        const char *nl = memchr(job->base + pos, '\n', job->size - pos);
+        gsize body = nl ? (gsize)(nl - job->base) + 1 : job->size;
+        gsize next = next_separator(job->base, job->size, body);
+        gsize end = next;
+        if (next < job->size)
+            end = next - 1; /* drop the separator blank line, keep the final LF */
+        else if (end - body >= 2 && job->base[end - 1] == '\n' && job->base[end - 2] == '\n')
+            end--;
+        parse_one(job, body, end - body);
+        job->messages++;
+        pos = next;
+        drop_behind(job->base, &dropped, pos);
     }
     return NULL;
 }
@@ -182,29 +189,34 @@ int main(int argc, char **argv)
         perror("refloop: mmap");
         return 1;
     }
-    madvise(base, size, MADV_SEQUENTIAL);
-    GArray *msgs = split_mbox(base, size);
-    gsize n = msgs->len;
-    if (n == 0) {
-        fprintf(stderr, "refloop: %s does not look like an mbox\n", argv[optind]);
+    if (size < 5 || memcmp(base, "From ", 5) != 0) {
+        fprintf(stderr, "refloop: %s does not start with a \"From \" line\n", argv[optind]);
         return 1;
     }
-    if ((gsize)jobs > n)
-        jobs = (long)n;
+    madvise(base, size, MADV_SEQUENTIAL);
 
+    /* Cut the file into `jobs` byte ranges, each moved forward to the next
+     * separator; every worker finds its own message boundaries in parallel. */
     job_t *job = g_new0(job_t, jobs);
     GThread **threads = g_new0(GThread *, jobs);
     for (long j = 0; j < jobs; j++) {
-        gsize lo = n * (gsize)j / (gsize)jobs, hi = n * (gsize)(j + 1) / (gsize)jobs;
-        job[j] = (job_t){base, (const slice_t *)msgs->data, lo, hi - lo, copy, 0, 0};
-        threads[j] = jobs == 1 ? NULL : g_thread_new("refloop", worker, &job[j]);
+        job[j].base = base;
+        job[j].size = size;
+        job[j].copy = copy;
+        job[j].lo = next_separator(base, size, size / (gsize)jobs * (gsize)j);
+        if (j)
+            job[j - 1].hi = job[j].lo;
     }
+    job[jobs - 1].hi = size;
+    for (long j = 0; j < jobs; j++)
+        threads[j] = jobs == 1 ? NULL : g_thread_new("refloop", worker, &job[j]);
     if (jobs == 1)
         worker(&job[0]);
-    guint64 addresses = 0, failures = 0;
+    guint64 n = 0, addresses = 0, failures = 0;
     for (long j = 0; j < jobs; j++) {
         if (threads[j])
             g_thread_join(threads[j]);
+        n += job[j].messages;
         addresses += job[j].addresses;
         failures += job[j].failures;
     }
@@ -212,13 +224,12 @@ int main(int argc, char **argv)
     close(fd);
     double secs = (double)(g_get_monotonic_time() - t0) / 1e6;
 
-    printf("refloop: messages=%zu bytes=%zu seconds=%.3f\n", n, size, secs);
+    printf("refloop: messages=%" G_GUINT64_FORMAT " bytes=%zu seconds=%.3f\n", n, size, secs);
     if (verbose || failures)
         fprintf(stderr, "refloop: to_cc_addresses=%" G_GUINT64_FORMAT " parse_failures=%" G_GUINT64_FORMAT
                 " threads=%ld mode=%s\n", addresses, failures, jobs, copy ? "copy" : "borrow");
     g_free(threads);
     g_free(job);
-    g_array_free(msgs, TRUE);
     g_mime_shutdown();
     return failures ? 1 : 0;
 }

@@ -52,6 +52,12 @@ typedef struct {
     uint8_t *buf;
     int failed;             /* a read error happened */
     char *errmsg;
+    /* archive entries: libarchive's current block, and the position reached
+     * (a sparse entry's holes are given as zeros) */
+    const void *blk;
+    size_t blk_len;
+    int64_t blk_off;
+    int64_t pos;
 } in_stream;
 
 /* What is known about a stream before reading it. */
@@ -164,16 +170,38 @@ in_read(in_stream *in, const uint8_t **out)
     if (in->failed)
         return -1;
     if (in->a) {
-        do
-            n = archive_read_data(in->a, in->buf, BLOCK);
-        while (n == ARCHIVE_RETRY);
-        if (n == ARCHIVE_WARN)
-            n = 0;
-        if (n < 0) {
-            in->failed = 1;
-            in->errmsg = g_strdup(archive_error_string(in->a) ? archive_error_string(in->a) : "unknown libarchive error");
-            return -1;
+        /* archive_read_data_block(), not archive_read_data(): the latter
+         * drops the bytes it gathered when a later block fails, which would
+         * lose the last good messages before a truncation. */
+        if (in->blk_len == 0) {
+            int r;
+            do
+                r = archive_read_data_block(in->a, &in->blk, &in->blk_len, &in->blk_off);
+            while (r == ARCHIVE_RETRY);
+            if (r == ARCHIVE_EOF)
+                return 0;
+            if (r < ARCHIVE_WARN) {
+                in->blk_len = 0;
+                in->failed = 1;
+                in->errmsg = g_strdup(archive_error_string(in->a) ? archive_error_string(in->a)
+                                                                  : "unknown libarchive error");
+                return -1;
+            }
+            if (in->blk_off < in->pos)
+                in->blk_off = in->pos;     /* never go back */
         }
+        if (in->blk_off > in->pos) {       /* a hole: zeros */
+            size_t z = (size_t)MIN((int64_t)BLOCK, in->blk_off - in->pos);
+            memset(in->buf, 0, z);
+            in->pos += (int64_t)z;
+            *out = in->buf;
+            return (ssize_t)z;
+        }
+        *out = in->blk;
+        n = (ssize_t)in->blk_len;
+        in->pos += n;
+        in->blk_len = 0;
+        return n;
     } else {
         do
             n = read(in->fd, in->buf, BLOCK);
@@ -310,8 +338,9 @@ head_is_archive(const uint8_t *head, size_t len)
 {
     struct archive *a = archive_reader_new();
     struct archive_entry *e;
-    int yes = 0;
+    int yes = 1;    /* opening fails only when a filter bid and then broke */
     if (archive_read_open_memory(a, head, len) == ARCHIVE_OK) {
+        yes = 0;
         int r = archive_read_next_header(a, &e);
         int fmt = archive_format(a);
         if (r == ARCHIVE_OK || r == ARCHIVE_WARN || r == ARCHIVE_FATAL)
@@ -353,6 +382,14 @@ process_stream(tl_walker *w, in_stream *in, const stream_info *si)
     if (si->md == MD_MESSAGE && kind == TL_KIND_UNKNOWN && !head_is_archive(head->data, head->len))
         kind = TL_KIND_MESSAGE;     /* every file in cur/ or new/ is a delivered message */
 
+    if (in->failed && head->len == 0) {
+        uint64_t src = source_begin(w, si, "unreadable", NULL);
+        tl_sha256_finish(h, sha);
+        error_row(w, src, si->path, 0, 0, TL_ERR_READ, "read", "read failed: %s", in->errmsg);
+        source_end(w, src, 0, NULL, 0, "failed");
+        g_byte_array_free(head, TRUE);
+        return;
+    }
     if (si->md == MD_TMP) {
         uint64_t src = source_begin(w, si, "maildir-tmp", NULL);
         uint64_t size = head->len + (eof ? 0 : drain(in, h));
@@ -462,13 +499,6 @@ process_stream(tl_walker *w, in_stream *in, const stream_info *si)
     }
     case TL_KIND_UNKNOWN:
     case TL_KIND_LAST: {
-        if (in->failed && head->len == 0) {
-            uint64_t src = source_begin(w, si, "other", NULL);
-            tl_sha256_finish(h, sha);
-            error_row(w, src, si->path, 0, 0, TL_ERR_READ, "read", "read failed: %s", in->errmsg);
-            source_end(w, src, 0, sha, 0, "failed");
-            break;
-        }
         if (!head_is_archive(head->data, head->len)) {
             uint64_t src = source_begin(w, si, "other", NULL);
             uint64_t size = head->len + (eof ? 0 : drain(in, h));

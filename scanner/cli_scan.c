@@ -44,6 +44,19 @@ cli_scan(int argc, char **argv)
     int rc = EXIT_USAGE;
     tl_protect *p = NULL;
 
+    /* GOption wants "-j 2"; accept the usual "-j2" too. */
+    GPtrArray *args = g_ptr_array_new_with_free_func(g_free);
+    for (int i = 0; i < argc; i++) {
+        if (g_str_has_prefix(argv[i], "-j") && argv[i][2] && g_ascii_isdigit(argv[i][2])) {
+            g_ptr_array_add(args, g_strdup("-j"));
+            g_ptr_array_add(args, g_strdup(argv[i] + 2));
+        } else
+            g_ptr_array_add(args, g_strdup(argv[i]));
+    }
+    g_ptr_array_add(args, NULL);
+    char **av = (char **)g_ptr_array_free(args, FALSE), **av_orig = g_memdup2(av, sizeof(char *) * (g_strv_length(av) + 1));
+    argc = (int)g_strv_length(av);
+    argv = av;
     if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
         cli_error("%s", err->message);
         g_error_free(err);
@@ -102,6 +115,8 @@ out:
     g_free(db);
     g_free(protect_file);
     g_strfreev(protect);
+    g_strfreev(av_orig);
+    g_free(av);
     g_option_context_free(ctx);
     return rc;
 }

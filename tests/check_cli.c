@@ -1,0 +1,100 @@
+/*
+ * check_cli.c - the typoleak command as a user runs it: exit codes,
+ * messages, the scan summary and the report.  TYPOLEAK names the binary.
+ */
+#include <string.h>
+
+#include "tl_test.h"
+
+/* Runs the binary with args; returns its exit status, with stdout and stderr in out and err. */
+static int
+run(char **out, char **err, ...)
+{
+    va_list ap;
+    GPtrArray *argv = g_ptr_array_new();
+    const char *bin = g_getenv("TYPOLEAK");
+    g_ptr_array_add(argv, (gpointer)(bin ? bin : "../typoleak"));
+    va_start(ap, err);
+    const char *a;
+    while ((a = va_arg(ap, const char *)) != NULL)
+        g_ptr_array_add(argv, (gpointer)a);
+    va_end(ap);
+    g_ptr_array_add(argv, NULL);
+    int status = -1;
+    GError *e = NULL;
+    ck_assert_msg(g_spawn_sync(NULL, (char **)argv->pdata, NULL, 0, NULL, NULL, out, err, &status, &e),
+                  "spawn %s: %s", (char *)argv->pdata[0], e ? e->message : "?");
+    g_ptr_array_free(argv, TRUE);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+START_TEST(test_usage_errors)
+{
+    char *out, *err;
+    ck_assert_int_eq(run(&out, &err, NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "usage: typoleak COMMAND"));
+    g_free(out);
+    g_free(err);
+    ck_assert_int_eq(run(&out, &err, "frobnicate", NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "typoleak: unknown command 'frobnicate'"));
+    g_free(out);
+    g_free(err);
+    ck_assert_int_eq(run(&out, &err, "scan", "/tmp", NULL), 2);        /* no --db */
+    ck_assert_ptr_nonnull(strstr(err, "--db FILE"));
+    g_free(out);
+    g_free(err);
+    ck_assert_int_eq(run(&out, &err, "scan", "x", "--db", "y.db", "--protect", "bad domain", NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "not a domain name"));
+    g_free(out);
+    g_free(err);
+    ck_assert_int_eq(run(&out, &err, "report", "--db", "/nonexistent/x.db", NULL), 1);
+    g_free(out);
+    g_free(err);
+    ck_assert_int_eq(run(&out, &err, "--version", NULL), 0);
+    ck_assert_str_eq(out, "typoleak " TL_VERSION "\n");
+    g_free(out);
+    g_free(err);
+}
+END_TEST
+
+START_TEST(test_scan_and_report)
+{
+    char *d = tl_test_tmpdir();
+    char *f = g_build_filename(d, "sent.mbox", NULL), *db = g_build_filename(d, "c.db", NULL);
+    char *mb = tl_test_mbox(12, "ops@corp.exampel", 4);
+    tl_test_write_str(f, mb);
+    char *out, *err;
+    /* --protect adds a domain; the summary line is on stderr. */
+    ck_assert_int_eq(run(&out, &err, "scan", f, "--db", db, "-j", "2", "--protect", "corp.example", NULL), 0);
+    ck_assert_ptr_nonnull(strstr(err, "12 messages (12 new, 0 duplicates), 3 typo recipients, 0 error rows"));
+    g_free(out);
+    g_free(err);
+    ck_assert_int_eq(run(&out, &err, "scan", f, "--db", db, "--quiet", NULL), 0);
+    ck_assert_str_eq(err, "");                       /* --quiet: nothing */
+    g_free(out);
+    g_free(err);
+    ck_assert_int_eq(run(&out, &err, "report", "--db", db, NULL), 0);
+    ck_assert_ptr_nonnull(strstr(out, "corp.exampel"));
+    ck_assert_ptr_nonnull(strstr(out, "swapped \"le\" to \"el\" in the TLD \"example\""));
+    ck_assert_ptr_nonnull(strstr(out, "24 occurrences, 12 distinct"));
+    g_free(out);
+    g_free(err);
+    g_free(mb);
+    g_free(f);
+    g_free(db);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
+Suite *
+suite_cli(void)
+{
+    Suite *s = suite_create("cli");
+    TCase *tc = tcase_create("command");
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, test_usage_errors);
+    tcase_add_test(tc, test_scan_and_report);
+    suite_add_tcase(s, tc);
+    return s;
+}

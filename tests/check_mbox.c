@@ -1,0 +1,204 @@
+/*
+ * check_mbox.c - the streaming mbox splitter: separators, quoting styles,
+ * exact offsets whatever the block size, the size limit.
+ */
+#include <string.h>
+
+#include "tl_test.h"
+
+typedef struct {
+    GPtrArray *data;        /* GByteArray* per message (NULL when dropped) */
+    GArray *offsets;        /* uint64_t */
+    GArray *lens;           /* size_t */
+    GPtrArray *markers;     /* char* */
+} collected;
+
+static int
+collect(const tl_mbox_msg *m, void *ud)
+{
+    collected *c = ud;
+    GByteArray *b = NULL;
+    if (m->data) {
+        b = g_byte_array_new();
+        g_byte_array_append(b, m->data, (guint)m->len);
+    }
+    g_ptr_array_add(c->data, b);
+    g_array_append_val(c->offsets, m->offset);
+    size_t len = m->len;
+    g_array_append_val(c->lens, len);
+    g_ptr_array_add(c->markers, g_strdup(m->marker));
+    return 0;
+}
+
+static void
+collected_free(collected *c)
+{
+    for (guint i = 0; i < c->data->len; i++)
+        if (c->data->pdata[i])
+            g_byte_array_free(c->data->pdata[i], TRUE);
+    g_ptr_array_free(c->data, TRUE);
+    g_array_free(c->offsets, TRUE);
+    g_array_free(c->lens, TRUE);
+    g_ptr_array_free(c->markers, TRUE);
+    g_free(c);
+}
+
+/* Splits text fed in blocks of `block` bytes. */
+static collected *
+split(const char *text, size_t len, size_t block, uint64_t max)
+{
+    collected *c = g_new0(collected, 1);
+    c->data = g_ptr_array_new();
+    c->offsets = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    c->lens = g_array_new(FALSE, FALSE, sizeof(size_t));
+    c->markers = g_ptr_array_new_with_free_func(g_free);
+    tl_mbox *m = tl_mbox_new(0, max, collect, c);
+    for (size_t i = 0; i < len; i += block)
+        ck_assert_int_eq(tl_mbox_feed(m, (const uint8_t *)text + i, MIN(block, len - i)), 0);
+    ck_assert_int_eq(tl_mbox_finish(m), 0);
+    ck_assert_uint_eq(tl_mbox_count(m), c->data->len);
+    tl_mbox_free(m);
+    return c;
+}
+
+static const char *
+msg_text(collected *c, guint i)
+{
+    GByteArray *b = c->data->pdata[i];
+    g_byte_array_append(b, (const guint8 *)"", 1);
+    g_byte_array_set_size(b, b->len - 1);
+    return (const char *)b->data;
+}
+
+static const char mboxo[] =
+    "From alice@example.com Mon Jan  1 00:00:00 2001\n"
+    "From: alice@example.com\nTo: bob@army.ml\nSubject: one\n\nbody one\n>From quoted\n"
+    "From inside a paragraph is not a separator\n\n"
+    "From bob@example.com  Tue Jan  2 00:00:00 2001\n"
+    "From: bob@example.com\nSubject: two\n\nbody two\n";
+
+START_TEST(test_split_mboxo)
+{
+    collected *c = split(mboxo, strlen(mboxo), 1 << 20, 0);
+    ck_assert_uint_eq(c->data->len, 2);
+    ck_assert_str_eq(c->markers->pdata[0], "From alice@example.com Mon Jan  1 00:00:00 2001");
+    ck_assert_str_eq(c->markers->pdata[1], "From bob@example.com  Tue Jan  2 00:00:00 2001");
+    /* The separating blank line is not part of message one; >From stays. */
+    ck_assert_str_eq(msg_text(c, 0), "From: alice@example.com\nTo: bob@army.ml\nSubject: one\n\nbody one\n"
+                                     ">From quoted\nFrom inside a paragraph is not a separator\n");
+    ck_assert_str_eq(msg_text(c, 1), "From: bob@example.com\nSubject: two\n\nbody two\n");
+    /* Offsets point at the message bytes in the container. */
+    for (guint i = 0; i < 2; i++) {
+        uint64_t off = g_array_index(c->offsets, uint64_t, i);
+        ck_assert(memcmp(mboxo + off, msg_text(c, i), g_array_index(c->lens, size_t, i)) == 0);
+    }
+    collected_free(c);
+}
+END_TEST
+
+/* The same offsets and bytes whatever the block size, down to 1 byte. */
+START_TEST(test_block_size_invariance)
+{
+    collected *ref = split(mboxo, strlen(mboxo), 1 << 20, 0);
+    size_t blocks[] = { 1, 2, 5, 6, 7, 13, 64 };
+    for (size_t b = 0; b < G_N_ELEMENTS(blocks); b++) {
+        collected *c = split(mboxo, strlen(mboxo), blocks[b], 0);
+        ck_assert_uint_eq(c->data->len, ref->data->len);
+        for (guint i = 0; i < c->data->len; i++) {
+            ck_assert_uint_eq(g_array_index(c->offsets, uint64_t, i), g_array_index(ref->offsets, uint64_t, i));
+            ck_assert_str_eq(msg_text(c, i), msg_text(ref, i));
+            ck_assert_str_eq(c->markers->pdata[i], ref->markers->pdata[i]);
+        }
+        collected_free(c);
+    }
+    collected_free(ref);
+}
+END_TEST
+
+START_TEST(test_separator_styles)
+{
+    const char *text =
+        "From - Fri Aug 24 11:55:47 2018\r\nSubject: crlf\r\n\r\nx\r\n\r\n"
+        "From \"notifications@github.com\" Mon Apr 26 20:52:54 2021\r\nSubject: readpst\r\n\r\ny\r\n\r\n"
+        "From 1677392929925121@xxx Thu Feb 23 17:40:55 +0000 2023\r\nSubject: takeout\r\n\r\nz\r\n\r\n"
+        "From \r\nSubject: bare\r\n\r\nw\r\n";
+    collected *c = split(text, strlen(text), 3, 0);
+    ck_assert_uint_eq(c->data->len, 4);
+    ck_assert_str_eq(c->markers->pdata[1], "From \"notifications@github.com\" Mon Apr 26 20:52:54 2021");
+    ck_assert_str_eq(c->markers->pdata[2], "From 1677392929925121@xxx Thu Feb 23 17:40:55 +0000 2023");
+    ck_assert_str_eq(c->markers->pdata[3], "From ");
+    ck_assert_str_eq(msg_text(c, 0), "Subject: crlf\r\n\r\nx\r\n");
+    ck_assert_str_eq(msg_text(c, 3), "Subject: bare\r\n\r\nw\r\n");
+    collected_free(c);
+}
+END_TEST
+
+/* An unescaped "From " line right after a blank line IS a separator (the
+ * rule every mbox reader follows); one inside a paragraph is not. */
+START_TEST(test_unquoted_body_from)
+{
+    const char *text = "From a\nSubject: s\n\npara\nFrom here on\n\nFrom there\nmore\n";
+    collected *c = split(text, strlen(text), 4, 0);
+    ck_assert_uint_eq(c->data->len, 2);
+    ck_assert_str_eq(msg_text(c, 0), "Subject: s\n\npara\nFrom here on\n");
+    ck_assert_str_eq(msg_text(c, 1), "more\n");
+    collected_free(c);
+}
+END_TEST
+
+/* A message over the limit is reported with its extent and dropped; the
+ * messages around it are intact. */
+START_TEST(test_oversized)
+{
+    GString *s = g_string_new("From a\nSubject: small\n\nok\n\nFrom b\nSubject: big\n\n");
+    size_t big_start = strlen("From a\nSubject: small\n\nok\n\n");
+    for (int i = 0; i < 5000; i++)
+        g_string_append(s, "0123456789abcdef0123456789abcdef\n");
+    size_t big_end = s->len + 1;
+    g_string_append(s, "\nFrom c\nSubject: after\n\nfine\n");
+    collected *c = split(s->str, s->len, 4096, 10000);
+    ck_assert_uint_eq(c->data->len, 3);
+    ck_assert_ptr_null(c->data->pdata[1]);
+    ck_assert_uint_eq(g_array_index(c->offsets, uint64_t, 1), big_start);
+    ck_assert_uint_eq(g_array_index(c->lens, size_t, 1), big_end - big_start);
+    ck_assert_str_eq(c->markers->pdata[1], "From b");
+    ck_assert_str_eq(msg_text(c, 2), "Subject: after\n\nfine\n");
+    ck_assert_str_eq(msg_text(c, 0), "Subject: small\n\nok\n");
+    collected_free(c);
+    g_string_free(s, TRUE);
+}
+END_TEST
+
+START_TEST(test_no_final_newline_and_base)
+{
+    const char *text = "From a\nSubject: s\n\nlast line without newline";
+    collected *c = g_new0(collected, 1);
+    c->data = g_ptr_array_new();
+    c->offsets = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    c->lens = g_array_new(FALSE, FALSE, sizeof(size_t));
+    c->markers = g_ptr_array_new_with_free_func(g_free);
+    tl_mbox *m = tl_mbox_new(3, 0, collect, c);     /* as after a BOM */
+    tl_mbox_feed(m, (const uint8_t *)text, strlen(text));
+    tl_mbox_finish(m);
+    tl_mbox_free(m);
+    ck_assert_uint_eq(c->data->len, 1);
+    ck_assert_uint_eq(g_array_index(c->offsets, uint64_t, 0), 3 + strlen("From a\n"));
+    ck_assert_str_eq(msg_text(c, 0), "Subject: s\n\nlast line without newline");
+    collected_free(c);
+}
+END_TEST
+
+Suite *
+suite_mbox(void)
+{
+    Suite *s = suite_create("mbox");
+    TCase *tc = tcase_create("split");
+    tcase_add_test(tc, test_split_mboxo);
+    tcase_add_test(tc, test_block_size_invariance);
+    tcase_add_test(tc, test_separator_styles);
+    tcase_add_test(tc, test_unquoted_body_from);
+    tcase_add_test(tc, test_oversized);
+    tcase_add_test(tc, test_no_final_newline_and_base);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,153 @@
+/*
+ * check_writer.c - the SQLite file: schema version, the run record,
+ * one message per SHA-256 with one occurrence per place, re-scans into the
+ * same file, and refusal of files that are not ours.
+ */
+#include <sqlite3.h>
+#include <string.h>
+
+#include "tl_test.h"
+
+START_TEST(test_schema_and_run)
+{
+    char *d = tl_test_tmpdir();
+    char *f = g_build_filename(d, "a.eml", NULL), *db = g_build_filename(d, "w.db", NULL);
+    char *m = tl_test_message(1, "x@army.ml");
+    tl_test_write_str(f, m);
+    tl_scan_options o;
+    tl_scan_options_init(&o);
+    o.db_path = db;
+    o.jobs = 2;
+    o.argv_text = "typoleak scan a.eml --db w.db";
+    const char *paths[] = { f };
+    tl_scan_stats st;
+    ck_assert_int_eq(tl_scan(&o, paths, 1, &st, NULL), TL_OK);
+    ck_assert_uint_eq(st.messages, 1);
+    ck_assert_uint_eq(st.typo_hits, 1);
+    ck_assert_int_eq(tl_test_int(db, "PRAGMA user_version"), TL_SCHEMA_VERSION);
+    char *run = tl_test_rows(db, "SELECT tool_version, status, argv, n_messages, n_errors, protected_count > 50,"
+                                 " length(protected_hash), finished_at IS NOT NULL FROM runs");
+    ck_assert_str_eq(run, "0.1.0|completed|typoleak scan a.eml --db w.db|1|0|1|64|1");
+    g_free(run);
+    char *hit = tl_test_rows(db, "SELECT typo_domain, intended_domain, intended_addr, method, r.header"
+                                 " FROM typo_hits t JOIN recipients r ON r.id=t.recipient_id");
+    ck_assert_str_eq(hit, "army.ml|army.mil|x@army.mil|dl1|To");
+    g_free(hit);
+    g_free(m);
+    g_free(f);
+    g_free(db);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
+/* The same message in a Maildir and in an mbox is one message with two
+ * occurrences; scanning again adds a run and occurrences, not messages. */
+START_TEST(test_dedup_and_rescan)
+{
+    char *d = tl_test_tmpdir();
+    char *m = tl_test_message(5, "dup@navy.ml");
+    char *f1 = g_build_filename(d, "in/Maildir/cur/1.h:2,S", NULL);
+    char *f2 = g_build_filename(d, "in/sent.mbox", NULL);
+    g_mkdir_with_parents(g_build_filename(d, "in/Maildir/new", NULL), 0755);
+    tl_test_write_str(f1, m);
+    char *mb = g_strdup_printf("From a Mon Jan  2 10:00:00 2023\n%s\nFrom b Mon Jan  2 10:00:00 2023\n%s\n", m, m);
+    tl_test_write_str(f2, mb);
+    char *in = g_build_filename(d, "in", NULL), *db = g_build_filename(d, "w.db", NULL);
+    tl_test_scan(db, 2, NULL, in, NULL);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM messages"), 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM occurrences"), 3);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM recipients"), 1);
+    tl_test_scan(db, 1, NULL, in, NULL);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM runs"), 2);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM messages"), 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM occurrences"), 6);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM typo_hits"), 1);
+    g_free(in);
+    g_free(db);
+    g_free(mb);
+    g_free(m);
+    g_free(f1);
+    g_free(f2);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
+START_TEST(test_refuses_foreign_db)
+{
+    char *d = tl_test_tmpdir();
+    char *db = g_build_filename(d, "other.db", NULL);
+    sqlite3 *h;
+    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(h, "CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    char *f = g_build_filename(d, "a.eml", NULL);
+    tl_test_write_str(f, "From: a@b.c\n\nx\n");
+    tl_scan_options o;
+    tl_scan_options_init(&o);
+    o.db_path = db;
+    const char *paths[] = { f };
+    char *msg = NULL;
+    ck_assert_int_eq(tl_scan(&o, paths, 1, NULL, &msg), TL_ERR_DB);
+    ck_assert_ptr_nonnull(strstr(msg, "not a typoleak database"));
+    g_free(msg);
+    /* Unwritable location. */
+    o.db_path = "/nonexistent-dir/x.db";
+    msg = NULL;
+    ck_assert_int_eq(tl_scan(&o, paths, 1, NULL, &msg), TL_ERR_DB);
+    ck_assert_ptr_nonnull(msg);
+    g_free(msg);
+    /* The report refuses it too. */
+    FILE *out = fopen("/dev/null", "w");
+    msg = NULL;
+    ck_assert_int_eq(tl_report_text(db, out, &msg), TL_ERR_DB);
+    fclose(out);
+    g_free(msg);
+    g_free(f);
+    g_free(db);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
+START_TEST(test_report_text)
+{
+    char *d = tl_test_tmpdir();
+    char *f = g_build_filename(d, "sent.mbox", NULL), *db = g_build_filename(d, "r.db", NULL);
+    char *mb = tl_test_mbox(30, "j.smith@army.ml", 3);
+    tl_test_write_str(f, mb);
+    tl_test_scan(db, 2, NULL, f, NULL);
+    char *path = g_build_filename(d, "report.txt", NULL);
+    FILE *out = fopen(path, "w");
+    ck_assert_int_eq(tl_report_text(db, out, NULL), TL_OK);
+    fclose(out);
+    char *text = NULL;
+    ck_assert(g_file_get_contents(path, &text, NULL, NULL));
+    ck_assert_ptr_nonnull(strstr(text, "Messages scanned:    30 occurrences, 30 distinct"));
+    /* army.ml row: 10 messages, 10 recipients, 7 distinct senders max, dates. */
+    ck_assert_ptr_nonnull(strstr(text, "army.ml                  army.mil                 10       10"));
+    ck_assert_ptr_nonnull(strstr(text, "2023-01-01 .. 2023-01-28"));
+    ck_assert_ptr_nonnull(strstr(text, "dropped \"i\" in the TLD \"mil\""));
+    g_free(text);
+    g_free(path);
+    g_free(mb);
+    g_free(f);
+    g_free(db);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
+Suite *
+suite_writer(void)
+{
+    Suite *s = suite_create("writer");
+    TCase *tc = tcase_create("sqlite");
+    tcase_add_test(tc, test_schema_and_run);
+    tcase_add_test(tc, test_dedup_and_rescan);
+    tcase_add_test(tc, test_refuses_foreign_db);
+    tcase_add_test(tc, test_report_text);
+    suite_add_tcase(s, tc);
+    return s;
+}

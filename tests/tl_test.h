@@ -1,0 +1,61 @@
+/*
+ * tl_test.h - what the Check suites share: one constructor per suite and a
+ * few helpers (temporary folders, files, scans, SQL queries on the result).
+ * Every suite runs against the real components: GMime, libarchive archives
+ * written by the tests, a real SQLite file, the real corpora.
+ */
+#ifndef TL_TEST_H
+#define TL_TEST_H
+
+#include <check.h>
+#include <glib.h>
+#include <stdint.h>
+
+#include "tl_internal.h"
+#include "typoleak.h"
+
+Suite *suite_status(void);
+Suite *suite_sniff(void);
+Suite *suite_mbox(void);
+Suite *suite_message(void);
+Suite *suite_typo(void);
+Suite *suite_walk(void);
+Suite *suite_archive(void);
+Suite *suite_writer(void);
+Suite *suite_pipeline(void);
+Suite *suite_corpora(void);
+Suite *suite_cli(void);
+
+/* A new empty folder under $TMPDIR; removed by tl_test_rmtree(). */
+char *tl_test_tmpdir(void);
+void tl_test_rmtree(const char *dir);
+/* Writes a file (creating parent folders). */
+void tl_test_write(const char *path, const void *data, size_t len);
+void tl_test_write_str(const char *path, const char *text);
+/* Scans paths (NULL-terminated) into db with `jobs` workers; asserts TL_OK. */
+void tl_test_scan(const char *db, int jobs, const tl_protect *protect, ...) G_GNUC_NULL_TERMINATED;
+tl_status_t tl_test_scan_status(const char *db, int jobs, const char *const *paths, tl_scan_stats *st);
+/* First column of the first row of a query, as an integer / a string
+ * (g_free it; NULL for SQL NULL or no row). */
+int64_t tl_test_int(const char *db, const char *sql, ...) G_GNUC_PRINTF(2, 3);
+char *tl_test_str(const char *db, const char *sql, ...) G_GNUC_PRINTF(2, 3);
+/* Every row of a query, columns joined by '|' and rows by '\n'. */
+char *tl_test_rows(const char *db, const char *sql, ...) G_GNUC_PRINTF(2, 3);
+/* ../shared/corpora, or NULL (and a note on stderr) when it is absent. */
+const char *tl_test_corpora(void);
+/* Builds an archive file with libarchive: format "tar", "zip", "7z",
+ * "tar.gz", "tar.bz2", "tar.xz", "tar.zst", or a raw filter "gz", "bz2",
+ * "xz", "zst" (one member, the name is ignored). Members are name/data pairs. */
+void tl_test_archive(const char *path, const char *format, int n, const char *const *names,
+                     const GByteArray *const *datas);
+/* The same into memory. */
+GByteArray *tl_test_archive_mem(const char *format, int n, const char *const *names,
+                                const GByteArray *const *datas);
+GByteArray *tl_test_bytes(const char *text);
+/* A small synthetic message number i addressed to `to` (g_free it). */
+char *tl_test_message(int i, const char *to);
+/* n messages as an mbox (From_ separators), each to `to` when i % every == 0
+ * (else to a harmless address). */
+char *tl_test_mbox(int n, const char *to, int every);
+
+#endif
