@@ -20,7 +20,9 @@
  * Output: "refloop: messages=M bytes=B seconds=S" on stdout; -v adds the
  * To+Cc address count and parse failures on stderr.
  */
-#define _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* memmem, madvise */
+#endif
 #include <gmime/gmime.h>
 #include <errno.h>
 #include <fcntl.h>

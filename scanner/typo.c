@@ -231,7 +231,10 @@ one_edit(const char *t, size_t tn, const char *p, size_t pn, char *what, size_t 
     if (tn == pn + 1) {                         /* insertion */
         if (strcmp(t + i + 1, p + i) != 0)
             return 0;
-        describe_place(p, i < pn ? i : pn - 1, place, sizeof place);
+        /* The place is the label the new character joined: the one before
+         * it when it was added at a label's end (before a dot or the end). */
+        size_t at = (i >= pn || p[i] == '.') && i > 0 ? i - 1 : i;
+        describe_place(p, at, place, sizeof place);
         if (t[i] == '.')
             g_snprintf(what, wlen, "inserted a dot in %s", place);
         else if (i > 0 && t[i] == p[i - 1])

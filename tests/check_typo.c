@@ -40,7 +40,9 @@ START_TEST(test_edit_kinds)
     expect(p, "armymil", 1, "army.mil", "dropped the dot before \"mil\"");
     expect(p, "army.mill", 1, "army.mil", "doubled \"l\" in the TLD \"mil\"");
     expect(p, "arrmy.mil", 1, "army.mil", "doubled \"r\" in the label \"army\"");
-    expect(p, "gmailx.com", 1, "gmail.com", NULL);
+    expect(p, "gmailx.com", 1, "gmail.com", "inserted \"x\" in the label \"gmail\"");
+    expect(p, "yahooo.com", 1, "yahoo.com", "doubled \"o\" in the label \"yahoo\"");
+    expect(p, "army.mila", 1, "army.mil", "inserted \"a\" in the TLD \"mil\"");
     expect(p, "army.m.il", 1, "army.mil", "inserted a dot in the TLD \"mil\"");
     expect(p, "ARMY.ML.", 1, "army.mil", NULL);          /* case and root dot */
     expect(p, "army.com", 0, NULL, NULL);                  /* three edits away */
