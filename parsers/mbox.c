@@ -12,6 +12,10 @@
  * Quoted body lines (">From ") are left as they are: offsets and hashes are
  * those of the bytes on disk.
  *
+ * When the container does not start with "From ", the first line that does
+ * is the first separator (blank line or not), and the bytes before it are
+ * reported as a preamble, not as a message.
+ *
  * A message is the bytes after its From_ line up to the next separator, less
  * the one blank line that separates it from the next message (so that a
  * message copied from a Maildir into an mbox keeps its SHA-256).
@@ -37,6 +41,8 @@ struct tl_mbox {
     uint64_t max_msg;
     uint64_t count;
     int dropping;           /* current message is over the limit */
+    int in_preamble;        /* the container did not start with "From " */
+    int started;            /* the first bytes were seen */
     uint64_t drop_offset;   /* container offset of its From_ line */
     char *drop_marker;
     tl_mbox_emit_fn emit;
@@ -90,6 +96,15 @@ emit_range(tl_mbox *m, size_t s, size_t e)
     char *marker = NULL;
     int rc;
 
+    if (m->in_preamble) {
+        /* Bytes before the first From_ line: reported, not a message. */
+        m->in_preamble = 0;
+        msg.preamble = 1;
+        msg.offset = m->base + s;
+        msg.len = e - s;
+        msg.data = m->buf + s;
+        return m->emit(&msg, m->user_data);
+    }
     msg.index = m->count++;
     if (m->dropping) {
         msg.oversized = 1;
@@ -141,7 +156,7 @@ split(tl_mbox *m)
             continue;
         int blank = m->buf[q - 1] == '\n' ||
                     (m->buf[q - 1] == '\r' && q >= 2 && q - 2 >= m->start && m->buf[q - 2] == '\n');
-        if (!blank)
+        if (!blank && !m->in_preamble)
             continue;
         int rc = emit_range(m, m->start, q + 1);
         m->start = q + 1;
@@ -163,6 +178,10 @@ tl_mbox_feed(tl_mbox *m, const uint8_t *data, size_t len)
     }
     memcpy(m->buf + m->len, data, len);
     m->len += len;
+    if (!m->started && m->len >= 5) {
+        m->started = 1;
+        m->in_preamble = memcmp(m->buf, "From ", 5) != 0;
+    }
     if ((rc = split(m)))
         return rc;
     /* Over the limit: remember the message and drop its bytes as they come. */

@@ -14,8 +14,11 @@
  *     least one of the usual mail headers: a single message;
  *   - a first line of only digits (and blanks) followed by a header block:
  *     Apple .emlx;
+ *   - an mbox behind a few lines of something else (a From_ envelope line
+ *     followed by a header line in the first 64 lines);
  *   - magic numbers for PST ("!BDN"), OLE2 (Outlook .msg) and Outlook
- *     Express .dbx, which are recognised only to be reported as unsupported.
+ *     Express .dbx, and batch SMTP ("HELO"), which are recognised only to be
+ *     reported as unsupported.
  */
 #include <string.h>
 
@@ -94,6 +97,21 @@ looks_like_headers(const uint8_t *buf, size_t len)
     return known;
 }
 
+/* Does the From_ line look like an mbox envelope ("From -", a quoted
+ * sender, or a time of day somewhere in it)?  Prose that starts with
+ * "From " has none of these. */
+static int
+envelope_like(const uint8_t *p, size_t n)
+{
+    if (n >= 6 && (p[5] == '-' || p[5] == '"'))
+        return 1;
+    for (size_t i = 5; i + 5 <= n; i++)
+        if (g_ascii_isdigit(p[i]) && g_ascii_isdigit(p[i + 1]) && p[i + 2] == ':' && g_ascii_isdigit(p[i + 3]) &&
+            g_ascii_isdigit(p[i + 4]))
+            return 1;
+    return 0;
+}
+
 tl_kind_t
 tl_sniff(const uint8_t *buf, size_t len, size_t *skip)
 {
@@ -116,10 +134,16 @@ tl_sniff(const uint8_t *buf, size_t len, size_t *skip)
         size_t e = line_end(buf, len);
         if (e < len && looks_like_headers(buf + e + 1, len - e - 1))
             return TL_KIND_MBOX;
+        /* A message with no header at all after an envelope line. */
+        if (e < len && envelope_like(buf, e) && (buf[e + 1] == '\n' || buf[e + 1] == '\r'))
+            return TL_KIND_MBOX;
         return TL_KIND_UNKNOWN;
     }
     if (looks_like_headers(buf, len))
         return TL_KIND_MESSAGE;
+    if (len >= 5 && (g_ascii_strncasecmp((const char *)buf, "HELO ", 5) == 0 ||
+                     g_ascii_strncasecmp((const char *)buf, "EHLO ", 5) == 0))
+        return TL_KIND_BSMTP;
     /* Apple .emlx: "<byte count>[blanks]\n" then the message. */
     size_t i = 0;
     while (i < len && i < 20 && g_ascii_isdigit(buf[i]))
@@ -130,6 +154,18 @@ tl_sniff(const uint8_t *buf, size_t len, size_t *skip)
             j++;
         if (j < len && buf[j] == '\n' && looks_like_headers(buf + j + 1, len - j - 1))
             return TL_KIND_EMLX;
+    }
+    /* An mbox behind a few lines of something else: a From_ envelope line
+     * followed by a header line, somewhere in the first lines.  The
+     * splitter reports the bytes before it. */
+    for (size_t pos = 0, lines = 0; pos < len && lines < 64; lines++) {
+        size_t e = line_end(buf + pos, len - pos);
+        if (memchr(buf + pos, '\0', e))
+            break;                  /* binary: an archive holding an mbox, not an mbox */
+        if (len - pos >= 5 && memcmp(buf + pos, "From ", 5) == 0 && envelope_like(buf + pos, e) &&
+            pos + e < len && looks_like_headers(buf + pos + e + 1, len - pos - e - 1))
+            return TL_KIND_MBOX;
+        pos += e + 1;
     }
     *skip = 0;
     return TL_KIND_UNKNOWN;
@@ -147,6 +183,7 @@ tl_kind_name(tl_kind_t k)
     case TL_KIND_OLE: return "outlook-msg";
     case TL_KIND_DBX: return "dbx";
     case TL_KIND_EMPTY: return "empty";
+    case TL_KIND_BSMTP: return "bsmtp";
     case TL_KIND_LAST: break;
     }
     return "other";

@@ -266,6 +266,11 @@ static int
 on_mbox_message(const tl_mbox_msg *m, void *data)
 {
     mbox_ctx *c = data;
+    if (m->preamble) {
+        error_row(c->w, c->src, c->path, m->offset, m->len, TL_WARN_JUNK, "split",
+                  "%" G_GUINT64_FORMAT " bytes before the first From_ line are not a message", (uint64_t)m->len);
+        return c->w->stopped;
+    }
     if (m->oversized) {
         error_row(c->w, c->src, c->path, m->offset, m->len, TL_ERR_TOO_BIG, "split",
                   "message %" G_GUINT64_FORMAT " is %" G_GUINT64_FORMAT " bytes, over the limit of %" G_GUINT64_FORMAT
@@ -476,8 +481,10 @@ process_stream(tl_walker *w, in_stream *in, const stream_info *si)
     }
     case TL_KIND_PST:
     case TL_KIND_OLE:
-    case TL_KIND_DBX: {
+    case TL_KIND_DBX:
+    case TL_KIND_BSMTP: {
         static const char *const advice[] = {
+            [TL_KIND_BSMTP] = "batch SMTP file (HELO/MAIL FROM/RCPT TO/DATA): not read by this version",
             [TL_KIND_PST] = "Outlook PST/OST store: export it with `readpst -r -D -o DIR FILE` (pst-utils) and scan DIR",
             [TL_KIND_OLE] = "OLE2 compound file (Outlook .msg): not read by this version",
             [TL_KIND_DBX] = "Outlook Express .dbx store: not read by this version",

@@ -27,6 +27,7 @@ typedef enum {
     TL_KIND_OLE,            /* OLE2 compound file: Outlook .msg */
     TL_KIND_DBX,            /* Outlook Express .dbx */
     TL_KIND_EMPTY,          /* zero bytes */
+    TL_KIND_BSMTP,          /* batch SMTP (HELO/MAIL FROM/DATA) */
     TL_KIND_LAST
 } tl_kind_t;
 
@@ -49,6 +50,7 @@ typedef struct {
     const char *marker;     /* the From_ line, without its line end (NUL-terminated) */
     uint64_t index;         /* 0-based position in the mbox */
     int oversized;          /* 1 when the message was over the size limit and dropped */
+    int preamble;           /* 1 for bytes before the first From_ line (not a message) */
 } tl_mbox_msg;
 
 /* Called once per message, in order.  The bytes are valid only during the

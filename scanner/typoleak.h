@@ -51,6 +51,7 @@ typedef enum {
     TL_ERR_USAGE = 14,          /* bad arguments or options */
     TL_ERR_NOMEM = 15,          /* out of memory */
     TL_ERR_INTERNAL = 16,       /* a bug: an invariant did not hold */
+    TL_WARN_JUNK = 17,          /* bytes outside any message (before an mbox's first From_ line) */
     TL_STATUS_LAST              /* not a code: one past the last */
 } tl_status_t;
 

@@ -188,6 +188,31 @@ START_TEST(test_no_final_newline_and_base)
 }
 END_TEST
 
+/* Bytes before the first From_ line come out as a preamble, and the first
+ * From_ line needs no blank line before it. */
+START_TEST(test_preamble)
+{
+    const char *text = "message offsets: 0, 526\nheader offsets: 8, 216\nFrom - \nSubject: a\n\nx\n\nFrom - \nSubject: b\n\ny\n";
+    collected *c = g_new0(collected, 1);
+    c->data = g_ptr_array_new();
+    c->offsets = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    c->lens = g_array_new(FALSE, FALSE, sizeof(size_t));
+    c->markers = g_ptr_array_new_with_free_func(g_free);
+    tl_mbox *m = tl_mbox_new(0, 0, collect, c);
+    for (size_t i = 0; i < strlen(text); i += 3)
+        tl_mbox_feed(m, (const uint8_t *)text + i, MIN(3, strlen(text) - i));
+    tl_mbox_finish(m);
+    ck_assert_uint_eq(tl_mbox_count(m), 2);       /* the preamble is not counted */
+    tl_mbox_free(m);
+    ck_assert_uint_eq(c->data->len, 3);
+    ck_assert_ptr_null(c->markers->pdata[0]);
+    ck_assert_uint_eq(g_array_index(c->lens, size_t, 0), strlen("message offsets: 0, 526\nheader offsets: 8, 216\n"));
+    ck_assert_str_eq(msg_text(c, 1), "Subject: a\n\nx\n");
+    ck_assert_str_eq(msg_text(c, 2), "Subject: b\n\ny\n");
+    collected_free(c);
+}
+END_TEST
+
 Suite *
 suite_mbox(void)
 {
@@ -199,6 +224,7 @@ suite_mbox(void)
     tcase_add_test(tc, test_unquoted_body_from);
     tcase_add_test(tc, test_oversized);
     tcase_add_test(tc, test_no_final_newline_and_base);
+    tcase_add_test(tc, test_preamble);
     suite_add_tcase(s, tc);
     return s;
 }

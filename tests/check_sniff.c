@@ -25,6 +25,11 @@ START_TEST(test_mail_kinds)
     ck_assert_int_eq(sniff("Received: from x by y; Mon, 1 Jan 2001\nFrom: a@b\n\nbody\n", NULL), TL_KIND_MESSAGE);
     ck_assert_int_eq(sniff("Subject: only a subject\r\n\r\nbody\r\n", NULL), TL_KIND_MESSAGE);
     ck_assert_int_eq(sniff("497      \nSubject: Re: Emlx library\nMime-Version: 1.0\n\n", NULL), TL_KIND_EMLX);
+    /* Envelope line and no header at all (tika's simple.mbox). */
+    ck_assert_int_eq(sniff("From envelope-sender Mon Jun 01 10:00:00 2009\n\nTest content\n", NULL), TL_KIND_MBOX);
+    /* Two lines of something else, then an mbox (GMime's golden files). */
+    ck_assert_int_eq(sniff("message offsets: 0, 526\nheader offsets: 8, 216\nFrom - \nFrom: a@b\n\nx\n", NULL),
+                     TL_KIND_MBOX);
 }
 END_TEST
 
@@ -36,6 +41,10 @@ START_TEST(test_not_mail)
     /* "From " prose is not an mbox unless a header line follows. */
     ck_assert_int_eq(sniff("From the desk of the editor\nDear reader,\n", NULL), TL_KIND_UNKNOWN);
     ck_assert_int_eq(sniff("%PDF-1.4\n", NULL), TL_KIND_UNKNOWN);
+    /* A tar header (with NULs) before an mbox member is not a preamble. */
+    ck_assert_int_eq(tl_sniff((const uint8_t *)"mail/inbox.mbox\0\0\0\nFrom a Mon Jan  2 10:00:00 2023\nSubject: x\n\n",
+                              50, &(size_t){ 0 }), TL_KIND_UNKNOWN);
+    ck_assert_int_eq(sniff("HELO example.com\nMAIL FROM:<a@b>\n", NULL), TL_KIND_BSMTP);
     ck_assert_int_eq(tl_sniff((const uint8_t *)"", 0, &(size_t){ 0 }), TL_KIND_EMPTY);
 }
 END_TEST
