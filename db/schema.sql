@@ -51,6 +51,7 @@ CREATE TABLE messages (
     n_recipients    INTEGER NOT NULL,
     n_typo          INTEGER NOT NULL,
     n_anomalies     INTEGER NOT NULL,
+    mime_parsed     INTEGER NOT NULL,   -- 1 whole MIME tree parsed, 0 header block only
     first_run_id    INTEGER NOT NULL REFERENCES runs(id)
 );
 CREATE INDEX messages_message_id ON messages(message_id);

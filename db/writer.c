@@ -31,8 +31,8 @@ static const char *const sql[S_LAST] = {
                  " VALUES(?,?,?,?,?,?,?,?, 'reading')",
     [S_SOURCE_END] = "UPDATE sources SET size=?, sha256=?, n_messages=?, status=? WHERE id=?",
     [S_MSG] = "INSERT INTO messages(sha256, size, message_id, date, date_utc, from_text, from_addr, sender,"
-              " reply_to, subject, n_recipients, n_typo, n_anomalies, first_run_id)"
-              " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(sha256) DO NOTHING",
+              " reply_to, subject, n_recipients, n_typo, n_anomalies, mime_parsed, first_run_id)"
+              " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(sha256) DO NOTHING",
     [S_MSG_ID] = "SELECT id FROM messages WHERE sha256=?",
     [S_OCC] = "INSERT INTO occurrences(message_id, source_id, run_id, position, offset, length, marker_offset,"
               " marker, maildir_flags) VALUES(?,?,?,?,?,?,?,?,?)",
@@ -90,12 +90,13 @@ now_iso(void)
     return s;
 }
 
-/* Binds a text or NULL. */
+/* Binds a text or NULL.  SQLITE_STATIC: every value outlives the step that
+ * uses it (bindings are cleared right after), so SQLite need not copy it. */
 static void
 bind_text(sqlite3_stmt *s, int i, const char *v)
 {
     if (v)
-        sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(s, i);
 }
@@ -145,8 +146,9 @@ static char *
 settings_json(const tl_scan_options *o)
 {
     return g_strdup_printf("{\"jobs\":%d,\"max_depth\":%d,\"max_message\":%" G_GUINT64_FORMAT
-                           ",\"max_nested\":%" G_GUINT64_FORMAT ",\"queue_depth\":%d}",
-                           o->jobs, o->max_depth, o->max_message, o->max_nested, o->queue_depth);
+                           ",\"max_nested\":%" G_GUINT64_FORMAT ",\"queue_depth\":%d,\"max_inflight\":%" G_GUINT64_FORMAT ",\"parse\":\"%s\"}",
+                           o->jobs, o->max_depth, o->max_message, o->max_nested, o->queue_depth, o->max_inflight,
+                           o->full_parse ? "full" : "flagged");
 }
 
 tl_writer *
@@ -163,7 +165,8 @@ tl_writer_open(const tl_scan_options *o, const tl_protect *protect, tl_status_t 
         goto fail;
     }
     sqlite3_busy_timeout(w->db, 10000);
-    if ((*st = exec(w, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")) != TL_OK)
+    if ((*st = exec(w, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                      " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=16384;")) != TL_OK)
         goto fail;
     if ((*st = ensure_schema(w)) != TL_OK)
         goto fail;
@@ -289,7 +292,8 @@ put_source(tl_writer *w, tl_job *j)
     if (j->mtime >= 0) {
         GDateTime *t = g_date_time_new_from_unix_utc(j->mtime);
         char *iso = t ? g_date_time_format(t, "%Y-%m-%dT%H:%M:%SZ") : NULL;
-        bind_text(s, 8, iso);
+        if (iso)
+            sqlite3_bind_text(s, 8, iso, -1, SQLITE_TRANSIENT);
         g_free(iso);
         if (t)
             g_date_time_unref(t);
@@ -355,7 +359,8 @@ put_message(tl_writer *w, tl_job *j)
     sqlite3_bind_int(s, 11, (int)r->recipients->len);
     sqlite3_bind_int(s, 12, (int)r->n_typo);
     sqlite3_bind_int(s, 13, (int)r->anomalies->len);
-    sqlite3_bind_int64(s, 14, w->run_id);
+    sqlite3_bind_int(s, 14, r->mime_parsed);
+    sqlite3_bind_int64(s, 15, w->run_id);
     if (!step(s))
         return db_fail(w, "writing a message row");
     fresh = sqlite3_changes(w->db) > 0;

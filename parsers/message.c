@@ -4,7 +4,8 @@
  * A worker owns one GMimeParserOptions (with its warning callback) and a
  * cache of typo verdicts per distinct domain.  tl_worker_process() parses
  * one raw message from memory in GMIME_FORMAT_MESSAGE mode, on its own (never
- * GMime's mbox mode), and fills a tl_record: identity headers, every
+ * GMime's mbox mode): its header block, or its whole MIME tree when it has a
+ * typo recipient or the scan asks for full parses; and fills a tl_record: identity headers, every
  * recipient with the header it came from, the parser's warnings as
  * anomalies, and the typo verdict of each recipient domain.
  *
@@ -26,8 +27,10 @@
 struct tl_worker {
     GMimeParserOptions *opts;
     const tl_protect *protect;
+    int full;               /* parse every message's whole MIME tree */
     GHashTable *cache;      /* domain -> tl_typo_verdict* */
     GArray *anomalies;      /* of the message being parsed */
+    gint64 limit;           /* header-only parse: warnings past this offset are artefacts */
 };
 
 /* Headers whose addresses are recipients (compared case-insensitively). */
@@ -40,6 +43,8 @@ static void
 on_warning(gint64 offset, GMimeParserWarning code, const gchar *item, gpointer data)
 {
     tl_worker *w = data;
+    if (w->limit && offset >= w->limit)
+        return;     /* the body we did not give the parser: not the message's fault */
     tl_anomaly a = { offset, (int)code, item ? g_utf8_make_valid(item, -1) : NULL };
     if (w->anomalies->len < 1000)   /* a hostile message could warn forever */
         g_array_append_val(w->anomalies, a);
@@ -48,9 +53,10 @@ on_warning(gint64 offset, GMimeParserWarning code, const gchar *item, gpointer d
 }
 
 tl_worker *
-tl_worker_new(const tl_protect *protect)
+tl_worker_new(const tl_protect *protect, int full)
 {
     tl_worker *w = g_new0(tl_worker, 1);
+    w->full = full;
     w->opts = g_mime_parser_options_new();
     g_mime_parser_options_set_warning_callback(w->opts, on_warning, w);
     w->protect = protect;
@@ -307,6 +313,7 @@ fill_record(tl_worker *w, GMimeMessage *msg, tl_record *rec)
     rec->sender = list_text(g_mime_message_get_sender(msg), NULL);
     rec->reply_to = list_text(g_mime_message_get_reply_to(msg), NULL);
 
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (int i = 0; i < n; i++) {
         GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
         const char *name = g_mime_header_get_name(h);
@@ -314,9 +321,8 @@ fill_record(tl_worker *w, GMimeMessage *msg, tl_record *rec)
         if (!name || !raw)
             continue;
         if (g_ascii_strcasecmp(name, "Received") == 0) {
-            GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+            g_hash_table_remove_all(seen);
             add_received_for(w, rec, raw, seen);
-            g_hash_table_destroy(seen);
             continue;
         }
         int k;
@@ -325,15 +331,21 @@ fill_record(tl_worker *w, GMimeMessage *msg, tl_record *rec)
                 break;
         if (!recipient_headers[k])
             continue;
-        GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         InternetAddressList *list = internet_address_list_parse(w->opts, raw);
+        guint before = rec->recipients->len;
+        g_hash_table_remove_all(seen);
         add_list(w, rec, recipient_headers[k], list, seen);
         if (list)
             g_object_unref(list);
-        if (strchr(raw, '@'))
+        /* Only when the raw value has more '@' than GMime returned
+         * addresses can an entry have been dropped. */
+        guint ats = 0;
+        for (const char *c = raw; (c = strchr(c, '@')) != NULL; c++)
+            ats++;
+        if (ats > rec->recipients->len - before)
             recover_raw(w, rec, recipient_headers[k], raw, seen);
-        g_hash_table_destroy(seen);
     }
+    g_hash_table_destroy(seen);
 }
 
 /* Describes why GMime returned no message, from the warnings it gave. */
@@ -348,6 +360,61 @@ parse_failure_reason(const GArray *an)
                            a->item ? a->item : "");
 }
 
+/* Length of the header block, blank line included (the whole message when
+ * it has no body). */
+static size_t
+header_block_len(const guint8 *p, size_t n)
+{
+    for (const guint8 *q = p; (q = memchr(q, '\n', (size_t)(p + n - q))) != NULL; q++) {
+        if (q + 1 < p + n && q[1] == '\n')
+            return (size_t)(q - p) + 2;
+        if (q + 2 < p + n && q[1] == '\r' && q[2] == '\n')
+            return (size_t)(q - p) + 3;
+    }
+    return n;
+}
+
+/* Parses raw[0, len) into rec; 0 when GMime built no message. */
+static int
+parse_into(tl_worker *w, GByteArray *raw, size_t len, tl_record *rec)
+{
+    w->anomalies = rec->anomalies;
+    w->limit = len < raw->len ? (gint64)len : 0;
+    GMimeStream *stream = g_mime_stream_mem_new_with_byte_array(raw);
+    g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
+    g_mime_stream_set_bounds(stream, 0, (gint64)len);
+    GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+    g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+    GMimeMessage *msg = g_mime_parser_construct_message(parser, w->opts);
+    if (msg) {
+        fill_record(w, msg, rec);
+        g_object_unref(msg);
+    }
+    w->anomalies = NULL;
+    w->limit = 0;
+    g_object_unref(parser);
+    g_object_unref(stream);
+    return msg != NULL;
+}
+
+static tl_record *
+record_new(void)
+{
+    tl_record *rec = g_new0(tl_record, 1);
+    rec->recipients = g_ptr_array_new_with_free_func(recipient_free);
+    rec->anomalies = g_array_new(FALSE, FALSE, sizeof(tl_anomaly));
+    g_array_set_clear_func(rec->anomalies, anomaly_clear);
+    return rec;
+}
+
+/*
+ * Two depths.  A message needs its whole MIME tree parsed only when
+ * something will look inside it: when a recipient is at a typo domain (the
+ * classifier reads those), or with --parse full.  Every other message is
+ * parsed from its header block alone, which is all the record needs and
+ * costs a fraction of a full parse (research/performance.md); warnings
+ * GMime gives about the body it was not shown are dropped.
+ */
 void
 tl_worker_process(tl_worker *w, tl_job *job)
 {
@@ -358,32 +425,28 @@ tl_worker_process(tl_worker *w, tl_job *job)
         job->reason = g_strdup("message has no bytes");
         return;
     }
-    tl_record *rec = g_new0(tl_record, 1);
+    tl_record *rec = record_new();
     tl_sha256_hex(job->raw->data, job->raw->len, rec->sha256);
-    rec->recipients = g_ptr_array_new_with_free_func(recipient_free);
-    rec->anomalies = g_array_new(FALSE, FALSE, sizeof(tl_anomaly));
-    g_array_set_clear_func(rec->anomalies, anomaly_clear);
-    w->anomalies = rec->anomalies;
-
-    GMimeStream *stream = g_mime_stream_mem_new_with_byte_array(job->raw);
-    g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
-    GMimeParser *parser = g_mime_parser_new_with_stream(stream);
-    g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
-    GMimeMessage *msg = g_mime_parser_construct_message(parser, w->opts);
-    if (msg) {
-        fill_record(w, msg, rec);
-        g_object_unref(msg);
-        job->rec = rec;
-    } else {
-        job->status = TL_ERR_PARSE;
-        job->stage = g_strdup("parse");
-        job->reason = parse_failure_reason(rec->anomalies);
-        memcpy(job->sha256, rec->sha256, sizeof job->sha256);
+    size_t hlen = w->full ? job->raw->len : header_block_len(job->raw->data, job->raw->len);
+    int ok = parse_into(w, job->raw, hlen, rec);
+    if (ok && hlen < job->raw->len && rec->n_typo > 0) {
+        tl_record *full = record_new();
+        memcpy(full->sha256, rec->sha256, sizeof rec->sha256);
         tl_record_free(rec);
+        rec = full;
+        hlen = job->raw->len;
+        ok = parse_into(w, job->raw, hlen, rec);
     }
-    w->anomalies = NULL;
-    g_object_unref(parser);
-    g_object_unref(stream);
+    rec->mime_parsed = hlen == job->raw->len;
+    if (ok) {
+        job->rec = rec;
+        return;
+    }
+    job->status = TL_ERR_PARSE;
+    job->stage = g_strdup("parse");
+    job->reason = parse_failure_reason(rec->anomalies);
+    memcpy(job->sha256, rec->sha256, sizeof job->sha256);
+    tl_record_free(rec);
 }
 
 const char *

@@ -23,8 +23,9 @@ cli_scan(int argc, char **argv)
 {
     char *db = NULL, *protect_file = NULL;
     char **protect = NULL;
-    int jobs = 0, depth = 8, quiet = 0, queue = 4;
-    gint64 max_message = 256 << 20, max_nested = 1 << 30;
+    int jobs = 0, depth = 8, quiet = 0, queue = 64;
+    char *parse = NULL;
+    gint64 max_message = 256 << 20, max_nested = 1 << 30, max_inflight = 64 << 20;
     GOptionEntry entries[] = {
         { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "findings database (created when absent)", "FILE" },
         { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "worker threads (default: the number of cores)", "N" },
@@ -33,7 +34,10 @@ cli_scan(int argc, char **argv)
         { "max-depth", 0, 0, G_OPTION_ARG_INT, &depth, "archive nesting limit (default 8)", "N" },
         { "max-message", 0, 0, G_OPTION_ARG_INT64, &max_message, "largest message in bytes (default 256 MiB)", "BYTES" },
         { "max-nested", 0, 0, G_OPTION_ARG_INT64, &max_nested, "largest nested archive read in memory (default 1 GiB)", "BYTES" },
-        { "queue-depth", 0, 0, G_OPTION_ARG_INT, &queue, "jobs in flight per worker (default 4)", "N" },
+        { "max-inflight", 0, 0, G_OPTION_ARG_INT64, &max_inflight, "message bytes in flight between the stages (default 64 MiB)", "BYTES" },
+        { "queue-depth", 0, 0, G_OPTION_ARG_INT, &queue, "messages in flight per worker (default 64)", "N" },
+        { "parse", 0, 0, G_OPTION_ARG_STRING, &parse,
+          "MIME trees to parse: flagged (messages with a typo recipient; default) or full (every message)", "WHAT" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no progress line", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
@@ -62,8 +66,12 @@ cli_scan(int argc, char **argv)
         g_error_free(err);
         goto out;
     }
-    if (!db || argc < 2 || jobs < 0 || depth < 0 || queue < 1 || max_message < 1 || max_nested < 1) {
+    if (!db || argc < 2 || jobs < 0 || depth < 0 || queue < 1 || max_inflight < 1 || max_message < 1 || max_nested < 1) {
         cli_error("usage: typoleak scan PATH... --db FILE [-j N] [--protect DOMAIN] ... (see --help)");
+        goto out;
+    }
+    if (parse && g_strcmp0(parse, "full") != 0 && g_strcmp0(parse, "flagged") != 0) {
+        cli_error("--parse takes flagged or full, not '%s'", parse);
         goto out;
     }
     p = tl_protect_new_default();
@@ -88,6 +96,8 @@ cli_scan(int argc, char **argv)
     o.max_message = (uint64_t)max_message;
     o.max_nested = (uint64_t)max_nested;
     o.queue_depth = queue;
+    o.max_inflight = (uint64_t)max_inflight;
+    o.full_parse = g_strcmp0(parse, "full") == 0;
     o.protect = p;
     o.argv_text = argv_text;
     if (!quiet && isatty(STDERR_FILENO))
@@ -114,6 +124,7 @@ out:
     g_free(argv_text);
     g_free(db);
     g_free(protect_file);
+    g_free(parse);
     g_strfreev(protect);
     g_strfreev(av_orig);
     g_free(av);

@@ -10,9 +10,13 @@
  *
  * Memory is flat because the reader must take a slot before it emits a job
  * and the writer gives the slot back once the job is written: at most
- * `slots` jobs exist at any time (queue_depth per worker), so a slow writer
- * or slow workers block the reader instead of filling memory, and the ring
- * never holds more than `slots` jobs.
+ * `slots` jobs exist at any time (queue_depth per worker) and at most
+ * max_inflight message bytes (one larger message may enter alone), so a
+ * slow writer or slow workers block the reader instead of filling memory,
+ * and the ring never holds more than `slots` jobs.  The slots are many
+ * (64 per worker) so that one large message, which the writer must wait
+ * for to keep the order, does not stall the small ones behind it; the byte
+ * budget is what bounds memory.
  *
  * Shut-down: after the last path the reader sends one STOP job per worker
  * through the work queue, joins the workers (checking that every one came
@@ -38,10 +42,11 @@ typedef struct {
     /* threaded mode */
     GAsyncQueue *work;
     GAsyncQueue *done;
-    GMutex lock;                /* guards free_slots */
+    GMutex lock;                /* guards free_slots and free_bytes */
     GCond slot_freed;
     int free_slots;
     int nslots;
+    int64_t free_bytes;         /* message bytes that may still enter the pipeline */
     gint failed;                /* the writer failed: stop emitting */
     tl_status_t writer_status;
     /* inline mode */
@@ -49,23 +54,35 @@ typedef struct {
     gint64 last_progress;
 } pipeline;
 
+/* Waits for a slot and for room for `bytes` message bytes.  A message larger
+ * than the whole byte budget enters alone (when nothing else is in flight),
+ * so that it is never stuck. */
 static void
-take_slot(pipeline *p)
+take_slot(pipeline *p, int64_t bytes)
 {
     g_mutex_lock(&p->lock);
-    while (p->free_slots == 0)
+    while (p->free_slots == 0 ||
+           (bytes > p->free_bytes && p->free_bytes < (int64_t)p->opt->max_inflight))
         g_cond_wait(&p->slot_freed, &p->lock);
     p->free_slots--;
+    p->free_bytes -= bytes;
     g_mutex_unlock(&p->lock);
 }
 
 static void
-give_slot(pipeline *p)
+give_slot(pipeline *p, int64_t bytes)
 {
     g_mutex_lock(&p->lock);
     p->free_slots++;
+    p->free_bytes += bytes;
     g_cond_signal(&p->slot_freed);
     g_mutex_unlock(&p->lock);
+}
+
+static int64_t
+job_bytes(const tl_job *j)
+{
+    return j->raw ? (int64_t)j->raw->len : 0;
 }
 
 /* Calls the progress callback at most twice a second (writer side). */
@@ -100,7 +117,7 @@ emit_job(tl_job *job, void *data)
         }
         return g_atomic_int_get(&p->failed);
     }
-    take_slot(p);
+    take_slot(p, job_bytes(job));
     if (job->type == TL_JOB_MESSAGE)
         g_async_queue_push(p->work, job);
     else
@@ -112,7 +129,7 @@ static gpointer
 worker_main(gpointer data)
 {
     pipeline *p = data;
-    tl_worker *w = tl_worker_new(p->protect);
+    tl_worker *w = tl_worker_new(p->protect, p->opt->full_parse);
     for (;;) {
         tl_job *job = g_async_queue_pop(p->work);
         if (job->type == TL_JOB_STOP) {
@@ -146,6 +163,7 @@ writer_main(gpointer data)
                 g_free(ring);
                 return NULL;
             }
+            int64_t bytes = job_bytes(job);
             if (!g_atomic_int_get(&p->failed)) {
                 tl_status_t st = tl_writer_put(p->writer, job);
                 if (st != TL_OK) {
@@ -155,7 +173,7 @@ writer_main(gpointer data)
                 progress(p, 0);
             } else
                 tl_job_free(job);
-            give_slot(p);
+            give_slot(p, bytes);
         }
     }
 }
@@ -168,7 +186,8 @@ tl_scan_options_init(tl_scan_options *o)
     o->max_depth = 8;
     o->max_message = 256u << 20;
     o->max_nested = 1u << 30;
-    o->queue_depth = 4;
+    o->queue_depth = 64;
+    o->max_inflight = 64u << 20;
 }
 
 tl_status_t
@@ -194,10 +213,11 @@ tl_scan(const tl_scan_options *o, const char *const *paths, int npaths, tl_scan_
     tl_walker w = { .opt = o, .emit = emit_job, .emit_data = &p };
     GThread **workers = NULL, *writer = NULL;
     if (o->jobs == 1) {
-        p.inline_worker = tl_worker_new(p.protect);
+        p.inline_worker = tl_worker_new(p.protect, o->full_parse);
     } else {
         p.nslots = o->jobs * o->queue_depth;
         p.free_slots = p.nslots;
+        p.free_bytes = (int64_t)o->max_inflight;
         g_mutex_init(&p.lock);
         g_cond_init(&p.slot_freed);
         p.work = g_async_queue_new();

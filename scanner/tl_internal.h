@@ -117,6 +117,7 @@ typedef struct {
     GPtrArray *recipients;  /* of tl_recipient* */
     GArray *anomalies;      /* of tl_anomaly */
     unsigned n_typo;
+    int mime_parsed;        /* 1 when the whole MIME tree was parsed, 0 headers only */
 } tl_record;
 
 void tl_record_free(tl_record *r);
@@ -164,8 +165,10 @@ void tl_job_free(tl_job *j);
 
 typedef struct tl_worker tl_worker;
 
-/* One per worker thread: owns its GMime parser options and domain cache. */
-tl_worker *tl_worker_new(const tl_protect *protect);
+/* One per worker thread: owns its GMime parser options and domain cache.
+ * full: parse every message's whole MIME tree (else only messages with a
+ * typo recipient; the others from their header block). */
+tl_worker *tl_worker_new(const tl_protect *protect, int full);
 void tl_worker_free(tl_worker *w);
 /* Parses job->raw into job->rec, or sets job->status/stage/reason. */
 void tl_worker_process(tl_worker *w, tl_job *job);

@@ -124,7 +124,9 @@ typedef struct {
     int max_depth;              /* archive nesting limit (default 8) */
     uint64_t max_message;       /* largest message kept, bytes (default 256 MiB) */
     uint64_t max_nested;        /* largest nested archive read into memory (default 1 GiB) */
-    int queue_depth;            /* jobs in flight per worker (default 4) */
+    int queue_depth;            /* jobs in flight per worker (default 64) */
+    uint64_t max_inflight;      /* message bytes in flight (default 64 MiB) */
+    int full_parse;             /* parse every MIME tree (default: only messages with a typo recipient) */
     const tl_protect *protect;  /* protected domains; NULL = the default list */
     const char *argv_text;      /* the command line, for the run record */
     tl_progress_fn progress;    /* called about twice a second; may be NULL */

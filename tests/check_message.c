@@ -11,7 +11,7 @@ static tl_job *
 process(const char *text)
 {
     tl_protect *p = tl_protect_new_default();
-    tl_worker *w = tl_worker_new(p);
+    tl_worker *w = tl_worker_new(p, 0);
     tl_job *j = tl_job_new(TL_JOB_MESSAGE);
     j->raw = tl_test_bytes(text);
     tl_worker_process(w, j);
