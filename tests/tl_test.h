@@ -15,6 +15,7 @@
 #include "typoleak.h"
 
 Suite *suite_status(void);
+Suite *suite_digest(void);
 Suite *suite_sniff(void);
 Suite *suite_mbox(void);
 Suite *suite_message(void);
