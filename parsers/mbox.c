@@ -5,16 +5,27 @@
  * takes any "From " line as a separator (research/mail-formats.md 7), so the
  * boundaries come from here and each message is parsed on its own.
  *
- * A separator is a line that starts with "From " at offset 0 or right after
- * a blank line (LF or CRLF).  Whatever follows "From " is accepted: a sender
- * and ctime (mboxo/mboxrd), "-" (Netscape/Thunderbird), a quoted address
- * (readpst), a Google Takeout id with a zone before the year, or nothing.
- * Quoted body lines (">From ") are left as they are: offsets and hashes are
- * those of the bytes on disk.
+ * A separator is a line that starts with "From " at offset 0, or elsewhere
+ * when what follows shows a new message:
+ *   - after a blank line (LF or CRLF): the next line is a header field of a
+ *     mail header block, or the From_ line looks like an envelope and the
+ *     next line is blank (a message with no header);
+ *   - after any other line (mboxcl files, tools that write no blank line
+ *     between messages): the From_ line looks like an envelope ("From -", a
+ *     quoted sender, a time of day) and a mail header block follows.
+ * So a body line "From Russia with love" after a blank line does not cut a
+ * message in two, nor does git format-patch's "From <sha> Mon Sep 17
+ * 00:00:00 2001" line in an attached patch.  Whatever follows "From " is
+ * accepted on a real separator: a sender and ctime (mboxo/mboxrd), "-"
+ * (Netscape/Thunderbird), a quoted address (readpst), a Google Takeout id
+ * with a zone before the year, or nothing.  Quoted body lines (">From ")
+ * are left as they are: offsets and hashes are those of the bytes on disk.
  *
- * When the container does not start with "From ", the first line that does
- * is the first separator (blank line or not), and the bytes before it are
- * reported as a preamble, not as a message.
+ * Deciding needs the bytes after the candidate line, so the splitter waits
+ * for LOOKAHEAD bytes past it (or the end of the container).
+ *
+ * When the container does not start with "From ", the bytes before the
+ * first separator are reported as a preamble, not as a message.
  *
  * A message is the bytes after its From_ line up to the next separator, less
  * the one blank line that separates it from the next message (so that a
@@ -29,7 +40,8 @@
 
 #include "tl_internal.h"
 
-#define KEEP_TAIL 8     /* bytes kept while dropping: "\r\n" + "\nFrom " */
+#define KEEP_TAIL 8     /* below this, no point in dropping bytes */
+#define LOOKAHEAD 4096  /* bytes past a candidate From_ line needed to judge it */
 #define MARKER_MAX 998  /* a From_ line longer than this is cut in the record */
 
 struct tl_mbox {
@@ -42,6 +54,7 @@ struct tl_mbox {
     uint64_t count;
     int dropping;           /* current message is over the limit */
     int in_preamble;        /* the container did not start with "From " */
+    int final;              /* no more bytes will come */
     int started;            /* the first bytes were seen */
     uint64_t drop_offset;   /* container offset of its From_ line */
     char *drop_marker;
@@ -140,6 +153,30 @@ emit_range(tl_mbox *m, size_t s, size_t e)
     return rc;
 }
 
+/* Is the "From " line at p (avail bytes from there) a separator?  blank:
+ * a blank line precedes it.  -1 when more bytes are needed to tell. */
+static int
+is_separator(const uint8_t *p, size_t avail, int blank, int final)
+{
+    if (avail < LOOKAHEAD && !final)
+        return -1;
+    const uint8_t *nl = memchr(p, '\n', avail);
+    if (!nl)
+        return 0;
+    size_t e = (size_t)(nl - p);
+    /* git format-patch writes this fixed line at the top of every patch */
+    if (e >= 30 && memmem(p, e, " Mon Sep 17 00:00:00 2001", 25))
+        return 0;
+    const uint8_t *h = nl + 1;
+    size_t hl = avail - e - 1;
+    int envelope = tl_sniff_envelope(p, e);
+    if (hl > 0 && (blank || envelope) && tl_sniff_headers(h, hl))
+        return 1;
+    if (blank && envelope && (hl == 0 || h[0] == '\n' || h[0] == '\r'))
+        return 1;
+    return 0;
+}
+
 /* Looks for separators in buf[scan, len) and emits every complete message. */
 static int
 split(tl_mbox *m)
@@ -156,7 +193,12 @@ split(tl_mbox *m)
             continue;
         int blank = m->buf[q - 1] == '\n' ||
                     (m->buf[q - 1] == '\r' && q >= 2 && q - 2 >= m->start && m->buf[q - 2] == '\n');
-        if (!blank && !m->in_preamble)
+        int sep = is_separator(m->buf + q + 1, m->len - q - 1, blank, m->final);
+        if (sep < 0) {
+            m->scan = q;            /* judge it when more bytes have come */
+            break;
+        }
+        if (!sep)
             continue;
         int rc = emit_range(m, m->start, q + 1);
         m->start = q + 1;
@@ -193,8 +235,10 @@ tl_mbox_feed(tl_mbox *m, const uint8_t *data, size_t len)
         if (m->len - m->start >= 5 && memcmp(s, "From ", 5) == 0)
             m->drop_marker = marker_dup(s, nl ? (size_t)(nl - s) : MIN(m->len - m->start, (size_t)MARKER_MAX));
     }
-    if (m->dropping && m->len - m->start > KEEP_TAIL)
-        m->start = m->len - KEEP_TAIL;
+    /* While dropping, keep only what the separator search still needs: from
+     * two bytes before where it resumes (the blank-line test looks back). */
+    if (m->dropping && m->scan > KEEP_TAIL && m->scan - 2 > m->start)
+        m->start = m->scan - 2;
     /* Move the current (partial) message to the front of the buffer. */
     if (m->start > 0) {
         memmove(m->buf, m->buf + m->start, m->len - m->start);
@@ -209,6 +253,10 @@ tl_mbox_feed(tl_mbox *m, const uint8_t *data, size_t len)
 int
 tl_mbox_finish(tl_mbox *m)
 {
+    int rc;
+    m->final = 1;
+    if ((rc = split(m)) != 0)
+        return rc;
     if (m->len > m->start || m->dropping)
         return emit_range(m, m->start, m->len);
     return 0;

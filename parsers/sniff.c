@@ -70,8 +70,8 @@ line_end(const uint8_t *p, size_t len)
 /* Does buf start with a mail header block?  The first line must be a field;
  * the block (up to the first blank line, or what we have of it) must name
  * at least one usual mail header. */
-static int
-looks_like_headers(const uint8_t *buf, size_t len)
+int
+tl_sniff_headers(const uint8_t *buf, size_t len)
 {
     size_t pos = 0, lines = 0;
     int known = 0;
@@ -100,8 +100,8 @@ looks_like_headers(const uint8_t *buf, size_t len)
 /* Does the From_ line look like an mbox envelope ("From -", a quoted
  * sender, or a time of day somewhere in it)?  Prose that starts with
  * "From " has none of these. */
-static int
-envelope_like(const uint8_t *p, size_t n)
+int
+tl_sniff_envelope(const uint8_t *p, size_t n)
 {
     if (n >= 6 && (p[5] == '-' || p[5] == '"'))
         return 1;
@@ -121,8 +121,16 @@ tl_sniff(const uint8_t *buf, size_t len, size_t *skip)
         return TL_KIND_EMPTY;
     if (len >= 4 && memcmp(buf, "!BDN", 4) == 0)
         return TL_KIND_PST;
-    if (len >= 8 && memcmp(buf, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
-        return TL_KIND_OLE;
+    if (len >= 8 && memcmp(buf, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0) {
+        /* Outlook .msg names its streams "__substg1.0_..." and
+         * "__properties_version1.0" (UTF-16LE) in the compound file's
+         * directory; Word, Excel and PowerPoint files do not. */
+        static const char substg[] = "_\0_\0s\0u\0b\0s\0t\0g\0" "1\0.\0" "0\0_\0";
+        static const char props[] = "_\0_\0p\0r\0o\0p\0e\0r\0t\0i\0e\0s\0_\0";
+        if (memmem(buf, len, substg, sizeof substg - 1) || memmem(buf, len, props, sizeof props - 1))
+            return TL_KIND_OLE;
+        return TL_KIND_OLE_OTHER;
+    }
     if (len >= 4 && memcmp(buf, "\xCF\xAD\x12\xFE", 4) == 0)
         return TL_KIND_DBX;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
@@ -132,14 +140,14 @@ tl_sniff(const uint8_t *buf, size_t len, size_t *skip)
     len -= s;
     if (len >= 5 && memcmp(buf, "From ", 5) == 0) {
         size_t e = line_end(buf, len);
-        if (e < len && looks_like_headers(buf + e + 1, len - e - 1))
+        if (e < len && tl_sniff_headers(buf + e + 1, len - e - 1))
             return TL_KIND_MBOX;
         /* A message with no header at all after an envelope line. */
-        if (e < len && envelope_like(buf, e) && (buf[e + 1] == '\n' || buf[e + 1] == '\r'))
+        if (e < len && tl_sniff_envelope(buf, e) && (buf[e + 1] == '\n' || buf[e + 1] == '\r'))
             return TL_KIND_MBOX;
         return TL_KIND_UNKNOWN;
     }
-    if (looks_like_headers(buf, len))
+    if (tl_sniff_headers(buf, len))
         return TL_KIND_MESSAGE;
     if (len >= 5 && (g_ascii_strncasecmp((const char *)buf, "HELO ", 5) == 0 ||
                      g_ascii_strncasecmp((const char *)buf, "EHLO ", 5) == 0))
@@ -152,7 +160,7 @@ tl_sniff(const uint8_t *buf, size_t len, size_t *skip)
         size_t j = i;
         while (j < len && (buf[j] == ' ' || buf[j] == '\t' || buf[j] == '\r'))
             j++;
-        if (j < len && buf[j] == '\n' && looks_like_headers(buf + j + 1, len - j - 1))
+        if (j < len && buf[j] == '\n' && tl_sniff_headers(buf + j + 1, len - j - 1))
             return TL_KIND_EMLX;
     }
     /* An mbox behind a few lines of something else: a From_ envelope line
@@ -162,8 +170,8 @@ tl_sniff(const uint8_t *buf, size_t len, size_t *skip)
         size_t e = line_end(buf + pos, len - pos);
         if (memchr(buf + pos, '\0', e))
             break;                  /* binary: an archive holding an mbox, not an mbox */
-        if (len - pos >= 5 && memcmp(buf + pos, "From ", 5) == 0 && envelope_like(buf + pos, e) &&
-            pos + e < len && looks_like_headers(buf + pos + e + 1, len - pos - e - 1))
+        if (len - pos >= 5 && memcmp(buf + pos, "From ", 5) == 0 && tl_sniff_envelope(buf + pos, e) &&
+            pos + e < len && tl_sniff_headers(buf + pos + e + 1, len - pos - e - 1))
             return TL_KIND_MBOX;
         pos += e + 1;
     }
@@ -181,6 +189,7 @@ tl_kind_name(tl_kind_t k)
     case TL_KIND_EMLX: return "emlx";
     case TL_KIND_PST: return "pst";
     case TL_KIND_OLE: return "outlook-msg";
+    case TL_KIND_OLE_OTHER: return "ole2";
     case TL_KIND_DBX: return "dbx";
     case TL_KIND_EMPTY: return "empty";
     case TL_KIND_BSMTP: return "bsmtp";

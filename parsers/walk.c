@@ -227,12 +227,13 @@ maildir_flags(const char *name)
     return best;
 }
 
-/* Maildir role of an archive member, from its last directory component. */
+/* Maildir role of an archive member, from its last directory component
+ * (dot-files there are markers such as .noindex, not mail). */
 static md_role
 member_md_role(const char *name)
 {
     const char *slash = strrchr(name, '/');
-    if (!slash)
+    if (!slash || slash[1] == '.')
         return MD_NONE;
     const char *s = slash;
     while (s > name && s[-1] != '/')
@@ -504,6 +505,16 @@ process_stream(tl_walker *w, in_stream *in, const stream_info *si)
         source_end(w, src, 0, sha, 0, "ok");
         break;
     }
+    case TL_KIND_OLE_OTHER: {
+        /* An Office document: not mail, not an archive libarchive reads. */
+        uint64_t src = source_begin(w, si, tl_kind_name(kind), NULL);
+        uint64_t size = head->len + (eof ? 0 : drain(in, h));
+        tl_sha256_finish(h, sha);
+        if (in->failed)
+            error_row(w, src, si->path, size, 0, TL_ERR_READ, "read", "read failed: %s", in->errmsg);
+        source_end(w, src, size, sha, 0, in->failed ? "failed" : "ok");
+        break;
+    }
     case TL_KIND_UNKNOWN:
     case TL_KIND_LAST: {
         if (!head_is_archive(head->data, head->len)) {
@@ -537,7 +548,9 @@ process_stream(tl_walker *w, in_stream *in, const stream_info *si)
                 archive_read_free(a);
                 break;
             }
-            if (archive_read_open_filename(a, si->disk_path, BLOCK) != ARCHIVE_OK) {
+            /* Same descriptor (O_NOATIME), rewound: reopening by name
+             * would update the evidence's access time. */
+            if (lseek(in->fd, 0, SEEK_SET) != 0 || archive_read_open_fd(a, in->fd, BLOCK) != ARCHIVE_OK) {
                 uint64_t src = source_begin(w, si, "archive", NULL);
                 tl_sha256_finish(h, sha);
                 error_row(w, src, si->path, 0, size, TL_ERR_ARCHIVE, "archive", "libarchive cannot open it: %s",
@@ -829,7 +842,9 @@ walk_dir(tl_walker *w, const char *path, uint64_t parent, md_role md, GHashTable
         source_end(w, src, 0, NULL, 0, "failed");
         return;
     }
-    int maildir = is_dir(path, "cur") && is_dir(path, "new");
+    /* cur/ alone is enough (git and some exports drop the empty new/);
+     * new/ alone is too common a folder name, so it needs tmp/ too. */
+    int maildir = is_dir(path, "cur") || (is_dir(path, "new") && is_dir(path, "tmp"));
     uint64_t here = parent;
     if (maildir) {
         stream_info si = { .parent = parent, .path = path, .mtime = -1 };
@@ -845,8 +860,8 @@ walk_dir(tl_walker *w, const char *path, uint64_t parent, md_role md, GHashTable
                 role = MD_MESSAGE;
             else if (strcmp(name, "tmp") == 0)
                 role = MD_TMP;
-        } else if (md != MD_NONE && is_dir(path, name))
-            role = MD_NONE;                 /* cur/sub/ is not a Maildir folder */
+        } else if (md != MD_NONE && (name[0] == '.' || is_dir(path, name)))
+            role = MD_NONE;     /* cur/sub/ is no Maildir folder; cur/.noindex is a marker, not mail */
         walk_entry(w, child, here, role, seen, 0);
         g_free(child);
     }

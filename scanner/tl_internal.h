@@ -24,7 +24,8 @@ typedef enum {
     TL_KIND_MESSAGE,        /* starts with an RFC 5322 header block */
     TL_KIND_EMLX,           /* Apple Mail: byte count line, message, plist */
     TL_KIND_PST,            /* Outlook PST/OST ("!BDN") */
-    TL_KIND_OLE,            /* OLE2 compound file: Outlook .msg */
+    TL_KIND_OLE,            /* OLE2 compound file with Outlook .msg streams */
+    TL_KIND_OLE_OTHER,      /* another OLE2 compound file (Word, Excel, ...) */
     TL_KIND_DBX,            /* Outlook Express .dbx */
     TL_KIND_EMPTY,          /* zero bytes */
     TL_KIND_BSMTP,          /* batch SMTP (HELO/MAIL FROM/DATA) */
@@ -36,6 +37,12 @@ typedef enum {
  * part of the container's content proper (a UTF-8 BOM). */
 tl_kind_t tl_sniff(const uint8_t *buf, size_t len, size_t *skip);
 const char *tl_kind_name(tl_kind_t k);
+/* Does buf start with a mail header block (first line a field, a usual
+ * mail header among the fields)? */
+int tl_sniff_headers(const uint8_t *buf, size_t len);
+/* Does the From_ line p[0, n) look like an mbox envelope ("From -", a
+ * quoted sender, or a time of day)? */
+int tl_sniff_envelope(const uint8_t *p, size_t n);
 
 /* ------------------------------------------------------------------ */
 /* mbox splitter (parsers/mbox.c)                                      */

@@ -861,8 +861,8 @@ START_TEST(maildir_flags_and_tmp)
         for (guint i = 0; i < files->len; i++) {
             const char *p = files->pdata[i], *role = maildir_role(p);
             char *base = g_path_get_basename(p);
-            if (!role || (base[0] == '.' && strcmp(role, "tmp") != 0)) {
-                g_free(base);       /* not in a Maildir, or a marker file (.noindex) */
+            if (!role || base[0] == '.') {
+                g_free(base);       /* not in a Maildir, or a marker file (.noindex), even in tmp/ */
                 continue;
             }
             sqlite3_stmt *s = db_prep(h,

@@ -133,16 +133,34 @@ START_TEST(test_separator_styles)
 }
 END_TEST
 
-/* An unescaped "From " line right after a blank line IS a separator (the
- * rule every mbox reader follows); one inside a paragraph is not. */
-START_TEST(test_unquoted_body_from)
+/* What makes a "From " line a separator: after a blank line, a header
+ * block (or an envelope and a blank line) must follow; without a blank line
+ * before it, it must look like an envelope AND a header block must follow. */
+START_TEST(test_separator_rules)
 {
-    const char *text = "From a\nSubject: s\n\npara\nFrom here on\n\nFrom there\nmore\n";
-    collected *c = split(text, strlen(text), 4, 0);
-    ck_assert_uint_eq(c->data->len, 2);
-    ck_assert_str_eq(msg_text(c, 0), "Subject: s\n\npara\nFrom here on\n");
-    ck_assert_str_eq(msg_text(c, 1), "more\n");
-    collected_free(c);
+    const char *text =
+        "From a Mon Jan  2 10:00:00 2023\nSubject: one\n\npara\nFrom here on\n\nFrom Russia with love\nmore\n\n"
+        "From git\n"
+        "From 1234567890abcdef1234567890abcdef12345678 Mon Sep 17 00:00:00 2001\nFrom: dev@example.org\n\npatch\n"
+        "From b Tue Jan  3 10:00:00 2023\nSubject: two (no blank line before it)\n\nx\n"
+        "From  :<tst1@example.com>\nSubject: not an envelope\n\n"
+        "From c Wed Jan  4 10:00:00 2023\n\nenvelope only\n\n"
+        "From d\nTo: e@f.example\n\nlast\n";
+    size_t blocks[] = { 1, 9, 4096, 1 << 20 };
+    for (size_t b = 0; b < G_N_ELEMENTS(blocks); b++) {
+        collected *c = split(text, strlen(text), blocks[b], 0);
+        ck_assert_uint_eq(c->data->len, 4);
+        ck_assert_str_eq(msg_text(c, 0), "Subject: one\n\npara\nFrom here on\n\nFrom Russia with love\nmore\n\n"
+                                         "From git\n"
+                                         "From 1234567890abcdef1234567890abcdef12345678 Mon Sep 17 00:00:00 2001\n"
+                                         "From: dev@example.org\n\npatch\n");
+        ck_assert_str_eq(c->markers->pdata[1], "From b Tue Jan  3 10:00:00 2023");
+        ck_assert_str_eq(msg_text(c, 1), "Subject: two (no blank line before it)\n\nx\n"
+                                         "From  :<tst1@example.com>\nSubject: not an envelope\n");
+        ck_assert_str_eq(msg_text(c, 2), "\nenvelope only\n");
+        ck_assert_str_eq(msg_text(c, 3), "To: e@f.example\n\nlast\n");
+        collected_free(c);
+    }
 }
 END_TEST
 
@@ -221,7 +239,7 @@ suite_mbox(void)
     tcase_add_test(tc, test_split_mboxo);
     tcase_add_test(tc, test_block_size_invariance);
     tcase_add_test(tc, test_separator_styles);
-    tcase_add_test(tc, test_unquoted_body_from);
+    tcase_add_test(tc, test_separator_rules);
     tcase_add_test(tc, test_oversized);
     tcase_add_test(tc, test_no_final_newline_and_base);
     tcase_add_test(tc, test_preamble);

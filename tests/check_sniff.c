@@ -53,7 +53,10 @@ START_TEST(test_unsupported_magic)
 {
     size_t k;
     ck_assert_int_eq(tl_sniff((const uint8_t *)"!BDNxxxxxxxx", 12, &k), TL_KIND_PST);
-    ck_assert_int_eq(tl_sniff((const uint8_t *)"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1....", 12, &k), TL_KIND_OLE);
+    ck_assert_int_eq(tl_sniff((const uint8_t *)"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1....", 12, &k), TL_KIND_OLE_OTHER);
+    static const char msg[] = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1....R\0o\0o\0t\0"
+                              "_\0_\0s\0u\0b\0s\0t\0g\0" "1\0.\0" "0\0_\0" "0\0" "0\0";
+    ck_assert_int_eq(tl_sniff((const uint8_t *)msg, sizeof msg - 1, &k), TL_KIND_OLE);
     ck_assert_int_eq(tl_sniff((const uint8_t *)"\xCF\xAD\x12\xFE....", 8, &k), TL_KIND_DBX);
     ck_assert_str_eq(tl_kind_name(TL_KIND_PST), "pst");
     ck_assert_str_eq(tl_kind_name(TL_KIND_UNKNOWN), "other");
