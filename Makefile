@@ -10,7 +10,8 @@
 CC      ?= cc
 PKGS     = gmime-3.0 glib-2.0 libarchive sqlite3 libcrypto
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -Wswitch-enum -Iscanner
+# Flags the code needs whatever CFLAGS the caller gives (make asan sets CFLAGS).
+TL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -Wswitch-enum -Iscanner
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 BUILD   ?= build
@@ -42,28 +43,28 @@ $(BUILD)/embed.c: db/schema.sql data/protected-domains.txt tools/embed.sh
 
 $(BUILD)/%.o: %.c scanner/typoleak.h scanner/tl_internal.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) $(PKG_CFLAGS) -c -o $@ $<
 
 $(BUILD)/embed.o: $(BUILD)/embed.c
-	$(CC) $(CFLAGS) $(SAN) -c -o $@ $<
+	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) -c -o $@ $<
 
 $(BUILD)/libtypoleak.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
 typoleak: $(CLI_OBJ) $(BUILD)/libtypoleak.a
-	$(CC) $(CFLAGS) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libtypoleak.a $(PKG_LIBS) -lpthread
+	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libtypoleak.a $(PKG_LIBS) -lpthread
 
 $(BUILD)/tests/main.o: tests/main.c tests/tl_test.h scanner/typoleak.h scanner/tl_internal.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN) $(PKG_CFLAGS) $(shell pkg-config --cflags check) -DTL_SOURCE_DIR='"$(CURDIR)"' -Itests -c -o $@ $<
+	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) $(PKG_CFLAGS) $(shell pkg-config --cflags check) -DTL_SOURCE_DIR='"$(CURDIR)"' -Itests -c -o $@ $<
 
 $(BUILD)/tests/%.o: tests/%.c tests/tl_test.h scanner/typoleak.h scanner/tl_internal.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN) $(PKG_CFLAGS) $(shell pkg-config --cflags check) -DTL_SOURCE_DIR='"$(CURDIR)"' -Itests -c -o $@ $<
+	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) $(PKG_CFLAGS) $(shell pkg-config --cflags check) -DTL_SOURCE_DIR='"$(CURDIR)"' -Itests -c -o $@ $<
 
 $(BUILD)/check_typoleak: $(TEST_OBJ) $(BUILD)/libtypoleak.a
-	$(CC) $(CFLAGS) $(SAN) -o $@ $(TEST_OBJ) $(BUILD)/libtypoleak.a $(PKG_LIBS) $(shell pkg-config --libs check) -lpthread
+	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) -o $@ $(TEST_OBJ) $(BUILD)/libtypoleak.a $(PKG_LIBS) $(shell pkg-config --libs check) -lpthread
 
 # The library exports nothing but tl_* (notmuch's T360).
 check-symbols: $(BUILD)/libtypoleak.a
@@ -95,10 +96,10 @@ $(BUILD)/gen: bench/gen.c
 
 asan:
 	$(MAKE) BUILD=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" CFLAGS="-O1 -g" build-asan/check_typoleak typoleak-asan
-	cd tests && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 CK_FORK=no TYPOLEAK=../typoleak-asan ../build-asan/check_typoleak
+	cd tests && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 CK_FORK=no TYPOLEAK=../typoleak-asan ../build-asan/check_typoleak
 
 typoleak-asan: $(CLI_SRC:%.c=build-asan/%.o) build-asan/libtypoleak.a
-	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS) -lpthread
+	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS) -lpthread
 
 tsan:
 	$(MAKE) BUILD=build-tsan SAN="-fsanitize=thread" CFLAGS="-O1 -g" build-tsan/check_typoleak

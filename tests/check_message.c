@@ -8,16 +8,22 @@
 #include "tl_test.h"
 
 static tl_job *
-process(const char *text)
+process_full(const char *text, int full)
 {
     tl_protect *p = tl_protect_new_default();
-    tl_worker *w = tl_worker_new(p, 0);
+    tl_worker *w = tl_worker_new(p, full);
     tl_job *j = tl_job_new(TL_JOB_MESSAGE);
     j->raw = tl_test_bytes(text);
     tl_worker_process(w, j);
     tl_worker_free(w);
     tl_protect_free(p);
     return j;
+}
+
+static tl_job *
+process(const char *text)
+{
+    return process_full(text, 0);
 }
 
 static tl_recipient *
@@ -177,6 +183,46 @@ START_TEST(test_huge_header)
 }
 END_TEST
 
+/* The whole MIME tree is parsed for messages with a typo recipient (and
+ * for all with full = 1); the others from their header block, without
+ * warnings about the body they were not shown. */
+static int
+has_anomaly(tl_record *r, const char *name)
+{
+    for (guint i = 0; i < r->anomalies->len; i++)
+        if (strcmp(tl_anomaly_name(g_array_index(r->anomalies, tl_anomaly, i).code), name) == 0)
+            return 1;
+    return 0;
+}
+
+START_TEST(test_parse_depth)
+{
+    const char *tmpl = "From: a@b.example\nTo: %s\nContent-Type: multipart/mixed; boundary=\"XX\"\n\n"
+                       "--XX\nContent-Type: text/plain\n\nnever closed\n";
+    char *ok = g_strdup_printf(tmpl, "c@example.com"), *typo = g_strdup_printf(tmpl, "c@army.ml");
+    tl_job *j = process(ok);
+    ck_assert_int_eq(j->rec->mime_parsed, 0);
+    ck_assert(!has_anomaly(j->rec, "truncated-message"));
+    tl_job_free(j);
+    j = process(typo);
+    ck_assert_int_eq(j->rec->mime_parsed, 1);
+    ck_assert(has_anomaly(j->rec, "truncated-message"));
+    ck_assert_uint_eq(j->rec->n_typo, 1);
+    ck_assert_uint_eq(j->rec->recipients->len, 1);      /* not counted twice */
+    tl_job_free(j);
+    j = process_full(ok, 1);
+    ck_assert_int_eq(j->rec->mime_parsed, 1);
+    ck_assert(has_anomaly(j->rec, "truncated-message"));
+    tl_job_free(j);
+    /* A message with no body at all is always wholly parsed. */
+    j = process("From: a@b.example\nTo: c@example.com\n");
+    ck_assert_int_eq(j->rec->mime_parsed, 1);
+    tl_job_free(j);
+    g_free(ok);
+    g_free(typo);
+}
+END_TEST
+
 Suite *
 suite_message(void)
 {
@@ -189,6 +235,7 @@ suite_message(void)
     tcase_add_test(tc, test_anomalies_recorded);
     tcase_add_test(tc, test_failures);
     tcase_add_test(tc, test_huge_header);
+    tcase_add_test(tc, test_parse_depth);
     suite_add_tcase(s, tc);
     return s;
 }

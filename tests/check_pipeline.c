@@ -15,14 +15,15 @@ static const char dump_sql[] =
     " ORDER BY o.id";
 
 static char *
-scan_dump(const char *dir, const char *in, int jobs, int depth)
+scan_dump(const char *dir, const char *in, int jobs, int depth, uint64_t inflight)
 {
-    char *db = g_strdup_printf("%s/j%d-q%d.db", dir, jobs, depth);
+    char *db = g_strdup_printf("%s/j%d-q%d-b%" G_GUINT64_FORMAT ".db", dir, jobs, depth, inflight);
     tl_scan_options o;
     tl_scan_options_init(&o);
     o.db_path = db;
     o.jobs = jobs;
     o.queue_depth = depth;
+    o.max_inflight = inflight;
     const char *paths[] = { in };
     ck_assert_int_eq(tl_scan(&o, paths, 1, NULL, NULL), TL_OK);
     char *rows = tl_test_rows(db, "%s", dump_sql);
@@ -68,12 +69,16 @@ START_TEST(test_same_result_any_threads)
     tl_test_archive(zip, "zip", 2, names, datas);
     char *in = g_strdup_printf("%s/in", d);
 
-    char *ref = scan_dump(d, in, 1, 4);
+    char *ref = scan_dump(d, in, 1, 4, 64u << 20);
     ck_assert_ptr_nonnull(strstr(ref, "army.ml"));
-    int cfg[][2] = { { 2, 4 }, { 4, 1 }, { 8, 2 }, { 3, 16 } };
+    /* workers, queue depth, bytes in flight (1: every message alone) */
+    struct { int jobs, depth; uint64_t bytes; } cfg[] = {
+        { 2, 64, 64u << 20 }, { 4, 1, 64u << 20 }, { 8, 2, 64u << 20 }, { 3, 16, 1 }, { 2, 64, 20000 },
+    };
     for (size_t i = 0; i < G_N_ELEMENTS(cfg); i++) {
-        char *got = scan_dump(d, in, cfg[i][0], cfg[i][1]);
-        ck_assert_msg(strcmp(got, ref) == 0, "-j %d with queue depth %d differs from -j 1", cfg[i][0], cfg[i][1]);
+        char *got = scan_dump(d, in, cfg[i].jobs, cfg[i].depth, cfg[i].bytes);
+        ck_assert_msg(strcmp(got, ref) == 0, "-j %d, queue depth %d, %" G_GUINT64_FORMAT " bytes in flight: differs"
+                      " from -j 1", cfg[i].jobs, cfg[i].depth, cfg[i].bytes);
         g_free(got);
     }
     g_free(ref);

@@ -49,7 +49,9 @@ START_TEST(test_dedup_and_rescan)
     char *m = tl_test_message(5, "dup@navy.ml");
     char *f1 = g_build_filename(d, "in/Maildir/cur/1.h:2,S", NULL);
     char *f2 = g_build_filename(d, "in/sent.mbox", NULL);
-    g_mkdir_with_parents(g_build_filename(d, "in/Maildir/new", NULL), 0755);
+    char *newdir = g_build_filename(d, "in/Maildir/new", NULL);
+    g_mkdir_with_parents(newdir, 0755);
+    g_free(newdir);
     tl_test_write_str(f1, m);
     char *mb = g_strdup_printf("From a Mon Jan  2 10:00:00 2023\n%s\nFrom b Mon Jan  2 10:00:00 2023\n%s\n", m, m);
     tl_test_write_str(f2, mb);
