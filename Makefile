@@ -5,7 +5,7 @@
 #   make demo     install missing Debian packages, build, scan a generated sample, print the report
 #   make bench    benchmark against a bare GMime parse loop (bench/)
 #   make asan     build and run the suites under AddressSanitizer + UBSan
-#   make tsan     build and run the suites under ThreadSanitizer
+#   make tsan     build and run the threaded suites under ThreadSanitizer
 
 CC      ?= cc
 PKGS     = gmime-3.0 glib-2.0 libarchive sqlite3 libcrypto
@@ -17,7 +17,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 BUILD   ?= build
 SAN     ?=
 
-LIB_SRC = scanner/status.c scanner/digest.c scanner/job.c scanner/typo.c scanner/pipeline.c \
+LIB_SRC = scanner/status.c scanner/queue.c scanner/digest.c scanner/job.c scanner/typo.c scanner/pipeline.c \
           parsers/sniff.c parsers/mbox.c parsers/message.c parsers/walk.c \
           db/writer.c db/report.c
 CLI_SRC = scanner/cli_main.c scanner/cli_scan.c scanner/cli_report.c
@@ -103,7 +103,7 @@ typoleak-asan: $(CLI_SRC:%.c=build-asan/%.o) build-asan/libtypoleak.a
 
 tsan:
 	$(MAKE) BUILD=build-tsan SAN="-fsanitize=thread" CFLAGS="-O1 -g" build-tsan/check_typoleak
-	cd tests && TSAN_OPTIONS=halt_on_error=1 CK_FORK=no TL_TEST_ONLY=pipeline ../build-tsan/check_typoleak
+	cd tests && G_SLICE=always-malloc TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/tsan.supp" CK_FORK=no TL_TEST_ONLY=digest,pipeline,archive,walk,writer ../build-tsan/check_typoleak
 
 clean:
 	rm -rf build build-asan build-tsan typoleak typoleak-asan

@@ -43,8 +43,12 @@ static void
 on_warning(gint64 offset, GMimeParserWarning code, const gchar *item, gpointer data)
 {
     tl_worker *w = data;
-    if (w->limit && offset >= w->limit)
-        return;     /* the body we did not give the parser: not the message's fault */
+    /* In a header-only parse, what GMime says about the body it was not
+     * shown (often at offset -1) is an artefact, not the message's fault. */
+    if (w->limit && (offset >= w->limit || code == GMIME_WARN_TRUNCATED_MESSAGE ||
+                     code == GMIME_WARN_MALFORMED_MULTIPART || code == GMIME_WARN_PART_WITHOUT_CONTENT ||
+                     code == GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT))
+        return;
     tl_anomaly a = { offset, (int)code, item ? g_utf8_make_valid(item, -1) : NULL };
     if (w->anomalies->len < 1000)   /* a hostile message could warn forever */
         g_array_append_val(w->anomalies, a);

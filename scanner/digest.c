@@ -27,9 +27,7 @@
 struct tl_sha256 {
     EVP_MD_CTX *ctx;
     int async;              /* blocks went to the hasher: every update must */
-    GMutex lock;
-    GCond done;
-    int pending;            /* blocks queued and not yet hashed */
+    tl_wait *pending;       /* blocks queued and not yet hashed */
 };
 
 typedef struct {
@@ -39,8 +37,8 @@ typedef struct {
 } bg_item;
 
 static struct {
-    GAsyncQueue *work;      /* bg_item* */
-    GAsyncQueue *free;      /* guint8* blocks of BG_BLOCK bytes */
+    tl_queue *work;         /* bg_item* */
+    tl_queue *free;         /* guint8* blocks of BG_BLOCK bytes */
     GThread *thread;
 } bg;
 
@@ -70,14 +68,11 @@ hasher_main(gpointer unused)
 {
     (void)unused;
     for (;;) {
-        bg_item *it = g_async_queue_pop(bg.work);
+        bg_item *it = tl_queue_pop(bg.work);
         if (!EVP_DigestUpdate(it->h->ctx, it->data, it->len))
             g_error("EVP_DigestUpdate failed");
-        g_async_queue_push(bg.free, it->data);
-        g_mutex_lock(&it->h->lock);
-        it->h->pending--;
-        g_cond_signal(&it->h->done);
-        g_mutex_unlock(&it->h->lock);
+        tl_queue_push(bg.free, it->data);
+        tl_wait_add(it->h->pending, -1);
         g_free(it);
     }
     return NULL;
@@ -89,10 +84,10 @@ hasher_start(void)
 {
     static gsize once = 0;
     if (g_once_init_enter(&once)) {
-        bg.work = g_async_queue_new();
-        bg.free = g_async_queue_new();
+        bg.work = tl_queue_new();
+        bg.free = tl_queue_new();
         for (int i = 0; i < POOL_BLOCKS; i++)
-            g_async_queue_push(bg.free, g_malloc(BG_BLOCK));
+            tl_queue_push(bg.free, g_malloc(BG_BLOCK));
         bg.thread = g_thread_new("tl-hasher", hasher_main, NULL);
         g_once_init_leave(&once, 1);
     }
@@ -105,8 +100,7 @@ tl_sha256_new(void)
     h->ctx = EVP_MD_CTX_new();
     if (!h->ctx || !EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL))
         g_error("EVP_DigestInit_ex(sha256) failed");
-    g_mutex_init(&h->lock);
-    g_cond_init(&h->done);
+    h->pending = tl_wait_new();
     return h;
 }
 
@@ -127,13 +121,11 @@ tl_sha256_update(tl_sha256 *h, const void *data, size_t len)
         size_t n = MIN(len, (size_t)BG_BLOCK);
         bg_item *it = g_new(bg_item, 1);
         it->h = h;
-        it->data = g_async_queue_pop(bg.free);     /* waits when the pool is empty */
+        it->data = tl_queue_pop(bg.free);          /* waits when the pool is empty */
         it->len = n;
         memcpy(it->data, p, n);
-        g_mutex_lock(&h->lock);
-        h->pending++;
-        g_mutex_unlock(&h->lock);
-        g_async_queue_push(bg.work, it);
+        tl_wait_add(h->pending, 1);
+        tl_queue_push(bg.work, it);
         p += n;
         len -= n;
     }
@@ -144,15 +136,11 @@ tl_sha256_finish(tl_sha256 *h, char out[65])
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned n = 0;
-    g_mutex_lock(&h->lock);
-    while (h->pending > 0)
-        g_cond_wait(&h->done, &h->lock);
-    g_mutex_unlock(&h->lock);
+    tl_wait_zero(h->pending);
     if (!EVP_DigestFinal_ex(h->ctx, md, &n) || n != 32)
         g_error("EVP_DigestFinal_ex failed");
     to_hex(md, n, out);
     EVP_MD_CTX_free(h->ctx);
-    g_mutex_clear(&h->lock);
-    g_cond_clear(&h->done);
+    tl_wait_free(h->pending);
     g_free(h);
 }

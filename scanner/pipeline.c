@@ -40,44 +40,16 @@ typedef struct {
     tl_writer *writer;
     uint64_t seq;               /* next sequence number */
     /* threaded mode */
-    GAsyncQueue *work;
-    GAsyncQueue *done;
-    GMutex lock;                /* guards free_slots and free_bytes */
-    GCond slot_freed;
-    int free_slots;
+    tl_queue *work;             /* message jobs for the workers */
+    tl_queue *done;             /* every job, for the writer */
+    tl_gate *gate;              /* jobs and message bytes in flight */
     int nslots;
-    int64_t free_bytes;         /* message bytes that may still enter the pipeline */
     gint failed;                /* the writer failed: stop emitting */
     tl_status_t writer_status;
     /* inline mode */
     tl_worker *inline_worker;
     gint64 last_progress;
 } pipeline;
-
-/* Waits for a slot and for room for `bytes` message bytes.  A message larger
- * than the whole byte budget enters alone (when nothing else is in flight),
- * so that it is never stuck. */
-static void
-take_slot(pipeline *p, int64_t bytes)
-{
-    g_mutex_lock(&p->lock);
-    while (p->free_slots == 0 ||
-           (bytes > p->free_bytes && p->free_bytes < (int64_t)p->opt->max_inflight))
-        g_cond_wait(&p->slot_freed, &p->lock);
-    p->free_slots--;
-    p->free_bytes -= bytes;
-    g_mutex_unlock(&p->lock);
-}
-
-static void
-give_slot(pipeline *p, int64_t bytes)
-{
-    g_mutex_lock(&p->lock);
-    p->free_slots++;
-    p->free_bytes += bytes;
-    g_cond_signal(&p->slot_freed);
-    g_mutex_unlock(&p->lock);
-}
 
 static int64_t
 job_bytes(const tl_job *j)
@@ -117,11 +89,11 @@ emit_job(tl_job *job, void *data)
         }
         return g_atomic_int_get(&p->failed);
     }
-    take_slot(p, job_bytes(job));
+    tl_gate_take(p->gate, job_bytes(job));
     if (job->type == TL_JOB_MESSAGE)
-        g_async_queue_push(p->work, job);
+        tl_queue_push(p->work, job);
     else
-        g_async_queue_push(p->done, job);
+        tl_queue_push(p->done, job);
     return g_atomic_int_get(&p->failed);
 }
 
@@ -131,13 +103,13 @@ worker_main(gpointer data)
     pipeline *p = data;
     tl_worker *w = tl_worker_new(p->protect, p->opt->full_parse);
     for (;;) {
-        tl_job *job = g_async_queue_pop(p->work);
+        tl_job *job = tl_queue_pop(p->work);
         if (job->type == TL_JOB_STOP) {
             tl_job_free(job);
             break;
         }
         tl_worker_process(w, job);
-        g_async_queue_push(p->done, job);
+        tl_queue_push(p->done, job);
     }
     tl_worker_free(w);
     return GINT_TO_POINTER(1);
@@ -151,7 +123,7 @@ writer_main(gpointer data)
     size_t ringn = (size_t)p->nslots + 1;
     uint64_t next = 0;
     for (;;) {
-        tl_job *job = g_async_queue_pop(p->done);
+        tl_job *job = tl_queue_pop(p->done);
         g_assert(job->seq >= next && job->seq < next + ringn);
         g_assert(ring[job->seq % ringn] == NULL);
         ring[job->seq % ringn] = job;
@@ -173,7 +145,7 @@ writer_main(gpointer data)
                 progress(p, 0);
             } else
                 tl_job_free(job);
-            give_slot(p, bytes);
+            tl_gate_give(p->gate, bytes);
         }
     }
 }
@@ -216,12 +188,9 @@ tl_scan(const tl_scan_options *o, const char *const *paths, int npaths, tl_scan_
         p.inline_worker = tl_worker_new(p.protect, o->full_parse);
     } else {
         p.nslots = o->jobs * o->queue_depth;
-        p.free_slots = p.nslots;
-        p.free_bytes = (int64_t)o->max_inflight;
-        g_mutex_init(&p.lock);
-        g_cond_init(&p.slot_freed);
-        p.work = g_async_queue_new();
-        p.done = g_async_queue_new();
+        p.gate = tl_gate_new(p.nslots, (int64_t)o->max_inflight);
+        p.work = tl_queue_new();
+        p.done = tl_queue_new();
         writer = g_thread_new("tl-writer", writer_main, &p);
         workers = g_new0(GThread *, o->jobs);
         for (int i = 0; i < o->jobs; i++)
@@ -236,19 +205,18 @@ tl_scan(const tl_scan_options *o, const char *const *paths, int npaths, tl_scan_
     } else {
         int joined = 0;
         for (int i = 0; i < o->jobs; i++)
-            g_async_queue_push(p.work, tl_job_new(TL_JOB_STOP));
+            tl_queue_push(p.work, tl_job_new(TL_JOB_STOP));
         for (int i = 0; i < o->jobs; i++)
             joined += GPOINTER_TO_INT(g_thread_join(workers[i]));
         g_assert(joined == o->jobs);
         tl_job *stop = tl_job_new(TL_JOB_STOP);
         stop->seq = p.seq++;
-        g_async_queue_push(p.done, stop);
+        tl_queue_push(p.done, stop);
         g_thread_join(writer);
         g_free(workers);
-        g_async_queue_unref(p.work);
-        g_async_queue_unref(p.done);
-        g_mutex_clear(&p.lock);
-        g_cond_clear(&p.slot_freed);
+        tl_queue_free(p.work);
+        tl_queue_free(p.done);
+        tl_gate_free(p.gate);
     }
     progress(&p, 1);
     if (stats)

@@ -191,6 +191,30 @@ void tl_sha256_update(tl_sha256 *h, const void *data, size_t len);
 void tl_sha256_finish(tl_sha256 *h, char out[65]);
 
 /* ------------------------------------------------------------------ */
+/* Thread primitives (scanner/queue.c, the only user of pthread.h)     */
+/* ------------------------------------------------------------------ */
+
+typedef struct tl_queue tl_queue;   /* unbounded FIFO of pointers */
+tl_queue *tl_queue_new(void);
+void tl_queue_free(tl_queue *q);    /* the queue must be empty */
+void tl_queue_push(tl_queue *q, void *item);
+void *tl_queue_pop(tl_queue *q);    /* waits for an item */
+
+typedef struct tl_gate tl_gate;     /* slots and a byte budget */
+tl_gate *tl_gate_new(int slots, int64_t budget);
+void tl_gate_free(tl_gate *g);
+/* Waits for a slot and `bytes` of budget (an item larger than the whole
+ * budget gets in when nothing else is in). */
+void tl_gate_take(tl_gate *g, int64_t bytes);
+void tl_gate_give(tl_gate *g, int64_t bytes);
+
+typedef struct tl_wait tl_wait;     /* a counter to wait on until zero */
+tl_wait *tl_wait_new(void);
+void tl_wait_free(tl_wait *w);
+void tl_wait_add(tl_wait *w, int n);  /* n may be negative */
+void tl_wait_zero(tl_wait *w);
+
+/* ------------------------------------------------------------------ */
 /* Reader (parsers/walk.c)                                             */
 /* ------------------------------------------------------------------ */
 
