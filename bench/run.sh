@@ -56,7 +56,7 @@ cflags=(-std=c11 -O2 -Wall -Wextra)
 # shellcheck disable=SC2046  # pkg-config output must word-split
 "$cc" "${cflags[@]}" -o "$work/gen" "$here/gen.c" $(pkg-config --cflags --libs glib-2.0)
 # shellcheck disable=SC2046
-"$cc" "${cflags[@]}" -o "$work/refloop" "$here/refloop.c" $(pkg-config --cflags --libs gmime-3.0 glib-2.0)
+"$cc" "${cflags[@]}" -o "$work/refloop" "$here/refloop.c" $(pkg-config --cflags --libs gmime-3.0 glib-2.0 libcrypto)
 "$cc" "${cflags[@]}" -o "$work/peakrss" "$here/peakrss.c"
 
 # bytes_of PATH: total size in bytes of a file or of all files under a directory.
@@ -119,6 +119,10 @@ for j in 1 2; do
     log "refloop -j $j"
     measure "refloop-mbox-j$j" "$corpus" "$n" -- "$work/refloop" -j "$j" "$corpus"
 done
+# The same loop plus the digests a forensic scan must compute (SHA-256 of
+# every message and of the file): the fair yardstick next to the floor.
+log "refloop -s -j 2"
+measure "refloop+sha-mbox-j2" "$corpus" "$n" -- "$work/refloop" -s -j 2 "$corpus"
 if ((have_typoleak)); then
     for fmt in mbox maildir; do
         src=$corpus
@@ -195,6 +199,7 @@ print_report() {
     report "typoleak -j2 / typoleak -j1 (mbox)" typoleak-mbox-j2 typoleak-mbox-j1 1.8
     report "typoleak -j2 / typoleak -j1 (maildir)" typoleak-maildir-j2 typoleak-maildir-j1 1.8
     report "typoleak -j2 / refloop -j2 (mbox)" typoleak-mbox-j2 refloop-mbox-j2 0.6
+    report "typoleak -j2 / refloop+sha -j2 (mbox)" typoleak-mbox-j2 refloop+sha-mbox-j2 -
     echo
     echo "memory flatness (-j 2, mbox, $n vs $big_n messages; peak RSS MiB):"
     for tool in refloop typoleak; do
