@@ -37,9 +37,10 @@ deps:
 deps-check:
 	@sh tools/deps.sh check
 
-$(BUILD)/embed.c: db/schema.sql data/protected-domains.txt tools/embed.sh
+$(BUILD)/embed.c: db/schema.sql db/indexes.sql data/protected-domains.txt tools/embed.sh
 	@mkdir -p $(dir $@)
-	sh tools/embed.sh tl_schema_sql db/schema.sql tl_default_protected data/protected-domains.txt > $@
+	sh tools/embed.sh tl_schema_sql db/schema.sql tl_index_sql db/indexes.sql \
+	    tl_default_protected data/protected-domains.txt > $@
 
 $(BUILD)/%.o: %.c scanner/typoleak.h scanner/tl_internal.h
 	@mkdir -p $(dir $@)

@@ -1,6 +1,8 @@
 -- typoleak findings database, schema version 1 (PRAGMA user_version).
 -- docs/schema.md documents every table and column.  Timestamps are ISO 8601
--- UTC text; digests are lower-case hex SHA-256.
+-- UTC text; digests are lower-case hex SHA-256.  The secondary indexes are
+-- in db/indexes.sql: the writer builds them at the end of each run, which
+-- costs less than keeping them up to date row by row during a scan.
 
 CREATE TABLE runs (
     id              INTEGER PRIMARY KEY,
@@ -34,7 +36,6 @@ CREATE TABLE sources (
     n_messages      INTEGER,
     status          TEXT            -- reading, ok, truncated, failed, skipped
 );
-CREATE INDEX sources_parent ON sources(parent_id);
 
 CREATE TABLE messages (
     id              INTEGER PRIMARY KEY,
@@ -54,8 +55,6 @@ CREATE TABLE messages (
     mime_parsed     INTEGER NOT NULL,   -- 1 whole MIME tree parsed, 0 header block only
     first_run_id    INTEGER NOT NULL REFERENCES runs(id)
 );
-CREATE INDEX messages_message_id ON messages(message_id);
-CREATE INDEX messages_date ON messages(date_utc);
 
 CREATE TABLE occurrences (
     id              INTEGER PRIMARY KEY,
@@ -69,8 +68,6 @@ CREATE TABLE occurrences (
     marker          TEXT,               -- the From_ line
     maildir_flags   TEXT
 );
-CREATE INDEX occurrences_message ON occurrences(message_id);
-CREATE INDEX occurrences_source ON occurrences(source_id);
 
 CREATE TABLE recipients (
     id              INTEGER PRIMARY KEY,
@@ -83,8 +80,6 @@ CREATE TABLE recipients (
     parsed          INTEGER NOT NULL,   -- 1 GMime's parser, 0 recovered from raw
     raw             TEXT                -- raw header value of a recovered entry
 );
-CREATE INDEX recipients_message ON recipients(message_id);
-CREATE INDEX recipients_domain ON recipients(domain);
 
 CREATE TABLE typo_hits (
     id              INTEGER PRIMARY KEY,
@@ -96,8 +91,6 @@ CREATE TABLE typo_hits (
     edit            TEXT NOT NULL,
     method          TEXT NOT NULL       -- dl1: one Damerau-Levenshtein edit
 );
-CREATE INDEX typo_hits_message ON typo_hits(message_id);
-CREATE INDEX typo_hits_domain ON typo_hits(typo_domain);
 
 CREATE TABLE anomalies (
     id              INTEGER PRIMARY KEY,
@@ -106,7 +99,6 @@ CREATE TABLE anomalies (
     offset          INTEGER,
     item            TEXT
 );
-CREATE INDEX anomalies_message ON anomalies(message_id);
 
 CREATE TABLE errors (
     id              INTEGER PRIMARY KEY,
@@ -121,4 +113,3 @@ CREATE TABLE errors (
     reason          TEXT NOT NULL,
     sha256          TEXT                -- of the bytes concerned, when known
 );
-CREATE INDEX errors_run ON errors(run_id);

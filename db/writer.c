@@ -6,7 +6,10 @@
  * order and turns them into rows: sources, messages (one per distinct
  * SHA-256), occurrences, recipients, typo hits, anomalies and errors.
  * Writes are batched into transactions (WAL journal), committed every few
- * thousand jobs or every second, and at the end.
+ * thousand jobs or every second, and at the end.  The secondary indexes
+ * (db/indexes.sql) are built when the run closes: a scan needs none of them
+ * (the only look-up, a message by SHA-256, uses the UNIQUE constraint), and
+ * building an index once costs less than keeping it up to date row by row.
  *
  * The reader numbers its sources itself; the writer maps those numbers to
  * row ids while a source is open (from its SOURCE job to its SOURCE_END
@@ -480,6 +483,9 @@ tl_writer_close(tl_writer *w, const char *status, char **errmsg)
         st = exec(w, status ? "COMMIT" : "ROLLBACK");
         w->in_txn = 0;
     }
+    /* The secondary indexes, built once at the end rather than row by row. */
+    if (w->db && status && st == TL_OK)
+        st = exec(w, tl_index_sql);
     if (w->db && status && w->run_id) {
         sqlite3_stmt *s;
         char *now = now_iso();

@@ -251,8 +251,10 @@ tl_status_t tl_writer_close(tl_writer *w, const char *status, char **errmsg);
 const char *tl_writer_errmsg(const tl_writer *w);
 void tl_writer_stats(const tl_writer *w, tl_scan_stats *s);
 
-/* The schema (db/schema.sql, compiled in). */
+/* The schema and its secondary indexes (db/schema.sql, db/indexes.sql,
+ * compiled in). */
 extern const char tl_schema_sql[];
+extern const char tl_index_sql[];
 #define TL_SCHEMA_VERSION 1
 
 /* The default protected list (data/protected-domains.txt, compiled in). */

@@ -25,6 +25,9 @@ START_TEST(test_schema_and_run)
     ck_assert_uint_eq(st.messages, 1);
     ck_assert_uint_eq(st.typo_hits, 1);
     ck_assert_int_eq(tl_test_int(db, "PRAGMA user_version"), TL_SCHEMA_VERSION);
+    /* The secondary indexes exist once the run is closed. */
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM sqlite_master WHERE type='index' AND name IN"
+                                     " ('recipients_domain','typo_hits_domain','occurrences_message','messages_date')"), 4);
     char *run = tl_test_rows(db, "SELECT tool_version, status, argv, n_messages, n_errors, protected_count > 50,"
                                  " length(protected_hash), finished_at IS NOT NULL FROM runs");
     ck_assert_str_eq(run, "0.1.0|completed|typoleak scan a.eml --db w.db|1|0|1|64|1");
