@@ -208,17 +208,30 @@ split(tl_mbox *m)
     return 0;
 }
 
-int
-tl_mbox_feed(tl_mbox *m, const uint8_t *data, size_t len)
+uint8_t *
+tl_mbox_reserve(tl_mbox *m, size_t len)
 {
-    int rc;
     if (m->len + len > m->cap) {
         size_t need = m->len + len;
         m->cap = MAX(need, m->cap * 2);
         m->cap = MAX(m->cap, (size_t)65536);
         m->buf = g_realloc(m->buf, m->cap);
     }
-    memcpy(m->buf + m->len, data, len);
+    return m->buf + m->len;
+}
+
+int
+tl_mbox_feed(tl_mbox *m, const uint8_t *data, size_t len)
+{
+    memcpy(tl_mbox_reserve(m, len), data, len);
+    return tl_mbox_commit(m, len);
+}
+
+int
+tl_mbox_commit(tl_mbox *m, size_t len)
+{
+    int rc;
+    g_assert(m->len + len <= m->cap);
     m->len += len;
     if (!m->started && m->len >= 5) {
         m->started = 1;

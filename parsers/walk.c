@@ -161,6 +161,24 @@ message_job(tl_walker *w, uint64_t src, GByteArray *raw, uint64_t offset, uint64
 /* Streams                                                             */
 /* ------------------------------------------------------------------ */
 
+/* Reads up to cap bytes of a file stream into dst: > 0, 0 at the end, -1
+ * on error (with in->errmsg set). */
+static ssize_t
+read_fd(in_stream *in, uint8_t *dst, size_t cap)
+{
+    ssize_t n;
+    if (in->failed)
+        return -1;
+    do
+        n = read(in->fd, dst, cap);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        in->failed = 1;
+        in->errmsg = g_strdup(g_strerror(errno));
+    }
+    return n;
+}
+
 /* Reads the next block: > 0 bytes in *out, 0 at the end, -1 on error (with
  * in->errmsg set). */
 static ssize_t
@@ -202,16 +220,8 @@ in_read(in_stream *in, const uint8_t **out)
         in->pos += n;
         in->blk_len = 0;
         return n;
-    } else {
-        do
-            n = read(in->fd, in->buf, BLOCK);
-        while (n < 0 && errno == EINTR);
-        if (n < 0) {
-            in->failed = 1;
-            in->errmsg = g_strdup(g_strerror(errno));
-            return -1;
-        }
     }
+    n = read_fd(in, in->buf, BLOCK);
     *out = in->buf;
     return n;
 }
@@ -414,10 +424,22 @@ process_stream(tl_walker *w, in_stream *in, const stream_info *si)
         tl_mbox *mb = tl_mbox_new(skip, opt->max_message, on_mbox_message, &c);
         uint64_t size = head->len;
         int stop = tl_mbox_feed(mb, head->data + skip, head->len - skip);
-        while (!stop && !eof && (n = in_read(in, &b)) > 0) {
-            tl_sha256_update(h, b, (size_t)n);
-            size += (uint64_t)n;
-            stop = tl_mbox_feed(mb, b, (size_t)n);
+        while (!stop && !eof) {
+            if (in->fd >= 0) {
+                /* A file: read straight into the splitter's buffer. */
+                uint8_t *dst = tl_mbox_reserve(mb, BLOCK);
+                if ((n = read_fd(in, dst, BLOCK)) <= 0)
+                    break;
+                tl_sha256_update(h, dst, (size_t)n);
+                size += (uint64_t)n;
+                stop = tl_mbox_commit(mb, (size_t)n);
+            } else {
+                if ((n = in_read(in, &b)) <= 0)
+                    break;
+                tl_sha256_update(h, b, (size_t)n);
+                size += (uint64_t)n;
+                stop = tl_mbox_feed(mb, b, (size_t)n);
+            }
         }
         if (!stop)
             tl_mbox_finish(mb);

@@ -73,6 +73,11 @@ typedef struct tl_mbox tl_mbox;
 tl_mbox *tl_mbox_new(uint64_t base, uint64_t max_msg, tl_mbox_emit_fn emit, void *user_data);
 /* Returns 0, or the emit callback's non-zero value. */
 int tl_mbox_feed(tl_mbox *m, const uint8_t *buf, size_t len);
+/* Zero-copy feeding: room for len bytes at the end of the splitter's
+ * buffer (valid until the next call), then commit the n <= len bytes
+ * written there.  commit returns as feed does. */
+uint8_t *tl_mbox_reserve(tl_mbox *m, size_t len);
+int tl_mbox_commit(tl_mbox *m, size_t n);
 /* Emits the last message.  Returns 0 or the callback's value. */
 int tl_mbox_finish(tl_mbox *m);
 uint64_t tl_mbox_count(const tl_mbox *m);
