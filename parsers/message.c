@@ -290,33 +290,29 @@ list_text(InternetAddressList *list, char **first_addr)
     return v;
 }
 
-static void
-fill_record(tl_worker *w, GMimeMessage *msg, tl_record *rec)
+/* The decoded address list of a raw header value, as text, and its first
+ * addr-spec. */
+static char *
+parsed_list_text(tl_worker *w, const char *raw, char **first_addr)
 {
-    GMimeObject *obj = GMIME_OBJECT(msg);
+    InternetAddressList *list = internet_address_list_parse(w->opts, raw);
+    char *text = list_text(list, first_addr);
+    if (list)
+        g_object_unref(list);
+    return text;
+}
+
+/*
+ * Fills the record from the header list of the top-level entity, in one
+ * pass, for a whole message and for a header block alike (so that both
+ * parse depths give the same record).  For the single-valued headers the
+ * first occurrence counts; GMime reports the others as anomalies.
+ */
+static void
+fill_record(tl_worker *w, GMimeObject *obj, tl_record *rec)
+{
     GMimeHeaderList *hl = g_mime_object_get_header_list(obj);
     int n = g_mime_header_list_get_count(hl);
-
-    rec->message_id = utf8_dup(g_mime_message_get_message_id(msg));
-    rec->subject = utf8_dup(g_mime_message_get_subject(msg));
-    rec->date = utf8_dup(g_mime_object_get_header(obj, "Date"));
-    if (rec->date) {
-        char *d = g_strstrip(rec->date);
-        memmove(rec->date, d, strlen(d) + 1);
-    }
-    GDateTime *dt = g_mime_message_get_date(msg);
-    if (dt) {
-        GDateTime *utc = g_date_time_to_utc(dt);
-        if (utc) {
-            rec->date_utc = g_date_time_format(utc, "%Y-%m-%dT%H:%M:%SZ");
-            rec->date_unix = g_date_time_to_unix(utc);
-            g_date_time_unref(utc);
-        }
-    }
-    rec->from = list_text(g_mime_message_get_from(msg), &rec->from_addr);
-    rec->sender = list_text(g_mime_message_get_sender(msg), NULL);
-    rec->reply_to = list_text(g_mime_message_get_reply_to(msg), NULL);
-
     GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (int i = 0; i < n; i++) {
         GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
@@ -327,6 +323,50 @@ fill_record(tl_worker *w, GMimeMessage *msg, tl_record *rec)
         if (g_ascii_strcasecmp(name, "Received") == 0) {
             g_hash_table_remove_all(seen);
             add_received_for(w, rec, raw, seen);
+            continue;
+        }
+        if (g_ascii_strcasecmp(name, "Message-ID") == 0) {
+            if (!rec->message_id) {
+                char *id = g_mime_utils_decode_message_id(raw);
+                rec->message_id = utf8_dup(id);
+                g_free(id);
+            }
+            continue;
+        }
+        if (g_ascii_strcasecmp(name, "Subject") == 0) {
+            if (!rec->subject)
+                rec->subject = utf8_dup(g_mime_header_get_value(h));
+            continue;
+        }
+        if (g_ascii_strcasecmp(name, "Date") == 0) {
+            if (rec->date)
+                continue;
+            const char *value = g_mime_header_get_value(h);
+            rec->date = g_strstrip(utf8_dup(value ? value : ""));
+            GDateTime *dt = value ? g_mime_utils_header_decode_date(value) : NULL;
+            GDateTime *utc = dt ? g_date_time_to_utc(dt) : NULL;
+            if (utc) {
+                rec->date_utc = g_date_time_format(utc, "%Y-%m-%dT%H:%M:%SZ");
+                rec->date_unix = g_date_time_to_unix(utc);
+                g_date_time_unref(utc);
+            }
+            if (dt)
+                g_date_time_unref(dt);
+            continue;
+        }
+        if (g_ascii_strcasecmp(name, "From") == 0) {
+            if (!rec->from)
+                rec->from = parsed_list_text(w, raw, &rec->from_addr);
+            continue;
+        }
+        if (g_ascii_strcasecmp(name, "Sender") == 0) {
+            if (!rec->sender)
+                rec->sender = parsed_list_text(w, raw, NULL);
+            continue;
+        }
+        if (g_ascii_strcasecmp(name, "Reply-To") == 0) {
+            if (!rec->reply_to)
+                rec->reply_to = parsed_list_text(w, raw, NULL);
             continue;
         }
         int k;
@@ -378,27 +418,38 @@ header_block_len(const guint8 *p, size_t n)
     return n;
 }
 
-/* Parses raw[0, len) into rec; 0 when GMime built no message. */
+/* Parses raw[0, len) into rec; 0 when GMime built nothing.  The whole
+ * message (len = raw->len) is built as a GMimeMessage, its MIME tree
+ * included.  A header block alone is built as a bare part (no message-level
+ * processing: the record reads every header it needs itself), after a
+ * leading From_ line, which GMime's message mode would skip. */
 static int
 parse_into(tl_worker *w, GByteArray *raw, size_t len, tl_record *rec)
 {
+    int whole = len == raw->len;
+    size_t start = 0;
+    if (!whole && len >= 5 && memcmp(raw->data, "From ", 5) == 0) {
+        const guint8 *nl = memchr(raw->data, '\n', len);
+        start = nl ? (size_t)(nl - raw->data) + 1 : len;
+    }
     w->anomalies = rec->anomalies;
-    w->limit = len < raw->len ? (gint64)len : 0;
+    w->limit = whole ? 0 : (gint64)len;
     GMimeStream *stream = g_mime_stream_mem_new_with_byte_array(raw);
     g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
-    g_mime_stream_set_bounds(stream, 0, (gint64)len);
+    g_mime_stream_set_bounds(stream, (gint64)start, (gint64)len);
     GMimeParser *parser = g_mime_parser_new_with_stream(stream);
     g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
-    GMimeMessage *msg = g_mime_parser_construct_message(parser, w->opts);
-    if (msg) {
-        fill_record(w, msg, rec);
-        g_object_unref(msg);
+    GMimeObject *obj = whole ? (GMimeObject *)g_mime_parser_construct_message(parser, w->opts)
+                             : g_mime_parser_construct_part(parser, w->opts);
+    if (obj) {
+        fill_record(w, obj, rec);
+        g_object_unref(obj);
     }
     w->anomalies = NULL;
     w->limit = 0;
     g_object_unref(parser);
     g_object_unref(stream);
-    return msg != NULL;
+    return obj != NULL;
 }
 
 static tl_record *
