@@ -169,7 +169,7 @@ tl_writer_open(const tl_scan_options *o, const tl_protect *protect, tl_status_t 
     }
     sqlite3_busy_timeout(w->db, 10000);
     if ((*st = exec(w, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                      " PRAGMA cache_size=-8192; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=16384;")) != TL_OK)
+                      " PRAGMA cache_size=-2048; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=16384;")) != TL_OK)
         goto fail;
     if ((*st = ensure_schema(w)) != TL_OK)
         goto fail;

@@ -373,7 +373,7 @@ process_stream(tl_walker *w, in_stream *in, const stream_info *si)
 {
     const tl_scan_options *opt = w->opt;
     GByteArray *head = g_byte_array_new();
-    tl_sha256 *h = tl_sha256_new();
+    tl_sha256 *h = tl_sha256_new(opt->jobs > 1);
     const uint8_t *b;
     ssize_t n = 0;
     int eof = 0;

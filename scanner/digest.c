@@ -13,7 +13,7 @@
  * digest's pending blocks.  The pool holds POOL_BLOCKS blocks, so memory is
  * bounded and a slow hasher makes the reader wait.  Small digests (single
  * messages) are computed inline, where a hand-off would cost more than it
- * saves.
+ * saves.  With -j 1 nothing goes to the hasher: every stage runs inline.
  */
 #include <openssl/evp.h>
 #include <string.h>
@@ -26,6 +26,7 @@
 
 struct tl_sha256 {
     EVP_MD_CTX *ctx;
+    int background;         /* large updates may go to the hasher thread */
     int async;              /* blocks went to the hasher: every update must */
     tl_wait *pending;       /* blocks queued and not yet hashed */
 };
@@ -94,9 +95,10 @@ hasher_start(void)
 }
 
 tl_sha256 *
-tl_sha256_new(void)
+tl_sha256_new(int background)
 {
     tl_sha256 *h = g_new0(tl_sha256, 1);
+    h->background = background;
     h->ctx = EVP_MD_CTX_new();
     if (!h->ctx || !EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL))
         g_error("EVP_DigestInit_ex(sha256) failed");
@@ -109,7 +111,7 @@ tl_sha256_update(tl_sha256 *h, const void *data, size_t len)
 {
     if (len == 0)
         return;
-    if (!h->async && len < BG_MIN) {
+    if (!h->async && (len < BG_MIN || !h->background)) {
         if (!EVP_DigestUpdate(h->ctx, data, len))
             g_error("EVP_DigestUpdate failed");
         return;

@@ -190,7 +190,9 @@ void tl_sha256_hex(const void *data, size_t len, char out[65]);
 
 /* Incremental SHA-256 for containers read in blocks. */
 typedef struct tl_sha256 tl_sha256;
-tl_sha256 *tl_sha256_new(void);
+/* background: large updates may be hashed by the background hasher thread
+ * (the caller must not assume anything about which thread hashes). */
+tl_sha256 *tl_sha256_new(int background);
 void tl_sha256_update(tl_sha256 *h, const void *data, size_t len);
 /* Writes the hex digest and frees h. */
 void tl_sha256_finish(tl_sha256 *h, char out[65]);
