@@ -19,7 +19,8 @@
  * libarchive when it is an archive or compressed, so an mbox of any size
  * (also inside a tar.gz or an .mbox.gz) is split without being held whole.
  * A nested archive is read into memory first (libarchive needs to seek in
- * 7z and zip), up to max_nested bytes; over that it is an error row.
+ * 7z and zip); all nested archives held at once stay under max_nested
+ * bytes (so nesting cannot multiply the limit); over it, an error row.
  *
  * libarchive's decompression filters are enabled one by one: filter_all
  * includes a uudecode filter that would silently replace a mail file by its
@@ -583,25 +584,30 @@ process_stream(tl_walker *w, in_stream *in, const stream_info *si)
             }
             walk_archive(w, a, si, h, size);
         } else {
-            /* A member: read it into memory, up to the nested-size limit. */
+            /* A member: read it into memory.  The limit is for all nested
+             * archives held at once (an archive in an archive in an
+             * archive holds three), so that nesting cannot multiply it. */
             GByteArray *mem = head;
             head = NULL;
             int too_big = 0;
             uint64_t size = mem->len;
+            uint64_t room = opt->max_nested > w->nested_bytes ? opt->max_nested - w->nested_bytes : 0;
             while (!eof && (n = in_read(in, &b)) > 0) {
                 tl_sha256_update(h, b, (size_t)n);
                 size += (uint64_t)n;
-                if (size > opt->max_nested)
+                if (size > room)
                     too_big = 1;
                 else
                     g_byte_array_append(mem, b, (guint)n);
             }
-            if (too_big) {
+            if (too_big || size > room) {
+                too_big = 1;
                 uint64_t src = source_begin(w, si, "archive", NULL);
                 tl_sha256_finish(h, sha);
                 error_row(w, src, si->path, 0, size, TL_ERR_TOO_BIG, "archive",
-                          "nested archive is %" G_GUINT64_FORMAT " bytes, over the limit of %" G_GUINT64_FORMAT
-                          " (--max-nested)", size, opt->max_nested);
+                          "nested archive is %" G_GUINT64_FORMAT " bytes; with the %" G_GUINT64_FORMAT
+                          " bytes of the archives around it, over the limit of %" G_GUINT64_FORMAT " (--max-nested)",
+                          size, w->nested_bytes, opt->max_nested);
                 source_end(w, src, size, sha, 0, "failed");
             } else if (in->failed) {
                 /* The outer archive is damaged inside this member: still
@@ -618,8 +624,11 @@ process_stream(tl_walker *w, in_stream *in, const stream_info *si)
                     error_row(w, src, si->path, 0, size, TL_ERR_ARCHIVE, "archive", "libarchive cannot open it: %s",
                               archive_error_string(a));
                     source_end(w, src, size, sha, 0, "failed");
-                } else
+                } else {
+                    w->nested_bytes += mem->len;
                     walk_archive(w, a, si, h, size);
+                    w->nested_bytes -= mem->len;
+                }
             }
             g_byte_array_free(mem, TRUE);
         }

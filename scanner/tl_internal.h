@@ -235,6 +235,7 @@ typedef struct {
     tl_emit_fn emit;
     void *emit_data;
     uint64_t next_source;   /* last source number given */
+    uint64_t nested_bytes;  /* bytes of the nested archives held in memory now */
     int stopped;
 } tl_walker;
 

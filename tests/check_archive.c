@@ -136,6 +136,17 @@ START_TEST(test_nested_three_deep)
     ck_assert_int_eq(tl_test_int(db2, "SELECT count(*) FROM occurrences"), 0);
     ck_assert_int_eq(tl_test_int(db2, "SELECT count(*) FROM errors WHERE code='TL_ERR_NESTING'"
                                       " AND path LIKE '%%inner.zip'"), 1);
+    /* --max-nested is for all the nested archives held at once: the
+     * tar.gz fits alone, but not with the zip inside it as well. */
+    char *db3 = g_build_filename(d, "n3.db", NULL);
+    o.db_path = db3;
+    o.max_depth = 8;
+    o.max_nested = tgz->len + zip->len / 2;
+    ck_assert_int_eq(tl_scan(&o, paths, 1, NULL, NULL), TL_OK);
+    ck_assert_int_eq(tl_test_int(db3, "SELECT count(*) FROM occurrences"), 0);
+    ck_assert_int_eq(tl_test_int(db3, "SELECT count(*) FROM errors WHERE code='TL_ERR_TOO_BIG'"
+                                      " AND path LIKE '%%inner.zip'"), 1);
+    g_free(db3);
     g_free(db2);
     g_free(want);
     g_free(db);

@@ -158,7 +158,8 @@ START_TEST(test_failures)
     ck_assert_int_eq(j->status, TL_ERR_EMPTY);
     tl_job_free(j);
     /* Eight-bit garbage in headers still gives valid UTF-8 in the record. */
-    j = process("From: \xff\xfe <a@b.c>\nSubject: caf\xe9\nTo: z@army.ml\n\nx\n");
+    j = process("From: \xff\xfe <a@b.c>\nSubject: caf\xe9 =?x-no-such-charset?q?a=FFb?=\nTo: z@army.ml\n"
+                "Content-Type: text/plain; charset=x-bogus\n\nx\xff\n");
     ck_assert_ptr_nonnull(j->rec);
     ck_assert(g_utf8_validate(j->rec->subject, -1, NULL));
     ck_assert(g_utf8_validate(j->rec->from, -1, NULL));
