@@ -347,6 +347,28 @@ drain(in_stream *in, tl_sha256 *h)
     return total;
 }
 
+/*
+ * Records a source whose content is not cut into messages: it is read to
+ * the end for its size and digest (finishing h), then gets an error row
+ * with `reason` when st is not TL_OK, and its end row in `state`.  A read
+ * failure becomes the error row instead, and the state "failed".
+ */
+static void
+opaque_source(tl_walker *w, in_stream *in, const stream_info *si, tl_sha256 *h, uint64_t head_len, int eof,
+              const char *kind, tl_status_t st, const char *stage, const char *reason, const char *state)
+{
+    char sha[65];
+    uint64_t src = source_begin(w, si, kind, NULL);
+    uint64_t size = head_len + (eof ? 0 : drain(in, h));
+    tl_sha256_finish(h, sha);
+    if (in->failed)
+        error_row(w, src, si->path, size, 0, TL_ERR_READ, "read", "read failed after %" G_GUINT64_FORMAT " bytes: %s",
+                  size, in->errmsg);
+    else if (st != TL_OK)
+        error_row(w, src, si->path, 0, size, st, stage, "%s", reason);
+    source_end(w, src, size, sha, 0, in->failed ? "failed" : state);
+}
+
 /* Does libarchive read these first bytes as an archive or compressed data
  * (and not only as raw bytes)?  Used to avoid loading a large non-archive
  * member into memory just to learn that it is not an archive. */
@@ -408,12 +430,8 @@ process_stream(tl_walker *w, in_stream *in, const stream_info *si)
         return;
     }
     if (si->md == MD_TMP) {
-        uint64_t src = source_begin(w, si, "maildir-tmp", NULL);
-        uint64_t size = head->len + (eof ? 0 : drain(in, h));
-        tl_sha256_finish(h, sha);
-        error_row(w, src, si->path, 0, size, TL_SKIP_MAILDIR_TMP, "walk",
-                  "Maildir tmp/ file: a delivery in progress, not indexed (%" G_GUINT64_FORMAT " bytes)", size);
-        source_end(w, src, size, sha, 0, "skipped");
+        opaque_source(w, in, si, h, head->len, eof, "maildir-tmp", TL_SKIP_MAILDIR_TMP, "walk",
+                      "Maildir tmp/ file: a delivery in progress, not indexed", "skipped");
         g_byte_array_free(head, TRUE);
         return;
     }
@@ -513,11 +531,8 @@ process_stream(tl_walker *w, in_stream *in, const stream_info *si)
             [TL_KIND_OLE] = "OLE2 compound file (Outlook .msg): not read by this version",
             [TL_KIND_DBX] = "Outlook Express .dbx store: not read by this version",
         };
-        uint64_t src = source_begin(w, si, tl_kind_name(kind), NULL);
-        uint64_t size = head->len + (eof ? 0 : drain(in, h));
-        tl_sha256_finish(h, sha);
-        error_row(w, src, si->path, 0, size, TL_ERR_UNSUPPORTED, "walk", "%s", advice[kind]);
-        source_end(w, src, size, sha, 0, "failed");
+        opaque_source(w, in, si, h, head->len, eof, tl_kind_name(kind), TL_ERR_UNSUPPORTED, "walk", advice[kind],
+                      "failed");
         break;
     }
     case TL_KIND_EMPTY: {
@@ -528,34 +543,21 @@ process_stream(tl_walker *w, in_stream *in, const stream_info *si)
         source_end(w, src, 0, sha, 0, "ok");
         break;
     }
-    case TL_KIND_OLE_OTHER: {
+    case TL_KIND_OLE_OTHER:
         /* An Office document: not mail, not an archive libarchive reads. */
-        uint64_t src = source_begin(w, si, tl_kind_name(kind), NULL);
-        uint64_t size = head->len + (eof ? 0 : drain(in, h));
-        tl_sha256_finish(h, sha);
-        if (in->failed)
-            error_row(w, src, si->path, size, 0, TL_ERR_READ, "read", "read failed: %s", in->errmsg);
-        source_end(w, src, size, sha, 0, in->failed ? "failed" : "ok");
+        opaque_source(w, in, si, h, head->len, eof, tl_kind_name(kind), TL_OK, NULL, NULL, "ok");
         break;
-    }
     case TL_KIND_UNKNOWN:
     case TL_KIND_LAST: {
         if (!head_is_archive(head->data, head->len)) {
-            uint64_t src = source_begin(w, si, "other", NULL);
-            uint64_t size = head->len + (eof ? 0 : drain(in, h));
-            tl_sha256_finish(h, sha);
-            if (in->failed)
-                error_row(w, src, si->path, size, 0, TL_ERR_READ, "read", "read failed: %s", in->errmsg);
-            source_end(w, src, size, sha, 0, in->failed ? "failed" : "ok");
+            opaque_source(w, in, si, h, head->len, eof, "other", TL_OK, NULL, NULL, "ok");
             break;
         }
         if (si->depth >= opt->max_depth) {
-            uint64_t src = source_begin(w, si, "archive", NULL);
-            uint64_t size = head->len + (eof ? 0 : drain(in, h));
-            tl_sha256_finish(h, sha);
-            error_row(w, src, si->path, 0, size, TL_ERR_NESTING, "archive",
-                      "archive nested %d deep, over the limit of %d (--max-depth)", si->depth + 1, opt->max_depth);
-            source_end(w, src, size, sha, 0, "failed");
+            char *why = g_strdup_printf("archive nested %d deep, over the limit of %d (--max-depth)", si->depth + 1,
+                                        opt->max_depth);
+            opaque_source(w, in, si, h, head->len, eof, "archive", TL_ERR_NESTING, "archive", why, "failed");
+            g_free(why);
             break;
         }
         struct archive *a = archive_reader_new();
