@@ -26,6 +26,8 @@
 
 struct tl_worker {
     GMimeParserOptions *opts;
+    GMimeParser *parser;    /* reused from message to message */
+    GMimeStream *stream;    /* a memory stream, pointed at each message in turn */
     const tl_protect *protect;
     int full;               /* parse every message's whole MIME tree */
     GHashTable *cache;      /* domain -> tl_typo_verdict* */
@@ -63,6 +65,9 @@ tl_worker_new(const tl_protect *protect, int full)
     w->full = full;
     w->opts = g_mime_parser_options_new();
     g_mime_parser_options_set_warning_callback(w->opts, on_warning, w);
+    w->stream = g_mime_stream_mem_new();
+    g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(w->stream), FALSE);
+    w->parser = g_mime_parser_new();
     w->protect = protect;
     w->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     return w;
@@ -74,6 +79,8 @@ tl_worker_free(tl_worker *w)
     if (!w)
         return;
     g_mime_parser_options_free(w->opts);
+    g_object_unref(w->parser);
+    g_object_unref(w->stream);
     g_hash_table_destroy(w->cache);
     g_free(w);
 }
@@ -434,21 +441,23 @@ parse_into(tl_worker *w, GByteArray *raw, size_t len, tl_record *rec)
     }
     w->anomalies = rec->anomalies;
     w->limit = whole ? 0 : (gint64)len;
-    GMimeStream *stream = g_mime_stream_mem_new_with_byte_array(raw);
+    /* One parser and one stream per worker, re-aimed at each message: a
+     * new pair per message costs their buffers every time. */
+    GMimeStream *stream = w->stream;
+    g_mime_stream_mem_set_byte_array(GMIME_STREAM_MEM(stream), raw);
     g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
     g_mime_stream_set_bounds(stream, (gint64)start, (gint64)len);
-    GMimeParser *parser = g_mime_parser_new_with_stream(stream);
-    g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
-    GMimeObject *obj = whole ? (GMimeObject *)g_mime_parser_construct_message(parser, w->opts)
-                             : g_mime_parser_construct_part(parser, w->opts);
+    g_mime_stream_seek(stream, (gint64)start, GMIME_STREAM_SEEK_SET);
+    g_mime_parser_init_with_stream(w->parser, stream);
+    g_mime_parser_set_format(w->parser, GMIME_FORMAT_MESSAGE);
+    GMimeObject *obj = whole ? (GMimeObject *)g_mime_parser_construct_message(w->parser, w->opts)
+                             : g_mime_parser_construct_part(w->parser, w->opts);
     if (obj) {
         fill_record(w, obj, rec);
         g_object_unref(obj);
     }
     w->anomalies = NULL;
     w->limit = 0;
-    g_object_unref(parser);
-    g_object_unref(stream);
     return obj != NULL;
 }
 
