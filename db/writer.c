@@ -60,6 +60,8 @@ struct tl_writer {
     gint64 started;
     tl_scan_stats stats;
     char *errmsg;
+    uint64_t last_source;       /* source of the last message written */
+    char last_sha[65];          /* and its digest */
 };
 
 /* Records the connection's error message; returns TL_ERR_DB. */
@@ -322,7 +324,10 @@ put_source_end(tl_writer *w, tl_job *j)
     if (!id)
         return TL_OK;
     sqlite3_bind_int64(s, 1, (sqlite3_int64)j->size);
-    bind_text(s, 2, j->sha256[0] ? j->sha256 : NULL);
+    const char *sha = j->sha256[0] ? j->sha256 : NULL;
+    if (j->digest_of_message && w->last_source == j->source && w->last_sha[0])
+        sha = w->last_sha;          /* a file that is one message: same bytes */
+    bind_text(s, 2, sha);
     sqlite3_bind_int64(s, 3, (sqlite3_int64)j->n_messages);
     bind_text(s, 4, j->state ? j->state : "ok");
     sqlite3_bind_int64(s, 5, id);
@@ -346,6 +351,8 @@ put_message(tl_writer *w, tl_job *j)
 
     w->stats.messages++;
     w->stats.bytes += j->raw ? j->raw->len : 0;
+    w->last_source = j->source;
+    g_strlcpy(w->last_sha, r ? r->sha256 : j->sha256, sizeof w->last_sha);
     if (!r)
         return put_error(w, j->source, NULL, j->offset, j->raw ? j->raw->len : 0, j->status, j->stage, j->reason,
                          j->sha256);

@@ -484,6 +484,7 @@ tl_worker_process(tl_worker *w, tl_job *job)
 {
     g_assert(job->type == TL_JOB_MESSAGE);
     if (!job->raw || job->raw->len == 0) {
+        tl_sha256_hex("", 0, job->sha256);
         job->status = TL_ERR_EMPTY;
         job->stage = g_strdup("parse");
         job->reason = g_strdup("message has no bytes");

@@ -116,6 +116,7 @@ source_end(tl_walker *w, uint64_t src, uint64_t size, const char *sha, uint64_t 
         g_strlcpy(j->sha256, sha, sizeof j->sha256);
     j->n_messages = n;
     j->state = g_strdup(status);
+    j->digest_of_message = sha == NULL && n == 1;
     emit(w, j);
 }
 
@@ -402,7 +403,7 @@ process_stream(tl_walker *w, in_stream *in, const stream_info *si)
     int eof = 0;
     char sha[65];
 
-    /* Gather the head. */
+    /* Gather the head (hashed below, once we know whether we must). */
     while (head->len < HEAD) {
         n = in_read(in, &b);
         if (n <= 0) {
@@ -410,7 +411,6 @@ process_stream(tl_walker *w, in_stream *in, const stream_info *si)
             break;
         }
         g_byte_array_append(head, b, (guint)n);
-        tl_sha256_update(h, b, (size_t)n);
     }
     size_t skip = 0;
     tl_kind_t kind = tl_sniff(head->data, head->len, &skip);
@@ -421,6 +421,12 @@ process_stream(tl_walker *w, in_stream *in, const stream_info *si)
     if (si->md == MD_MESSAGE && kind == TL_KIND_UNKNOWN && !head_is_archive(head->data, head->len))
         kind = TL_KIND_MESSAGE;     /* every file in cur/ or new/ is a delivered message */
 
+    /* A single message that is its whole file needs no digest of its own:
+     * the worker hashes the message, and that digest is the file's too.
+     * Every other container is hashed from its first byte. */
+    int hashed = !(kind == TL_KIND_MESSAGE && skip == 0 && si->md != MD_TMP);
+    if (hashed)
+        tl_sha256_update(h, head->data, head->len);
     if (in->failed && head->len == 0) {
         uint64_t src = source_begin(w, si, "unreadable", NULL);
         tl_sha256_finish(h, sha);
@@ -478,18 +484,23 @@ process_stream(tl_walker *w, in_stream *in, const stream_info *si)
         uint64_t size = head->len;
         int too_big = 0;
         while (!eof && (n = in_read(in, &b)) > 0) {
-            tl_sha256_update(h, b, (size_t)n);
             size += (uint64_t)n;
-            if (size > opt->max_message + 64)
-                too_big = 1;
+            if (size > opt->max_message + 64 && !too_big) {
+                too_big = 1;    /* not kept: the digest must come from here */
+                if (!hashed)
+                    tl_sha256_update(h, head->data, head->len);
+                hashed = 1;
+            }
+            if (hashed)
+                tl_sha256_update(h, b, (size_t)n);
             if (!too_big)
                 g_byte_array_append(head, b, (guint)n);
         }
-        tl_sha256_finish(h, sha);
         if (in->failed)
             error_row(w, src, si->path, size, 0, TL_WARN_TRUNCATED, "read",
                       "read failed after %" G_GUINT64_FORMAT " bytes: %s; the message is kept as read", size, in->errmsg);
         if (too_big) {
+            tl_sha256_finish(h, sha);
             error_row(w, src, si->path, 0, size, TL_ERR_TOO_BIG, "read",
                       "message file is %" G_GUINT64_FORMAT " bytes, over the limit of %" G_GUINT64_FORMAT
                       " (--max-message)", size, opt->max_message);
@@ -510,7 +521,10 @@ process_stream(tl_walker *w, in_stream *in, const stream_info *si)
                           ".emlx announces %" G_GUINT64_FORMAT " bytes but holds %zu; kept what is there", count, len);
         }
         GByteArray *raw;
-        if (off == 0 && len == head->len) {
+        int whole = off == 0 && len == head->len;
+        if (!whole && !hashed)
+            tl_sha256_update(h, head->data, head->len);
+        if (whole) {
             raw = head;
             head = NULL;
         } else {
@@ -518,7 +532,13 @@ process_stream(tl_walker *w, in_stream *in, const stream_info *si)
             g_byte_array_append(raw, head->data + off, (guint)len);
         }
         message_job(w, src, raw, off, 0, (uint64_t)-1, NULL, si->md_flags);
-        source_end(w, src, size, sha, 1, in->failed ? "truncated" : "ok");
+        if (whole && !hashed) {
+            tl_sha256_finish(h, sha);   /* unused: the writer takes the message's */
+            source_end(w, src, size, NULL, 1, in->failed ? "truncated" : "ok");
+        } else {
+            tl_sha256_finish(h, sha);
+            source_end(w, src, size, sha, 1, in->failed ? "truncated" : "ok");
+        }
         break;
     }
     case TL_KIND_PST:

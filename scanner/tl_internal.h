@@ -153,6 +153,7 @@ typedef struct tl_job {
     char sha256[65];        /* container digest; for a failed message, its digest */
     uint64_t n_messages;
     char *state;            /* ok, truncated, failed, skipped */
+    int digest_of_message;  /* the container is its one message: take its digest */
     /* TL_JOB_MESSAGE */
     GByteArray *raw;        /* the message bytes (owned) */
     uint64_t offset;        /* container offset of raw[0] */

@@ -117,6 +117,28 @@ START_TEST(test_tree)
     g_free(text);
     g_free(eml);
 
+    /* Every file's digest, whatever path computed it (the reader, the
+     * background hasher, or the worker for a file that is one message). */
+    char *rows = tl_test_rows(db, "SELECT path, sha256 FROM sources WHERE depth=0 AND sha256 IS NOT NULL"
+                                  " AND kind NOT IN ('maildir', 'symlink')");
+    char **lines = g_strsplit(rows, "\n", -1);
+    int checked = 0;
+    for (int i = 0; lines[i] && *lines[i]; i++) {
+        char **f = g_strsplit(lines[i], "|", 2);
+        char *data = NULL;
+        gsize n = 0;
+        ck_assert_msg(g_file_get_contents(f[0], &data, &n, NULL), "read %s", f[0]);
+        char *want = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, n);
+        ck_assert_msg(strcmp(want, f[1]) == 0, "%s: digest %s, file %s", f[0], f[1], want);
+        checked++;
+        g_free(want);
+        g_free(data);
+        g_strfreev(f);
+    }
+    ck_assert_int_ge(checked, 12);
+    g_strfreev(lines);
+    g_free(rows);
+
     tl_test_rmtree(d);
     g_free(in_md);
     g_free(in_loose);
