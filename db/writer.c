@@ -469,7 +469,6 @@ tl_writer_put(tl_writer *w, tl_job *j)
     case TL_JOB_ERROR:
         st = put_error(w, j->source, j->path, j->offset, j->err_len, j->status, j->stage, j->reason, NULL);
         break;
-    case TL_JOB_STOP: break;
     }
     if (st == TL_OK && (++w->batch >= BATCH_JOBS || g_get_monotonic_time() - w->batch_start > BATCH_USEC)) {
         st = exec(w, "COMMIT");

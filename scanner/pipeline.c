@@ -34,6 +34,16 @@
 
 #include "tl_internal.h"
 
+/* Jobs travel in batches, so that a queue operation, and the wake-up of a
+ * sleeping thread, is paid once per batch rather than once per job. */
+typedef struct {
+    uint64_t seq;               /* batch order; the writer writes in this order */
+    int stop;                   /* sentinel */
+    int n_messages;             /* jobs for the workers */
+    int64_t bytes;              /* message bytes, for the gate */
+    GPtrArray *jobs;            /* tl_job*, in emission order */
+} batch;
+
 typedef struct {
     const tl_scan_options *opt;
     const tl_protect *protect;
@@ -44,6 +54,8 @@ typedef struct {
     tl_queue *done;             /* every job, for the writer */
     tl_gate *gate;              /* jobs and message bytes in flight */
     int nslots;
+    batch *cur;                 /* the batch the reader is filling */
+    int batch_max;              /* jobs per batch */
     gint failed;                /* the writer failed: stop emitting */
     tl_status_t writer_status;
     /* inline mode */
@@ -72,12 +84,39 @@ progress(pipeline *p, int force)
     p->opt->progress(&s, p->opt->progress_data);
 }
 
+static batch *
+batch_new(void)
+{
+    batch *b = g_new0(batch, 1);
+    b->jobs = g_ptr_array_new();
+    return b;
+}
+
+static void
+batch_free(batch *b)
+{
+    g_ptr_array_free(b->jobs, TRUE);
+    g_free(b);
+}
+
+/* Sends the reader's current batch on: to the workers when it holds a
+ * message, else straight to the writer. */
+static void
+flush(pipeline *p)
+{
+    batch *b = p->cur;
+    if (!b)
+        return;
+    p->cur = NULL;
+    b->seq = p->seq++;
+    tl_queue_push(b->n_messages ? p->work : p->done, b);
+}
+
 /* The reader's emit callback. */
 static int
 emit_job(tl_job *job, void *data)
 {
     pipeline *p = data;
-    job->seq = p->seq++;
     if (p->inline_worker) {
         if (job->type == TL_JOB_MESSAGE)
             tl_worker_process(p->inline_worker, job);
@@ -89,11 +128,20 @@ emit_job(tl_job *job, void *data)
         }
         return g_atomic_int_get(&p->failed);
     }
-    tl_gate_take(p->gate, job_bytes(job));
-    if (job->type == TL_JOB_MESSAGE)
-        tl_queue_push(p->work, job);
-    else
-        tl_queue_push(p->done, job);
+    /* Never wait for room while holding jobs of our own: they may be what
+     * fills the gate. */
+    int64_t bytes = job_bytes(job);
+    if (!tl_gate_try_take(p->gate, bytes)) {
+        flush(p);
+        tl_gate_take(p->gate, bytes);
+    }
+    if (!p->cur)
+        p->cur = batch_new();
+    g_ptr_array_add(p->cur->jobs, job);
+    p->cur->bytes += bytes;
+    p->cur->n_messages += job->type == TL_JOB_MESSAGE;
+    if ((int)p->cur->jobs->len >= p->batch_max)
+        flush(p);
     return g_atomic_int_get(&p->failed);
 }
 
@@ -103,13 +151,17 @@ worker_main(gpointer data)
     pipeline *p = data;
     tl_worker *w = tl_worker_new(p->protect, p->opt->full_parse);
     for (;;) {
-        tl_job *job = tl_queue_pop(p->work);
-        if (job->type == TL_JOB_STOP) {
-            tl_job_free(job);
+        batch *b = tl_queue_pop(p->work);
+        if (b->stop) {
+            batch_free(b);
             break;
         }
-        tl_worker_process(w, job);
-        tl_queue_push(p->done, job);
+        for (guint i = 0; i < b->jobs->len; i++) {
+            tl_job *job = b->jobs->pdata[i];
+            if (job->type == TL_JOB_MESSAGE)
+                tl_worker_process(w, job);
+        }
+        tl_queue_push(p->done, b);
     }
     tl_worker_free(w);
     return GINT_TO_POINTER(1);
@@ -119,33 +171,36 @@ static gpointer
 writer_main(gpointer data)
 {
     pipeline *p = data;
-    tl_job **ring = g_new0(tl_job *, p->nslots + 1);
-    size_t ringn = (size_t)p->nslots + 1;
+    size_t ringn = (size_t)p->nslots + 1;   /* batches in flight <= jobs in flight */
+    batch **ring = g_new0(batch *, ringn);
     uint64_t next = 0;
     for (;;) {
-        tl_job *job = tl_queue_pop(p->done);
-        g_assert(job->seq >= next && job->seq < next + ringn);
-        g_assert(ring[job->seq % ringn] == NULL);
-        ring[job->seq % ringn] = job;
-        while ((job = ring[next % ringn]) != NULL) {
+        batch *b = tl_queue_pop(p->done);
+        g_assert(b->seq >= next && b->seq < next + ringn);
+        g_assert(ring[b->seq % ringn] == NULL);
+        ring[b->seq % ringn] = b;
+        while ((b = ring[next % ringn]) != NULL) {
             ring[next % ringn] = NULL;
             next++;
-            if (job->type == TL_JOB_STOP) {
-                tl_job_free(job);
+            if (b->stop) {
+                batch_free(b);
                 g_free(ring);
                 return NULL;
             }
-            int64_t bytes = job_bytes(job);
-            if (!g_atomic_int_get(&p->failed)) {
-                tl_status_t st = tl_writer_put(p->writer, job);
-                if (st != TL_OK) {
-                    p->writer_status = st;
-                    g_atomic_int_set(&p->failed, 1);
-                }
-                progress(p, 0);
-            } else
-                tl_job_free(job);
-            tl_gate_give(p->gate, bytes);
+            for (guint i = 0; i < b->jobs->len; i++) {
+                tl_job *job = b->jobs->pdata[i];
+                if (!g_atomic_int_get(&p->failed)) {
+                    tl_status_t st = tl_writer_put(p->writer, job);
+                    if (st != TL_OK) {
+                        p->writer_status = st;
+                        g_atomic_int_set(&p->failed, 1);
+                    }
+                } else
+                    tl_job_free(job);
+            }
+            progress(p, 0);
+            tl_gate_give(p->gate, (int)b->jobs->len, b->bytes);
+            batch_free(b);
         }
     }
 }
@@ -188,6 +243,7 @@ tl_scan(const tl_scan_options *o, const char *const *paths, int npaths, tl_scan_
         p.inline_worker = tl_worker_new(p.protect, o->full_parse);
     } else {
         p.nslots = o->jobs * o->queue_depth;
+        p.batch_max = CLAMP(p.nslots / 8, 1, 16);
         p.gate = tl_gate_new(p.nslots, (int64_t)o->max_inflight);
         p.work = tl_queue_new();
         p.done = tl_queue_new();
@@ -204,12 +260,17 @@ tl_scan(const tl_scan_options *o, const char *const *paths, int npaths, tl_scan_
         tl_worker_free(p.inline_worker);
     } else {
         int joined = 0;
-        for (int i = 0; i < o->jobs; i++)
-            tl_queue_push(p.work, tl_job_new(TL_JOB_STOP));
+        flush(&p);
+        for (int i = 0; i < o->jobs; i++) {
+            batch *b = batch_new();
+            b->stop = 1;
+            tl_queue_push(p.work, b);
+        }
         for (int i = 0; i < o->jobs; i++)
             joined += GPOINTER_TO_INT(g_thread_join(workers[i]));
         g_assert(joined == o->jobs);
-        tl_job *stop = tl_job_new(TL_JOB_STOP);
+        batch *stop = batch_new();
+        stop->stop = 1;
         stop->seq = p.seq++;
         tl_queue_push(p.done, stop);
         g_thread_join(writer);

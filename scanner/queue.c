@@ -10,9 +10,9 @@
  *   tl_queue  an unbounded FIFO of pointers; pop waits for an item.  The
  *             pipeline bounds what is in it with a tl_gate.
  *   tl_gate   admission control: a number of slots and a byte budget.
- *             take() waits until a slot and the bytes are free; an item
- *             larger than the whole budget is let in when nothing else is
- *             in, so that it cannot wait forever.
+ *             take() waits until a slot and the bytes are free (try_take()
+ *             does not wait); an item larger than the whole budget is let
+ *             in when nothing else is in, so that it cannot wait forever.
  *   tl_wait   a counter that can be waited on until it drops to zero.
  *
  * A failed pthread call is a bug or a broken system: it aborts with the
@@ -117,11 +117,25 @@ tl_gate_take(tl_gate *g, int64_t bytes)
     CHECK(pthread_mutex_unlock(&g->lock));
 }
 
+int
+tl_gate_try_take(tl_gate *g, int64_t bytes)
+{
+    int ok;
+    CHECK(pthread_mutex_lock(&g->lock));
+    ok = !(g->slots == 0 || (bytes > g->bytes && g->bytes < g->budget));
+    if (ok) {
+        g->slots--;
+        g->bytes -= bytes;
+    }
+    CHECK(pthread_mutex_unlock(&g->lock));
+    return ok;
+}
+
 void
-tl_gate_give(tl_gate *g, int64_t bytes)
+tl_gate_give(tl_gate *g, int slots, int64_t bytes)
 {
     CHECK(pthread_mutex_lock(&g->lock));
-    g->slots++;
+    g->slots += slots;
     g->bytes += bytes;
     CHECK(pthread_cond_broadcast(&g->freed));
     CHECK(pthread_mutex_unlock(&g->lock));

@@ -91,8 +91,7 @@ typedef enum {
     TL_JOB_SOURCE,          /* a container begins: insert a sources row */
     TL_JOB_SOURCE_END,      /* a container ends: size, digest, count, status */
     TL_JOB_MESSAGE,         /* raw message to parse */
-    TL_JOB_ERROR,           /* an error row, from the reader */
-    TL_JOB_STOP             /* sentinel */
+    TL_JOB_ERROR            /* an error row, from the reader */
 } tl_job_type;
 
 typedef struct {
@@ -137,7 +136,6 @@ void tl_record_free(tl_record *r);
 const char *tl_anomaly_name(int code);
 
 typedef struct tl_job {
-    uint64_t seq;           /* order of emission; the writer writes in this order */
     tl_job_type type;
     uint64_t source;        /* reader's source number (1-based) */
     /* TL_JOB_SOURCE */
@@ -214,7 +212,10 @@ void tl_gate_free(tl_gate *g);
 /* Waits for a slot and `bytes` of budget (an item larger than the whole
  * budget gets in when nothing else is in). */
 void tl_gate_take(tl_gate *g, int64_t bytes);
-void tl_gate_give(tl_gate *g, int64_t bytes);
+/* The same without waiting: 1 when taken, 0 when take() would wait. */
+int tl_gate_try_take(tl_gate *g, int64_t bytes);
+/* Gives back `slots` slots and `bytes` bytes. */
+void tl_gate_give(tl_gate *g, int slots, int64_t bytes);
 
 typedef struct tl_wait tl_wait;     /* a counter to wait on until zero */
 tl_wait *tl_wait_new(void);
