@@ -2,26 +2,30 @@
  * pipeline.c - one reader, N workers, one writer (the pigz shape).
  *
  * Design.  The reader (the calling thread) walks the paths and emits jobs,
- * each with a sequence number.  Message jobs go to the work queue, where N
- * worker threads parse them (GMime) and check their recipients; every other
- * job (a source begins or ends, an error) goes straight to the writer's
- * queue.  The writer thread takes jobs as they come and writes them to
- * SQLite strictly in sequence order, holding early arrivals in a ring.
+ * which are gathered into batches of up to 16; each batch gets a sequence
+ * number.  A batch that holds a message goes to the work queue, where N
+ * worker threads parse its messages (GMime) and check their recipients; a
+ * batch of other jobs (sources beginning or ending, errors) goes straight
+ * to the writer's queue.  The writer thread takes batches as they come and
+ * writes them to SQLite strictly in sequence order, holding early arrivals
+ * in a ring.  Batching pays a queue operation, and the wake-up of a
+ * sleeping thread, once per batch instead of once per job.
  *
- * Memory is flat because the reader must take a slot before it emits a job
- * and the writer gives the slot back once the job is written: at most
- * `slots` jobs exist at any time (queue_depth per worker) and at most
- * max_inflight message bytes (one larger message may enter alone), so a
- * slow writer or slow workers block the reader instead of filling memory,
- * and the ring never holds more than `slots` jobs.  The slots are many
- * (64 per worker) so that one large message, which the writer must wait
- * for to keep the order, does not stall the small ones behind it; the byte
- * budget is what bounds memory.
+ * Memory is flat because the reader must take a slot (and room in the byte
+ * budget) before it adds a job and the writer gives them back once the job
+ * is written: at most `slots` jobs exist at any time (queue_depth per
+ * worker) and at most max_inflight message bytes (one larger message may
+ * enter alone), so a slow writer or slow workers block the reader instead
+ * of filling memory, and the ring never holds more than `slots` batches.
+ * The slots are many (64 per worker) so that one large message, which the
+ * writer must wait for to keep the order, does not stall the small ones
+ * behind it; the byte budget is what bounds memory.  The reader never waits
+ * for room while it holds a partial batch: it sends the batch first.
  *
- * Shut-down: after the last path the reader sends one STOP job per worker
- * through the work queue, joins the workers (checking that every one came
- * back), then sends a final STOP with the next sequence number to the
- * writer, which ends when it reaches it.
+ * Shut-down: after the last path the reader sends its last batch, then one
+ * STOP batch per worker through the work queue, joins the workers (checking
+ * that every one came back), then a final STOP batch with the next sequence
+ * number to the writer, which ends when it reaches it.
  *
  * With -j 1 there are no threads: each job is processed and written inline,
  * in the same order and with the same code.
