@@ -87,6 +87,46 @@ START_TEST(test_scan_and_report)
 }
 END_TEST
 
+/* On a terminal the scan draws a progress line on stderr (script(1) gives
+ * it one); --quiet draws none. */
+START_TEST(test_progress_line)
+{
+    if (!g_file_test("/usr/bin/script", G_FILE_TEST_IS_EXECUTABLE)) {
+        fprintf(stderr, "note: script(1) absent: progress-line test skipped\n");
+        return;
+    }
+    char *d = tl_test_tmpdir();
+    char *f = g_build_filename(d, "a.mbox", NULL), *db = g_build_filename(d, "c.db", NULL);
+    char *mb = tl_test_mbox(20, "x@army.ml", 2);
+    tl_test_write_str(f, mb);
+    const char *bin = g_getenv("TYPOLEAK") ? g_getenv("TYPOLEAK") : "../typoleak";
+    char *cmd = g_strdup_printf("%s scan %s --db %s -j 2", bin, f, db);
+    char *out = NULL, *err = NULL;
+    int status = -1;
+    const char *argv[] = { "/usr/bin/script", "-qec", cmd, "/dev/null", NULL };
+    ck_assert(g_spawn_sync(NULL, (char **)argv, NULL, 0, NULL, NULL, &out, &err, &status, NULL));
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "scan under script: %s", out);
+    ck_assert_ptr_nonnull(strstr(out, "\r"));
+    ck_assert_ptr_nonnull(strstr(out, "20 messages"));
+    ck_assert_ptr_nonnull(strstr(out, "msg/s"));
+    g_free(out);
+    g_free(err);
+    g_free(cmd);
+    cmd = g_strdup_printf("%s scan %s --db %s --quiet", bin, f, db);
+    argv[2] = cmd;
+    ck_assert(g_spawn_sync(NULL, (char **)argv, NULL, 0, NULL, NULL, &out, &err, &status, NULL));
+    ck_assert_ptr_null(strstr(out, "msg/s"));
+    g_free(out);
+    g_free(err);
+    g_free(cmd);
+    g_free(mb);
+    g_free(f);
+    g_free(db);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
 Suite *
 suite_cli(void)
 {
@@ -95,6 +135,7 @@ suite_cli(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_usage_errors);
     tcase_add_test(tc, test_scan_and_report);
+    tcase_add_test(tc, test_progress_line);
     suite_add_tcase(s, tc);
     return s;
 }

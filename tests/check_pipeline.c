@@ -93,6 +93,56 @@ START_TEST(test_same_result_any_threads)
 }
 END_TEST
 
+typedef struct {
+    int calls;
+    uint64_t last_messages;
+    int monotonic;
+} seen_progress;
+
+static void
+on_progress(const tl_scan_stats *s, void *data)
+{
+    seen_progress *p = data;
+    if (s->messages < p->last_messages)
+        p->monotonic = 0;
+    p->last_messages = s->messages;
+    p->calls++;
+}
+
+/* The progress callback is called, never goes backwards, and its last call
+ * has the final figures. */
+START_TEST(test_progress)
+{
+    char *d = tl_test_tmpdir();
+    char *f = g_build_filename(d, "a.mbox", NULL);
+    char *mb = tl_test_mbox(200, "x@army.ml", 10);
+    tl_test_write_str(f, mb);
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        char *db = g_strdup_printf("%s/p%d.db", d, jobs);
+        seen_progress sp = { 0, 0, 1 };
+        tl_scan_options o;
+        tl_scan_options_init(&o);
+        o.db_path = db;
+        o.jobs = jobs;
+        o.progress = on_progress;
+        o.progress_data = &sp;
+        const char *paths[] = { f };
+        tl_scan_stats st;
+        ck_assert_int_eq(tl_scan(&o, paths, 1, &st, NULL), TL_OK);
+        ck_assert_int_ge(sp.calls, 1);
+        ck_assert(sp.monotonic);
+        ck_assert_uint_eq(sp.last_messages, 200);
+        ck_assert_uint_eq(st.messages, 200);
+        ck_assert_uint_eq(st.typo_hits, 20);
+        g_free(db);
+    }
+    g_free(mb);
+    g_free(f);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
 START_TEST(test_bad_options)
 {
     tl_scan_options o;
@@ -117,6 +167,7 @@ suite_pipeline(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_same_result_any_threads);
     tcase_add_test(tc, test_bad_options);
+    tcase_add_test(tc, test_progress);
     suite_add_tcase(s, tc);
     return s;
 }
