@@ -21,6 +21,11 @@
  * with a zone before the year, or nothing.  Quoted body lines (">From ")
  * are left as they are: offsets and hashes are those of the bytes on disk.
  *
+ * A Content-Length header (mboxcl, mboxcl2, Solaris) is believed when the
+ * body it announces ends exactly on a blank line followed by "From " (or on
+ * the end of the file): then nothing before that point is a separator,
+ * whatever the body holds.  Any other value is ignored.
+ *
  * Deciding needs the bytes after the candidate line, so the splitter waits
  * for LOOKAHEAD bytes past it (or the end of the container).
  *
@@ -55,6 +60,8 @@ struct tl_mbox {
     int dropping;           /* current message is over the limit */
     int in_preamble;        /* the container did not start with "From " */
     int final;              /* no more bytes will come */
+    int cl_state;           /* Content-Length of the current message: 0 not looked at, 1 in use, 2 none */
+    uint64_t cl_end;        /* container offset where that Content-Length says the body ends */
     int started;            /* the first bytes were seen */
     uint64_t drop_offset;   /* container offset of its From_ line */
     char *drop_marker;
@@ -177,11 +184,95 @@ is_separator(const uint8_t *p, size_t avail, int blank, int final)
     return 0;
 }
 
+#define CL_HEADER_MAX (256u << 10)  /* header block searched for Content-Length */
+
+/* Looks at the current message's header block for a Content-Length
+ * (mboxcl, mboxcl2, Solaris).  Sets cl_state to 1 (and cl_end) or 2; returns
+ * -1 when the header block is not wholly in the buffer yet. */
+static int
+find_content_length(tl_mbox *m)
+{
+    const uint8_t *s = m->buf + m->start, *end = m->buf + m->len;
+    const uint8_t *nl = memchr(s, '\n', (size_t)(end - s));
+    if (!nl)
+        return m->final ? (m->cl_state = 2, 0) : -1;
+    const uint8_t *h = nl + 1, *body = NULL;
+    for (const uint8_t *q = h; q < end && (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++) {
+        if (q + 1 < end && q[1] == '\n') {
+            body = q + 2;
+            break;
+        }
+        if (q + 2 < end && q[1] == '\r' && q[2] == '\n') {
+            body = q + 3;
+            break;
+        }
+    }
+    if (!body) {
+        if (!m->final && (size_t)(end - h) < CL_HEADER_MAX)
+            return -1;
+        m->cl_state = 2;
+        return 0;
+    }
+    m->cl_state = 2;
+    for (const uint8_t *line = h; line < body;) {
+        const uint8_t *e = memchr(line, '\n', (size_t)(body - line));
+        size_t n = e ? (size_t)(e - line) : (size_t)(body - line);
+        if (n > 15 && g_ascii_strncasecmp((const char *)line, "Content-Length:", 15) == 0) {
+            char num[24];
+            size_t k = MIN(n - 15, sizeof num - 1);
+            memcpy(num, line + 15, k);
+            num[k] = '\0';
+            char *stop = NULL;
+            guint64 v = g_ascii_strtoull(g_strstrip(num), &stop, 10);
+            if (stop && *stop == '\0' && num[0] && v <= m->max_msg) {
+                m->cl_state = 1;
+                m->cl_end = m->base + (uint64_t)(body - m->buf) + v;
+            }
+            break;
+        }
+        line += n + 1;
+    }
+    return 0;
+}
+
 /* Looks for separators in buf[scan, len) and emits every complete message. */
 static int
 split(tl_mbox *m)
 {
-    while (m->len - m->scan >= 6) {
+    for (;;) {
+        /* A Content-Length that lands exactly on a blank line and a From_
+         * line (or on the end) decides the boundary; body lines that look
+         * like separators before it are body.  Any other value is ignored. */
+        if (m->cl_state == 0 && !m->in_preamble && !m->dropping && find_content_length(m) < 0)
+            return 0;
+        if (m->cl_state == 1) {
+            if (m->cl_end + 6 > m->base + m->len && !m->final)
+                return 0;                           /* wait for the bytes there */
+            if (m->cl_end < m->base + m->len) {
+                size_t q = (size_t)(m->cl_end - m->base);
+                int crlf = q + 1 < m->len && m->buf[q] == '\r' && m->buf[q + 1] == '\n';
+                size_t f = q + (crlf ? 2 : 1);
+                if ((m->buf[q] == '\n' || crlf) && f + 5 <= m->len && memcmp(m->buf + f, "From ", 5) == 0) {
+                    int rc = emit_range(m, m->start, f);
+                    m->start = f;
+                    m->scan = f;
+                    m->cl_state = 0;
+                    if (rc)
+                        return rc;
+                    continue;
+                }
+            }
+            if (m->final && m->cl_end <= m->base + m->len) {
+                size_t q = (size_t)(m->cl_end - m->base);
+                while (q < m->len && (m->buf[q] == '\n' || m->buf[q] == '\r'))
+                    q++;
+                if (q == m->len)
+                    return 0;       /* the last message runs to the end, as announced */
+            }
+            m->cl_state = 2;        /* points elsewhere: not trusted */
+        }
+        if (m->len - m->scan < 6)
+            break;
         const uint8_t *p = memmem(m->buf + m->scan, m->len - m->scan, "\nFrom ", 6);
         if (!p) {
             m->scan = m->len - 5;
@@ -202,6 +293,7 @@ split(tl_mbox *m)
             continue;
         int rc = emit_range(m, m->start, q + 1);
         m->start = q + 1;
+        m->cl_state = 0;
         if (rc)
             return rc;
     }

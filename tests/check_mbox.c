@@ -231,6 +231,37 @@ START_TEST(test_preamble)
 }
 END_TEST
 
+/* mboxcl2: a Content-Length that lands on a blank line and a From_ line
+ * wins over an unquoted forwarded message in the body; a wrong one is
+ * ignored. */
+START_TEST(test_content_length)
+{
+    const char *body = "see below\n\nFrom fwd@example.org Mon Jan  1 00:00:00 2001\nTo: y@example.com\n\nold\n";
+    char *text = g_strdup_printf("From a Mon Jan  2 10:00:00 2023\nSubject: one\nContent-Length: %zu\n\n%s\n"
+                                 "From b Mon Jan  2 10:00:00 2023\nSubject: two\nContent-Length: 999\n\nx\n\n"
+                                 "From c Mon Jan  2 10:00:00 2023\nSubject: three\nContent-Length: 5\n\nlast\n\n",
+                                 strlen(body), body);
+    size_t blocks[] = { 1, 7, 1 << 20 };
+    for (size_t b = 0; b < G_N_ELEMENTS(blocks); b++) {
+        collected *c = split(text, strlen(text), blocks[b], 0);
+        ck_assert_uint_eq(c->data->len, 3);
+        char *want = g_strdup_printf("Subject: one\nContent-Length: %zu\n\n%s", strlen(body), body);
+        ck_assert_str_eq(msg_text(c, 0), want);
+        g_free(want);
+        ck_assert_str_eq(msg_text(c, 1), "Subject: two\nContent-Length: 999\n\nx\n");
+        ck_assert_str_eq(msg_text(c, 2), "Subject: three\nContent-Length: 5\n\nlast\n");
+        collected_free(c);
+    }
+    /* Without the header, the forwarded message splits the first one. */
+    char *plain = g_strdup_printf("From a Mon Jan  2 10:00:00 2023\nSubject: one\n\n%s", body);
+    collected *c = split(plain, strlen(plain), 1 << 20, 0);
+    ck_assert_uint_eq(c->data->len, 2);
+    collected_free(c);
+    g_free(plain);
+    g_free(text);
+}
+END_TEST
+
 Suite *
 suite_mbox(void)
 {
@@ -243,6 +274,7 @@ suite_mbox(void)
     tcase_add_test(tc, test_oversized);
     tcase_add_test(tc, test_no_final_newline_and_base);
     tcase_add_test(tc, test_preamble);
+    tcase_add_test(tc, test_content_length);
     suite_add_tcase(s, tc);
     return s;
 }
