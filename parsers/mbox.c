@@ -36,10 +36,14 @@
  * the one blank line that separates it from the next message (so that a
  * message copied from a Maildir into an mbox keeps its SHA-256).
  *
- * The splitter is fed blocks of any size and keeps only the current message
- * in memory; a message over the size limit is reported with its extent and
- * dropped while the splitter goes on looking for the next separator, so
- * memory stays bounded whatever the mbox size.
+ * The splitter is fed blocks of any size (or reads straight into its buffer,
+ * tl_mbox_reserve/commit).  Its buffer is a refcounted chunk of at least
+ * 4 MiB: each message it emits points into the chunk, and the caller may
+ * keep a reference instead of copying the bytes.  When a chunk is full the
+ * current partial message moves to a new one and the old chunk is freed
+ * when its last message is done with.  A message over the size limit is
+ * reported with its extent and dropped while the splitter goes on looking
+ * for the next separator, so memory stays bounded whatever the mbox size.
  */
 #include <string.h>
 
@@ -47,9 +51,40 @@
 
 #define KEEP_TAIL 8     /* below this, no point in dropping bytes */
 #define LOOKAHEAD 4096  /* bytes past a candidate From_ line needed to judge it */
+#define CHUNK_MIN (4u << 20)    /* the splitter's buffers */
 #define MARKER_MAX 998  /* a From_ line longer than this is cut in the record */
 
+struct tl_chunk {
+    gint ref;
+    size_t cap;
+    uint8_t data[];
+};
+
+tl_chunk *
+tl_chunk_ref(tl_chunk *c)
+{
+    g_atomic_int_inc(&c->ref);
+    return c;
+}
+
+void
+tl_chunk_unref(tl_chunk *c)
+{
+    if (c && g_atomic_int_dec_and_test(&c->ref))
+        g_free(c);
+}
+
+static tl_chunk *
+chunk_new(size_t cap)
+{
+    tl_chunk *c = g_malloc(sizeof *c + cap);
+    c->ref = 1;
+    c->cap = cap;
+    return c;
+}
+
 struct tl_mbox {
+    tl_chunk *chunk;        /* holds buf; messages borrow it */
     uint8_t *buf;
     size_t len, cap;
     size_t start;           /* start of the current message in buf */
@@ -85,7 +120,7 @@ tl_mbox_free(tl_mbox *m)
 {
     if (!m)
         return;
-    g_free(m->buf);
+    tl_chunk_unref(m->chunk);
     g_free(m->drop_marker);
     g_free(m);
 }
@@ -123,6 +158,7 @@ emit_range(tl_mbox *m, size_t s, size_t e)
         msg.offset = m->base + s;
         msg.len = e - s;
         msg.data = m->buf + s;
+        msg.chunk = m->chunk;
         return m->emit(&msg, m->user_data);
     }
     msg.index = m->count++;
@@ -152,6 +188,7 @@ emit_range(tl_mbox *m, size_t s, size_t e)
     else if (n >= 2 && m->buf[e - 1] == '\n' && m->buf[e - 2] == '\n')
         n -= 1;
     msg.data = m->buf + body;
+    msg.chunk = m->chunk;
     msg.len = n;
     msg.offset = m->base + body;
     msg.marker = marker;
@@ -304,12 +341,29 @@ uint8_t *
 tl_mbox_reserve(tl_mbox *m, size_t len)
 {
     if (m->len + len > m->cap) {
-        size_t need = m->len + len;
-        m->cap = MAX(need, m->cap * 2);
-        m->cap = MAX(m->cap, (size_t)65536);
-        m->buf = g_realloc(m->buf, m->cap);
+        /* A new chunk with the current (partial) message at its start; the
+         * old one lives on while messages cut from it are in flight. */
+        size_t keep = m->len - m->start;
+        size_t cap = MAX((size_t)CHUNK_MIN, 2 * (keep + len));
+        tl_chunk *c = chunk_new(cap);
+        if (keep)
+            memcpy(c->data, m->buf + m->start, keep);
+        tl_chunk_unref(m->chunk);
+        m->chunk = c;
+        m->buf = c->data;
+        m->cap = cap;
+        m->len = keep;
+        m->scan = m->scan > m->start ? m->scan - m->start : 0;
+        m->base += m->start;
+        m->start = 0;
     }
     return m->buf + m->len;
+}
+
+tl_chunk *
+tl_mbox_chunk(const tl_mbox *m)
+{
+    return m->chunk;
 }
 
 int
@@ -344,14 +398,6 @@ tl_mbox_commit(tl_mbox *m, size_t len)
      * two bytes before where it resumes (the blank-line test looks back). */
     if (m->dropping && m->scan > KEEP_TAIL && m->scan - 2 > m->start)
         m->start = m->scan - 2;
-    /* Move the current (partial) message to the front of the buffer. */
-    if (m->start > 0) {
-        memmove(m->buf, m->buf + m->start, m->len - m->start);
-        m->len -= m->start;
-        m->scan = m->scan > m->start ? m->scan - m->start : 0;
-        m->base += m->start;
-        m->start = 0;
-    }
     return 0;
 }
 

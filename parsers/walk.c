@@ -145,12 +145,13 @@ error_row(tl_walker *w, uint64_t src, const char *path, uint64_t offset, uint64_
 }
 
 static void
-message_job(tl_walker *w, uint64_t src, GByteArray *raw, uint64_t offset, uint64_t index,
+message_job(tl_walker *w, uint64_t src, GByteArray *raw, tl_chunk *chunk, uint64_t offset, uint64_t index,
             uint64_t marker_offset, const char *marker, const char *flags)
 {
     tl_job *j = tl_job_new(TL_JOB_MESSAGE);
     j->source = src;
     j->raw = raw;
+    j->chunk = chunk;
     j->offset = offset;
     j->index = index;
     j->marker_offset = marker_offset;
@@ -290,9 +291,9 @@ on_mbox_message(const tl_mbox_msg *m, void *data)
                   " (--max-message)", m->index + 1, (uint64_t)m->len, c->w->opt->max_message);
         return c->w->stopped;
     }
-    GByteArray *raw = g_byte_array_sized_new((guint)m->len);
-    g_byte_array_append(raw, m->data, (guint)m->len);
-    message_job(c->w, c->src, raw, m->offset, m->index, m->marker_offset, m->marker, NULL);
+    /* The job borrows the splitter's chunk: no copy of the bytes. */
+    GByteArray *raw = g_byte_array_new_take((guint8 *)m->data, m->len);
+    message_job(c->w, c->src, raw, tl_chunk_ref(m->chunk), m->offset, m->index, m->marker_offset, m->marker, NULL);
     return c->w->stopped;
 }
 
@@ -455,7 +456,7 @@ process_stream(tl_walker *w, in_stream *in, const stream_info *si)
                 uint8_t *dst = tl_mbox_reserve(mb, BLOCK);
                 if ((n = read_fd(in, dst, BLOCK)) <= 0)
                     break;
-                tl_sha256_update(h, dst, (size_t)n);
+                tl_sha256_update_chunk(h, dst, (size_t)n, tl_mbox_chunk(mb));
                 size += (uint64_t)n;
                 stop = tl_mbox_commit(mb, (size_t)n);
             } else {
@@ -531,7 +532,7 @@ process_stream(tl_walker *w, in_stream *in, const stream_info *si)
             raw = g_byte_array_sized_new((guint)len);
             g_byte_array_append(raw, head->data + off, (guint)len);
         }
-        message_job(w, src, raw, off, 0, (uint64_t)-1, NULL, si->md_flags);
+        message_job(w, src, raw, NULL, off, 0, (uint64_t)-1, NULL, si->md_flags);
         if (whole && !hashed) {
             tl_sha256_finish(h, sha);   /* unused: the writer takes the message's */
             source_end(w, src, size, NULL, 1, in->failed ? "truncated" : "ok");

@@ -7,11 +7,13 @@
  *
  * Containers are hashed by the reader thread, which is the one stage that
  * cannot run in parallel.  So that it does not spend a third of its time
- * hashing, large updates are handed to one background hasher thread: the
- * bytes are copied into a pooled 1 MiB block (copying is five times cheaper
- * than hashing) and hashed there in order; tl_sha256_finish() waits for the
- * digest's pending blocks.  The pool holds POOL_BLOCKS blocks, so memory is
- * bounded and a slow hasher makes the reader wait.  Small digests (single
+ * hashing, large updates are handed to one background hasher thread, in
+ * order: bytes that lie in a refcounted splitter chunk are hashed in place
+ * (the hasher holds a reference until done; at most BG_CHUNK_BYTES of them
+ * wait), other bytes are copied into a pooled 1 MiB block (copying is five
+ * times cheaper than hashing).  tl_sha256_finish() waits for the digest's
+ * pending blocks.  Memory is bounded and a slow hasher makes the reader
+ * wait.  Small digests (single
  * messages) are computed inline, where a hand-off would cost more than it
  * saves.  With -j 1 nothing goes to the hasher: every stage runs inline.
  */
@@ -23,6 +25,7 @@
 #define BG_MIN (64u << 10)      /* updates at least this large go to the hasher */
 #define BG_BLOCK (1u << 20)
 #define POOL_BLOCKS 8
+#define BG_CHUNK_BYTES (32 << 20)   /* borrowed bytes the hasher may lag behind */
 
 struct tl_sha256 {
     EVP_MD_CTX *ctx;
@@ -33,13 +36,16 @@ struct tl_sha256 {
 
 typedef struct {
     tl_sha256 *h;
-    guint8 *data;
+    const guint8 *data;
     size_t len;
+    guint8 *block;          /* a pool block holding a copy of the bytes, or NULL */
+    tl_chunk *chunk;        /* the reader's chunk holding them, or NULL */
 } bg_item;
 
 static struct {
     tl_queue *work;         /* bg_item* */
     tl_queue *free;         /* guint8* blocks of BG_BLOCK bytes */
+    tl_gate *chunks;        /* bytes of borrowed chunks waiting to be hashed */
     GThread *thread;
 } bg;
 
@@ -72,7 +78,12 @@ hasher_main(gpointer unused)
         bg_item *it = tl_queue_pop(bg.work);
         if (!EVP_DigestUpdate(it->h->ctx, it->data, it->len))
             g_error("EVP_DigestUpdate failed");
-        tl_queue_push(bg.free, it->data);
+        if (it->block)
+            tl_queue_push(bg.free, it->block);
+        if (it->chunk) {
+            tl_chunk_unref(it->chunk);
+            tl_gate_give(bg.chunks, 1, (int64_t)it->len);
+        }
         tl_wait_add(it->h->pending, -1);
         g_free(it);
     }
@@ -89,6 +100,7 @@ hasher_start(void)
         bg.free = tl_queue_new();
         for (int i = 0; i < POOL_BLOCKS; i++)
             tl_queue_push(bg.free, g_malloc(BG_BLOCK));
+        bg.chunks = tl_gate_new(64, BG_CHUNK_BYTES);
         bg.thread = g_thread_new("tl-hasher", hasher_main, NULL);
         g_once_init_leave(&once, 1);
     }
@@ -121,16 +133,39 @@ tl_sha256_update(tl_sha256 *h, const void *data, size_t len)
     const guint8 *p = data;
     while (len > 0) {
         size_t n = MIN(len, (size_t)BG_BLOCK);
-        bg_item *it = g_new(bg_item, 1);
+        bg_item *it = g_new0(bg_item, 1);
         it->h = h;
-        it->data = tl_queue_pop(bg.free);          /* waits when the pool is empty */
+        it->block = tl_queue_pop(bg.free);         /* waits when the pool is empty */
+        it->data = it->block;
         it->len = n;
-        memcpy(it->data, p, n);
+        memcpy(it->block, p, n);
         tl_wait_add(h->pending, 1);
         tl_queue_push(bg.work, it);
         p += n;
         len -= n;
     }
+}
+
+void
+tl_sha256_update_chunk(tl_sha256 *h, const void *data, size_t len, tl_chunk *chunk)
+{
+    if (len == 0)
+        return;
+    if (!h->async && (len < BG_MIN || !h->background)) {
+        if (!EVP_DigestUpdate(h->ctx, data, len))
+            g_error("EVP_DigestUpdate failed");
+        return;
+    }
+    hasher_start();
+    h->async = 1;
+    tl_gate_take(bg.chunks, (int64_t)len);     /* waits when the hasher is far behind */
+    bg_item *it = g_new0(bg_item, 1);
+    it->h = h;
+    it->data = data;
+    it->len = len;
+    it->chunk = tl_chunk_ref(chunk);
+    tl_wait_add(h->pending, 1);
+    tl_queue_push(bg.work, it);
 }
 
 void

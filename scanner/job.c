@@ -24,7 +24,8 @@ tl_job_free(tl_job *j)
     g_free(j->format);
     g_free(j->state);
     if (j->raw)
-        g_byte_array_free(j->raw, TRUE);
+        g_byte_array_free(j->raw, j->chunk == NULL);    /* borrowed bytes are the chunk's */
+    tl_chunk_unref(j->chunk);
     g_free(j->marker);
     g_free(j->flags);
     tl_record_free(j->rec);

@@ -48,9 +48,15 @@ int tl_sniff_envelope(const uint8_t *p, size_t n);
 /* mbox splitter (parsers/mbox.c)                                      */
 /* ------------------------------------------------------------------ */
 
+/* A refcounted buffer of the splitter, which messages may borrow. */
+typedef struct tl_chunk tl_chunk;
+tl_chunk *tl_chunk_ref(tl_chunk *c);
+void tl_chunk_unref(tl_chunk *c);   /* NULL is fine */
+
 /* One message cut out of an mbox. */
 typedef struct {
     const uint8_t *data;    /* message bytes, From_ line excluded; NULL when dropped */
+    tl_chunk *chunk;        /* the buffer data points into (take a reference to keep it) */
     size_t len;             /* bytes in data (or bytes dropped when data is NULL) */
     uint64_t offset;        /* container offset of data[0] */
     uint64_t marker_offset; /* container offset of the From_ line */
@@ -78,6 +84,8 @@ int tl_mbox_feed(tl_mbox *m, const uint8_t *buf, size_t len);
  * written there.  commit returns as feed does. */
 uint8_t *tl_mbox_reserve(tl_mbox *m, size_t len);
 int tl_mbox_commit(tl_mbox *m, size_t n);
+/* The chunk the last reserve() pointed into. */
+tl_chunk *tl_mbox_chunk(const tl_mbox *m);
 /* Emits the last message.  Returns 0 or the callback's value. */
 int tl_mbox_finish(tl_mbox *m);
 uint64_t tl_mbox_count(const tl_mbox *m);
@@ -153,7 +161,8 @@ typedef struct tl_job {
     char *state;            /* ok, truncated, failed, skipped */
     int digest_of_message;  /* the container is its one message: take its digest */
     /* TL_JOB_MESSAGE */
-    GByteArray *raw;        /* the message bytes (owned) */
+    GByteArray *raw;        /* the message bytes (owned, or borrowed from chunk) */
+    tl_chunk *chunk;        /* when raw borrows a splitter chunk: a reference to it */
     uint64_t offset;        /* container offset of raw[0] */
     uint64_t index;         /* position in the container */
     uint64_t marker_offset; /* -1 when none */
@@ -189,6 +198,9 @@ void tl_sha256_hex(const void *data, size_t len, char out[65]);
 
 /* Incremental SHA-256 for containers read in blocks. */
 typedef struct tl_sha256 tl_sha256;
+/* Like tl_sha256_update, but the bytes lie in chunk, which the hasher may
+ * keep a reference to instead of copying them. */
+void tl_sha256_update_chunk(tl_sha256 *h, const void *data, size_t len, tl_chunk *chunk);
 /* background: large updates may be hashed by the background hasher thread
  * (the caller must not assume anything about which thread hashes). */
 tl_sha256 *tl_sha256_new(int background);
