@@ -59,6 +59,7 @@ typedef struct {
     size_t blk_len;
     int64_t blk_off;
     int64_t pos;
+    int64_t size_hint;      /* a file's size when known, else 0 */
 } in_stream;
 
 /* What is known about a stream before reading it. */
@@ -179,6 +180,18 @@ read_fd(in_stream *in, uint8_t *dst, size_t cap)
         in->failed = 1;
         in->errmsg = g_strdup(g_strerror(errno));
     }
+    return n;
+}
+
+/* Appends up to `want` bytes of a file stream to a, read in place;
+ * returns as read_fd. */
+static ssize_t
+read_append(in_stream *in, GByteArray *a, size_t want)
+{
+    guint old = a->len;
+    g_byte_array_set_size(a, old + (guint)want);
+    ssize_t n = read_fd(in, a->data + old, want);
+    g_byte_array_set_size(a, old + (guint)(n > 0 ? n : 0));
     return n;
 }
 
@@ -397,21 +410,26 @@ static void
 process_stream(tl_walker *w, in_stream *in, const stream_info *si)
 {
     const tl_scan_options *opt = w->opt;
-    GByteArray *head = g_byte_array_new();
+    /* A file whose size is known gets its buffer in one allocation. */
+    GByteArray *head = g_byte_array_sized_new(in->size_hint > 0 && (uint64_t)in->size_hint < opt->max_message
+                                                  ? (guint)in->size_hint + 1 : HEAD);
     tl_sha256 *h = tl_sha256_new(opt->jobs > 1);
     const uint8_t *b;
     ssize_t n = 0;
     int eof = 0;
     char sha[65];
 
-    /* Gather the head (hashed below, once we know whether we must). */
+    /* Gather the head (hashed below, once we know whether we must); a file
+     * is read straight into it. */
     while (head->len < HEAD) {
-        n = in_read(in, &b);
+        if (in->fd >= 0) {
+            n = read_append(in, head, HEAD - head->len);
+        } else if ((n = in_read(in, &b)) > 0)
+            g_byte_array_append(head, b, (guint)n);
         if (n <= 0) {
             eof = 1;
             break;
         }
-        g_byte_array_append(head, b, (guint)n);
     }
     size_t skip = 0;
     tl_kind_t kind = tl_sniff(head->data, head->len, &skip);
@@ -484,17 +502,25 @@ process_stream(tl_walker *w, in_stream *in, const stream_info *si)
         uint64_t src = source_begin(w, si, k, NULL);
         uint64_t size = head->len;
         int too_big = 0;
-        while (!eof && (n = in_read(in, &b)) > 0) {
+        while (!eof) {
+            int appended = 0;
+            if (in->fd >= 0 && !too_big) {
+                if ((n = read_append(in, head, BLOCK)) <= 0)
+                    break;
+                b = head->data + head->len - n;
+                appended = 1;
+            } else if ((n = in_read(in, &b)) <= 0)
+                break;
             size += (uint64_t)n;
             if (size > opt->max_message + 64 && !too_big) {
                 too_big = 1;    /* not kept: the digest must come from here */
                 if (!hashed)
-                    tl_sha256_update(h, head->data, head->len);
+                    tl_sha256_update(h, head->data, head->len - (appended ? (size_t)n : 0));
                 hashed = 1;
             }
             if (hashed)
                 tl_sha256_update(h, b, (size_t)n);
-            if (!too_big)
+            if (!too_big && !appended)
                 g_byte_array_append(head, b, (guint)n);
         }
         if (in->failed)
@@ -792,7 +818,7 @@ open_evidence(const char *path)
 }
 
 static void
-walk_file(tl_walker *w, const char *path, uint64_t parent, md_role md, int64_t mtime)
+walk_file(tl_walker *w, const char *path, uint64_t parent, md_role md, int64_t mtime, int64_t size)
 {
     stream_info si = { .parent = parent, .path = path, .disk_path = path, .mtime = mtime, .md = md };
     si.md_flags = md == MD_MESSAGE ? maildir_flags(basename_of(path)) : NULL;
@@ -804,7 +830,7 @@ walk_file(tl_walker *w, const char *path, uint64_t parent, md_role md, int64_t m
         source_end(w, src, 0, NULL, 0, "failed");
         return;
     }
-    in_stream in = { .fd = fd, .buf = g_malloc(BLOCK) };
+    in_stream in = { .fd = fd, .buf = g_malloc(BLOCK), .size_hint = size };
     process_stream(w, &in, &si);
     g_free(in.buf);
     g_free(in.errmsg);
@@ -868,7 +894,7 @@ walk_entry(tl_walker *w, const char *path, uint64_t parent, md_role md, GHashTab
         g_hash_table_add(seen, g_strdup(key));
         walk_dir(w, path, parent, md, seen);
     } else if (S_ISREG(st.st_mode)) {
-        walk_file(w, path, parent, md, si.mtime);
+        walk_file(w, path, parent, md, si.mtime, (int64_t)st.st_size);
     } else {
         char target[4096];
         ssize_t n = S_ISLNK(st.st_mode) ? readlink(path, target, sizeof target - 1) : -1;
