@@ -41,15 +41,39 @@ static const char *const recipient_headers[] = {
     "X-Original-To", "Envelope-To", "X-Envelope-To", "Apparently-To", NULL
 };
 
+/* Headers a message has at most once (RFC 5322 3.6, and the MIME content
+ * headers): GMime's message mode reports their repeats, and only theirs. */
+static int
+single_instance_header(const char *name)
+{
+    static const char *const once[] = {
+        "From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Date", "Message-ID", "In-Reply-To",
+        "References", "Subject", NULL
+    };
+    if (!name)
+        return 0;
+    if (g_ascii_strncasecmp(name, "Content-", 8) == 0)
+        return 1;
+    for (int i = 0; once[i]; i++)
+        if (g_ascii_strcasecmp(name, once[i]) == 0)
+            return 1;
+    return 0;
+}
+
 static void
 on_warning(gint64 offset, GMimeParserWarning code, const gchar *item, gpointer data)
 {
     tl_worker *w = data;
     /* In a header-only parse, what GMime says about the body it was not
-     * shown (often at offset -1) is an artefact, not the message's fault. */
+     * shown (often at offset -1) is an artefact, not the message's fault;
+     * so are repeats of headers that a message may repeat (Received,
+     * Delivered-To, X-*), which GMime flags only because the header block
+     * was parsed as a bare part. */
     if (w->limit && (offset >= w->limit || code == GMIME_WARN_TRUNCATED_MESSAGE ||
                      code == GMIME_WARN_MALFORMED_MULTIPART || code == GMIME_WARN_PART_WITHOUT_CONTENT ||
-                     code == GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT))
+                     code == GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT ||
+                     ((code == GMIME_CRIT_CONFLICTING_HEADER || code == GMIME_WARN_DUPLICATED_HEADER) &&
+                      !single_instance_header(item))))
         return;
     tl_anomaly a = { offset, (int)code, item ? g_utf8_make_valid(item, -1) : NULL };
     if (w->anomalies->len < 1000)   /* a hostile message could warn forever */

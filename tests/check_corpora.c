@@ -1315,6 +1315,53 @@ START_TEST(atime_preserved)
 }
 END_TEST
 
+/* The two parse depths (header block only, or the whole MIME tree) give
+ * the same record for every message of the real corpora: identity headers,
+ * recipients with their headers and typo verdicts.  Only anomalies of the
+ * body may differ. */
+START_TEST(parse_depths_agree)
+{
+    const char *root = tl_test_corpora();
+    if (!root) {
+        skip_note("parse_depths_agree");
+        return;
+    }
+    char *tmp = tl_test_tmpdir();
+    static const char *const dump[] = {
+        "SELECT sha256, message_id, subject, date, date_utc, from_text, from_addr, sender, reply_to,"
+        " n_recipients, n_typo FROM messages ORDER BY sha256",
+        "SELECT m.sha256, r.header, r.addr, r.domain, r.display_name, r.parsed, r.raw FROM recipients r"
+        " JOIN messages m ON m.id=r.message_id ORDER BY m.sha256, r.id",
+    };
+    char *out[2][2];
+    for (int full = 0; full < 2; full++) {
+        char *db = g_strdup_printf("%s/depth%d.db", tmp, full);
+        tl_scan_options o;
+        tl_scan_options_init(&o);
+        o.db_path = db;
+        o.jobs = 2;
+        o.full_parse = full;
+        const char *paths[] = { root };
+        ck_assert_int_eq(tl_scan(&o, paths, 1, NULL, NULL), TL_OK);
+        for (int q = 0; q < 2; q++)
+            out[full][q] = tl_test_rows(db, "%s", dump[q]);
+        if (full)
+            ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM messages WHERE mime_parsed=0"), 0);
+        else
+            ck_assert_int_gt(tl_test_int(db, "SELECT count(*) FROM messages WHERE mime_parsed=0"), 1000);
+        g_free(db);
+    }
+    for (int q = 0; q < 2; q++) {
+        ck_assert_msg(strlen(out[0][q]) > 10000, "query %d returned little", q);
+        ck_assert_msg(strcmp(out[0][q], out[1][q]) == 0, "header-only and full parses differ (query %d)", q);
+        g_free(out[0][q]);
+        g_free(out[1][q]);
+    }
+    tl_test_rmtree(tmp);
+    g_free(tmp);
+}
+END_TEST
+
 Suite *
 suite_corpora(void)
 {
@@ -1332,6 +1379,7 @@ suite_corpora(void)
     tcase_add_test(tc, hostile_archives);
     tcase_add_test(tc, evidence_unchanged);
     tcase_add_test(tc, atime_preserved);
+    tcase_add_test(tc, parse_depths_agree);
     suite_add_tcase(s, tc);
     return s;
 }

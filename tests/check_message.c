@@ -215,6 +215,21 @@ START_TEST(test_parse_depth)
     ck_assert_int_eq(j->rec->mime_parsed, 1);
     ck_assert(has_anomaly(j->rec, "truncated-message"));
     tl_job_free(j);
+    /* Both depths report the same header anomalies: repeated Received and
+     * X- headers are normal, a second Subject is not. */
+    const char *rep = "Received: a\nReceived: b\nX-Foo: 1\nX-Foo: 1\nFrom: a@b.example\nTo: %s\n"
+                      "Subject: one\nSubject: two\n\nbody\n";
+    for (int t = 0; t < 2; t++) {
+        char *m = g_strdup_printf(rep, t ? "c@army.ml" : "c@example.com");
+        j = process(m);
+        ck_assert_int_eq(j->rec->mime_parsed, t);
+        ck_assert_uint_eq(j->rec->anomalies->len, 1);
+        tl_anomaly *a = &g_array_index(j->rec->anomalies, tl_anomaly, 0);
+        ck_assert_str_eq(tl_anomaly_name(a->code), "conflicting-header");
+        ck_assert_str_eq(a->item, "Subject");
+        tl_job_free(j);
+        g_free(m);
+    }
     /* A message with no body at all is always wholly parsed. */
     j = process("From: a@b.example\nTo: c@example.com\n");
     ck_assert_int_eq(j->rec->mime_parsed, 1);
