@@ -8,7 +8,7 @@
 #   make tsan     build and run the threaded suites under ThreadSanitizer
 
 CC      ?= cc
-PKGS     = gmime-3.0 glib-2.0 libarchive sqlite3 libcrypto
+PKGS     = gmime-3.0 glib-2.0 libarchive sqlite3 libcrypto libpsl libidn2 icu-uc icu-i18n json-glib-1.0
 CFLAGS  ?= -O2 -g
 # Flags the code needs whatever CFLAGS the caller gives (make asan sets CFLAGS).
 TL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -Wswitch-enum -Iscanner
@@ -20,7 +20,7 @@ SAN     ?=
 LIB_SRC = scanner/status.c scanner/queue.c scanner/digest.c scanner/job.c scanner/typo.c scanner/pipeline.c \
           parsers/sniff.c parsers/mbox.c parsers/message.c parsers/walk.c \
           db/writer.c db/report.c
-CLI_SRC = scanner/cli_main.c scanner/cli_scan.c scanner/cli_report.c
+CLI_SRC = scanner/cli_main.c scanner/cli_scan.c scanner/cli_report.c scanner/cli_lists.c scanner/cli_check.c
 TEST_SRC = $(wildcard tests/check_*.c)
 
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/embed.o
@@ -37,10 +37,10 @@ deps:
 deps-check:
 	@sh tools/deps.sh check
 
-$(BUILD)/embed.c: db/schema.sql db/indexes.sql data/protected-domains.txt tools/embed.sh
+$(BUILD)/embed.c: db/schema.sql db/indexes.sql data/protected-domains.txt data/allowlist.txt tools/embed.sh
 	@mkdir -p $(dir $@)
 	sh tools/embed.sh tl_schema_sql db/schema.sql tl_index_sql db/indexes.sql \
-	    tl_default_protected data/protected-domains.txt > $@
+	    tl_default_protected data/protected-domains.txt tl_default_allowlist data/allowlist.txt > $@
 
 $(BUILD)/%.o: %.c scanner/typoleak.h scanner/tl_internal.h
 	@mkdir -p $(dir $@)

@@ -88,9 +88,17 @@ row_intended(report *r, sqlite3_stmt *s)
 static void
 row_typo(report *r, sqlite3_stmt *s)
 {
-    fprintf(r->out, "  %-24s %-18s %8lld %8lld %8lld  %s .. %s\n      %s\n", col(s, 0), col(s, 1),
-            sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4), col(s, 5),
-            col(s, 6), col(s, 7));
+    fprintf(r->out, "  %-24s %-18s %-15s %7lld %8lld %8lld  %s .. %s\n      %s (%s, score %.2f%s)\n", col(s, 0),
+            col(s, 1), col(s, 8), sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4),
+            col(s, 5), col(s, 6), col(s, 7), col(s, 9), sqlite3_column_double(s, 10),
+            sqlite3_column_int(s, 11) ? ", a whole-TLD swap: needs context" : "");
+}
+
+static void
+row_exposure(report *r, sqlite3_stmt *s)
+{
+    fprintf(r->out, "  %-16s %8lld recipients in %lld messages, %lld typo domains\n", col(s, 0),
+            sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3));
 }
 
 tl_status_t
@@ -140,6 +148,11 @@ tl_report_text(const char *db_path, FILE *out, char **errmsg)
                       " GROUP BY code, stage, grade ORDER BY count(*) DESC, code", row_error);
     }
     if (!rc) {
+        fprintf(out, "\nTypo hits by exposure (open: a third party can register the domain):\n");
+        rc = each(&r, "SELECT exposure, count(*), count(DISTINCT message_id), count(DISTINCT typo_domain)"
+                      " FROM typo_hits GROUP BY exposure ORDER BY exposure='open' DESC, 2 DESC", row_exposure);
+    }
+    if (!rc) {
         fprintf(out, "\nTypo hits by intended domain (messages, recipients, typo domains, senders, dates):\n");
         rc = each(&r, "SELECT t.intended_domain, count(DISTINCT t.message_id), count(*),"
                       " count(DISTINCT t.typo_domain), count(DISTINCT m.from_addr),"
@@ -148,13 +161,14 @@ tl_report_text(const char *db_path, FILE *out, char **errmsg)
                       " GROUP BY t.intended_domain ORDER BY count(DISTINCT t.message_id) DESC, 1", row_intended);
     }
     if (!rc) {
-        fprintf(out, "\nTypo hits by typo domain (intended, messages, recipients, senders, dates, edit):\n");
+        fprintf(out, "\nTypo hits by typo domain (intended, exposure, messages, recipients, senders, dates, edit):\n");
         rc = each(&r, "SELECT t.typo_domain, t.intended_domain, count(DISTINCT t.message_id), count(*),"
                       " count(DISTINCT m.from_addr),"
                       " coalesce(substr(min(m.date_utc),1,10),'-'), coalesce(substr(max(m.date_utc),1,10),'-'),"
-                      " min(t.edit)"
+                      " min(t.edit), min(t.exposure), min(t.class), max(t.score), max(t.needs_context)"
                       " FROM typo_hits t JOIN messages m ON m.id=t.message_id"
-                      " GROUP BY t.typo_domain, t.intended_domain ORDER BY count(DISTINCT t.message_id) DESC, 1",
+                      " GROUP BY t.typo_domain, t.intended_domain"
+                      " ORDER BY min(t.exposure)='open' DESC, count(DISTINCT t.message_id) DESC, 1",
                   row_typo);
     }
     sqlite3_close(r.db);

@@ -1,4 +1,4 @@
--- typoleak findings database, schema version 1 (PRAGMA user_version).
+-- typoleak findings database, schema version 2 (PRAGMA user_version).
 -- docs/schema.md documents every table and column.  Timestamps are ISO 8601
 -- UTC text; digests are lower-case hex SHA-256.  The secondary indexes are
 -- in db/indexes.sql: the writer builds them at the end of each run, which
@@ -12,6 +12,8 @@ CREATE TABLE runs (
     settings        TEXT,           -- JSON object of the scan settings
     protected_hash  TEXT,           -- SHA-256 of the sorted protected list
     protected_count INTEGER,
+    allowlist_hash  TEXT,           -- SHA-256 of the sorted allowlist
+    psl_version     TEXT,           -- libpsl version and the Public Suffix List file used
     started_at      TEXT NOT NULL,
     finished_at     TEXT,
     status          TEXT NOT NULL,  -- running, completed, failed
@@ -88,8 +90,13 @@ CREATE TABLE typo_hits (
     typo_domain     TEXT NOT NULL,
     intended_domain TEXT NOT NULL,
     intended_addr   TEXT,
-    edit            TEXT NOT NULL,
-    method          TEXT NOT NULL       -- dl1: one Damerau-Levenshtein edit
+    class           TEXT NOT NULL,      -- tld-omission, dot-shift, replacement, appended-tld, ...
+    edit            TEXT NOT NULL,      -- the edit in words
+    exposure        TEXT NOT NULL,      -- open, closed, nonexistent-tld
+    registrable     TEXT,               -- registrable domain of the typo (who receives the mail)
+    prior           REAL NOT NULL,      -- how likely the edit is typed by accident
+    score           REAL NOT NULL,      -- prior x exposure weight
+    needs_context   INTEGER NOT NULL    -- 1: a whole-TLD swap, an alert only with context
 );
 
 CREATE TABLE anomalies (

@@ -41,8 +41,8 @@ static const char *const sql[S_LAST] = {
               " marker, maildir_flags) VALUES(?,?,?,?,?,?,?,?,?)",
     [S_RCPT] = "INSERT INTO recipients(message_id, header, addr, local_part, domain, display_name, parsed, raw)"
                " VALUES(?,?,?,?,?,?,?,?)",
-    [S_TYPO] = "INSERT INTO typo_hits(message_id, recipient_id, typo_domain, intended_domain, intended_addr, edit,"
-               " method) VALUES(?,?,?,?,?,?,'dl1')",
+    [S_TYPO] = "INSERT INTO typo_hits(message_id, recipient_id, typo_domain, intended_domain, intended_addr, class,"
+               " edit, exposure, registrable, prior, score, needs_context) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
     [S_ANOM] = "INSERT INTO anomalies(message_id, code, offset, item) VALUES(?,?,?,?)",
     [S_ERR] = "INSERT INTO errors(run_id, source_id, path, offset, length, stage, code, grade, reason, sha256)"
               " VALUES(?,?,?,?,?,?,?,?,?,?)",
@@ -183,23 +183,28 @@ tl_writer_open(const tl_scan_options *o, const tl_protect *protect, tl_status_t 
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(w->db,
                            "INSERT INTO runs(tool_version, schema_version, argv, settings, protected_hash,"
-                           " protected_count, started_at, status) VALUES(?,?,?,?,?,?,?,'running')",
+                           " protected_count, allowlist_hash, psl_version, started_at, status)"
+                           " VALUES(?,?,?,?,?,?,?,?,?,'running')",
                            -1, &s, NULL) != SQLITE_OK) {
         *st = db_fail(w, "preparing the run row");
         goto fail;
     }
     char *settings = settings_json(o), *digest = tl_protect_digest(protect), *now = now_iso();
+    char *allow = tl_protect_allow_digest(protect);
     bind_text(s, 1, TL_VERSION);
     sqlite3_bind_int(s, 2, TL_SCHEMA_VERSION);
     bind_text(s, 3, o->argv_text);
     bind_text(s, 4, settings);
     bind_text(s, 5, digest);
     sqlite3_bind_int(s, 6, (int)tl_protect_count(protect));
-    bind_text(s, 7, now);
+    bind_text(s, 7, allow);
+    bind_text(s, 8, tl_psl_version());
+    bind_text(s, 9, now);
     int ok = sqlite3_step(s) == SQLITE_DONE;
     sqlite3_finalize(s);
     g_free(settings);
     g_free(digest);
+    g_free(allow);
     g_free(now);
     if (!ok) {
         *st = db_fail(w, "writing the run row");
@@ -430,8 +435,15 @@ put_message(tl_writer *w, tl_job *j)
         sqlite3_bind_int64(s, 2, rid);
         bind_text(s, 3, p->domain);
         bind_text(s, 4, p->intended);
+        const tl_typo_verdict *v = p->verdict;
         bind_text(s, 5, intended_addr);
-        bind_text(s, 6, p->edit);
+        bind_text(s, 6, v->klass);
+        bind_text(s, 7, p->edit);
+        bind_text(s, 8, tl_exposure_name(v->exposure));
+        bind_text(s, 9, v->registrable[0] ? v->registrable : NULL);
+        sqlite3_bind_double(s, 10, v->prior);
+        sqlite3_bind_double(s, 11, v->score);
+        sqlite3_bind_int(s, 12, v->needs_context);
         int ok = step(s);
         g_free(intended_addr);
         if (!ok)

@@ -121,6 +121,7 @@ recipient_free(gpointer p)
     g_free(r->raw);
     g_free(r->intended);
     g_free(r->edit);
+    g_free(r->verdict);
     g_free(r);
 }
 
@@ -196,6 +197,7 @@ add_recipient(tl_worker *w, tl_record *rec, const char *header, const char *addr
             r->typo = 1;
             r->intended = g_strdup(v->intended);
             r->edit = g_strdup(v->edit);
+            r->verdict = g_memdup2(v, sizeof *v);     /* the cache dies with the worker */
             rec->n_typo++;
         }
     }

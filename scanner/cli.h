@@ -6,6 +6,9 @@
 #ifndef TL_CLI_H
 #define TL_CLI_H
 
+#include <glib.h>
+#include <string.h>
+
 #include "typoleak.h"
 
 /* Exit codes (docs/errors.md). */
@@ -17,6 +20,19 @@ enum {
 
 int cli_scan(int argc, char **argv);
 int cli_report(int argc, char **argv);
+int cli_check(int argc, char **argv);
+int cli_variants(int argc, char **argv);
+
+/* --protect, --protect-file, --allow, --allow-file (cli_lists.c). */
+typedef struct {
+    char **protect, **allow;
+    char *protect_file, *allow_file;
+    GOptionEntry entries[5];
+} cli_lists;
+void cli_lists_add(GOptionContext *ctx, cli_lists *l);
+/* The default lists plus the options; NULL (after a message) on a bad one. */
+tl_protect *cli_lists_build(const cli_lists *l);
+void cli_lists_clear(cli_lists *l);
 
 /* Prints "typoleak: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -21,16 +21,14 @@ show_progress(const tl_scan_stats *s, void *data)
 int
 cli_scan(int argc, char **argv)
 {
-    char *db = NULL, *protect_file = NULL;
-    char **protect = NULL;
+    char *db = NULL;
+    cli_lists lists = { 0 };
     int jobs = 0, depth = 8, quiet = 0, queue = 64;
     char *parse = NULL;
     gint64 max_message = 256 << 20, max_nested = 1 << 30, max_inflight = 64 << 20;
     GOptionEntry entries[] = {
         { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "findings database (created when absent)", "FILE" },
         { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "worker threads (default: the number of cores)", "N" },
-        { "protect", 0, 0, G_OPTION_ARG_STRING_ARRAY, &protect, "add a protected domain (repeatable)", "DOMAIN" },
-        { "protect-file", 0, 0, G_OPTION_ARG_FILENAME, &protect_file, "add the protected domains in FILE", "FILE" },
         { "max-depth", 0, 0, G_OPTION_ARG_INT, &depth, "archive nesting limit (default 8)", "N" },
         { "max-message", 0, 0, G_OPTION_ARG_INT64, &max_message, "largest message in bytes (default 256 MiB)", "BYTES" },
         { "max-nested", 0, 0, G_OPTION_ARG_INT64, &max_nested, "largest nested archive read in memory (default 1 GiB)", "BYTES" },
@@ -43,6 +41,7 @@ cli_scan(int argc, char **argv)
     };
     GOptionContext *ctx = g_option_context_new("PATH... - scan mail archives for misdirected mail");
     g_option_context_add_main_entries(ctx, entries, NULL);
+    cli_lists_add(ctx, &lists);
     GError *err = NULL;
     char *argv_text = g_strjoinv(" ", argv);
     int rc = EXIT_USAGE;
@@ -74,19 +73,9 @@ cli_scan(int argc, char **argv)
         cli_error("--parse takes flagged or full, not '%s'", parse);
         goto out;
     }
-    p = tl_protect_new_default();
-    char *msg = NULL;
-    for (int i = 0; protect && protect[i]; i++)
-        if (tl_protect_add(p, protect[i], &msg) != TL_OK) {
-            cli_error("--protect: %s", msg);
-            g_free(msg);
-            goto out;
-        }
-    if (protect_file && tl_protect_add_file(p, protect_file, &msg) != TL_OK) {
-        cli_error("--protect-file: %s", msg);
-        g_free(msg);
+    if (!(p = cli_lists_build(&lists)))
         goto out;
-    }
+    char *msg = NULL;
     tl_scan_options o;
     tl_scan_options_init(&o);
     o.db_path = db;
@@ -123,9 +112,8 @@ out:
     tl_protect_free(p);
     g_free(argv_text);
     g_free(db);
-    g_free(protect_file);
+    cli_lists_clear(&lists);
     g_free(parse);
-    g_strfreev(protect);
     g_strfreev(av_orig);
     g_free(av);
     g_option_context_free(ctx);

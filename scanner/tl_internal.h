@@ -113,6 +113,7 @@ typedef struct {
     int typo;               /* 1 when the domain is a typo of a protected one */
     char *intended;         /* protected domain it imitates */
     char *edit;             /* the edit in words */
+    tl_typo_verdict *verdict; /* a copy of the engine's verdict, for typos (owned) */
 } tl_recipient;
 
 typedef struct {
@@ -277,9 +278,10 @@ void tl_writer_stats(const tl_writer *w, tl_scan_stats *s);
  * compiled in). */
 extern const char tl_schema_sql[];
 extern const char tl_index_sql[];
-#define TL_SCHEMA_VERSION 1
+#define TL_SCHEMA_VERSION 2
 
-/* The default protected list (data/protected-domains.txt, compiled in). */
+/* The default protected list and allowlist (data/, compiled in). */
 extern const char tl_default_protected[];
+extern const char tl_default_allowlist[];
 
 #endif /* TL_INTERNAL_H */

@@ -71,37 +71,76 @@ const char *tl_status_str(tl_status_t st);
 tl_grade_t tl_status_grade(tl_status_t st);
 
 /*
- * Protected domains.  A set of domains that mail must not be misdirected
- * from.  tl_protect_new_default() holds the list shipped in
- * data/protected-domains.txt (compiled in).
+ * Protected domains.  A set of domains (and suffixes, "*.mil") that mail
+ * must not be misdirected from, and an allowlist of real domains that look
+ * like typos of them but are not (mail.com for gmail.com).
+ * tl_protect_new_default() holds the lists shipped in data/ (compiled in).
+ * The first tl_typo_check() builds the variant tables; from then on the set
+ * may be shared by threads that check, as long as none adds to it (adding
+ * drops the tables, which the next check rebuilds).
  */
 typedef struct tl_protect tl_protect;
 
 tl_protect *tl_protect_new(void);
 tl_protect *tl_protect_new_default(void);
 void tl_protect_free(tl_protect *p);
-/* Adds one domain (lower-cased, trailing dot removed).  TL_ERR_USAGE with a
- * message when the domain is not a plausible host name. */
+/* Adds one domain, or a suffix as "*.mil" (lower-cased, trailing dot
+ * removed).  TL_ERR_USAGE with a message when it is not a host name. */
 tl_status_t tl_protect_add(tl_protect *p, const char *domain, char **errmsg);
 /* Adds every domain of a file, one per line, '#' starts a comment. */
 tl_status_t tl_protect_add_file(tl_protect *p, const char *path, char **errmsg);
-/* Number of protected domains. */
+/* The same for the allowlist. */
+tl_status_t tl_protect_allow(tl_protect *p, const char *domain, char **errmsg);
+tl_status_t tl_protect_allow_file(tl_protect *p, const char *path, char **errmsg);
+/* Number of protected domains and suffixes. */
 unsigned tl_protect_count(const tl_protect *p);
-/* SHA-256 (hex) of the sorted protected list, for the run record. */
+/* SHA-256 (hex) of the sorted protected list / allowlist, for the run
+ * record.  g_free() the result. */
 char *tl_protect_digest(const tl_protect *p);
+char *tl_protect_allow_digest(const tl_protect *p);
+/* Which Public Suffix List the engine uses (libpsl version and data file). */
+const char *tl_psl_version(void);
 
-/* The verdict of the first typo check on one domain. */
+typedef enum {
+    TL_VERDICT_OK = 0,          /* not near a protected domain */
+    TL_VERDICT_TYPO,            /* a typo of a protected domain */
+    TL_VERDICT_PROTECTED,       /* protected itself, or a host under a protected domain */
+    TL_VERDICT_ALLOWLISTED      /* a real domain on the allowlist */
+} tl_verdict_kind;
+
+typedef enum {
+    TL_EXPOSURE_NONE = 0,
+    TL_EXPOSURE_SAME,           /* the protected owner's own namespace */
+    TL_EXPOSURE_CLOSED,         /* only the namespace's owner can register it (.mil, .gov...) */
+    TL_EXPOSURE_NONEXISTENT_TLD,/* its TLD does not exist: undeliverable */
+    TL_EXPOSURE_OPEN            /* a third party can own its registrable domain: a leak */
+} tl_exposure;
+
+/* The verdict of the typo engine on one domain. */
 typedef struct {
-    int is_typo;            /* 1 when the domain is a typo of a protected one */
-    int is_protected;       /* 1 when the domain itself is protected */
-    char intended[256];     /* the protected domain it imitates */
-    char edit[160];         /* the edit in words: dropped "i" in the TLD */
+    tl_verdict_kind verdict;
+    int is_typo;                /* verdict == TL_VERDICT_TYPO */
+    int is_protected;           /* verdict == TL_VERDICT_PROTECTED */
+    char domain[256];           /* the domain, normalised (A-label) */
+    char intended[256];         /* the protected domain it imitates */
+    char klass[32];             /* tld-omission, dot-shift, replacement, appended-tld, ... */
+    char edit[160];             /* the edit in words: dropped "i" in the TLD "mil" */
+    char registrable[256];      /* its registrable domain (who would receive the mail) */
+    tl_exposure exposure;
+    double prior;               /* how likely the edit is typed by accident, 0..1 */
+    double score;               /* prior x exposure weight */
+    int needs_context;          /* a whole-TLD swap: alert only with a context booster */
 } tl_typo_verdict;
 
-/* Checks one domain (any case, trailing dot allowed) against the set:
- * flagged when it is one Damerau-Levenshtein edit from a protected domain
- * over the whole string and is not itself protected. */
+/* Judges one domain (any case, trailing dot, U-label or A-label). */
 void tl_typo_check(const tl_protect *p, const char *domain, tl_typo_verdict *out);
+/* One line explaining a verdict. */
+void tl_typo_explain(const tl_typo_verdict *v, char *out, size_t len);
+/* The generated variants of a protected domain, sorted, NULL-terminated;
+ * g_strfreev() the result.  Empty when the domain is not protected. */
+char **tl_typo_variants(const tl_protect *p, const char *domain);
+const char *tl_exposure_name(tl_exposure e);
+const char *tl_verdict_name(tl_verdict_kind v);
 
 /* Progress figures, passed to the progress callback and returned at the end. */
 typedef struct {

@@ -25,9 +25,10 @@ START_TEST(test_issue_examples)
     expect(p, "navy.ml", 1, "navy.mil", NULL);
     expect(p, "us.af.ml", 1, "us.af.mil", NULL);
     expect(p, "armym.il", 1, "army.mil", "swapped \".m\" to \"m.\" (moved the dot)");
-    expect(p, "gmail.con", 1, "gmail.com", "replaced \"m\" by \"n\" in the TLD \"com\"");
+    expect(p, "gmail.con", 1, "gmail.com", "replaced \"m\" by \"n\" in the TLD \"com\" (neighbouring keys)");
     expect(p, "amry.mil", 1, "army.mil", "swapped \"rm\" to \"mr\" in the label \"army\"");
     expect(p, "army.mil", 0, NULL, NULL);
+    expect(p, "usaf.mil", 1, "us.af.mil", "dropped the dot before \"af\"");
     expect(p, "dla.mil", 0, NULL, NULL);
     expect(p, "dma.mil", 0, NULL, NULL);
     tl_protect_free(p);
@@ -37,7 +38,8 @@ END_TEST
 START_TEST(test_edit_kinds)
 {
     tl_protect *p = tl_protect_new_default();
-    expect(p, "armymil", 1, "army.mil", "dropped the dot before \"mil\"");
+    expect(p, "armymil", 0, NULL, NULL);                    /* no TLD at all: not a host */
+    expect(p, "armymil.com", 1, "army.mil", "dropped the dots and added \".com\"");
     expect(p, "army.mill", 1, "army.mil", "doubled \"l\" in the TLD \"mil\"");
     expect(p, "arrmy.mil", 1, "army.mil", "doubled \"r\" in the label \"army\"");
     expect(p, "gmailx.com", 1, "gmail.com", "inserted \"x\" in the label \"gmail\"");
@@ -45,7 +47,12 @@ START_TEST(test_edit_kinds)
     expect(p, "army.mila", 1, "army.mil", "inserted \"a\" in the TLD \"mil\"");
     expect(p, "army.m.il", 1, "army.mil", "inserted a dot in the TLD \"mil\"");
     expect(p, "ARMY.ML.", 1, "army.mil", NULL);          /* case and root dot */
-    expect(p, "army.com", 0, NULL, NULL);                  /* three edits away */
+    /* A whole-TLD swap: a real, maybe unrelated domain: alert only with context. */
+    tl_typo_verdict w;
+    tl_typo_check(p, "army.com", &w);
+    ck_assert_int_eq(w.is_typo, 1);
+    ck_assert_str_eq(w.klass, "wrong-tld");
+    ck_assert_int_eq(w.needs_context, 1);
     expect(p, "example.com", 0, NULL, NULL);
     expect(p, "", 0, NULL, NULL);
     tl_typo_verdict v;

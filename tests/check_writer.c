@@ -32,9 +32,14 @@ START_TEST(test_schema_and_run)
                                  " length(protected_hash), finished_at IS NOT NULL FROM runs");
     ck_assert_str_eq(run, "0.1.0|completed|typoleak scan a.eml --db w.db|1|0|1|64|1");
     g_free(run);
-    char *hit = tl_test_rows(db, "SELECT typo_domain, intended_domain, intended_addr, method, r.header"
+    char *hit = tl_test_rows(db, "SELECT typo_domain, intended_domain, intended_addr, class, exposure, registrable,"
+                                 " prior, score, needs_context, r.header"
                                  " FROM typo_hits t JOIN recipients r ON r.id=t.recipient_id");
-    ck_assert_str_eq(hit, "army.ml|army.mil|x@army.mil|dl1|To");
+    ck_assert_str_eq(hit, "army.ml|army.mil|x@army.mil|tld-omission|open|army.ml|0.9|0.9|0|To");
+    char *psl = tl_test_str(db, "SELECT psl_version FROM runs");
+    ck_assert_ptr_nonnull(strstr(psl, "libpsl"));
+    g_free(psl);
+    ck_assert_int_eq(tl_test_int(db, "SELECT length(allowlist_hash) FROM runs"), 64);
     g_free(hit);
     g_free(m);
     g_free(f);
@@ -131,7 +136,8 @@ START_TEST(test_report_text)
     ck_assert(g_file_get_contents(path, &text, NULL, NULL));
     ck_assert_ptr_nonnull(strstr(text, "Messages scanned:    30 occurrences, 30 distinct"));
     /* army.ml row: 10 messages, 10 recipients, 7 distinct senders max, dates. */
-    ck_assert_ptr_nonnull(strstr(text, "army.ml                  army.mil                 10       10"));
+    ck_assert_ptr_nonnull(strstr(text, "army.ml                  army.mil           open                 10       10"));
+    ck_assert_ptr_nonnull(strstr(text, "open                   10 recipients in 10 messages, 1 typo domains"));
     ck_assert_ptr_nonnull(strstr(text, "2023-01-01 .. 2023-01-28"));
     ck_assert_ptr_nonnull(strstr(text, "dropped \"i\" in the TLD \"mil\""));
     g_free(text);
