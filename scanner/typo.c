@@ -68,7 +68,7 @@ struct tl_protect {
     GOnce once;
     GHashTable *variants;   /* variant -> variant* */
     GHashTable *deletes;    /* deletion (<= 2) of a protected domain -> GPtrArray of protected */
-    GHashTable *skeletons;  /* UTS #39 skeleton -> protected domain */
+    GHashTable *keys;       /* look-alike key -> protected domain */
     psl_ctx_t *psl;
     int psl_builtin;            /* psl is libpsl's static built-in list: not freed */
     USpoofChecker *spoof;
@@ -145,7 +145,7 @@ thaw(tl_protect *p)
 {
     g_clear_pointer(&p->variants, g_hash_table_destroy);
     g_clear_pointer(&p->deletes, g_hash_table_destroy);
-    g_clear_pointer(&p->skeletons, g_hash_table_destroy);
+    g_clear_pointer(&p->keys, g_hash_table_destroy);
     if (p->psl && !p->psl_builtin)
         psl_free(p->psl);
     p->psl = NULL;
@@ -653,6 +653,25 @@ gen_shapes(tl_protect *p, const char *d)
             g_free(v);
         }
     }
+    /* With sub-domains (us.af.mil): the last two labels merged or
+     * hyphenated, the sub-domains kept (us.afmil.mil, us.af-mil.com). */
+    const char *mid = left ? strrchr(left, '.') : NULL;
+    if (mid) {
+        char *prefix = g_strndup(left, (size_t)(mid - left));
+        const char *label = mid + 1;
+        for (int k = 0; common_tlds[k]; k++) {
+            const char *t = common_tlds[k];
+            char *v = g_strdup_printf("%s.%s%s.%s", prefix, label, tld, t);
+            g_snprintf(edit, sizeof edit, "merged \"%s.%s\" and added \".%s\"", label, tld, t);
+            put_variant(p, v, d, "concatenation", edit, 0.3, 0);
+            g_free(v);
+            v = g_strdup_printf("%s.%s-%s.%s", prefix, label, tld, t);
+            g_snprintf(edit, sizeof edit, "\"%s.%s\" hyphenated and \".%s\" added", label, tld, t);
+            put_variant(p, v, d, "concatenation", edit, 0.25, 0);
+            g_free(v);
+        }
+        g_free(prefix);
+    }
     /* Hyphenation inside labels. */
     size_t n = strlen(d);
     for (size_t i = 1; i + 1 < n; i++) {
@@ -753,13 +772,55 @@ skeleton(USpoofChecker *sc, const char *s)
     return g_strndup(buf, (gsize)n);
 }
 
+/* The ASCII look-alikes a skeleton still tells apart, folded together. */
+static const char *const ascii_fold[][2] = {
+    { "rn", "m" }, { "nn", "m" }, { "rr", "m" }, { "vv", "w" }, { "cl", "d" }, { "0", "o" }, { "1", "l" },
+    { "i", "l" }, { "q", "g" },
+    { "\u0259", "a" },     /* schwa, which neither table reads as "a" */
+};
+
+/*
+ * The look-alike key of a host: read as Latin ASCII where it can be (ICU
+ * Any-Latin; Latin-ASCII: diacritics, IPA letters, small capitals, Cyrillic
+ * off), reduced to its UTS #39 confusable skeleton, read as Latin again
+ * (skeletons may use small capitals), and with the ASCII look-alikes that
+ * remain (rn/nn/m, vv/w, cl/d, 0/o, 1/i/l) folded together.  Two hosts that
+ * a hurried reader cannot tell apart have the same key.  NULL without ICU.
+ */
+static char *
+lookalike_key(tl_protect *p, const char *s)
+{
+    if (!p->spoof)
+        return NULL;
+    GString *k = g_string_new(NULL);
+    char *a = fold_latin(p, s);
+    g_string_assign(k, a);
+    g_free(a);
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < G_N_ELEMENTS(ascii_fold); i++)
+            g_string_replace(k, ascii_fold[i][0], ascii_fold[i][1], 0);
+        if (pass == 1)
+            break;
+        char *sk = skeleton(p->spoof, k->str);
+        if (!sk) {
+            g_string_free(k, TRUE);
+            return NULL;
+        }
+        char *b = fold_latin(p, sk);
+        g_string_assign(k, b);
+        g_free(b);
+        g_free(sk);
+    }
+    return g_string_free(k, FALSE);
+}
+
 static gpointer
 freeze(gpointer data)
 {
     tl_protect *p = data;
     p->variants = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, variant_free);
     p->deletes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
-    p->skeletons = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    p->keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     p->psl = psl_latest(NULL);
     p->psl_builtin = p->psl == NULL;
     if (!p->psl)
@@ -782,11 +843,11 @@ freeze(gpointer data)
         const char *d = p->list->pdata[i];
         gen_shapes(p, d);
         index_deletes(p->deletes, d, d);
-        char *sk = p->spoof ? skeleton(p->spoof, d) : NULL;
-        if (sk && !g_hash_table_contains(p->skeletons, sk))
-            g_hash_table_insert(p->skeletons, sk, (gpointer)d);
+        char *key = lookalike_key(p, d);
+        if (key && !g_hash_table_contains(p->keys, key))
+            g_hash_table_insert(p->keys, key, (gpointer)d);
         else
-            g_free(sk);
+            g_free(key);
     }
     return NULL;
 }
@@ -993,47 +1054,47 @@ tl_typo_check(const tl_protect *cp, const char *domain, tl_typo_verdict *out)
         g_strlcpy(out->edit, v->edit, sizeof out->edit);
         out->prior = v->prior;
         out->needs_context = v->needs_context;
-    } else if (idn && p->spoof) {
-        /* An IDN: compare its UTS #39 skeleton with the protected domains,
-         * then with their typos (a look-alike of army.ml is still a leak). */
+    } else if (p->spoof) {
+        /* Look-alikes: compare look-alike keys (see lookalike_key) with the
+         * protected domains': equal is a homoglyph, one or two edits a
+         * look-alike of a typo (a look-alike of army.ml is still a leak). */
         char *uni = NULL;
-        if (idn2_to_unicode_8z8z(d, &uni, 0) == IDN2_OK && uni) {
-            /* Read as Latin first ("à", "ɾ", "ᴍ" are "a", "r", "m" to a
-             * hurried eye), then the UTS #39 skeleton for the rest. */
-            char *bare = fold_latin(p, uni);
-            char *sk = skeleton(p->spoof, bare);
-            g_free(bare);
-            const char *hit = sk ? g_hash_table_lookup(p->skeletons, sk) : NULL;
-            if (hit) {
-                g_strlcpy(out->intended, hit, sizeof out->intended);
-                g_strlcpy(out->klass, "idn-homoglyph", sizeof out->klass);
-                g_snprintf(out->edit, sizeof out->edit, "\"%s\" looks like \"%s\" (Unicode confusables)", uni, hit);
-                out->prior = 0.05;
-            } else if (sk) {
-                /* One edit from a protected domain once both are reduced to
-                 * their skeletons: a look-alike of a typo. */
-                GHashTableIter it;
-                gpointer key, val;
-                char edit[160];
-                double prior;
-                g_hash_table_iter_init(&it, p->skeletons);
-                while (g_hash_table_iter_next(&it, &key, &val)) {
-                    if (classify_dl1(sk, key, &klass, edit, sizeof edit, &prior)) {
-                        g_snprintf(out->klass, sizeof out->klass, "idn-%s", klass);
-                        out->prior = prior * 0.1;
-                    } else if (osa_distance(sk, key) == 2) {
-                        g_strlcpy(out->klass, "idn-distance-2", sizeof out->klass);
-                        out->prior = 0.01;
-                    } else
-                        continue;
-                    g_strlcpy(out->intended, val, sizeof out->intended);
-                    g_snprintf(out->edit, sizeof out->edit, "\"%s\" is a Unicode look-alike of a near-typo of \"%s\"",
-                               uni, (char *)val);
-                    break;
-                }
-            }
-            g_free(sk);
+        if (!idn || idn2_to_unicode_8z8z(d, &uni, 0) != IDN2_OK || !uni) {
+            free(uni);
+            uni = NULL;
         }
+        const char *shown = uni ? uni : d;
+        char *key = lookalike_key(p, shown);
+        const char *hit = key ? g_hash_table_lookup(p->keys, key) : NULL;
+        const char *pre = idn ? "idn-" : "";
+        if (hit) {
+            g_strlcpy(out->intended, hit, sizeof out->intended);
+            g_snprintf(out->klass, sizeof out->klass, "%shomoglyph", pre);
+            g_snprintf(out->edit, sizeof out->edit, "\"%s\" looks like \"%s\"%s", shown, hit,
+                       idn ? " (Unicode confusables)" : " (look-alike characters)");
+            out->prior = idn ? 0.05 : 0.3;
+        } else if (key) {
+            GHashTableIter it;
+            gpointer k, val;
+            char edit[160];
+            double prior;
+            g_hash_table_iter_init(&it, p->keys);
+            while (g_hash_table_iter_next(&it, &k, &val)) {
+                if (classify_dl1(key, k, &klass, edit, sizeof edit, &prior)) {
+                    g_snprintf(out->klass, sizeof out->klass, "%slookalike-%s", pre, klass);
+                    out->prior = prior * (idn ? 0.1 : 0.3);
+                } else if (osa_distance(key, k) == 2 && lookup_dl2(p, d) == NULL) {
+                    g_snprintf(out->klass, sizeof out->klass, "%slookalike-distance-2", pre);
+                    out->prior = idn ? 0.01 : 0.05;
+                } else
+                    continue;
+                g_strlcpy(out->intended, val, sizeof out->intended);
+                g_snprintf(out->edit, sizeof out->edit, "\"%s\" looks like a near-typo of \"%s\"", shown,
+                           (char *)val);
+                break;
+            }
+        }
+        g_free(key);
         free(uni);
     }
     /* A host under a protected suffix that is not a typo of a known
