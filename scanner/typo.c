@@ -1029,6 +1029,8 @@ tl_typo_check(const tl_protect *cp, const char *domain, tl_typo_verdict *out)
     }
     const char *d = a ? a : u;
     g_strlcpy(out->domain, d, sizeof out->domain);
+    if (!strchr(d, '.'))
+        goto done;          /* one label ("localhost", "armymil"): not an Internet host */
     int idn = strstr(d, "xn--") != NULL;
 
     /* Exact matches win, and hosts under a protected domain are its own. */
