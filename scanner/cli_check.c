@@ -19,6 +19,13 @@ domain_of(const char *addr, const char **local_end)
     return at ? at + 1 : addr;
 }
 
+/* Two decimals are all a prior or score means. */
+static double
+two(double x)
+{
+    return (double)(long)(x * 100.0 + 0.5) / 100.0;
+}
+
 static void
 print_json(JsonBuilder *b)
 {
@@ -82,9 +89,9 @@ check_one(const tl_protect *p, const char *arg, int json)
         else
             json_builder_add_null_value(b);
         json_builder_set_member_name(b, "prior");
-        json_builder_add_double_value(b, v.prior);
+        json_builder_add_double_value(b, two(v.prior));
         json_builder_set_member_name(b, "score");
-        json_builder_add_double_value(b, v.score);
+        json_builder_add_double_value(b, two(v.score));
         json_builder_set_member_name(b, "needs_context");
         json_builder_add_boolean_value(b, v.needs_context);
         json_builder_set_member_name(b, "explanation");
@@ -230,7 +237,7 @@ cli_variants(int argc, char **argv)
                 json_builder_set_member_name(b, "registrable");
                 json_builder_add_string_value(b, v.registrable);
                 json_builder_set_member_name(b, "prior");
-                json_builder_add_double_value(b, v.prior);
+                json_builder_add_double_value(b, two(v.prior));
                 json_builder_set_member_name(b, "needs_context");
                 json_builder_add_boolean_value(b, v.needs_context);
                 json_builder_set_member_name(b, "edit");

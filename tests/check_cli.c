@@ -127,6 +127,85 @@ START_TEST(test_progress_line)
 }
 END_TEST
 
+/* `check`: one verdict per address, from the arguments or stdin, as text or
+ * JSON lines with the documented fields. */
+START_TEST(test_check_command)
+{
+    char *out, *err;
+    ck_assert_int_eq(run(&out, &err, "check", "--format", "json", "John.Doe@army.ml", "ops@army.mil", "a@mail.com",
+                         "x@example.org", NULL), 0);
+    char **lines = g_strsplit(out, "\n", -1);
+    ck_assert_int_eq(g_strv_length(lines), 5);          /* four and the final empty string */
+    ck_assert_ptr_nonnull(strstr(lines[0], "\"address\":\"John.Doe@army.ml\""));
+    ck_assert_ptr_nonnull(strstr(lines[0], "\"verdict\":\"typo\""));
+    ck_assert_ptr_nonnull(strstr(lines[0], "\"intended_domain\":\"army.mil\""));
+    ck_assert_ptr_nonnull(strstr(lines[0], "\"intended_address\":\"John.Doe@army.mil\""));
+    ck_assert_ptr_nonnull(strstr(lines[0], "\"class\":\"tld-omission\""));
+    ck_assert_ptr_nonnull(strstr(lines[0], "\"exposure\":\"open\""));
+    ck_assert_ptr_nonnull(strstr(lines[0], "\"score\":0.9"));
+    ck_assert_ptr_nonnull(strstr(lines[0], "\"explanation\":\"army.mil: dropped"));
+    ck_assert_ptr_nonnull(strstr(lines[1], "\"verdict\":\"protected\""));
+    ck_assert_ptr_nonnull(strstr(lines[2], "\"verdict\":\"allowlisted\""));
+    ck_assert_ptr_nonnull(strstr(lines[3], "\"verdict\":\"ok\""));
+    g_strfreev(lines);
+    g_free(out);
+    g_free(err);
+    /* From stdin, with --protect and --allow. */
+    char *d = tl_test_tmpdir();
+    char *in = g_build_filename(d, "in.txt", NULL);
+    tl_test_write_str(in, "a@corp.exampel\n\nb@armym.il\n");
+    char *cmd = g_strdup_printf("%s check --protect corp.example --allow armym.il < %s",
+                                g_getenv("TYPOLEAK") ? g_getenv("TYPOLEAK") : "../typoleak", in);
+    const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+    int status;
+    ck_assert(g_spawn_sync(NULL, (char **)argv, NULL, 0, NULL, NULL, &out, &err, &status, NULL));
+    ck_assert_ptr_nonnull(strstr(out, "a@corp.exampel\ttypo\ta@corp.example\ttld-transposition\tnonexistent-tld"));
+    ck_assert_ptr_nonnull(strstr(out, "b@armym.il\tallowlisted"));
+    g_free(out);
+    g_free(err);
+    g_free(cmd);
+    g_free(in);
+    tl_test_rmtree(d);
+    g_free(d);
+    ck_assert_int_eq(run(&out, &err, "check", "--format", "xml", "a@b.c", NULL), 2);
+    g_free(out);
+    g_free(err);
+}
+END_TEST
+
+/* `variants`: text, CSV, JSON, and a Postfix map of the open variants. */
+START_TEST(test_variants_command)
+{
+    char *out, *err;
+    ck_assert_int_eq(run(&out, &err, "variants", "army.mil", NULL), 0);
+    ck_assert_ptr_nonnull(strstr(out, "army.ml\ttld-omission\topen\t0.90\tdropped \"i\" in the TLD \"mil\"\n"));
+    ck_assert_ptr_nonnull(strstr(out, "amry.mil\ttransposition\tclosed"));
+    g_free(out);
+    g_free(err);
+    ck_assert_int_eq(run(&out, &err, "variants", "--format", "csv", "gmail.com", NULL), 0);
+    ck_assert(g_str_has_prefix(out, "protected,variant,class,exposure,registrable,prior,score,needs_context,edit\n"));
+    ck_assert_ptr_nonnull(strstr(out, "gmail.com,gmail.co,tld-omission,open,gmail.co,0.90,0.90,0,"));
+    g_free(out);
+    g_free(err);
+    ck_assert_int_eq(run(&out, &err, "variants", "--format", "json", "navy.mil", NULL), 0);
+    ck_assert_ptr_nonnull(strstr(out, "\"variant\":\"navy.ml\""));
+    g_free(out);
+    g_free(err);
+    ck_assert_int_eq(run(&out, &err, "variants", "--format", "postfix", "army.mil", NULL), 0);
+    ck_assert_ptr_nonnull(strstr(out, "\narmy.ml "));
+    ck_assert_ptr_nonnull(strstr(out, "REJECT 5.1.2 typo of army.mil (tld-omission)"));
+    ck_assert_ptr_null(strstr(out, "\namry.mil "));              /* closed: nobody else can own it */
+    ck_assert_ptr_null(strstr(out, "\narmy.com "));              /* needs context */
+    g_free(out);
+    g_free(err);
+    /* A domain not on the list is protected for the listing. */
+    ck_assert_int_eq(run(&out, &err, "variants", "corp.example", NULL), 0);
+    ck_assert_ptr_nonnull(strstr(out, "corp.exampel\t"));
+    g_free(out);
+    g_free(err);
+}
+END_TEST
+
 Suite *
 suite_cli(void)
 {
@@ -136,6 +215,8 @@ suite_cli(void)
     tcase_add_test(tc, test_usage_errors);
     tcase_add_test(tc, test_scan_and_report);
     tcase_add_test(tc, test_progress_line);
+    tcase_add_test(tc, test_check_command);
+    tcase_add_test(tc, test_variants_command);
     suite_add_tcase(s, tc);
     return s;
 }
