@@ -88,10 +88,10 @@ row_intended(report *r, sqlite3_stmt *s)
 static void
 row_typo(report *r, sqlite3_stmt *s)
 {
-    fprintf(r->out, "  %-24s %-18s %-15s %7lld %8lld %8lld  %s .. %s\n      %s (%s, score %.2f%s)\n", col(s, 0),
-            col(s, 1), col(s, 8), sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4),
-            col(s, 5), col(s, 6), col(s, 7), col(s, 9), sqlite3_column_double(s, 10),
-            sqlite3_column_int(s, 11) ? ", a whole-TLD swap: needs context" : "");
+    fprintf(r->out, "  %-5s %-22s %-18s %-15s %7lld %8lld %8lld  %s .. %s\n        %s (score %.2f)\n",
+            sqlite3_column_int(s, 11) ? "ALERT" : "", col(s, 0), col(s, 1), col(s, 8), sqlite3_column_int64(s, 2),
+            sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4), col(s, 5), col(s, 6), col(s, 7),
+            sqlite3_column_double(s, 10));
 }
 
 static void
@@ -161,15 +161,13 @@ tl_report_text(const char *db_path, FILE *out, char **errmsg)
                       " GROUP BY t.intended_domain ORDER BY count(DISTINCT t.message_id) DESC, 1", row_intended);
     }
     if (!rc) {
-        fprintf(out, "\nTypo hits by typo domain (intended, exposure, messages, recipients, senders, dates, edit):\n");
-        rc = each(&r, "SELECT t.typo_domain, t.intended_domain, count(DISTINCT t.message_id), count(*),"
-                      " count(DISTINCT m.from_addr),"
-                      " coalesce(substr(min(m.date_utc),1,10),'-'), coalesce(substr(max(m.date_utc),1,10),'-'),"
-                      " min(t.edit), min(t.exposure), min(t.class), max(t.score), max(t.needs_context)"
-                      " FROM typo_hits t JOIN messages m ON m.id=t.message_id"
-                      " GROUP BY t.typo_domain, t.intended_domain"
-                      " ORDER BY min(t.exposure)='open' DESC, count(DISTINCT t.message_id) DESC, 1",
-                  row_typo);
+        fprintf(out, "\nTypo domains, alerts first (intended, exposure, messages, addresses, senders, dates;"
+                     " why):\n");
+        rc = each(&r, "SELECT domain, intended_domain, n_messages, n_recipients, n_senders,"
+                      " coalesce(substr(first_seen,1,10),'-'), coalesce(substr(last_seen,1,10),'-'),"
+                      " explanation, exposure, class, final_score, alert"
+                      " FROM domains ORDER BY alert DESC, exposure='open' DESC, n_messages DESC, final_score DESC,"
+                      " domain", row_typo);
     }
     sqlite3_close(r.db);
     if (rc) {

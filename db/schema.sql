@@ -96,7 +96,39 @@ CREATE TABLE typo_hits (
     registrable     TEXT,               -- registrable domain of the typo (who receives the mail)
     prior           REAL NOT NULL,      -- how likely the edit is typed by accident
     score           REAL NOT NULL,      -- prior x exposure weight
-    needs_context   INTEGER NOT NULL    -- 1: a whole-TLD swap, an alert only with context
+    needs_context   INTEGER NOT NULL,   -- 1: a whole-TLD swap, an alert only with context
+    -- context from the whole archive, computed when a run closes (db/context.sql)
+    domain_id       INTEGER REFERENCES domains(id),
+    ctx_same_local  INTEGER,            -- the same local part is seen at the intended domain
+    ctx_co_recipient INTEGER,           -- another recipient of the message is at the intended domain
+    ctx_display_name INTEGER,           -- the display name shows the intended domain
+    ctx_domain_sent INTEGER,            -- the typo domain itself sent mail into the archive
+    final_score     REAL,               -- score with the context
+    alert           INTEGER             -- 1: open exposure, and context where the class needs it
+);
+
+CREATE TABLE domains (
+    id              INTEGER PRIMARY KEY,
+    domain          TEXT NOT NULL UNIQUE,   -- a typo domain seen in the archive
+    intended_domain TEXT NOT NULL,
+    class           TEXT NOT NULL,
+    edit            TEXT NOT NULL,
+    exposure        TEXT NOT NULL,
+    registrable     TEXT,
+    prior           REAL NOT NULL,
+    score           REAL NOT NULL,          -- without context
+    final_score     REAL NOT NULL,          -- the highest of its hits, with context
+    needs_context   INTEGER NOT NULL,
+    alert           INTEGER NOT NULL,       -- any of its hits alerts
+    explanation     TEXT NOT NULL,
+    first_seen      TEXT,                   -- first and last Date of its messages
+    last_seen       TEXT,
+    n_messages      INTEGER NOT NULL,
+    n_recipients    INTEGER NOT NULL,       -- distinct typo addresses
+    n_senders       INTEGER NOT NULL,
+    n_same_local    INTEGER NOT NULL,       -- hits whose local part is seen at the intended domain
+    n_co_recipient  INTEGER NOT NULL,
+    domain_sent     INTEGER NOT NULL        -- the domain itself sent mail into the archive
 );
 
 CREATE TABLE anomalies (

@@ -501,9 +501,16 @@ tl_writer_close(tl_writer *w, const char *status, char **errmsg)
         st = exec(w, status ? "COMMIT" : "ROLLBACK");
         w->in_txn = 0;
     }
-    /* The secondary indexes, built once at the end rather than row by row. */
+    /* The secondary indexes, built once at the end rather than row by row;
+     * then the context of the typo hits and the per-domain verdicts. */
     if (w->db && status && st == TL_OK)
         st = exec(w, tl_index_sql);
+    if (w->db && status && st == TL_OK)
+        st = exec(w, "BEGIN");
+    if (w->db && status && st == TL_OK) {
+        st = exec(w, tl_context_sql);
+        st = exec(w, st == TL_OK ? "COMMIT" : "ROLLBACK") == TL_OK ? st : TL_ERR_DB;
+    }
     if (w->db && status && w->run_id) {
         sqlite3_stmt *s;
         char *now = now_iso();

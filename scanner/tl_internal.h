@@ -278,6 +278,7 @@ void tl_writer_stats(const tl_writer *w, tl_scan_stats *s);
  * compiled in). */
 extern const char tl_schema_sql[];
 extern const char tl_index_sql[];
+extern const char tl_context_sql[];    /* db/context.sql: context and domains, at run close */
 #define TL_SCHEMA_VERSION 2
 
 /* The default protected list and allowlist (data/, compiled in). */

@@ -135,14 +135,72 @@ START_TEST(test_report_text)
     char *text = NULL;
     ck_assert(g_file_get_contents(path, &text, NULL, NULL));
     ck_assert_ptr_nonnull(strstr(text, "Messages scanned:    30 occurrences, 30 distinct"));
-    /* army.ml row: 10 messages, 10 recipients, 7 distinct senders max, dates. */
-    ck_assert_ptr_nonnull(strstr(text, "army.ml                  army.mil           open                 10       10"));
+    /* army.ml row: an alert, 10 messages, 1 address, 7 senders, dates. */
+    ck_assert_ptr_nonnull(strstr(text, "ALERT army.ml                army.mil           open                 10        1        7"));
     ck_assert_ptr_nonnull(strstr(text, "open                   10 recipients in 10 messages, 1 typo domains"));
     ck_assert_ptr_nonnull(strstr(text, "2023-01-01 .. 2023-01-28"));
     ck_assert_ptr_nonnull(strstr(text, "dropped \"i\" in the TLD \"mil\""));
     g_free(text);
     g_free(path);
     g_free(mb);
+    g_free(f);
+    g_free(db);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
+/* The context of typo hits and the per-domain verdicts, computed when the
+ * run closes: co-recipients, local parts seen at the intended domain,
+ * display names, typo domains that send mail themselves, and whole-TLD
+ * swaps that alert only with context. */
+START_TEST(test_context_and_domains)
+{
+    char *d = tl_test_tmpdir();
+    char *f = g_build_filename(d, "a.mbox", NULL), *db = g_build_filename(d, "c.db", NULL);
+    const char *mbox =
+        "From a Mon Jan  2 10:00:00 2023\nFrom: s1@contractor.example\nTo: john.doe@army.ml\n"
+        "Cc: jane@army.mil\nDate: Mon, 2 Jan 2023 10:00:00 +0000\n\nx\n\n"
+        "From a Mon Jan  3 10:00:00 2023\nFrom: s2@contractor.example\nTo: John.Doe@army.mil\n"
+        "Date: Tue, 3 Jan 2023 10:00:00 +0000\n\nx\n\n"
+        "From a Mon Jan  4 10:00:00 2023\nFrom: \"Desk\" <desk@travel.example>\n"
+        "To: \"ops@navy.mil\" <ops@navy.ml>\nDate: Wed, 4 Jan 2023 10:00:00 +0000\n\nx\n\n"
+        "From a Mon Jan  5 10:00:00 2023\nFrom: sales@navy.com\nTo: buyer@example.org\n"
+        "Date: Thu, 5 Jan 2023 10:00:00 +0000\n\nx\n\n"
+        "From a Mon Jan  6 10:00:00 2023\nFrom: s3@contractor.example\nTo: q@navy.com\n"
+        "Date: Fri, 6 Jan 2023 10:00:00 +0000\n\nx\n\n"
+        "From a Mon Jan  7 10:00:00 2023\nFrom: s4@contractor.example\nTo: y@army.com\nCc: z@army.mil\n"
+        "Date: Sat, 7 Jan 2023 10:00:00 +0000\n\nx\n\n"
+        "From a Mon Jan  8 10:00:00 2023\nFrom: s5@contractor.example\nTo: w@usmc.com\n"
+        "Date: Sun, 8 Jan 2023 10:00:00 +0000\n\nx\n";
+    tl_test_write_str(f, mbox);
+    tl_test_scan(db, 2, NULL, f, NULL);
+    char *rows = tl_test_rows(db, "SELECT typo_domain, ctx_same_local, ctx_co_recipient, ctx_display_name,"
+                                  " ctx_domain_sent, alert FROM typo_hits ORDER BY id");
+    ck_assert_str_eq(rows, "army.ml|1|1|0|0|1\n"       /* jane@army.mil beside it; john.doe seen at army.mil */
+                           "navy.ml|0|0|1|0|1\n"       /* the display name says navy.mil */
+                           "navy.com|0|0|0|1|0\n"      /* a TLD swap whose domain sends mail: no alert */
+                           "army.com|0|1|0|0|1\n"      /* a TLD swap with a co-recipient at army.mil */
+                           "usmc.com|0|0|0|0|0");       /* a TLD swap without context */
+    g_free(rows);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM typo_hits WHERE final_score > score"), 3);
+    rows = tl_test_rows(db, "SELECT domain, intended_domain, exposure, alert, n_messages, n_recipients, n_senders,"
+                            " first_seen, domain_sent FROM domains ORDER BY domain");
+    ck_assert_str_eq(rows, "army.com|army.mil|open|1|1|1|1|2023-01-07T10:00:00Z|0\n"
+                           "army.ml|army.mil|open|1|1|1|1|2023-01-02T10:00:00Z|0\n"
+                           "navy.com|navy.mil|open|0|1|1|1|2023-01-06T10:00:00Z|1\n"
+                           "navy.ml|navy.mil|open|1|1|1|1|2023-01-04T10:00:00Z|0\n"
+                           "usmc.com|usmc.mil|open|0|1|1|1|2023-01-08T10:00:00Z|0");
+    g_free(rows);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM typo_hits t JOIN domains d ON d.id=t.domain_id"
+                                     " WHERE d.domain=t.typo_domain"), 5);
+    char *why = tl_test_str(db, "SELECT explanation FROM domains WHERE domain='army.ml'");
+    ck_assert_ptr_nonnull(strstr(why, "with a co-recipient at army.mil"));
+    g_free(why);
+    /* A second run into the same file recomputes, it does not add. */
+    tl_test_scan(db, 1, NULL, f, NULL);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM domains"), 5);
+    ck_assert_int_eq(tl_test_int(db, "SELECT n_messages FROM domains WHERE domain='army.ml'"), 1);
     g_free(f);
     g_free(db);
     tl_test_rmtree(d);
@@ -159,6 +217,7 @@ suite_writer(void)
     tcase_add_test(tc, test_dedup_and_rescan);
     tcase_add_test(tc, test_refuses_foreign_db);
     tcase_add_test(tc, test_report_text);
+    tcase_add_test(tc, test_context_and_domains);
     suite_add_tcase(s, tc);
     return s;
 }
