@@ -13,3 +13,4 @@ CREATE INDEX IF NOT EXISTS typo_hits_domain ON typo_hits(typo_domain);
 CREATE INDEX IF NOT EXISTS anomalies_message ON anomalies(message_id);
 CREATE INDEX IF NOT EXISTS errors_run ON errors(run_id);
 CREATE INDEX IF NOT EXISTS typo_hits_domain_id ON typo_hits(domain_id);
+CREATE INDEX IF NOT EXISTS bounces_recipient ON bounces(recipient COLLATE NOCASE);

@@ -103,6 +103,7 @@ CREATE TABLE typo_hits (
     ctx_co_recipient INTEGER,           -- another recipient of the message is at the intended domain
     ctx_display_name INTEGER,           -- the display name shows the intended domain
     ctx_domain_sent INTEGER,            -- the typo domain itself sent mail into the archive
+    ctx_bounced     INTEGER,            -- a delivery-status report says the address failed
     final_score     REAL,               -- score with the context
     alert           INTEGER             -- 1: open exposure, and context where the class needs it
 );
@@ -128,7 +129,16 @@ CREATE TABLE domains (
     n_senders       INTEGER NOT NULL,
     n_same_local    INTEGER NOT NULL,       -- hits whose local part is seen at the intended domain
     n_co_recipient  INTEGER NOT NULL,
+    n_bounced       INTEGER NOT NULL,       -- hits whose address a delivery-status report says failed
     domain_sent     INTEGER NOT NULL        -- the domain itself sent mail into the archive
+);
+
+CREATE TABLE bounces (
+    id              INTEGER PRIMARY KEY,
+    message_id      INTEGER NOT NULL REFERENCES messages(id),  -- the delivery-status report
+    recipient       TEXT NOT NULL,      -- Final-Recipient (or Original-Recipient) addr-spec
+    action          TEXT NOT NULL,      -- failed, delayed, delivered, relayed, expanded
+    status          TEXT                -- 5.1.1 ...
 );
 
 CREATE TABLE anomalies (

@@ -25,7 +25,7 @@
 #define BATCH_USEC 1000000
 
 enum {
-    S_SOURCE, S_SOURCE_END, S_MSG, S_MSG_ID, S_OCC, S_RCPT, S_TYPO, S_ANOM, S_ERR,
+    S_SOURCE, S_SOURCE_END, S_MSG, S_MSG_ID, S_OCC, S_RCPT, S_TYPO, S_ANOM, S_ERR, S_BOUNCE,
     S_LAST
 };
 
@@ -44,6 +44,7 @@ static const char *const sql[S_LAST] = {
     [S_TYPO] = "INSERT INTO typo_hits(message_id, recipient_id, typo_domain, intended_domain, intended_addr, class,"
                " edit, exposure, registrable, prior, score, needs_context) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
     [S_ANOM] = "INSERT INTO anomalies(message_id, code, offset, item) VALUES(?,?,?,?)",
+    [S_BOUNCE] = "INSERT INTO bounces(message_id, recipient, action, status) VALUES(?,?,?,?)",
     [S_ERR] = "INSERT INTO errors(run_id, source_id, path, offset, length, stage, code, grade, reason, sha256)"
               " VALUES(?,?,?,?,?,?,?,?,?,?)",
 };
@@ -449,6 +450,16 @@ put_message(tl_writer *w, tl_job *j)
         if (!ok)
             return db_fail(w, "writing a typo hit");
         w->stats.typo_hits++;
+    }
+    for (guint i = 0; r->bounces && i < r->bounces->len; i++) {
+        tl_bounce *b = r->bounces->pdata[i];
+        s = w->st[S_BOUNCE];
+        sqlite3_bind_int64(s, 1, mid);
+        bind_text(s, 2, b->recipient);
+        bind_text(s, 3, b->action);
+        bind_text(s, 4, b->status);
+        if (!step(s))
+            return db_fail(w, "writing a bounce row");
     }
     for (guint i = 0; i < r->anomalies->len; i++) {
         tl_anomaly *a = &g_array_index(r->anomalies, tl_anomaly, i);

@@ -148,7 +148,97 @@ tl_record_free(tl_record *r)
         g_ptr_array_free(r->recipients, TRUE);
     if (r->anomalies)
         g_array_free(r->anomalies, TRUE);
+    if (r->bounces)
+        g_ptr_array_free(r->bounces, TRUE);
     g_free(r);
+}
+
+static void
+bounce_free(gpointer p)
+{
+    tl_bounce *b = p;
+    g_free(b->recipient);
+    g_free(b->action);
+    g_free(b->status);
+    g_free(b);
+}
+
+/* The value of an RFC 3464 address field ("rfc822; john@army.ml"). */
+static char *
+dsn_address(const char *value)
+{
+    const char *semi = strchr(value, ';');
+    char *a = g_strstrip(g_strdup(semi ? semi + 1 : value));
+    size_t n = strlen(a);
+    if (n >= 2 && a[0] == '<' && a[n - 1] == '>') {
+        memmove(a, a + 1, n - 2);
+        a[n - 2] = '\0';
+    }
+    return a;
+}
+
+/* Reads the per-recipient blocks of a message/delivery-status part: each
+ * block is a header block, parsed by GMime as a bare part. */
+static void
+read_delivery_status(tl_worker *w, GMimeObject *part, tl_record *rec)
+{
+    /* GMime may build the part as a GMimePart or, being message/..., as a
+     * GMimeMessagePart whose "message" is the first block: either way its
+     * content, written out, is the blocks. */
+    GMimeStream *mem = g_mime_stream_mem_new();
+    if (GMIME_IS_PART(part) && g_mime_part_get_content(GMIME_PART(part)))
+        g_mime_data_wrapper_write_to_stream(g_mime_part_get_content(GMIME_PART(part)), mem);
+    else
+        g_mime_object_write_content_to_stream(part, NULL, mem);
+    GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+    g_byte_array_append(bytes, (const guint8 *)"", 1);
+    char **blocks = g_regex_split_simple("\r?\n\r?\n", (const char *)bytes->data, 0, 0);
+    for (int i = 0; blocks[i] && (!rec->bounces || rec->bounces->len < 1000); i++) {
+        if (!*g_strstrip(blocks[i]))
+            continue;
+        char *block = g_strconcat(blocks[i], "\n\n", NULL);
+        GMimeStream *bs = g_mime_stream_mem_new_with_buffer(block, strlen(block));
+        GMimeParser *parser = g_mime_parser_new_with_stream(bs);
+        GMimeObject *obj = g_mime_parser_construct_part(parser, w->opts);
+        if (obj) {
+            const char *fin = g_mime_object_get_header(obj, "Final-Recipient");
+            const char *orig = g_mime_object_get_header(obj, "Original-Recipient");
+            const char *action = g_mime_object_get_header(obj, "Action");
+            if ((fin || orig) && action) {
+                tl_bounce *b = g_new0(tl_bounce, 1);
+                char *addr = dsn_address(fin ? fin : orig);
+                b->recipient = g_utf8_make_valid(addr, -1);
+                g_free(addr);
+                b->action = g_ascii_strdown(g_strstrip(g_utf8_make_valid(action, -1)), -1);
+                const char *st = g_mime_object_get_header(obj, "Status");
+                b->status = st ? g_strstrip(g_utf8_make_valid(st, -1)) : NULL;
+                if (!rec->bounces)
+                    rec->bounces = g_ptr_array_new_with_free_func(bounce_free);
+                g_ptr_array_add(rec->bounces, b);
+            }
+            g_object_unref(obj);
+        }
+        g_object_unref(parser);
+        g_object_unref(bs);
+        g_free(block);
+    }
+    g_strfreev(blocks);
+    g_object_unref(mem);
+}
+
+typedef struct {
+    tl_worker *w;
+    tl_record *rec;
+} dsn_ctx;
+
+static void
+find_delivery_status(GMimeObject *parent, GMimeObject *part, gpointer data)
+{
+    (void)parent;
+    dsn_ctx *c = data;
+    GMimeContentType *ct = g_mime_object_get_content_type(part);
+    if (ct && g_mime_content_type_is_type(ct, "message", "delivery-status"))
+        read_delivery_status(c->w, part, c->rec);
 }
 
 /* A copy of s that is valid UTF-8 (invalid bytes become U+FFFD), or NULL. */
@@ -346,6 +436,14 @@ fill_record(tl_worker *w, GMimeObject *obj, tl_record *rec)
 {
     GMimeHeaderList *hl = g_mime_object_get_header_list(obj);
     int n = g_mime_header_list_get_count(hl);
+    /* A delivery-status report (RFC 3464)?  The top-level content type
+     * lives on the message's MIME part, or on the bare part itself. */
+    GMimeObject *body = GMIME_IS_MESSAGE(obj) ? g_mime_message_get_mime_part(GMIME_MESSAGE(obj)) : obj;
+    GMimeContentType *ct = body ? g_mime_object_get_content_type(body) : NULL;
+    if (ct && g_mime_content_type_is_type(ct, "multipart", "report")) {
+        const char *rt = g_mime_content_type_get_parameter(ct, "report-type");
+        rec->dsn = rt && g_ascii_strcasecmp(rt, "delivery-status") == 0;
+    }
     GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (int i = 0; i < n; i++) {
         GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
@@ -480,6 +578,10 @@ parse_into(tl_worker *w, GByteArray *raw, size_t len, tl_record *rec)
                              : g_mime_parser_construct_part(w->parser, w->opts);
     if (obj) {
         fill_record(w, obj, rec);
+        if (whole && rec->dsn && GMIME_IS_MESSAGE(obj)) {
+            dsn_ctx c = { w, rec };
+            g_mime_message_foreach(GMIME_MESSAGE(obj), find_delivery_status, &c);
+        }
         g_object_unref(obj);
     }
     w->anomalies = NULL;
@@ -500,7 +602,9 @@ record_new(void)
 /*
  * Two depths.  A message needs its whole MIME tree parsed only when
  * something will look inside it: when a recipient is at a typo domain (the
- * classifier reads those), or with --parse full.  Every other message is
+ * classifier reads those), when it is a delivery-status report (its
+ * per-recipient blocks say which typo addresses bounced), or with --parse
+ * full.  Every other message is
  * parsed from its header block alone, which is all the record needs and
  * costs a fraction of a full parse (research/performance.md); warnings
  * GMime gives about the body it was not shown are dropped.
@@ -520,7 +624,7 @@ tl_worker_process(tl_worker *w, tl_job *job)
     tl_sha256_hex(job->raw->data, job->raw->len, rec->sha256);
     size_t hlen = w->full ? job->raw->len : header_block_len(job->raw->data, job->raw->len);
     int ok = parse_into(w, job->raw, hlen, rec);
-    if (ok && hlen < job->raw->len && rec->n_typo > 0) {
+    if (ok && hlen < job->raw->len && (rec->n_typo > 0 || rec->dsn)) {
         tl_record *full = record_new();
         memcpy(full->sha256, rec->sha256, sizeof rec->sha256);
         tl_record_free(rec);

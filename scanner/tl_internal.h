@@ -138,7 +138,16 @@ typedef struct {
     GArray *anomalies;      /* of tl_anomaly */
     unsigned n_typo;
     int mime_parsed;        /* 1 when the whole MIME tree was parsed, 0 headers only */
+    int dsn;                /* a delivery-status report (multipart/report) */
+    GPtrArray *bounces;     /* of tl_bounce*, from a delivery-status report */
 } tl_record;
+
+/* One recipient of a delivery-status report (RFC 3464). */
+typedef struct {
+    char *recipient;        /* Final-Recipient (or Original-Recipient) addr-spec */
+    char *action;           /* failed, delayed, delivered, relayed, expanded */
+    char *status;           /* 5.1.1 ... */
+} tl_bounce;
 
 void tl_record_free(tl_record *r);
 /* Name of a GMime parser warning code ("truncated-message"). */

@@ -208,6 +208,41 @@ START_TEST(test_context_and_domains)
 }
 END_TEST
 
+/* A delivery-status report that says a typo address failed lowers its
+ * hits' scores and stops their alert; the report's recipients are kept. */
+START_TEST(test_bounces)
+{
+    char *d = tl_test_tmpdir();
+    char *f = g_build_filename(d, "a.mbox", NULL), *db = g_build_filename(d, "b.db", NULL);
+    const char *mbox =
+        "From a Mon Jan  2 10:00:00 2023\nFrom: s1@contractor.example\nTo: joe@army.ml, kim@navy.ml\n"
+        "Date: Mon, 2 Jan 2023 10:00:00 +0000\n\nx\n\n"
+        "From MAILER-DAEMON Mon Jan  2 10:01:00 2023\nFrom: Mail Delivery Subsystem <MAILER-DAEMON@mx.example>\n"
+        "To: s1@contractor.example\nSubject: Undelivered Mail Returned to Sender\n"
+        "Date: Mon, 2 Jan 2023 10:01:00 +0000\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+        "--B\nContent-Type: text/plain\n\nThe mail could not be delivered.\n\n"
+        "--B\nContent-Type: message/delivery-status\n\n"
+        "Reporting-MTA: dns; mx.example\n\n"
+        "Final-Recipient: rfc822; joe@army.ml\nAction: failed\nStatus: 5.1.2\n\n"
+        "Final-Recipient: rfc822; kim@navy.ml\nAction: delayed\nStatus: 4.4.1\n\n"
+        "--B--\n";
+    tl_test_write_str(f, mbox);
+    tl_test_scan(db, 2, NULL, f, NULL);
+    char *rows = tl_test_rows(db, "SELECT recipient, action, status FROM bounces ORDER BY id");
+    ck_assert_str_eq(rows, "joe@army.ml|failed|5.1.2\nkim@navy.ml|delayed|4.4.1");
+    g_free(rows);
+    rows = tl_test_rows(db, "SELECT typo_domain, ctx_bounced, alert, final_score < score FROM typo_hits ORDER BY id");
+    ck_assert_str_eq(rows, "army.ml|1|0|1\nnavy.ml|0|1|0");   /* delayed is no proof of anything */
+    g_free(rows);
+    ck_assert_int_eq(tl_test_int(db, "SELECT n_bounced FROM domains WHERE domain='army.ml'"), 1);
+    g_free(f);
+    g_free(db);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
 Suite *
 suite_writer(void)
 {
@@ -218,6 +253,7 @@ suite_writer(void)
     tcase_add_test(tc, test_refuses_foreign_db);
     tcase_add_test(tc, test_report_text);
     tcase_add_test(tc, test_context_and_domains);
+    tcase_add_test(tc, test_bounces);
     suite_add_tcase(s, tc);
     return s;
 }
