@@ -775,7 +775,7 @@ skeleton(USpoofChecker *sc, const char *s)
 /* The ASCII look-alikes a skeleton still tells apart, folded together. */
 static const char *const ascii_fold[][2] = {
     { "rn", "m" }, { "nn", "m" }, { "rr", "m" }, { "vv", "w" }, { "cl", "d" }, { "0", "o" }, { "1", "l" },
-    { "i", "l" }, { "q", "g" },
+    { "q", "g" },
     { "\u0259", "a" },     /* schwa, which neither table reads as "a" */
 };
 
@@ -784,7 +784,7 @@ static const char *const ascii_fold[][2] = {
  * Any-Latin; Latin-ASCII: diacritics, IPA letters, small capitals, Cyrillic
  * off), reduced to its UTS #39 confusable skeleton, read as Latin again
  * (skeletons may use small capitals), and with the ASCII look-alikes that
- * remain (rn/nn/m, vv/w, cl/d, 0/o, 1/i/l) folded together.  Two hosts that
+ * remain (rn/nn/rr/m, vv/w, cl/d, 0/o, 1/l, q/g) folded together.  Two hosts that
  * a hurried reader cannot tell apart have the same key.  NULL without ICU.
  */
 static char *
@@ -945,7 +945,25 @@ osa_distance(const char *a, const char *b)
     return r;
 }
 
-/* Distance-2 candidates from the symmetric-delete index. */
+/* Distance 2 means something only for names long enough: two edits turn
+ * "me.com", "live.com" or "army.mil" into thousands of unrelated short
+ * domains.  The label left of the TLD must have DL2_MIN characters. */
+#define DL2_MIN 5
+
+static size_t
+label_len(const char *host)
+{
+    const char *dot = strrchr(host, '.');
+    if (!dot)
+        return strlen(host);
+    const char *s = dot;
+    while (s > host && s[-1] != '.')
+        s--;
+    return (size_t)(dot - s);
+}
+
+/* Distance-2 candidates from the symmetric-delete index (protected names
+ * of DL2_MIN characters or more). */
 static const char *
 lookup_dl2(tl_protect *p, const char *d)
 {
@@ -969,7 +987,7 @@ lookup_dl2(tl_protect *p, const char *d)
     for (guint k = 0; k < keys->len && !best; k++) {
         GPtrArray *a = g_hash_table_lookup(p->deletes, keys->pdata[k]);
         for (guint i = 0; a && i < a->len && !best; i++)
-            if (osa_distance(d, a->pdata[i]) == 2)
+            if (label_len(a->pdata[i]) >= DL2_MIN && osa_distance(d, a->pdata[i]) == 2)
                 best = a->pdata[i];
     }
     g_ptr_array_free(keys, TRUE);
@@ -1075,7 +1093,10 @@ tl_typo_check(const tl_protect *cp, const char *domain, tl_typo_verdict *out)
             g_snprintf(out->edit, sizeof out->edit, "\"%s\" looks like \"%s\"%s", shown, hit,
                        idn ? " (Unicode confusables)" : " (look-alike characters)");
             out->prior = idn ? 0.05 : 0.3;
-        } else if (key) {
+        } else if (key && (idn || strcmp(key, d) != 0)) {
+            /* Near-look-alikes: an IDN, or an ASCII name that has
+             * look-alike characters at all (else a key one edit away is
+             * just a one-edit typo, or an unrelated name). */
             GHashTableIter it;
             gpointer k, val;
             char edit[160];
@@ -1085,7 +1106,8 @@ tl_typo_check(const tl_protect *cp, const char *domain, tl_typo_verdict *out)
                 if (classify_dl1(key, k, &klass, edit, sizeof edit, &prior)) {
                     g_snprintf(out->klass, sizeof out->klass, "%slookalike-%s", pre, klass);
                     out->prior = prior * (idn ? 0.1 : 0.3);
-                } else if (osa_distance(key, k) == 2 && lookup_dl2(p, d) == NULL) {
+                } else if ((idn || label_len(val) >= DL2_MIN) && osa_distance(key, k) == 2 &&
+                           lookup_dl2(p, d) == NULL) {
                     g_snprintf(out->klass, sizeof out->klass, "%slookalike-distance-2", pre);
                     out->prior = idn ? 0.01 : 0.05;
                 } else

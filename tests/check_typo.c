@@ -208,6 +208,21 @@ START_TEST(test_precision)
         tl_typo_verdict v = judge(p, quiet[i]);
         ck_assert_msg(v.verdict != TL_VERDICT_TYPO, "%s flagged as a typo of %s (%s)", quiet[i], v.intended, v.klass);
     }
+    /* Random short names are almost never one of ours (measured: 7 in
+     * 100,000, all plausible two-edit typos of long names). */
+    GRand *rnd = g_rand_new_with_seed(42);
+    static const char *const tlds[] = { "com", "net", "org", "de", "fr", "io" };
+    int flagged = 0;
+    for (int i = 0; i < 5000; i++) {
+        char name[32];
+        int n = g_rand_int_range(rnd, 4, 9);
+        for (int k = 0; k < n; k++)
+            name[k] = (char)('a' + g_rand_int_range(rnd, 0, 26));
+        g_snprintf(name + n, sizeof name - (size_t)n, ".%s", tlds[g_rand_int_range(rnd, 0, 6)]);
+        flagged += judge(p, name).verdict == TL_VERDICT_TYPO;
+    }
+    g_rand_free(rnd);
+    ck_assert_msg(flagged <= 5, "%d of 5000 random names flagged", flagged);
     ck_assert_int_eq(judge(p, "mail.army.mil").verdict, TL_VERDICT_PROTECTED);
     ck_assert_int_eq(judge(p, "mail.com").verdict, TL_VERDICT_ALLOWLISTED);
     char *msg = NULL;
@@ -246,8 +261,9 @@ START_TEST(test_lookalikes)
         { "\xc9\x91rmy.mil", "army.mil", "idn-homoglyph" },            /* Latin alpha */
         { "\xc9\x91rmy.ml", "army.mil", "idn-lookalike-tld-omission" },
         { "arrny.mil", "army.mil", "homoglyph" },
-        { "gnna1l.com", "gmail.com", "homoglyph" },
-        { "amry.ml", "army.mil", "distance-2" },
+        { "gnna1l.com", "gmail.com", "lookalike-replacement" },
+        { "rnai1.mil", "mail.mil", "homoglyph" },
+        { "gmial.co", "gmail.com", "distance-2" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
         tl_typo_verdict v = judge(p, want[i].d);
@@ -256,6 +272,9 @@ START_TEST(test_lookalikes)
         ck_assert_msg(strcmp(v.klass, want[i].klass) == 0, "%s: class %s", want[i].d, v.klass);
     }
     ck_assert_str_eq(judge(p, "gm\xd0\xb0il.com").domain, "xn--gmil-63d.com");
+    /* Two edits from a short name is no evidence: never flagged. */
+    ck_assert_int_eq(judge(p, "amry.ml").verdict, TL_VERDICT_OK);
+    ck_assert_int_eq(judge(p, "lvir.com").verdict, TL_VERDICT_OK);
     tl_protect_free(p);
 }
 END_TEST
@@ -298,9 +317,11 @@ END_TEST
  * Recall against dnstwist (Debian's package, a test dependency): the rows of
  * `dnstwist --format list` (its default fuzzers) for twelve protected
  * domains are recognised: a typo, or an allowlisted or protected real name.
- * Misses go to stderr.  Measured per fuzzer (--fuzzers F), every fuzzer is
- * at 100 % but homoglyph (13,106 of 13,109: three rows with two unusual
- * substitutions, k->lc and c->e); the bound below leaves room for those.
+ * Misses go to stderr: 12 of 14,656 rows, all from the homoglyph fuzzer
+ * with two substitutions, in short names (naii.mil for mail.mil) or with
+ * unusual glyphs (k as "lc", c as "e"), where accepting them would flag
+ * thousands of unrelated short domains (the precision tests).  The bound
+ * below is 99.9 %.
  */
 START_TEST(test_dnstwist_recall)
 {
@@ -338,7 +359,7 @@ START_TEST(test_dnstwist_recall)
     }
     fprintf(stderr, "dnstwist recall: %ld / %ld\n", found, total);
     ck_assert_int_gt(total, 10000);
-    ck_assert_msg(found * 10000 >= total * 9995, "dnstwist recall %ld / %ld", found, total);
+    ck_assert_msg(found * 1000 >= total * 999, "dnstwist recall %ld / %ld", found, total);
     tl_protect_free(p);
 }
 END_TEST
