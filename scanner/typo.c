@@ -69,6 +69,7 @@ struct tl_protect {
     GHashTable *variants;   /* variant -> variant* */
     GHashTable *deletes;    /* deletion (<= 2) of a protected domain -> GPtrArray of protected */
     GHashTable *keys;       /* look-alike key -> protected domain */
+    GHashTable *loose_keys; /* loose look-alike key -> protected domain (equality only) */
     psl_ctx_t *psl;
     int psl_builtin;            /* psl is libpsl's static built-in list: not freed */
     USpoofChecker *spoof;
@@ -146,6 +147,7 @@ thaw(tl_protect *p)
     g_clear_pointer(&p->variants, g_hash_table_destroy);
     g_clear_pointer(&p->deletes, g_hash_table_destroy);
     g_clear_pointer(&p->keys, g_hash_table_destroy);
+    g_clear_pointer(&p->loose_keys, g_hash_table_destroy);
     if (p->psl && !p->psl_builtin)
         psl_free(p->psl);
     p->psl = NULL;
@@ -814,6 +816,21 @@ lookalike_key(tl_protect *p, const char *s)
     return g_string_free(k, FALSE);
 }
 
+/* Letters a glance confuses that are too common to fold for near matches:
+ * used only to say "the same as" (dcfcnsc.gov is defense.gov). */
+static const char *const loose_fold[][2] = {
+    { "nr", "m" }, { "e", "c" }, { "i", "l" }, { "u", "v" },
+};
+
+static char *
+loose_key(const char *key)
+{
+    GString *k = g_string_new(key);
+    for (size_t i = 0; i < G_N_ELEMENTS(loose_fold); i++)
+        g_string_replace(k, loose_fold[i][0], loose_fold[i][1], 0);
+    return g_string_free(k, FALSE);
+}
+
 static gpointer
 freeze(gpointer data)
 {
@@ -821,6 +838,7 @@ freeze(gpointer data)
     p->variants = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, variant_free);
     p->deletes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
     p->keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    p->loose_keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     p->psl = psl_latest(NULL);
     p->psl_builtin = p->psl == NULL;
     if (!p->psl)
@@ -844,10 +862,15 @@ freeze(gpointer data)
         gen_shapes(p, d);
         index_deletes(p->deletes, d, d);
         char *key = lookalike_key(p, d);
+        char *loose = key ? loose_key(key) : NULL;
         if (key && !g_hash_table_contains(p->keys, key))
             g_hash_table_insert(p->keys, key, (gpointer)d);
         else
             g_free(key);
+        if (loose && !g_hash_table_contains(p->loose_keys, loose))
+            g_hash_table_insert(p->loose_keys, loose, (gpointer)d);
+        else
+            g_free(loose);
     }
     return NULL;
 }
@@ -1086,6 +1109,11 @@ tl_typo_check(const tl_protect *cp, const char *domain, tl_typo_verdict *out)
         const char *shown = uni ? uni : d;
         char *key = lookalike_key(p, shown);
         const char *hit = key ? g_hash_table_lookup(p->keys, key) : NULL;
+        if (!hit && key) {
+            char *loose = loose_key(key);
+            hit = g_hash_table_lookup(p->loose_keys, loose);
+            g_free(loose);
+        }
         const char *pre = idn ? "idn-" : "";
         if (hit) {
             g_strlcpy(out->intended, hit, sizeof out->intended);

@@ -182,8 +182,14 @@ START_TEST(test_tld_and_dot_level)
             if (v.verdict == TL_VERDICT_PROTECTED || v.verdict == TL_VERDICT_ALLOWLISTED)
                 continue;                       /* another real name (e.g. af.mil's neighbours) */
             ck_assert_msg(v.verdict == TL_VERDICT_TYPO, "%s (of %s) not flagged", x, d);
+            /* Out of the protected namespace: open, unless the TLD does not
+             * exist at all (army.mi) or is another closed one (.gov/.edu). */
             ck_assert_msg(v.exposure == TL_EXPOSURE_OPEN || v.exposure == TL_EXPOSURE_NONEXISTENT_TLD ||
-                          v.exposure == TL_EXPOSURE_CLOSED, "%s: exposure %s", x, tl_exposure_name(v.exposure));
+                          (v.exposure == TL_EXPOSURE_CLOSED && !g_str_has_suffix(x, ".com") &&
+                           strstr(x, d) == NULL),
+                          "%s: exposure %s", x, tl_exposure_name(v.exposure));
+            if (g_str_has_suffix(x, ".com") || g_str_has_suffix(x, ".ml") || g_str_has_suffix(x, ".il"))
+                ck_assert_msg(v.exposure == TL_EXPOSURE_OPEN, "%s: exposure %s", x, tl_exposure_name(v.exposure));
             checked++;
         }
         g_ptr_array_free(cands, TRUE);
@@ -261,7 +267,7 @@ START_TEST(test_lookalikes)
         { "\xc9\x91rmy.mil", "army.mil", "idn-homoglyph" },            /* Latin alpha */
         { "\xc9\x91rmy.ml", "army.mil", "idn-lookalike-tld-omission" },
         { "arrny.mil", "army.mil", "homoglyph" },
-        { "gnna1l.com", "gmail.com", "lookalike-replacement" },
+        { "gnna1l.com", "gmail.com", "homoglyph" },          /* 1 for l, i for l: the same at a glance */
         { "rnai1.mil", "mail.mil", "homoglyph" },
         { "gmial.co", "gmail.com", "distance-2" },
     };
@@ -315,13 +321,14 @@ END_TEST
 
 /*
  * Recall against dnstwist (Debian's package, a test dependency): the rows of
- * `dnstwist --format list` (its default fuzzers) for twelve protected
- * domains are recognised: a typo, or an allowlisted or protected real name.
- * Misses go to stderr: 12 of 14,656 rows, all from the homoglyph fuzzer
- * with two substitutions, in short names (naii.mil for mail.mil) or with
- * unusual glyphs (k as "lc", c as "e"), where accepting them would flag
- * thousands of unrelated short domains (the precision tests).  The bound
- * below is 99.9 %.
+ * `dnstwist --format list` (its default fuzzers) for every domain of the
+ * default protected list are recognised: a typo, or an allowlisted or
+ * protected real name.  Misses go to stderr: all come from the homoglyph
+ * fuzzer with two or three substitutions, in short names (naii.mil for
+ * mail.mil, osci.mil for osd.mil) or with letters that are too common to
+ * fold for near matches (c/e, n/m: dcfcmsc.gov); accepting them would flag
+ * unrelated short domains (the precision tests).  Measured: 95,401 of
+ * 95,591 rows (99.80 %); the bound below is 99.7 %.
  */
 START_TEST(test_dnstwist_recall)
 {
@@ -329,37 +336,40 @@ START_TEST(test_dnstwist_recall)
         fprintf(stderr, "note: dnstwist absent: recall test skipped (apt-get install dnstwist)\n");
         return;
     }
-    static const char *const domains[] = {
-        "army.mil", "navy.mil", "mail.mil", "us.af.mil", "us.navy.mil", "usmc.mil", "gmail.com", "yahoo.com",
-        "outlook.com", "hotmail.com", "icloud.com", "aol.com", NULL
-    };
     tl_protect *p = tl_protect_new_default();
+    char **doms = g_strsplit(tl_default_protected, "\n", -1);
     long total = 0, found = 0;
-    for (int d = 0; domains[d]; d++) {
+    int ndomains = 0;
+    for (int d = 0; doms[d]; d++) {
+        char *dom = g_strstrip(doms[d]);
+        if (!*dom || *dom == '#')
+            continue;
+        ndomains++;
         char *out = NULL;
         int status = 0;
-        const char *argv[] = { "/usr/bin/dnstwist", "--format", "list", domains[d], NULL };
+        const char *argv[] = { "/usr/bin/dnstwist", "--format", "list", dom, NULL };
         ck_assert(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
                                &status, NULL));
         char **lines = g_strsplit(out, "\n", -1);
         for (int i = 0; lines[i]; i++) {
             char *x = g_strstrip(lines[i]);
-            if (!*x || strcmp(x, domains[d]) == 0)
+            if (!*x || strcmp(x, dom) == 0)
                 continue;
             tl_typo_verdict v = judge(p, x);
             total++;
             if (v.verdict == TL_VERDICT_TYPO || v.verdict == TL_VERDICT_ALLOWLISTED ||
                 v.verdict == TL_VERDICT_PROTECTED)
                 found++;
-            else
-                fprintf(stderr, "dnstwist %s: %s not recognised\n", domains[d], x);
+            else if (total - found <= 20)
+                fprintf(stderr, "dnstwist %s: %s not recognised\n", dom, x);
         }
         g_strfreev(lines);
         g_free(out);
     }
-    fprintf(stderr, "dnstwist recall: %ld / %ld\n", found, total);
-    ck_assert_int_gt(total, 10000);
-    ck_assert_msg(found * 1000 >= total * 999, "dnstwist recall %ld / %ld", found, total);
+    fprintf(stderr, "dnstwist recall over %d protected domains: %ld / %ld\n", ndomains, found, total);
+    ck_assert_int_gt(total, 50000);
+    ck_assert_msg(found * 1000 >= total * 997, "dnstwist recall %ld / %ld", found, total);
+    g_strfreev(doms);
     tl_protect_free(p);
 }
 END_TEST
