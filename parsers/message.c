@@ -209,7 +209,9 @@ read_delivery_status(tl_worker *w, GMimeObject *part, tl_record *rec)
                 char *addr = dsn_address(fin ? fin : orig);
                 b->recipient = g_utf8_make_valid(addr, -1);
                 g_free(addr);
-                b->action = g_ascii_strdown(g_strstrip(g_utf8_make_valid(action, -1)), -1);
+                char *act = g_utf8_make_valid(action, -1);
+                b->action = g_ascii_strdown(g_strstrip(act), -1);
+                g_free(act);
                 const char *st = g_mime_object_get_header(obj, "Status");
                 b->status = st ? g_strstrip(g_utf8_make_valid(st, -1)) : NULL;
                 if (!rec->bounces)

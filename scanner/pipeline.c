@@ -236,6 +236,7 @@ tl_scan(const tl_scan_options *o, const char *const *paths, int npaths, tl_scan_
     tl_library_init();
     p.opt = o;
     p.protect = o->protect ? o->protect : (own = tl_protect_new_default());
+    tl_protect_prepare(p.protect);      /* before any worker thread exists */
     p.writer = tl_writer_open(o, p.protect, &st, errmsg);
     if (!p.writer) {
         tl_protect_free(own);

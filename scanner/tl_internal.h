@@ -203,6 +203,10 @@ void tl_worker_free(tl_worker *w);
 /* Parses job->raw into job->rec, or sets job->status/stage/reason. */
 void tl_worker_process(tl_worker *w, tl_job *job);
 
+/* Builds the typo engine's tables now (the first check would otherwise):
+ * called before worker threads start, so that they only read them. */
+void tl_protect_prepare(const tl_protect *p);
+
 /* SHA-256 of a buffer, as 64 hex digits + NUL (libcrypto). */
 void tl_sha256_hex(const void *data, size_t len, char out[65]);
 

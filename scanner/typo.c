@@ -1056,6 +1056,13 @@ lookup_suffix(tl_protect *p, const char *d, char *intended, size_t ilen, const c
 }
 
 void
+tl_protect_prepare(const tl_protect *cp)
+{
+    tl_protect *p = (tl_protect *)cp;
+    g_once(&p->once, freeze, p);
+}
+
+void
 tl_typo_check(const tl_protect *cp, const char *domain, tl_typo_verdict *out)
 {
     tl_protect *p = (tl_protect *)cp;
