@@ -15,9 +15,9 @@ UPDATE typo_hits SET
         SELECT 1 FROM recipients r JOIN recipients r2
             ON r2.domain = typo_hits.intended_domain AND r2.local_part = r.local_part COLLATE NOCASE
         WHERE r.id = typo_hits.recipient_id),
-    ctx_co_recipient = EXISTS (
+    ctx_co_recipient = EXISTS (    -- "+": look up by message, not by (a big) domain
         SELECT 1 FROM recipients r2
-        WHERE r2.message_id = typo_hits.message_id AND r2.domain = typo_hits.intended_domain),
+        WHERE r2.message_id = typo_hits.message_id AND +r2.domain = typo_hits.intended_domain),
     ctx_display_name = EXISTS (
         SELECT 1 FROM recipients r
         WHERE r.id = typo_hits.recipient_id AND instr(lower(r.display_name), typo_hits.intended_domain) > 0),

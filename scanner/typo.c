@@ -73,7 +73,8 @@ struct tl_protect {
     psl_ctx_t *psl;
     int psl_builtin;            /* psl is libpsl's static built-in list: not freed */
     USpoofChecker *spoof;
-    UTransliterator *translit;  /* Any-Latin; Latin-ASCII; Lower (cloned per use) */
+    UTransliterator *translit;  /* Any-Latin; Latin-ASCII; Lower (cloned per use), opened lazily */
+    GOnce translit_once;
 };
 
 /* ------------------------------------------------------------------ */
@@ -91,6 +92,7 @@ tl_protect_new(void)
     p->suffixes = g_ptr_array_new_with_free_func(g_free);
     p->allow = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     p->once = (GOnce)G_ONCE_INIT;
+    p->translit_once = (GOnce)G_ONCE_INIT;
     return p;
 }
 
@@ -154,6 +156,7 @@ thaw(tl_protect *p)
     g_clear_pointer(&p->spoof, uspoof_close);
     g_clear_pointer(&p->translit, utrans_close);
     p->once = (GOnce)G_ONCE_INIT;
+    p->translit_once = (GOnce)G_ONCE_INIT;
 }
 
 static tl_status_t
@@ -741,6 +744,19 @@ index_deletes(GHashTable *deletes, const char *s, const char *protected)
 /* s read as Latin ASCII where it can be ("a\u027Em\u024F" -> "army": diacritics,
  * IPA and small capitals off), through ICU's Any-Latin; Latin-ASCII
  * transliterator.  A clone per call: transliterators are not thread-safe. */
+static gpointer
+open_translit(gpointer data)
+{
+    tl_protect *p = data;
+    UErrorCode st = U_ZERO_ERROR;
+    UChar id[64];
+    u_uastrcpy(id, "Any-Latin; Latin-ASCII; Lower");
+    p->translit = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+    if (U_FAILURE(st))
+        p->translit = NULL;
+    return NULL;
+}
+
 static char *
 fold_latin(tl_protect *p, const char *s)
 {
@@ -748,6 +764,12 @@ fold_latin(tl_protect *p, const char *s)
     UChar buf[512];
     int32_t len = 0, lim;
     char out[1024];
+    int ascii = 1;
+    for (const char *c = s; *c && ascii; c++)
+        ascii = (unsigned char)*c < 0x80;
+    if (ascii)
+        return g_ascii_strdown(s, -1);     /* nothing to transliterate */
+    g_once(&p->translit_once, open_translit, p);   /* ICU loads its rules: only when needed */
     if (!p->translit)
         return g_strdup(s);
     u_strFromUTF8(buf, G_N_ELEMENTS(buf), &len, s, -1, &st);
@@ -847,12 +869,7 @@ freeze(gpointer data)
     p->spoof = uspoof_open(&st);
     if (U_FAILURE(st))
         p->spoof = NULL;
-    UChar id[64];
-    st = U_ZERO_ERROR;
-    u_uastrcpy(id, "Any-Latin; Latin-ASCII; Lower");
-    p->translit = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
-    if (U_FAILURE(st))
-        p->translit = NULL;
+
     for (guint i = 0; i < p->list->len; i++) {
         const char *d = p->list->pdata[i];
         gen_dl1(p, d);
@@ -1060,6 +1077,7 @@ tl_protect_prepare(const tl_protect *cp)
 {
     tl_protect *p = (tl_protect *)cp;
     g_once(&p->once, freeze, p);
+    g_once(&p->translit_once, open_translit, p);
 }
 
 void
