@@ -14,6 +14,8 @@
  *             does not wait); an item larger than the whole budget is let
  *             in when nothing else is in, so that it cannot wait forever.
  *   tl_wait   a counter that can be waited on until it drops to zero.
+ *   tl_once   runs a function once, whatever the thread (for what is
+ *             built lazily and then shared).
  *
  * A failed pthread call is a bug or a broken system: it aborts with the
  * place (yarn's fail()), since no caller could do anything useful with it.
@@ -183,4 +185,16 @@ tl_wait_zero(tl_wait *w)
     while (w->count > 0)
         CHECK(pthread_cond_wait(&w->zero, &w->lock));
     CHECK(pthread_mutex_unlock(&w->lock));
+}
+
+void
+tl_once(tl_once_t *o, void (*fn)(void *), void *arg)
+{
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    CHECK(pthread_mutex_lock(&lock));
+    if (!o->done) {
+        fn(arg);
+        o->done = 1;
+    }
+    CHECK(pthread_mutex_unlock(&lock));
 }

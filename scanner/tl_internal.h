@@ -243,6 +243,11 @@ int tl_gate_try_take(tl_gate *g, int64_t bytes);
 /* Gives back `slots` slots and `bytes` bytes. */
 void tl_gate_give(tl_gate *g, int slots, int64_t bytes);
 
+/* Runs fn(arg) the first time, from whichever thread; later calls wait for
+ * it and return.  Zero-initialise the tl_once_t. */
+typedef struct { int done; } tl_once_t;
+void tl_once(tl_once_t *o, void (*fn)(void *), void *arg);
+
 typedef struct tl_wait tl_wait;     /* a counter to wait on until zero */
 tl_wait *tl_wait_new(void);
 void tl_wait_free(tl_wait *w);

@@ -74,7 +74,7 @@ struct tl_protect {
     int psl_builtin;            /* psl is libpsl's static built-in list: not freed */
     USpoofChecker *spoof;
     UTransliterator *translit;  /* Any-Latin; Latin-ASCII; Lower (cloned per use), opened lazily */
-    GOnce translit_once;
+    tl_once_t translit_once;
 };
 
 /* ------------------------------------------------------------------ */
@@ -92,7 +92,6 @@ tl_protect_new(void)
     p->suffixes = g_ptr_array_new_with_free_func(g_free);
     p->allow = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     p->once = (GOnce)G_ONCE_INIT;
-    p->translit_once = (GOnce)G_ONCE_INIT;
     return p;
 }
 
@@ -156,7 +155,7 @@ thaw(tl_protect *p)
     g_clear_pointer(&p->spoof, uspoof_close);
     g_clear_pointer(&p->translit, utrans_close);
     p->once = (GOnce)G_ONCE_INIT;
-    p->translit_once = (GOnce)G_ONCE_INIT;
+    p->translit_once.done = 0;
 }
 
 static tl_status_t
@@ -340,11 +339,31 @@ static const struct {
     { { "1234567890-", "azertyuiop", "qsdfghjklm", "wxcvbn" }, { 0, 2, 3, 5 } },   /* AZERTY */
 };
 
+static int keyboard_adjacent_slow(char a, char b);
+
 /* Which layout (0 QWERTY, 1 QWERTZ, 2 AZERTY) has a and b as neighbours,
- * -1 for none. */
+ * -1 for none; from a table filled once. */
 static int
 keyboard_adjacent(char a, char b)
 {
+    static signed char table[128][128];
+    static gsize once = 0;
+    if (g_once_init_enter(&once)) {
+        for (int x = 0; x < 128; x++)
+            for (int y = 0; y < 128; y++)
+                table[x][y] = (signed char)keyboard_adjacent_slow((char)x, (char)y);
+        g_once_init_leave(&once, 1);
+    }
+    if ((unsigned char)a >= 128 || (unsigned char)b >= 128)
+        return -1;
+    return table[(unsigned char)a][(unsigned char)b];
+}
+
+static int
+keyboard_adjacent_slow(char a, char b)
+{
+    if (!a || !b)
+        return -1;
     for (int l = 0; l < (int)G_N_ELEMENTS(layouts); l++) {
         int ra = -1, xa = 0, rb = -1, xb = 0;
         for (int r = 0; r < 4; r++) {
@@ -410,6 +429,8 @@ in_tld(const char *d, size_t i)
  * transposition highest; edits of the TLD or of a dot high (they are what
  * happened with .ml); other replacements lower.
  */
+#define EDIT(...) do { if (edit) g_snprintf(edit, elen, __VA_ARGS__); } while (0)
+
 static int
 classify_dl1(const char *t, const char *p, const char **klass, char *edit, size_t elen, double *prior)
 {
@@ -421,17 +442,19 @@ classify_dl1(const char *t, const char *p, const char **klass, char *edit, size_
         if (i == tn)
             return 0;
         if (strcmp(t + i + 1, p + i + 1) == 0) {                    /* replacement */
+            if (edit)
+                if (edit)
             describe_place(p, i, place, sizeof place);
             if (p[i] == '.' || t[i] == '.') {
                 *klass = "dot-replacement";
                 *prior = 0.4;
-                g_snprintf(edit, elen, "replaced \"%c\" by \"%c\" (%s)", p[i], t[i], place);
+                EDIT("replaced \"%c\" by \"%c\" (%s)", p[i], t[i], place);
                 return 1;
             }
             int kb = keyboard_adjacent(p[i], t[i]);
             *klass = in_tld(p, i) ? "tld-replacement" : "replacement";
             *prior = kb == 0 ? 0.8 : kb > 0 ? 0.6 : 0.35;
-            g_snprintf(edit, elen, "replaced \"%c\" by \"%c\" in %s%s", p[i], t[i], place,
+            EDIT("replaced \"%c\" by \"%c\" in %s%s", p[i], t[i], place,
                        kb == 0 ? " (neighbouring keys)" : kb == 1 ? " (neighbouring keys on QWERTZ)"
                        : kb == 2 ? " (neighbouring keys on AZERTY)" : "");
             return 1;
@@ -440,12 +463,14 @@ classify_dl1(const char *t, const char *p, const char **klass, char *edit, size_
             if (p[i] == '.' || p[i + 1] == '.') {
                 *klass = "dot-shift";
                 *prior = 0.85;
-                g_snprintf(edit, elen, "swapped \"%c%c\" to \"%c%c\" (moved the dot)", p[i], p[i + 1], t[i], t[i + 1]);
+                EDIT("swapped \"%c%c\" to \"%c%c\" (moved the dot)", p[i], p[i + 1], t[i], t[i + 1]);
             } else {
-                describe_place(p, i, place, sizeof place);
+                if (edit)
+                if (edit)
+            describe_place(p, i, place, sizeof place);
                 *klass = in_tld(p, i) ? "tld-transposition" : "transposition";
                 *prior = 0.85;
-                g_snprintf(edit, elen, "swapped \"%c%c\" to \"%c%c\" in %s", p[i], p[i + 1], t[i], t[i + 1], place);
+                EDIT("swapped \"%c%c\" to \"%c%c\" in %s", p[i], p[i + 1], t[i], t[i + 1], place);
             }
             return 1;
         }
@@ -454,15 +479,16 @@ classify_dl1(const char *t, const char *p, const char **klass, char *edit, size_
     if (tn + 1 == pn) {                                             /* omission */
         if (strcmp(t + i, p + i + 1) != 0)
             return 0;
-        describe_place(p, i, place, sizeof place);
+        if (edit)
+            describe_place(p, i, place, sizeof place);
         if (p[i] == '.') {
             *klass = "dot-omission";
             *prior = 0.8;
-            g_snprintf(edit, elen, "dropped %s", place);
+            EDIT("dropped %s", place);
         } else {
             *klass = in_tld(p, i) ? "tld-omission" : "omission";
             *prior = 0.9;
-            g_snprintf(edit, elen, "dropped \"%c\" in %s", p[i], place);
+            EDIT("dropped \"%c\" in %s", p[i], place);
         }
         return 1;
     }
@@ -470,20 +496,21 @@ classify_dl1(const char *t, const char *p, const char **klass, char *edit, size_
         if (strcmp(t + i + 1, p + i) != 0)
             return 0;
         size_t at = (i >= pn || p[i] == '.') && i > 0 ? i - 1 : i;
-        describe_place(p, at, place, sizeof place);
+        if (edit)
+            describe_place(p, at, place, sizeof place);
         if (t[i] == '.') {
             *klass = "dot-insertion";
             *prior = 0.5;
-            g_snprintf(edit, elen, "inserted a dot in %s", place);
+            EDIT("inserted a dot in %s", place);
         } else if (i > 0 && t[i] == p[i - 1]) {
             *klass = in_tld(p, at) ? "tld-repetition" : "repetition";
             *prior = 0.8;
-            g_snprintf(edit, elen, "doubled \"%c\" in %s", t[i], place);
+            EDIT("doubled \"%c\" in %s", t[i], place);
         } else {
             int kb = keyboard_adjacent(t[i], i > 0 ? p[i - 1] : '\0') >= 0 || keyboard_adjacent(t[i], p[i]) >= 0;
             *klass = in_tld(p, at) ? "tld-insertion" : "insertion";
             *prior = kb ? 0.65 : 0.4;
-            g_snprintf(edit, elen, "inserted \"%c\" in %s%s", t[i], place, kb ? " (a neighbouring key)" : "");
+            EDIT("inserted \"%c\" in %s%s", t[i], place, kb ? " (a neighbouring key)" : "");
         }
         return 1;
     }
@@ -545,7 +572,7 @@ put_variant(tl_protect *p, const char *v, const char *intended, const char *klas
     variant *x = g_new0(variant, 1);
     x->intended = intended;
     x->klass = klass;
-    x->edit = g_strdup(edit);
+    x->edit = g_strdup(edit);      /* NULL for one-edit variants: derived at lookup */
     x->prior = prior;
     x->needs_context = needs_context;
     g_hash_table_insert(p->variants, g_strdup(v), x);
@@ -598,11 +625,11 @@ static int
 gen_one(const char *v, void *data)
 {
     gen_ctx *g = data;
-    char edit[160];
     const char *klass;
     double prior;
-    if (classify_dl1(v, g->d, &klass, edit, sizeof edit, &prior))
-        put_variant(g->p, v, g->d, klass, edit, prior, 0);
+    /* No edit text here: it is written when a lookup needs it. */
+    if (classify_dl1(v, g->d, &klass, NULL, 0, &prior))
+        put_variant(g->p, v, g->d, klass, NULL, prior, 0);
     return 0;
 }
 
@@ -744,8 +771,8 @@ index_deletes(GHashTable *deletes, const char *s, const char *protected)
 /* s read as Latin ASCII where it can be ("a\u027Em\u024F" -> "army": diacritics,
  * IPA and small capitals off), through ICU's Any-Latin; Latin-ASCII
  * transliterator.  A clone per call: transliterators are not thread-safe. */
-static gpointer
-open_translit(gpointer data)
+static void
+open_translit(void *data)
 {
     tl_protect *p = data;
     UErrorCode st = U_ZERO_ERROR;
@@ -754,7 +781,6 @@ open_translit(gpointer data)
     p->translit = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
     if (U_FAILURE(st))
         p->translit = NULL;
-    return NULL;
 }
 
 static char *
@@ -769,7 +795,7 @@ fold_latin(tl_protect *p, const char *s)
         ascii = (unsigned char)*c < 0x80;
     if (ascii)
         return g_ascii_strdown(s, -1);     /* nothing to transliterate */
-    g_once(&p->translit_once, open_translit, p);   /* ICU loads its rules: only when needed */
+    tl_once(&p->translit_once, open_translit, p);  /* ICU loads its rules: only when needed */
     if (!p->translit)
         return g_strdup(s);
     u_strFromUTF8(buf, G_N_ELEMENTS(buf), &len, s, -1, &st);
@@ -1077,7 +1103,6 @@ tl_protect_prepare(const tl_protect *cp)
 {
     tl_protect *p = (tl_protect *)cp;
     g_once(&p->once, freeze, p);
-    g_once(&p->translit_once, open_translit, p);
 }
 
 void
@@ -1119,7 +1144,12 @@ tl_typo_check(const tl_protect *cp, const char *domain, tl_typo_verdict *out)
     if (v) {
         g_strlcpy(out->intended, v->intended, sizeof out->intended);
         g_strlcpy(out->klass, v->klass, sizeof out->klass);
-        g_strlcpy(out->edit, v->edit, sizeof out->edit);
+        if (v->edit)
+            g_strlcpy(out->edit, v->edit, sizeof out->edit);
+        else {
+            double prior;
+            classify_dl1(d, v->intended, &klass, out->edit, sizeof out->edit, &prior);
+        }
         out->prior = v->prior;
         out->needs_context = v->needs_context;
     } else if (p->spoof) {
