@@ -525,7 +525,8 @@ static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789-.";
 
 /* TLDs tried as appended TLDs, concatenation hosts and whole-TLD swaps. */
 static const char *const common_tlds[] = {
-    "com", "net", "org", "co", "us", "io", "info", "biz", "me", "mil", "ml", "il", "cm", "om", "ai", "de", "uk",
+    "com", "net", "org", "co", "us", "io", "info", "biz", "me", "mil", "gov", "edu", "ml", "il", "cm", "om", "ai",
+    "de", "uk",
     "ca", "nl", "eu", "cc", "tv", "xyz", "online", "site", NULL
 };
 
@@ -1031,7 +1032,7 @@ label_len(const char *host)
 /* Distance-2 candidates from the symmetric-delete index (protected names
  * of DL2_MIN characters or more). */
 static const char *
-lookup_dl2(tl_protect *p, const char *d)
+lookup_dl2(tl_protect *p, const char *d, size_t min_label)
 {
     size_t n = strlen(d);
     const char *best = NULL;
@@ -1053,7 +1054,7 @@ lookup_dl2(tl_protect *p, const char *d)
     for (guint k = 0; k < keys->len && !best; k++) {
         GPtrArray *a = g_hash_table_lookup(p->deletes, keys->pdata[k]);
         for (guint i = 0; a && i < a->len && !best; i++)
-            if (label_len(a->pdata[i]) >= DL2_MIN && osa_distance(d, a->pdata[i]) == 2)
+            if (label_len(a->pdata[i]) >= min_label && osa_distance(d, a->pdata[i]) == 2)
                 best = a->pdata[i];
     }
     g_ptr_array_free(keys, TRUE);
@@ -1190,7 +1191,7 @@ tl_typo_check(const tl_protect *cp, const char *domain, tl_typo_verdict *out)
                     g_snprintf(out->klass, sizeof out->klass, "%slookalike-%s", pre, klass);
                     out->prior = prior * (idn ? 0.1 : 0.3);
                 } else if ((idn || label_len(val) >= DL2_MIN) && osa_distance(key, k) == 2 &&
-                           lookup_dl2(p, d) == NULL) {
+                           lookup_dl2(p, d, DL2_MIN) == NULL) {
                     g_snprintf(out->klass, sizeof out->klass, "%slookalike-distance-2", pre);
                     out->prior = idn ? 0.01 : 0.05;
                 } else
@@ -1219,7 +1220,7 @@ tl_typo_check(const tl_protect *cp, const char *domain, tl_typo_verdict *out)
             }
         }
     if (!out->klass[0]) {
-        const char *hit = lookup_dl2(p, d);
+        const char *hit = lookup_dl2(p, d, DL2_MIN);
         if (hit) {
             g_strlcpy(out->intended, hit, sizeof out->intended);
             g_strlcpy(out->klass, "distance-2", sizeof out->klass);
@@ -1231,6 +1232,43 @@ tl_typo_check(const tl_protect *cp, const char *domain, tl_typo_verdict *out)
         lookup_suffix(p, d, out->intended, sizeof out->intended, &klass, out->edit, sizeof out->edit, &out->prior)) {
         g_snprintf(out->klass, sizeof out->klass, "suffix-%s", klass);
         out->prior *= 0.6;          /* an unknown host under a protected suffix */
+    }
+    /* Weak matches: two edits from a short name, or a look-alike key near a
+     * protected one without look-alike characters.  Real typos hide there
+     * (naii.mil for mail.mil), but so do thousands of unrelated short
+     * names: recognised, with a low prior and needs_context, so that they
+     * alert only with a context booster. */
+    if (!out->klass[0]) {
+        const char *hit = lookup_dl2(p, d, 0);
+        char *uni = NULL;
+        if (!hit && idn && (idn2_to_unicode_8z8z(d, &uni, 0) != IDN2_OK || !uni)) {
+            free(uni);
+            uni = NULL;
+        }
+        char *key = hit ? NULL : lookalike_key(p, uni ? uni : d);
+        char *loose = key ? loose_key(key) : NULL;
+        GHashTableIter it;
+        gpointer k, val;
+        if (key) {
+            g_hash_table_iter_init(&it, p->keys);
+            while (!hit && g_hash_table_iter_next(&it, &k, &val))
+                if (osa_distance(key, k) <= 2)
+                    hit = val;
+            g_hash_table_iter_init(&it, p->loose_keys);
+            while (!hit && g_hash_table_iter_next(&it, &k, &val))
+                if (osa_distance(loose, k) <= 2)
+                    hit = val;
+        }
+        g_free(key);
+        g_free(loose);
+        free(uni);
+        if (hit) {
+            g_strlcpy(out->intended, hit, sizeof out->intended);
+            g_strlcpy(out->klass, "weak-near", sizeof out->klass);
+            g_snprintf(out->edit, sizeof out->edit, "two edits or look-alikes from \"%s\" (weak)", hit);
+            out->prior = 0.05;
+            out->needs_context = 1;
+        }
     }
     if (!out->klass[0])
         goto done;

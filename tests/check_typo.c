@@ -225,7 +225,8 @@ START_TEST(test_precision)
         for (int k = 0; k < n; k++)
             name[k] = (char)('a' + g_rand_int_range(rnd, 0, 26));
         g_snprintf(name + n, sizeof name - (size_t)n, ".%s", tlds[g_rand_int_range(rnd, 0, 6)]);
-        flagged += judge(p, name).verdict == TL_VERDICT_TYPO;
+        tl_typo_verdict v = judge(p, name);
+        flagged += v.verdict == TL_VERDICT_TYPO && !v.needs_context;
     }
     g_rand_free(rnd);
     ck_assert_msg(flagged <= 5, "%d of 5000 random names flagged", flagged);
@@ -278,9 +279,14 @@ START_TEST(test_lookalikes)
         ck_assert_msg(strcmp(v.klass, want[i].klass) == 0, "%s: class %s", want[i].d, v.klass);
     }
     ck_assert_str_eq(judge(p, "gm\xd0\xb0il.com").domain, "xn--gmil-63d.com");
-    /* Two edits from a short name is no evidence: never flagged. */
-    ck_assert_int_eq(judge(p, "amry.ml").verdict, TL_VERDICT_OK);
-    ck_assert_int_eq(judge(p, "lvir.com").verdict, TL_VERDICT_OK);
+    /* Two edits from a short name is weak evidence: recognised, but it
+     * alerts only with context. */
+    static const char *const weak[] = { "amry.ml", "lvir.com", "naii.mil" };
+    for (size_t i = 0; i < G_N_ELEMENTS(weak); i++) {
+        tl_typo_verdict w = judge(p, weak[i]);
+        ck_assert_msg(w.verdict == TL_VERDICT_TYPO && w.needs_context && strcmp(w.klass, "weak-near") == 0,
+                      "%s: %s %s", weak[i], tl_verdict_name(w.verdict), w.klass);
+    }
     tl_protect_free(p);
 }
 END_TEST
@@ -323,12 +329,11 @@ END_TEST
  * Recall against dnstwist (Debian's package, a test dependency): the rows of
  * `dnstwist --format list` (its default fuzzers) for every domain of the
  * default protected list are recognised: a typo, or an allowlisted or
- * protected real name.  Misses go to stderr: all come from the homoglyph
- * fuzzer with two or three substitutions, in short names (naii.mil for
- * mail.mil, osci.mil for osd.mil) or with letters that are too common to
- * fold for near matches (c/e, n/m: dcfcmsc.gov); accepting them would flag
- * unrelated short domains (the precision tests).  Measured: 95,401 of
- * 95,591 rows (99.80 %); the bound below is 99.7 %.
+ * protected real name.  Two edits from a short name, or look-alike keys
+ * near a protected one, count as "weak-near" typos that alert only with
+ * context (the precision tests keep random names from alerting).  Misses go
+ * to stderr: all carry three or more glyph substitutions.  Measured: 95,575
+ * of 95,594 rows (99.98 %); the bound below is 99.9 %.
  */
 START_TEST(test_dnstwist_recall)
 {
@@ -368,7 +373,7 @@ START_TEST(test_dnstwist_recall)
     }
     fprintf(stderr, "dnstwist recall over %d protected domains: %ld / %ld\n", ndomains, found, total);
     ck_assert_int_gt(total, 50000);
-    ck_assert_msg(found * 1000 >= total * 997, "dnstwist recall %ld / %ld", found, total);
+    ck_assert_msg(found * 10000 >= total * 9990, "dnstwist recall %ld / %ld", found, total);
     g_strfreev(doms);
     tl_protect_free(p);
 }
