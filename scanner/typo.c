@@ -985,13 +985,13 @@ exposure_weight(tl_exposure e)
     return 0.0;
 }
 
-/* Optimal string alignment distance, capped at 3. */
+/* Optimal string alignment distance, capped at 4. */
 static int
 osa_distance(const char *a, const char *b)
 {
     size_t n = strlen(a), m = strlen(b);
-    if (n > m + 2 || m > n + 2 || n > 253 || m > 253)
-        return 3;
+    if (n > m + 3 || m > n + 3 || n > 253 || m > 253)
+        return 4;
     int *d = g_new(int, (n + 1) * (m + 1));
 #define D(i, j) d[(i) * (m + 1) + (j)]
     for (size_t i = 0; i <= n; i++)
@@ -1006,7 +1006,7 @@ osa_distance(const char *a, const char *b)
                 v = MIN(v, D(i - 2, j - 2) + 1);
             D(i, j) = v;
         }
-    int r = MIN(D(n, m), 3);
+    int r = MIN(D(n, m), 4);
 #undef D
     g_free(d);
     return r;
@@ -1256,7 +1256,7 @@ tl_typo_check(const tl_protect *cp, const char *domain, tl_typo_verdict *out)
                     hit = val;
             g_hash_table_iter_init(&it, p->loose_keys);
             while (!hit && g_hash_table_iter_next(&it, &k, &val))
-                if (osa_distance(loose, k) <= 2)
+                if (osa_distance(loose, k) <= (label_len(val) >= 7 ? 3 : 2))
                     hit = val;
         }
         g_free(key);
