@@ -192,8 +192,9 @@ read_delivery_status(tl_worker *w, GMimeObject *part, tl_record *rec)
         g_mime_object_write_content_to_stream(part, NULL, mem);
     GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
     g_byte_array_append(bytes, (const guint8 *)"", 1);
-    char **blocks = g_regex_split_simple("\r?\n\r?\n", (const char *)bytes->data, 0, 0);
-    for (int i = 0; blocks[i] && (!rec->bounces || rec->bounces->len < 1000); i++) {
+    /* G_REGEX_RAW: the report's bytes need not be UTF-8 (else no split). */
+    char **blocks = g_regex_split_simple("\r?\n\r?\n", (const char *)bytes->data, G_REGEX_RAW, 0);
+    for (int i = 0; blocks && blocks[i] && (!rec->bounces || rec->bounces->len < 1000); i++) {
         if (!*g_strstrip(blocks[i]))
             continue;
         char *block = g_strconcat(blocks[i], "\n\n", NULL);

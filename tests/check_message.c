@@ -239,6 +239,23 @@ START_TEST(test_parse_depth)
 }
 END_TEST
 
+/* A delivery-status report whose bytes are not UTF-8 (found by fuzzing: the
+ * block split returned NULL and the worker crashed). */
+START_TEST(test_dsn_not_utf8)
+{
+    tl_job *j = process("From: MAILER-DAEMON@mx.example\nTo: a@b.example\nMIME-Version: 1.0\n"
+                        "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+                        "--B\nContent-Type: message/delivery-status\n\n"
+                        "Reporting-MTA: dns; mx\xff\xfe.example\n\n"
+                        "Final-Recipient: rfc822; x@army.ml\nAction: failed\n\n--B--\n");
+    ck_assert_ptr_nonnull(j->rec);
+    ck_assert_int_eq(j->rec->dsn, 1);
+    ck_assert_ptr_nonnull(j->rec->bounces);
+    ck_assert_uint_eq(j->rec->bounces->len, 1);
+    tl_job_free(j);
+}
+END_TEST
+
 Suite *
 suite_message(void)
 {
@@ -252,6 +269,7 @@ suite_message(void)
     tcase_add_test(tc, test_failures);
     tcase_add_test(tc, test_huge_header);
     tcase_add_test(tc, test_parse_depth);
+    tcase_add_test(tc, test_dsn_not_utf8);
     suite_add_tcase(s, tc);
     return s;
 }
