@@ -6,6 +6,7 @@
 #   make bench    benchmark against a bare GMime parse loop (bench/)
 #   make asan     build and run the suites under AddressSanitizer + UBSan
 #   make tsan     build and run the threaded suites under ThreadSanitizer
+#   make fuzz     mutate corpus files and archives, scan them under AddressSanitizer
 
 CC      ?= cc
 PKGS     = gmime-3.0 glib-2.0 libarchive sqlite3 libcrypto libpsl libidn2 icu-uc icu-i18n json-glib-1.0
@@ -27,7 +28,7 @@ LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/embed.o
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/main.o
 
-.PHONY: all deps deps-check check check-unit check-symbols check-style demo asan tsan clean
+.PHONY: all deps deps-check check check-unit check-symbols check-style demo asan tsan fuzz clean
 
 all: typoleak
 
@@ -105,6 +106,11 @@ typoleak-asan: $(CLI_SRC:%.c=build-asan/%.o) build-asan/libtypoleak.a
 tsan:
 	$(MAKE) BUILD=build-tsan SAN="-fsanitize=thread" CFLAGS="-O1 -g" build-tsan/check_typoleak
 	cd tests && G_SLICE=always-malloc TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/tsan.supp" CK_FORK=no TL_TEST_ONLY=digest,pipeline,archive,walk,writer ../build-tsan/check_typoleak
+
+# Mutation fuzzing of the whole scan under AddressSanitizer (tests/fuzz.py).
+fuzz:
+	$(MAKE) BUILD=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" CFLAGS="-O1 -g" typoleak-asan
+	TYPOLEAK=./typoleak-asan python3 tests/fuzz.py
 
 clean:
 	rm -rf build build-asan build-tsan typoleak typoleak-asan
