@@ -82,6 +82,7 @@ struct tl_protect {
 /* ------------------------------------------------------------------ */
 
 static void thaw(tl_protect *p);
+static size_t label_len(const char *host);
 
 tl_protect *
 tl_protect_new(void)
@@ -628,9 +629,14 @@ gen_one(const char *v, void *data)
     gen_ctx *g = data;
     const char *klass;
     double prior;
-    /* No edit text here: it is written when a lookup needs it. */
-    if (classify_dl1(v, g->d, &klass, NULL, 0, &prior))
-        put_variant(g->p, v, g->d, klass, NULL, prior, 0);
+    /* No edit text here: it is written when a lookup needs it.  An edit
+     * inside a label of three letters or less (me.com, aol.com) makes a
+     * real, unrelated name as often as a typo (ms.com, aok.com): those
+     * alert only with context; edits of the TLD and dots stay strong. */
+    if (classify_dl1(v, g->d, &klass, NULL, 0, &prior)) {
+        int label_edit = strncmp(klass, "tld-", 4) != 0 && strncmp(klass, "dot-", 4) != 0;
+        put_variant(g->p, v, g->d, klass, NULL, prior, label_edit && label_len(g->d) <= 3);
+    }
     return 0;
 }
 
@@ -1306,9 +1312,12 @@ tl_typo_explain(const tl_typo_verdict *v, char *out, size_t len)
                       : v->exposure == TL_EXPOSURE_CLOSED ? "only the namespace's owner can register"
                       : v->exposure == TL_EXPOSURE_NONEXISTENT_TLD ? "its TLD does not exist, mail to it bounces:"
                       : "";
+    const char *why = !v->needs_context ? ""
+                      : strcmp(v->klass, "wrong-tld") == 0 ? "; a whole-TLD swap: alerts only with context"
+                      : strcmp(v->klass, "weak-near") == 0 ? "; a weak match: alerts only with context"
+                      : "; an edit of a short name: alerts only with context";
     g_snprintf(out, len, "%s: %s (%s, prior %.2f); %s %s; score %.2f%s", v->intended, v->edit, v->klass, v->prior,
-               who, v->registrable[0] ? v->registrable : v->domain, v->score,
-               v->needs_context ? "; a whole-TLD swap: alert only with context" : "");
+               who, v->registrable[0] ? v->registrable : v->domain, v->score, why);
 }
 
 /* ------------------------------------------------------------------ */

@@ -232,6 +232,11 @@ START_TEST(test_precision)
     ck_assert_msg(flagged <= 5, "%d of 5000 random names flagged", flagged);
     ck_assert_int_eq(judge(p, "mail.army.mil").verdict, TL_VERDICT_PROTECTED);
     ck_assert_int_eq(judge(p, "mail.com").verdict, TL_VERDICT_ALLOWLISTED);
+    /* An edit inside a short label needs context; the TLD's does not. */
+    ck_assert_int_eq(judge(p, "ms.com").needs_context, 1);
+    ck_assert_int_eq(judge(p, "aok.com").needs_context, 1);
+    ck_assert_int_eq(judge(p, "me.co").needs_context, 0);
+    ck_assert_int_eq(judge(p, "aol.co").needs_context, 0);
     char *msg = NULL;
     ck_assert_int_eq(tl_protect_allow(p, "armym.il", &msg), TL_OK);     /* an analyst's decision */
     ck_assert_int_eq(judge(p, "armym.il").verdict, TL_VERDICT_ALLOWLISTED);
