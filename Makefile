@@ -18,7 +18,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 BUILD   ?= build
 SAN     ?=
 
-LIB_SRC = scanner/status.c scanner/queue.c scanner/digest.c scanner/job.c scanner/typo.c scanner/pipeline.c \
+LIB_SRC = scanner/status.c scanner/queue.c scanner/digest.c scanner/job.c scanner/typo.c scanner/validate.c scanner/pipeline.c \
           parsers/sniff.c parsers/mbox.c parsers/message.c parsers/walk.c \
           db/writer.c db/report.c
 CLI_SRC = scanner/cli_main.c scanner/cli_scan.c scanner/cli_report.c scanner/cli_lists.c scanner/cli_check.c
