@@ -300,6 +300,43 @@ extern const char tl_context_sql[];    /* db/context.sql: context and domains, a
 #define TL_SCHEMA_VERSION 2
 
 /* ------------------------------------------------------------------ */
+/* The text of a message's parts, for the detectors (parsers/text.c)   */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+    size_t max_part;            /* bytes of one part's decoded content read */
+    size_t max_total;           /* bytes of text read per message */
+    const char *fallback_charset;   /* for undeclared or wrongly declared 8-bit */
+    int max_depth;              /* MIME and attached-message nesting */
+} tl_text_limits;
+void tl_text_limits_init(tl_text_limits *l);
+
+typedef struct {
+    char *path;                 /* "1", "1.2.3" (IMAP part numbering) */
+    char *content_type;
+    char *filename;             /* attachment name or NULL */
+    char *charset;              /* the one the text was read as */
+    int html;
+    char *text;                 /* normalised UTF-8 (NFKC, no invisibles) */
+    size_t len;
+    guint32 *map;               /* map[i]: offset in the part's decoded text of text[i]; map[len] = its length */
+    size_t quote_from;          /* where a forwarded/replied copy starts, or len */
+    char *jsonld;               /* HTML: application/ld+json blocks, or NULL */
+    char *attr_text;            /* HTML: alt and title texts, or NULL */
+} tl_text_part;
+
+/* The text parts of msg (a GPtrArray of tl_text_part, freed with it);
+ * limits reached and charset problems are appended to anomalies (g_free'd
+ * strings). */
+struct _GMimeMessage;
+GPtrArray *tl_text_extract(struct _GMimeMessage *msg, const tl_text_limits *lim, GPtrArray *anomalies);
+/* NFKC with invisibles dropped and dashes/spaces folded; *map as above. */
+void tl_text_normalise(const char *in, size_t n, char **out, guint32 **map, size_t *out_len);
+/* Whether offset off of p lies in quoted text ("> " lines or after a
+ * forwarded/replied header line). */
+int tl_text_is_quoted(const tl_text_part *p, size_t off);
+
+/* ------------------------------------------------------------------ */
 /* Validators, masks and keyed hashes of the detectors (validate.c)    */
 /* ------------------------------------------------------------------ */
 

@@ -27,6 +27,7 @@ Suite *suite_pipeline(void);
 Suite *suite_corpora(void);
 Suite *suite_cli(void);
 Suite *suite_validate(void);
+Suite *suite_text(void);
 
 /* A new empty folder under $TMPDIR; removed by tl_test_rmtree(). */
 char *tl_test_tmpdir(void);

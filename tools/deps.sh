@@ -4,7 +4,7 @@
 # installed when everything is already there.
 set -eu
 what=${1:-build}
-pkgs="build-essential pkg-config libglib2.0-dev libgmime-3.0-dev libarchive-dev libsqlite3-dev libssl-dev sqlite3 libpsl-dev publicsuffix libidn2-dev libicu-dev libjson-glib-dev"
+pkgs="build-essential pkg-config libglib2.0-dev libgmime-3.0-dev libarchive-dev libsqlite3-dev libssl-dev sqlite3 libpsl-dev publicsuffix libidn2-dev libicu-dev libjson-glib-dev libxml2-dev"
 case "$what" in
     check) pkgs="$pkgs check pst-utils dnstwist" ;;
     bench) pkgs="$pkgs" ;;

@@ -1,0 +1,462 @@
+/*
+ * text.c - the text of every part of a message, ready for the detectors
+ * (research/sensitive-content.md section 4.1).
+ *
+ * Walks the MIME tree GMime built: text/plain and text/html parts, text
+ * attachments (txt, csv, tsv, vcf, ics) and attached messages (recursed).
+ * Each part's content is decoded (transfer encoding by GMime), converted to
+ * UTF-8 from its declared charset or, when undeclared or wrong, from the
+ * fallback charset (GLib's g_convert), HTML reduced to its visible text by
+ * libxml2's HTML parser (block elements as line breaks, table cells as tabs,
+ * JSON-LD blocks and alt/title text kept aside), then normalised: NFKC,
+ * invisible characters dropped, Unicode dashes and spaces folded to ASCII,
+ * with a map from every byte of the result back to the part's text so that
+ * evidence offsets stay exact.
+ *
+ * Limits: each part is cut at max_part bytes and the message's text at
+ * max_total; either cut is an anomaly string, not a silent loss.
+ */
+#include <gmime/gmime.h>
+#include <libxml/HTMLparser.h>
+#include <string.h>
+
+#include "tl_internal.h"
+
+void
+tl_text_limits_init(tl_text_limits *l)
+{
+    l->max_part = 8u << 20;
+    l->max_total = 32u << 20;
+    l->fallback_charset = "windows-1252";
+    l->max_depth = 8;
+}
+
+static void
+text_part_free(gpointer p)
+{
+    tl_text_part *t = p;
+    g_free(t->path);
+    g_free(t->content_type);
+    g_free(t->filename);
+    g_free(t->charset);
+    g_free(t->text);
+    g_free(t->map);
+    g_free(t->jsonld);
+    g_free(t->attr_text);
+    g_free(t);
+}
+
+/* ------------------------------------------------------------------ */
+/* HTML: visible text through libxml2's SAX interface                  */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+    GString *out;
+    GString *jsonld;
+    GString *attrs;
+    int skip;       /* inside script/style/head title...: depth */
+    int in_jsonld;
+} html_ctx;
+
+static int
+is_block(const char *n)
+{
+    static const char *const blocks[] = {
+        "p", "div", "br", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6",
+        "blockquote", "pre", "hr", "section", "article", "header", "footer", "dl", "dt", "dd",
+        "address", "tbody", "thead", "caption", "form", "fieldset", "nav", "main", "aside",
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(blocks); i++)
+        if (g_ascii_strcasecmp(n, blocks[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static void
+newline(GString *s)
+{
+    if (s->len && s->str[s->len - 1] != '\n')
+        g_string_append_c(s, '\n');
+}
+
+static void
+html_start(void *ud, const xmlChar *name, const xmlChar **atts)
+{
+    html_ctx *c = ud;
+    const char *n = (const char *)name;
+    if (g_ascii_strcasecmp(n, "script") == 0 || g_ascii_strcasecmp(n, "style") == 0 ||
+        g_ascii_strcasecmp(n, "noscript") == 0 || g_ascii_strcasecmp(n, "template") == 0) {
+        c->skip++;
+        for (int i = 0; atts && atts[i]; i += 2)
+            if (g_ascii_strcasecmp((const char *)atts[i], "type") == 0 && atts[i + 1] &&
+                g_ascii_strcasecmp((const char *)atts[i + 1], "application/ld+json") == 0)
+                c->in_jsonld = 1;
+        return;
+    }
+    for (int i = 0; atts && atts[i]; i += 2)
+        if (atts[i + 1] && (g_ascii_strcasecmp((const char *)atts[i], "alt") == 0 ||
+                            g_ascii_strcasecmp((const char *)atts[i], "title") == 0)) {
+            g_string_append(c->attrs, (const char *)atts[i + 1]);
+            g_string_append_c(c->attrs, '\n');
+        }
+    if (g_ascii_strcasecmp(n, "td") == 0 || g_ascii_strcasecmp(n, "th") == 0) {
+        if (c->out->len && c->out->str[c->out->len - 1] != '\n')
+            g_string_append_c(c->out, '\t');
+    } else if (is_block(n))
+        newline(c->out);
+}
+
+static void
+html_end(void *ud, const xmlChar *name)
+{
+    html_ctx *c = ud;
+    const char *n = (const char *)name;
+    if (g_ascii_strcasecmp(n, "script") == 0 || g_ascii_strcasecmp(n, "style") == 0 ||
+        g_ascii_strcasecmp(n, "noscript") == 0 || g_ascii_strcasecmp(n, "template") == 0) {
+        if (c->skip)
+            c->skip--;
+        if (c->in_jsonld)
+            g_string_append_c(c->jsonld, '\n');
+        c->in_jsonld = 0;
+        return;
+    }
+    if (is_block(n))
+        newline(c->out);
+}
+
+static void
+html_chars(void *ud, const xmlChar *ch, int len)
+{
+    html_ctx *c = ud;
+    if (c->in_jsonld)
+        g_string_append_len(c->jsonld, (const char *)ch, len);
+    else if (!c->skip)
+        g_string_append_len(c->out, (const char *)ch, len);
+}
+
+static void
+html_silent(void *ud, const char *msg, ...)
+{
+    (void)ud;
+    (void)msg;
+}
+
+/* The visible text of UTF-8 HTML. */
+static char *
+html_to_text(const char *html, size_t len, char **jsonld, char **attrs)
+{
+    htmlSAXHandler sax;
+    memset(&sax, 0, sizeof sax);
+    sax.startElement = html_start;
+    sax.endElement = html_end;
+    sax.characters = html_chars;
+    sax.cdataBlock = html_chars;
+    sax.warning = html_silent;
+    sax.error = html_silent;
+    html_ctx c = { g_string_sized_new(len / 2 + 16), g_string_new(NULL), g_string_new(NULL), 0, 0 };
+    htmlParserCtxtPtr ctx = htmlCreatePushParserCtxt(&sax, &c, NULL, 0, NULL, XML_CHAR_ENCODING_UTF8);
+    if (ctx) {
+        htmlCtxtUseOptions(ctx, HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                                    HTML_PARSE_IGNORE_ENC | HTML_PARSE_RECOVER);
+        size_t off = 0;
+        while (off < len) {     /* in slices: htmlParseChunk takes an int */
+            size_t n = MIN(len - off, (size_t)1 << 20);
+            htmlParseChunk(ctx, html + off, (int)n, 0);
+            off += n;
+        }
+        htmlParseChunk(ctx, NULL, 0, 1);
+        htmlFreeParserCtxt(ctx);
+    }
+    *jsonld = g_string_free(c.jsonld, c.jsonld->len == 0);
+    *attrs = g_string_free(c.attrs, c.attrs->len == 0);
+    return g_string_free(c.out, FALSE);
+}
+
+/* ------------------------------------------------------------------ */
+/* Normalisation with an offset map                                    */
+/* ------------------------------------------------------------------ */
+
+static int
+invisible(gunichar u)
+{
+    return (u >= 0x200B && u <= 0x200D) || u == 0x2060 || u == 0xFEFF || u == 0x00AD;
+}
+
+void
+tl_text_normalise(const char *in, size_t n, char **out, guint32 **map, size_t *out_len)
+{
+    GString *o = g_string_sized_new(n + 1);
+    GArray *m = g_array_sized_new(FALSE, FALSE, sizeof(guint32), (guint)n + 1);
+    size_t i = 0;
+    while (i < n) {
+        unsigned char b = (unsigned char)in[i];
+        if (b < 0x80 && (i + 1 >= n || (unsigned char)in[i + 1] < 0x80)) {   /* ASCII: itself */
+            g_string_append_c(o, (char)b);
+            guint32 v = (guint32)i;
+            g_array_append_val(m, v);
+            i++;
+            continue;
+        }
+        /* one segment: a character and the combining marks after it */
+        size_t start = i;
+        gunichar u = g_utf8_get_char(in + i);
+        i = (size_t)(g_utf8_next_char(in + i) - in);
+        while (i < n && (unsigned char)in[i] >= 0x80 &&
+               g_unichar_combining_class(g_utf8_get_char(in + i)) != 0)
+            i = (size_t)(g_utf8_next_char(in + i) - in);
+        size_t before = o->len;
+        if (invisible(u) && i == (size_t)(g_utf8_next_char(in + start) - in))
+            continue;
+        if ((u >= 0x2010 && u <= 0x2015) || u == 0x2212)
+            g_string_append_c(o, '-');
+        else if (u == 0x00A0 || u == 0x202F || u == 0x2007)
+            g_string_append_c(o, ' ');
+        else {
+            char *nf = g_utf8_normalize(in + start, (gssize)(i - start), G_NORMALIZE_NFKC);
+            if (nf)
+                g_string_append(o, nf);
+            g_free(nf);
+        }
+        guint32 v = (guint32)start;
+        for (size_t k = before; k < o->len; k++)
+            g_array_append_val(m, v);
+    }
+    guint32 end = (guint32)n;
+    g_array_append_val(m, end);
+    *out_len = o->len;
+    *out = g_string_free(o, FALSE);
+    *map = (guint32 *)(void *)g_array_free(m, FALSE);
+}
+
+/* ------------------------------------------------------------------ */
+/* Quoted replies                                                      */
+/* ------------------------------------------------------------------ */
+
+/* The offset where a forwarded or replied-to copy starts ("-----Original
+ * Message-----", "On ... wrote:", "Begin forwarded message:"), or len. */
+static size_t
+quote_start(const char *t, size_t len)
+{
+    size_t pos = 0;
+    while (pos < len) {
+        const char *eol = memchr(t + pos, '\n', len - pos);
+        size_t l = eol ? (size_t)(eol - (t + pos)) : len - pos;
+        char *line = g_strstrip(g_strndup(t + pos, l));
+        int hit = g_str_has_prefix(line, "-----Original Message-----") ||
+                  g_str_has_prefix(line, "---------- Forwarded message") ||
+                  g_str_has_prefix(line, "Begin forwarded message:") ||
+                  (g_str_has_prefix(line, "On ") && g_str_has_suffix(line, "wrote:"));
+        g_free(line);
+        if (hit)
+            return pos;
+        pos += l + 1;
+    }
+    return len;
+}
+
+int
+tl_text_is_quoted(const tl_text_part *p, size_t off)
+{
+    if (off >= p->quote_from)
+        return 1;
+    size_t s = off;
+    while (s > 0 && p->text[s - 1] != '\n')
+        s--;
+    while (s < p->len && (p->text[s] == ' ' || p->text[s] == '\t'))
+        s++;
+    return s < p->len && p->text[s] == '>';
+}
+
+/* ------------------------------------------------------------------ */
+/* The walk                                                            */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+    const tl_text_limits *lim;
+    GPtrArray *parts;
+    GPtrArray *anomalies;
+    size_t total;
+} walk_ctx;
+
+static int
+text_attachment(const char *filename)
+{
+    static const char *const ext[] = { ".txt", ".csv", ".tsv", ".vcf", ".ics", ".log", ".text" };
+    if (!filename)
+        return 0;
+    char *lower = g_ascii_strdown(filename, -1);
+    int ok = 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(ext) && !ok; i++)
+        ok = g_str_has_suffix(lower, ext[i]);
+    g_free(lower);
+    return ok;
+}
+
+/* Decoded bytes of a leaf part (transfer encoding undone by GMime). */
+static GByteArray *
+decoded_bytes(GMimePart *part)
+{
+    GMimeDataWrapper *w = g_mime_part_get_content(part);
+    if (!w)
+        return NULL;
+    GMimeStream *mem = g_mime_stream_mem_new();
+    g_mime_data_wrapper_write_to_stream(w, mem);
+    GByteArray *ba = g_byte_array_new();
+    GByteArray *src = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+    g_byte_array_append(ba, src->data, src->len);
+    g_object_unref(mem);
+    return ba;
+}
+
+/* UTF-8 text of bytes in charset (NULL: undeclared), with the fallback. */
+static char *
+to_utf8(const guint8 *b, size_t n, const char *charset, const tl_text_limits *lim, char **used, char **problem)
+{
+    *problem = NULL;
+    if (charset && g_ascii_strcasecmp(charset, "utf-8") != 0 && g_ascii_strcasecmp(charset, "us-ascii") != 0) {
+        const char *iconv_name = g_mime_charset_iconv_name(charset);
+        gsize wrote = 0;
+        char *u = g_convert((const char *)b, (gssize)n, "UTF-8", iconv_name, NULL, &wrote, NULL);
+        if (u) {
+            *used = g_strdup(charset);
+            return u;
+        }
+        *problem = g_strdup_printf("charset %s could not be converted; read as %s", charset,
+                                   g_utf8_validate((const char *)b, (gssize)n, NULL) ? "UTF-8" : lim->fallback_charset);
+    }
+    if (g_utf8_validate((const char *)b, (gssize)n, NULL)) {
+        *used = g_strdup("utf-8");
+        return g_strndup((const char *)b, n);
+    }
+    if (!*problem && charset)
+        *problem = g_strdup_printf("bytes not valid in declared charset %s; read as %s", charset, lim->fallback_charset);
+    char *u = g_convert((const char *)b, (gssize)n, "UTF-8", lim->fallback_charset, NULL, NULL, NULL);
+    if (u) {
+        *used = g_strdup(lim->fallback_charset);
+        return u;
+    }
+    *used = g_strdup("utf-8 (repaired)");
+    return g_utf8_make_valid((const char *)b, (gssize)n);
+}
+
+static void
+add_leaf(walk_ctx *c, GMimePart *part, const char *path)
+{
+    GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
+    const char *fname = g_mime_part_get_filename(part);
+    int is_plain = g_mime_content_type_is_type(ct, "text", "plain");
+    int is_html = g_mime_content_type_is_type(ct, "text", "html");
+    int is_textfile = g_mime_content_type_is_type(ct, "text", "*") || text_attachment(fname);
+    if (!is_plain && !is_html && !is_textfile)
+        return;
+    if (c->total >= c->lim->max_total) {
+        g_ptr_array_add(c->anomalies, g_strdup_printf("part %s not read: message text limit of %zu bytes reached",
+                                                      path, c->lim->max_total));
+        return;
+    }
+    GByteArray *ba = decoded_bytes(part);
+    if (!ba)
+        return;
+    size_t n = ba->len;
+    if (n > c->lim->max_part) {
+        g_ptr_array_add(c->anomalies, g_strdup_printf("part %s cut at %zu of %zu bytes (part limit)", path,
+                                                      c->lim->max_part, n));
+        n = c->lim->max_part;
+    }
+    if (n > c->lim->max_total - c->total) {
+        g_ptr_array_add(c->anomalies, g_strdup_printf("part %s cut at %zu of %zu bytes (message text limit)", path,
+                                                      c->lim->max_total - c->total, n));
+        n = c->lim->max_total - c->total;
+    }
+    c->total += n;
+    tl_text_part *t = g_new0(tl_text_part, 1);
+    t->path = g_strdup(path);
+    t->content_type = g_mime_content_type_get_mime_type(ct);
+    t->filename = g_strdup(fname);
+    t->html = is_html;
+    char *problem = NULL;
+    char *utf8 = to_utf8(ba->data, n, g_mime_content_type_get_parameter(ct, "charset"), c->lim, &t->charset, &problem);
+    g_byte_array_unref(ba);
+    if (problem)
+        g_ptr_array_add(c->anomalies, g_strdup_printf("part %s: %s", path, problem));
+    g_free(problem);
+    if (is_html) {
+        char *vis = html_to_text(utf8, strlen(utf8), &t->jsonld, &t->attr_text);
+        g_free(utf8);
+        utf8 = vis;
+    }
+    tl_text_normalise(utf8, strlen(utf8), &t->text, &t->map, &t->len);
+    g_free(utf8);
+    t->quote_from = quote_start(t->text, t->len);
+    g_ptr_array_add(c->parts, t);
+}
+
+static void walk(walk_ctx *c, GMimeObject *obj, const char *path, int depth);
+
+static void
+walk_message(walk_ctx *c, GMimeMessage *m, const char *path, int depth)
+{
+    GMimeObject *body = g_mime_message_get_mime_part(m);
+    if (!body)
+        return;
+    if (GMIME_IS_MULTIPART(body))
+        walk(c, body, path, depth);
+    else {
+        char *p = *path ? g_strdup_printf("%s.1", path) : g_strdup("1");
+        walk(c, body, p, depth);
+        g_free(p);
+    }
+}
+
+static void
+walk(walk_ctx *c, GMimeObject *obj, const char *path, int depth)
+{
+    if (depth > c->lim->max_depth) {
+        g_ptr_array_add(c->anomalies, g_strdup_printf("part %s not read: MIME nesting deeper than %d", path,
+                                                      c->lim->max_depth));
+        return;
+    }
+    if (GMIME_IS_MULTIPART(obj)) {
+        GMimeMultipart *mp = GMIME_MULTIPART(obj);
+        int n = g_mime_multipart_get_count(mp);
+        for (int i = 0; i < n; i++) {
+            char *p = *path ? g_strdup_printf("%s.%d", path, i + 1) : g_strdup_printf("%d", i + 1);
+            walk(c, g_mime_multipart_get_part(mp, i), p, depth + 1);
+            g_free(p);
+        }
+    } else if (GMIME_IS_MESSAGE_PART(obj)) {
+        GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+        if (inner)
+            walk_message(c, inner, path, depth + 1);
+    } else if (GMIME_IS_PART(obj)) {
+        GMimePart *part = GMIME_PART(obj);
+        const char *fname = g_mime_part_get_filename(part);
+        GMimeContentType *ct = g_mime_object_get_content_type(obj);
+        /* an attached .eml sent as application/octet-stream: parse it */
+        if (fname && (g_str_has_suffix(fname, ".eml") || g_mime_content_type_is_type(ct, "message", "rfc822"))) {
+            GByteArray *ba = decoded_bytes(part);
+            if (ba) {
+                GMimeStream *s = g_mime_stream_mem_new_with_buffer((const char *)ba->data, ba->len);
+                GMimeParser *ps = g_mime_parser_new_with_stream(s);
+                GMimeMessage *m = g_mime_parser_construct_message(ps, NULL);
+                if (m) {
+                    walk_message(c, m, path, depth + 1);
+                    g_object_unref(m);
+                }
+                g_object_unref(ps);
+                g_object_unref(s);
+                g_byte_array_unref(ba);
+            }
+            return;
+        }
+        add_leaf(c, part, path);
+    }
+}
+
+GPtrArray *
+tl_text_extract(GMimeMessage *msg, const tl_text_limits *lim, GPtrArray *anomalies)
+{
+    walk_ctx c = { lim, g_ptr_array_new_with_free_func(text_part_free), anomalies, 0 };
+    walk_message(&c, msg, "", 0);
+    return c.parts;
+}
