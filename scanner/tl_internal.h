@@ -337,6 +337,31 @@ void tl_text_normalise(const char *in, size_t n, char **out, guint32 **map, size
 int tl_text_is_quoted(const tl_text_part *p, size_t off);
 
 /* ------------------------------------------------------------------ */
+/* Detectors: one Hyperscan pass per part (detect.c)                   */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+    const char *detector;       /* "ssn", "pan", "iban" (static) */
+    const char *category;       /* "PII.GOVID", "PII.FIN" (static) */
+    size_t off, len;            /* in the part's normalised text */
+    size_t part_off;            /* offset in the part's decoded text (through the map) */
+    int score;                  /* 0-100, the uniform rule */
+    const char *level;          /* HIGH, MEDIUM, LOW */
+    int quoted;                 /* inside a quoted or forwarded block */
+    char *masked;               /* the only form of the value kept */
+    char vhash[33];             /* HMAC-SHA-256 under the case key, 128 bits hex */
+    char *snippet;              /* +-60 characters, every detected span as its type */
+} tl_finding;
+
+typedef struct tl_detector tl_detector;     /* one per thread */
+/* key: the case key of the keyed hashes. NULL and *err set when the
+ * pattern database cannot be built (or the CPU cannot run Hyperscan). */
+tl_detector *tl_detector_new(const guint8 *key, gsize keylen, char **err);
+void tl_detector_free(tl_detector *d);
+/* The findings at LOW or above in p (a GPtrArray of tl_finding). */
+GPtrArray *tl_detect_part(tl_detector *d, const tl_text_part *p);
+
+/* ------------------------------------------------------------------ */
 /* Validators, masks and keyed hashes of the detectors (validate.c)    */
 /* ------------------------------------------------------------------ */
 

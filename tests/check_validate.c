@@ -10,25 +10,6 @@
 
 #include "tl_test.h"
 
-/* The check digit that makes body (n digits) Luhn-valid, computed the
- * long way so that the test does not share the code under test. */
-static char
-luhn_digit(const char *body, size_t n)
-{
-    int sum = 0;
-    for (size_t i = 0; i < n; i++) {
-        int pos_from_right = (int)(n - i);      /* the check digit will be position 0 */
-        int v = body[i] - '0';
-        if (pos_from_right % 2 == 1) {
-            v *= 2;
-            if (v > 9)
-                v = v / 10 + v % 10;
-        }
-        sum += v;
-    }
-    return (char)('0' + (10 - sum % 10) % 10);
-}
-
 /* A Luhn-valid number of length n with the given prefix and a random,
  * non-repetitive body. */
 static void
@@ -38,7 +19,7 @@ make_pan(char *out, const char *prefix, size_t n, GRand *r)
     memcpy(out, prefix, p);
     for (size_t i = p; i + 1 < n; i++)
         out[i] = (char)('0' + (i * 7 + (size_t)g_rand_int_range(r, 0, 3)) % 10);
-    out[n - 1] = luhn_digit(out, n - 1);
+    out[n - 1] = tl_test_luhn_digit(out, n - 1);
     out[n] = '\0';
 }
 

@@ -22,6 +22,22 @@ tl_test_tmpdir(void)
     return d;
 }
 
+char
+tl_test_luhn_digit(const char *body, size_t n)
+{
+    int sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        int v = body[i] - '0';
+        if ((n - i) % 2 == 1) {     /* doubled: every second digit left of the check digit */
+            v *= 2;
+            if (v > 9)
+                v = v / 10 + v % 10;
+        }
+        sum += v;
+    }
+    return (char)('0' + (10 - sum % 10) % 10);
+}
+
 void
 tl_test_rmtree(const char *dir)
 {
@@ -269,7 +285,7 @@ static const struct {
     { "status", suite_status }, { "digest", suite_digest }, { "sniff", suite_sniff }, { "mbox", suite_mbox },
     { "message", suite_message }, { "typo", suite_typo }, { "walk", suite_walk },
     { "archive", suite_archive }, { "writer", suite_writer }, { "pipeline", suite_pipeline },
-    { "corpora", suite_corpora }, { "cli", suite_cli }, { "validate", suite_validate }, { "text", suite_text },
+    { "corpora", suite_corpora }, { "cli", suite_cli }, { "validate", suite_validate }, { "text", suite_text }, { "detect", suite_detect },
 };
 
 int

@@ -14,6 +14,10 @@
 #include "tl_internal.h"
 #include "typoleak.h"
 
+/* The check digit that makes body (n digits) Luhn-valid, computed here so
+ * that card fixtures do not depend on the code under test. */
+char tl_test_luhn_digit(const char *body, size_t n);
+
 Suite *suite_status(void);
 Suite *suite_digest(void);
 Suite *suite_sniff(void);
@@ -28,6 +32,7 @@ Suite *suite_corpora(void);
 Suite *suite_cli(void);
 Suite *suite_validate(void);
 Suite *suite_text(void);
+Suite *suite_detect(void);
 
 /* A new empty folder under $TMPDIR; removed by tl_test_rmtree(). */
 char *tl_test_tmpdir(void);

@@ -1,0 +1,370 @@
+/*
+ * detect.c - one Hyperscan pass over a part's text finds every candidate
+ * identifier and every context keyword at once; validators and the
+ * uniform confidence rule (research/sensitive-content.md section 4.3) then
+ * turn candidates into findings that carry only a mask and a keyed hash.
+ *
+ * Detectors so far: US SSN, payment card, IBAN.  Each pattern and keyword
+ * list is one entry of a single compiled database; the text is never
+ * scanned twice.
+ *
+ * The database is compiled once per process; each tl_detector owns the
+ * Hyperscan scratch of one thread.
+ */
+#include <hs.h>
+#include <string.h>
+
+#include "tl_internal.h"
+
+/* Pattern ids.  Candidates first, then keyword classes. */
+enum {
+    P_SSN_FMT, P_SSN_BARE, P_PAN_RUN, P_PAN_GROUPED, P_IBAN, P_EXPIRY,
+    K_SSN, K_PAN, K_NEG_ID, K_DOC_NEG,
+    P_COUNT
+};
+
+static const struct {
+    const char *re;
+    unsigned flags;
+} patterns[P_COUNT] = {
+    [P_SSN_FMT] = { "\\d{3}(-\\d{2}-|\\x20\\d{2}\\x20|\\.\\d{2}\\.)\\d{4}", 0 },
+    [P_SSN_BARE] = { "\\d{9}", 0 },
+    [P_PAN_RUN] = { "\\d{12,19}", 0 },
+    [P_PAN_GROUPED] = { "\\d{4}([\\x20-]\\d{4}){2}[\\x20-]\\d{4}([\\x20-]\\d{1,3})?|\\d{4}[\\x20-]\\d{6}[\\x20-]\\d{4,5}", 0 },
+    [P_IBAN] = { "[A-Za-z]{2}\\d{2}(\\x20?[A-Za-z0-9]{4}){2,7}(\\x20?[A-Za-z0-9]{1,4})?", 0 },
+    [P_EXPIRY] = { "(0[1-9]|1[0-2])/(\\d{4}|\\d{2})", 0 },
+    [K_SSN] = { "ssn#?|ssan|ss#|ss\\x20no|ssa\\x20number|social\\x20security|soc\\.?\\x20sec", HS_FLAG_CASELESS },
+    [K_PAN] = { "card\\x20(number|no)|cc#|cardholder|exp(iry|iration)?|valid\\x20thru|cvv2?|cvc|cid|"
+                "security\\x20code|visa|mastercard|amex|american\\x20express|discover|gtcc|gpc|travel\\x20card|"
+                "credit\\x20card|debit\\x20card", HS_FLAG_CASELESS },
+    [K_NEG_ID] = { "order|invoice|acct|tracking|ticket|confirmation|claim|case|ref|routing|phone|tel|fax|ext|"
+                   "zip|part|serial|lot|imei", HS_FLAG_CASELESS },
+    [K_DOC_NEG] = { "for\\x20training\\x20purposes\\x20only|sample|example|specimen|test\\x20data|"
+                    "exercise\\x20exercise\\x20exercise", HS_FLAG_CASELESS },
+};
+
+static hs_database_t *db;
+static char *db_error;
+
+static gpointer
+compile(gpointer unused)
+{
+    (void)unused;
+    const char *exprs[P_COUNT];
+    unsigned flags[P_COUNT], ids[P_COUNT];
+    for (unsigned i = 0; i < P_COUNT; i++) {
+        exprs[i] = patterns[i].re;
+        flags[i] = patterns[i].flags | HS_FLAG_SOM_LEFTMOST;
+        ids[i] = i;
+    }
+    hs_compile_error_t *ce = NULL;
+    if (hs_valid_platform() != HS_SUCCESS)
+        db_error = g_strdup("this CPU lacks the SSSE3 instructions Hyperscan needs");
+    else if (hs_compile_multi(exprs, flags, ids, P_COUNT, HS_MODE_BLOCK, NULL, &db, &ce) != HS_SUCCESS) {
+        db_error = g_strdup_printf("pattern %d: %s", ce->expression, ce->message);
+        hs_free_compile_error(ce);
+    }
+    return NULL;
+}
+
+struct tl_detector {
+    hs_scratch_t *scratch;
+    guint8 *key;
+    gsize keylen;
+    GArray *hits;       /* of hit, one pass's matches */
+};
+
+typedef struct {
+    unsigned id;
+    size_t from, to;
+} hit;
+
+tl_detector *
+tl_detector_new(const guint8 *key, gsize keylen, char **err)
+{
+    static GOnce once = G_ONCE_INIT;
+    g_once(&once, compile, NULL);
+    if (!db) {
+        *err = g_strdup(db_error);
+        return NULL;
+    }
+    tl_detector *d = g_new0(tl_detector, 1);
+    if (hs_alloc_scratch(db, &d->scratch) != HS_SUCCESS) {
+        *err = g_strdup("cannot allocate Hyperscan scratch space");
+        g_free(d);
+        return NULL;
+    }
+    d->key = g_memdup2(key, keylen);
+    d->keylen = keylen;
+    d->hits = g_array_new(FALSE, FALSE, sizeof(hit));
+    return d;
+}
+
+void
+tl_detector_free(tl_detector *d)
+{
+    if (!d)
+        return;
+    hs_free_scratch(d->scratch);
+    g_free(d->key);
+    g_array_free(d->hits, TRUE);
+    g_free(d);
+}
+
+static void
+finding_free(gpointer p)
+{
+    tl_finding *f = p;
+    g_free(f->masked);
+    g_free(f->snippet);
+    g_free(f);
+}
+
+static int
+on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx)
+{
+    (void)flags;
+    hit h = { id, (size_t)from, (size_t)to };
+    g_array_append_val(ctx, h);
+    return 0;
+}
+
+static int
+word_char(char c)
+{
+    return g_ascii_isalnum(c) || c == '_';
+}
+
+/* A keyword match stands alone: no letter or digit continues it. */
+static int
+whole_word(const char *t, size_t len, size_t from, size_t to)
+{
+    if (from > 0 && word_char(t[from - 1]))
+        return 0;
+    if (to < len && word_char(t[to]) && word_char(t[to - 1]))
+        return 0;
+    return 1;
+}
+
+/* A keyword of class k within [from - before, to + after]. */
+static int
+near(const GArray *hits, unsigned k, size_t from, size_t to, size_t before, size_t after)
+{
+    size_t lo = from > before ? from - before : 0, hi = to + after;
+    for (guint i = 0; i < hits->len; i++) {
+        const hit *h = &g_array_index(hits, hit, i);
+        if (h->id == k && h->to > lo && h->from < hi && (h->to <= from || h->from >= to))
+            return 1;
+    }
+    return 0;
+}
+
+static const char *
+level_of(int score)
+{
+    return score >= 85 ? "HIGH" : score >= 75 ? "MEDIUM" : score >= 65 ? "LOW" : "candidate";
+}
+
+/* The candidate's own characters: digits only, or a single separator kind. */
+static int
+one_separator(const char *s, size_t n)
+{
+    char sep = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!g_ascii_isalnum(s[i])) {
+            if (sep && s[i] != sep)
+                return 0;
+            sep = s[i];
+        }
+    return 1;
+}
+
+static int
+hex_border(const char *t, size_t len, size_t from, size_t to)
+{
+    for (size_t i = 1; i <= 4 && i <= from && g_ascii_isalnum(t[from - i]); i++)
+        if (g_ascii_isxdigit(t[from - i]) && !g_ascii_isdigit(t[from - i]))
+            return 1;
+    for (size_t i = to; i < to + 4 && i < len && g_ascii_isalnum(t[i]); i++)
+        if (g_ascii_isxdigit(t[i]) && !g_ascii_isdigit(t[i]))
+            return 1;
+    return 0;
+}
+
+static tl_finding *
+add(GPtrArray *out, const char *det, const char *cat, size_t from, size_t to, int score, char *masked)
+{
+    tl_finding *f = g_new0(tl_finding, 1);
+    f->detector = det;
+    f->category = cat;
+    f->off = from;
+    f->len = to - from;
+    f->score = CLAMP(score, 0, 100);
+    f->level = level_of(f->score);
+    f->masked = masked;
+    g_ptr_array_add(out, f);
+    return f;
+}
+
+/* Overlapping findings: keep the higher score, then the longer span. */
+static int
+overlaps_better(GPtrArray *out, size_t from, size_t to, int score)
+{
+    for (guint i = 0; i < out->len; i++) {
+        tl_finding *f = out->pdata[i];
+        if (from < f->off + f->len && f->off < to) {
+            if (f->score > score || (f->score == score && f->len >= to - from))
+                return 1;
+            g_ptr_array_remove_index(out, i);
+            i--;
+        }
+    }
+    return 0;
+}
+
+static void
+snippet(const tl_text_part *p, GPtrArray *found, tl_finding *f)
+{
+    size_t lo = f->off > 60 ? f->off - 60 : 0, hi = MIN(p->len, f->off + f->len + 60);
+    while (lo > 0 && ((unsigned char)p->text[lo] & 0xC0) == 0x80)
+        lo--;
+    while (hi < p->len && ((unsigned char)p->text[hi] & 0xC0) == 0x80)
+        hi++;
+    GString *s = g_string_new(NULL);
+    size_t pos = lo;
+    while (pos < hi) {
+        tl_finding *cover = NULL;
+        for (guint i = 0; i < found->len && !cover; i++) {
+            tl_finding *g = found->pdata[i];
+            if (pos >= g->off && pos < g->off + g->len)
+                cover = g;
+        }
+        if (cover) {
+            g_string_append_printf(s, "\xe2\x9f\xa8%s\xe2\x9f\xa9", cover->detector);
+            pos = cover->off + cover->len;
+        } else {
+            char c = p->text[pos++];
+            g_string_append_c(s, c == '\n' || c == '\t' || c == '\r' ? ' ' : c);
+        }
+    }
+    f->snippet = g_string_free(s, FALSE);
+}
+
+GPtrArray *
+tl_detect_part(tl_detector *d, const tl_text_part *p)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(finding_free);
+    GPtrArray *masked_spans = g_ptr_array_new_with_free_func(finding_free);  /* candidates below level too */
+    const char *t = p->text;
+    size_t len = p->len;
+    g_array_set_size(d->hits, 0);
+    if (len == 0 || len > G_MAXUINT)
+        goto done;
+    hs_scan(db, t, (unsigned)len, 0, d->scratch, on_match, d->hits);
+    /* keep whole-word keyword hits only */
+    for (guint i = 0; i < d->hits->len; i++) {
+        hit *h = &g_array_index(d->hits, hit, i);
+        if (h->id >= K_SSN && !whole_word(t, len, h->from, h->to))
+            h->id = P_COUNT;
+    }
+    int doc_neg = 0;
+    for (guint i = 0; i < d->hits->len; i++)
+        doc_neg |= g_array_index(d->hits, hit, i).id == K_DOC_NEG;
+
+    for (guint i = 0; i < d->hits->len; i++) {
+        hit h = g_array_index(d->hits, hit, i);
+        if (h.id >= P_EXPIRY)
+            continue;
+        size_t from = h.from, to = h.to, n = to - from;
+        const char *s = t + from;
+        int alnum_id = h.id == P_IBAN;
+        /* bounded: no digit (or letter, for IBANs) continues the span */
+        if ((from > 0 && (alnum_id ? g_ascii_isalnum(t[from - 1]) : g_ascii_isdigit(t[from - 1]))) ||
+            (to < len && (alnum_id ? g_ascii_isalnum(t[to]) : g_ascii_isdigit(t[to]))))
+            continue;
+        char digits[40], norm[40], vh[33];
+        int score;
+        char *masked = NULL;
+        const char *det = NULL, *cat = NULL;
+        switch (h.id) {
+        case P_SSN_FMT:
+        case P_SSN_BARE:
+            /* ZIP+4 and decimal guards */
+            if (to + 1 < len && (t[to] == '-' || t[to] == '.') && g_ascii_isdigit(t[to + 1]))
+                continue;
+            if (from > 1 && (t[from - 1] == '-' || t[from - 1] == '.') && g_ascii_isdigit(t[from - 2]))
+                continue;
+            tl_digits_of(s, n, digits, sizeof digits);
+            if (tl_ssn_check(digits) != TL_SSN_OK)
+                continue;
+            score = (h.id == P_SSN_FMT ? 45 : 35) + 10;
+            if (near(d->hits, K_SSN, from, to, 300, 300))
+                score += 30;
+            if (near(d->hits, K_NEG_ID, from, to, 40, 20))
+                score -= 40;
+            det = "ssn", cat = "PII.GOVID";
+            masked = tl_mask_ssn(digits);
+            g_strlcpy(norm, digits, sizeof norm);
+            break;
+        case P_PAN_RUN:
+        case P_PAN_GROUPED: {
+            if (!one_separator(s, n) || hex_border(t, len, from, to))
+                continue;
+            size_t nd = tl_digits_of(s, n, digits, sizeof digits);
+            tl_pan_brand b = tl_pan_brand_of(digits, nd);
+            if (b == TL_PAN_NONE || !tl_luhn_ok(digits, nd) || tl_pan_noise(digits, nd))
+                continue;
+            score = 60;
+            if (near(d->hits, K_PAN, from, to, 300, 300) || near(d->hits, P_EXPIRY, from, to, 60, 60))
+                score += 30;
+            if (near(d->hits, K_NEG_ID, from, to, 40, 20))
+                score -= 40;
+            if (tl_pan_is_test_number(digits, nd))
+                score = MIN(score, 60);
+            det = "pan", cat = "PII.FIN";
+            masked = tl_mask_pan(b, digits, nd);
+            g_strlcpy(norm, digits, sizeof norm);
+            break;
+        }
+        case P_IBAN:
+            if (!tl_iban_ok(s, n))
+                continue;
+            tl_iban_normalise(s, n, norm, sizeof norm);
+            score = 85;
+            det = "iban", cat = "PII.FIN";
+            masked = tl_mask_iban(norm);
+            break;
+        default:
+            continue;
+        }
+        if (doc_neg)
+            score -= 20;
+        if (overlaps_better(masked_spans, from, to, score)) {
+            g_free(masked);
+            continue;
+        }
+        tl_finding *f = add(masked_spans, det, cat, from, to, score, masked);
+        tl_vhash(d->key, d->keylen, norm, vh);
+        memcpy(f->vhash, vh, sizeof vh);
+        f->quoted = tl_text_is_quoted(p, from);
+        f->part_off = p->map[from];
+    }
+    /* Findings at LOW or above; every validated span, at any score, is
+     * hidden in every snippet. */
+    for (guint i = 0; i < masked_spans->len; i++)
+        snippet(p, masked_spans, masked_spans->pdata[i]);
+    for (guint i = 0; i < masked_spans->len; i++) {
+        tl_finding *f = masked_spans->pdata[i];
+        if (f->score >= 65) {
+            masked_spans->pdata[i] = NULL;
+            g_ptr_array_add(out, f);
+        }
+    }
+done:
+    g_ptr_array_set_free_func(masked_spans, NULL);
+    for (guint i = 0; i < masked_spans->len; i++)
+        if (masked_spans->pdata[i])
+            finding_free(masked_spans->pdata[i]);
+    g_ptr_array_unref(masked_spans);
+    return out;
+}

@@ -1,0 +1,269 @@
+/*
+ * check_detect.c - the one-pass detectors (SSN, payment card, IBAN): shape,
+ * validator, context, negative cues, levels, masks, keyed hashes, snippets
+ * and offsets, on text extracted by the real GMime path.
+ *
+ * SSNs are drawn per run from the never-issued-before-2011 areas 734-749;
+ * card numbers are built per run with a computed check digit.
+ */
+#include <gmime/gmime.h>
+#include <string.h>
+
+#include "tl_test.h"
+
+static const guint8 KEY[] = "synthetic-case-key-for-tests-0123456789";
+
+typedef struct {
+    GPtrArray *parts;
+    GPtrArray *found;
+} scan_result;
+
+static scan_result
+detect(const char *body)
+{
+    tl_library_init();
+    char *raw = g_strdup_printf("From: a@example.org\nTo: b@army.ml\nContent-Type: text/plain; charset=utf-8\n\n%s", body);
+    GMimeStream *s = g_mime_stream_mem_new_with_buffer(raw, strlen(raw));
+    GMimeParser *ps = g_mime_parser_new_with_stream(s);
+    GMimeMessage *m = g_mime_parser_construct_message(ps, NULL);
+    ck_assert(m != NULL);
+    tl_text_limits lim;
+    tl_text_limits_init(&lim);
+    GPtrArray *an = g_ptr_array_new_with_free_func(g_free);
+    scan_result r = { tl_text_extract(m, &lim, an), NULL };
+    ck_assert_uint_eq(r.parts->len, 1);
+    char *err = NULL;
+    tl_detector *d = tl_detector_new(KEY, sizeof KEY - 1, &err);
+    ck_assert_msg(d != NULL, "detector: %s", err);
+    r.found = tl_detect_part(d, r.parts->pdata[0]);
+    tl_detector_free(d);
+    g_ptr_array_unref(an);
+    g_object_unref(m);
+    g_object_unref(ps);
+    g_object_unref(s);
+    g_free(raw);
+    return r;
+}
+
+static void
+done(scan_result *r)
+{
+    g_ptr_array_unref(r->found);
+    g_ptr_array_unref(r->parts);
+}
+
+static char *
+random_ssn_digits(void)
+{
+    GRand *g = g_rand_new();
+    char *d = g_strdup_printf("%03d%02d%04d", g_rand_int_range(g, 734, 750), g_rand_int_range(g, 10, 100),
+                              g_rand_int_range(g, 1000, 10000));
+    g_rand_free(g);
+    return d;
+}
+
+static char *
+random_visa(void)
+{
+    GRand *g = g_rand_new();
+    char d[17];
+    d[0] = '4';
+    for (int i = 1; i < 15; i++)
+        d[i] = (char)('0' + (i * 3 + g_rand_int_range(g, 0, 4)) % 10);
+    d[15] = tl_test_luhn_digit(d, 15);
+    d[16] = 0;
+    g_rand_free(g);
+    return g_strdup(d);
+}
+
+/* No field of any finding holds the value. */
+static void
+assert_not_stored(const scan_result *r, const char *value)
+{
+    for (guint i = 0; i < r->found->len; i++) {
+        const tl_finding *f = r->found->pdata[i];
+        ck_assert_msg(!strstr(f->masked, value), "masked holds the value");
+        ck_assert_msg(!strstr(f->snippet, value), "snippet holds the value: %s", f->snippet);
+        ck_assert_msg(!strstr(f->vhash, value), "vhash holds the value");
+    }
+}
+
+START_TEST(test_ssn_levels)
+{
+    char *d = random_ssn_digits();
+    char *fmt = g_strdup_printf("%.3s-%.2s-%.4s", d, d + 3, d + 5);
+    char *body = g_strdup_printf("Member SSN: %s, please process.\n", fmt);
+    scan_result r = detect(body);
+    ck_assert_uint_eq(r.found->len, 1);
+    tl_finding *f = r.found->pdata[0];
+    ck_assert_str_eq(f->detector, "ssn");
+    ck_assert_int_eq(f->score, 85);
+    ck_assert_str_eq(f->level, "HIGH");
+    char *mask = g_strdup_printf("***-**-%s", d + 5);
+    ck_assert_str_eq(f->masked, mask);
+    char vh[33];
+    tl_vhash(KEY, sizeof KEY - 1, d, vh);
+    ck_assert_str_eq(f->vhash, vh);
+    ck_assert_msg(strstr(f->snippet, "SSN: \xe2\x9f\xa8ssn\xe2\x9f\xa9, please") != NULL, "%s", f->snippet);
+    ck_assert_uint_eq(f->len, 11);
+    ck_assert(!f->quoted);
+    assert_not_stored(&r, fmt);
+    assert_not_stored(&r, d);
+    done(&r);
+    g_free(body);
+
+    /* bare digits with a keyword: MEDIUM */
+    body = g_strdup_printf("social security %s\n", d);
+    r = detect(body);
+    ck_assert_uint_eq(r.found->len, 1);
+    ck_assert_int_eq(((tl_finding *)r.found->pdata[0])->score, 75);
+    ck_assert_str_eq(((tl_finding *)r.found->pdata[0])->level, "MEDIUM");
+    done(&r);
+    g_free(body);
+
+    /* no keyword: a candidate, not a finding */
+    body = g_strdup_printf("reference %s attached\n", fmt);
+    r = detect(body);
+    ck_assert_uint_eq(r.found->len, 0);
+    done(&r);
+    g_free(body);
+
+    /* a document negative cue lowers every finding of the part */
+    body = g_strdup_printf("SAMPLE form. SSN: %s\n", fmt);
+    r = detect(body);
+    ck_assert_uint_eq(r.found->len, 1);
+    ck_assert_int_eq(((tl_finding *)r.found->pdata[0])->score, 65);
+    ck_assert_str_eq(((tl_finding *)r.found->pdata[0])->level, "LOW");
+    done(&r);
+    g_free(body);
+    g_free(mask);
+    g_free(fmt);
+    g_free(d);
+}
+END_TEST
+
+START_TEST(test_ssn_traps)
+{
+    /* each trap alone in its message, with an SSN keyword in the window,
+     * so that only the rule under test can reject it */
+    char *d = random_ssn_digits();
+    char *traps[] = {
+        g_strdup_printf("SSN on file.\n\nOrder %.3s-%.2s-%.4s shipped\n", d, d + 3, d + 5),  /* negative cue */
+        g_strdup("SSN: 000-12-3456\n"),                                /* area 000 */
+        g_strdup("SSN: 666-12-3456\n"),                                /* area 666 */
+        g_strdup_printf("SSN: %.3s-00-%.4s\n", d, d + 5),              /* group 00 */
+        g_strdup("SSN: 078-05-1120\n"),                                /* the published sample */
+        g_strdup_printf("SSN on file. Mail to 20301-%.4s\n", d + 5),   /* ZIP+4: no 9-digit span */
+        g_strdup_printf("SSN on file. %s-1234\n", d),                  /* ZIP+4 guard after 9 digits */
+        g_strdup_printf("SSN on file. 3.%s\n", d),                     /* decimal guard */
+        g_strdup_printf("SSN: %.3s-%.2s.%.4s\n", d, d + 3, d + 5),     /* mixed separators */
+        g_strdup_printf("SSN: 1%s\n", d),                              /* ten digits */
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(traps); i++) {
+        scan_result r = detect(traps[i]);
+        ck_assert_msg(r.found->len == 0, "trap %zu flagged: %s", i,
+                      r.found->len ? ((tl_finding *)r.found->pdata[0])->snippet : "");
+        done(&r);
+        g_free(traps[i]);
+    }
+    g_free(d);
+}
+END_TEST
+
+START_TEST(test_pan)
+{
+    char *pan = random_visa();
+    char *grouped = g_strdup_printf("%.4s %.4s %.4s %.4s", pan, pan + 4, pan + 8, pan + 12);
+    char *body = g_strdup_printf("GTCC card number %s exp 09/27\n", grouped);
+    scan_result r = detect(body);
+    ck_assert_uint_eq(r.found->len, 1);
+    tl_finding *f = r.found->pdata[0];
+    ck_assert_str_eq(f->detector, "pan");
+    ck_assert_int_eq(f->score, 90);
+    char *mask = g_strdup_printf("VISA ****%s", pan + 12);
+    ck_assert_str_eq(f->masked, mask);
+    assert_not_stored(&r, pan);
+    assert_not_stored(&r, grouped);
+    done(&r);
+    g_free(body);
+
+    /* no keyword: 60, a candidate */
+    body = g_strdup_printf("number %s here\n", pan);
+    r = detect(body);
+    ck_assert_uint_eq(r.found->len, 0);
+    done(&r);
+    g_free(body);
+
+    /* traps: mixed separators, a Luhn failure, a test number, hex around
+     * the digits, a digit run that is longer than any card */
+    char bad[17];
+    memcpy(bad, pan, 17);
+    bad[15] = bad[15] == '9' ? '0' : bad[15] + 1;
+    body = g_strdup_printf("card number %.4s-%.4s %.4s-%.4s\ncard number %s\ncard number 4242424242424242\n"
+                           "card number deadbeef%sabc\ncard number 12%s1234\n",
+                           pan, pan + 4, pan + 8, pan + 12, bad, pan, pan);
+    r = detect(body);
+    ck_assert_uint_eq(r.found->len, 0);
+    done(&r);
+    g_free(body);
+    g_free(mask);
+    g_free(grouped);
+    g_free(pan);
+}
+END_TEST
+
+START_TEST(test_iban)
+{
+    scan_result r = detect("Please wire to IBAN de89 3704 0044 0532 0130 00 today.\n");
+    ck_assert_uint_eq(r.found->len, 1);
+    tl_finding *f = r.found->pdata[0];
+    ck_assert_str_eq(f->detector, "iban");
+    ck_assert_int_eq(f->score, 85);
+    ck_assert_str_eq(f->masked, "DE89****3000");
+    assert_not_stored(&r, "3704 0044 0532");
+    done(&r);
+    r = detect("Wire to DE89 3704 0044 0532 0130 01 today.\n");     /* mod 97 fails */
+    ck_assert_uint_eq(r.found->len, 0);
+    done(&r);
+}
+END_TEST
+
+START_TEST(test_offsets_and_quotes)
+{
+    char *d = random_ssn_digits();
+    /* a zero-width space before the number: the normalised offset and the
+     * offset in the part differ by its three bytes */
+    char *body = g_strdup_printf("SSN:\xe2\x80\x8b %.3s-%.2s-%.4s\n> SSN: %.3s-%.2s-%.4s\n", d, d + 3, d + 5,
+                                 d, d + 3, d + 5);
+    scan_result r = detect(body);
+    ck_assert_uint_eq(r.found->len, 2);
+    tl_finding *a = r.found->pdata[0], *b = r.found->pdata[1];
+    if (a->off > b->off) {
+        tl_finding *t = a;
+        a = b;
+        b = t;
+    }
+    ck_assert_uint_eq(a->off, 5);
+    ck_assert_uint_eq(a->part_off, 8);
+    ck_assert(!a->quoted);
+    ck_assert(b->quoted);
+    ck_assert_str_eq(a->vhash, b->vhash);       /* the same person, counted once */
+    done(&r);
+    g_free(body);
+    g_free(d);
+}
+END_TEST
+
+Suite *
+suite_detect(void)
+{
+    Suite *s = suite_create("detect");
+    TCase *tc = tcase_create("detectors");
+    tcase_add_test(tc, test_ssn_levels);
+    tcase_add_test(tc, test_ssn_traps);
+    tcase_add_test(tc, test_pan);
+    tcase_add_test(tc, test_iban);
+    tcase_add_test(tc, test_offsets_and_quotes);
+    suite_add_tcase(s, tc);
+    return s;
+}
