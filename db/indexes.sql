@@ -14,3 +14,5 @@ CREATE INDEX IF NOT EXISTS anomalies_message ON anomalies(message_id);
 CREATE INDEX IF NOT EXISTS errors_run ON errors(run_id);
 CREATE INDEX IF NOT EXISTS typo_hits_domain_id ON typo_hits(domain_id);
 CREATE INDEX IF NOT EXISTS bounces_recipient ON bounces(recipient COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS findings_message ON findings(message_id);
+CREATE INDEX IF NOT EXISTS findings_value ON findings(detector, vhash);

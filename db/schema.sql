@@ -55,7 +55,9 @@ CREATE TABLE messages (
     n_typo          INTEGER NOT NULL,
     n_anomalies     INTEGER NOT NULL,
     mime_parsed     INTEGER NOT NULL,   -- 1 whole MIME tree parsed, 0 header block only
-    first_run_id    INTEGER NOT NULL REFERENCES runs(id)
+    first_run_id    INTEGER NOT NULL REFERENCES runs(id),
+    classified      INTEGER NOT NULL DEFAULT 0, -- 1 when the classifier read its text
+    n_findings      INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE TABLE occurrences (
@@ -161,4 +163,24 @@ CREATE TABLE errors (
     grade           TEXT NOT NULL,      -- warn, skip, failed
     reason          TEXT NOT NULL,
     sha256          TEXT                -- of the bytes concerned, when known
+);
+
+-- Sensitive-content findings (docs/detectors.md).  Never a full value:
+-- a mask, a keyed hash under the case key, and a snippet with every
+-- detected span replaced by its type.
+CREATE TABLE findings (
+    id              INTEGER PRIMARY KEY,
+    message_id      INTEGER NOT NULL REFERENCES messages(id),
+    part            TEXT NOT NULL,      -- MIME part path, "1.2"
+    detector        TEXT NOT NULL,      -- ssn, pan, iban
+    category        TEXT NOT NULL,      -- PII.GOVID, PII.FIN
+    level           TEXT NOT NULL,      -- HIGH, MEDIUM, LOW
+    score           INTEGER NOT NULL,   -- 0-100
+    masked          TEXT NOT NULL,      -- ***-**-1234, VISA ****1234
+    vhash           TEXT NOT NULL,      -- HMAC-SHA-256(case key, value), 128 bits hex
+    offset          INTEGER NOT NULL,   -- in the part's normalised text
+    length          INTEGER NOT NULL,
+    part_offset     INTEGER NOT NULL,   -- in the part's decoded text
+    quoted          INTEGER NOT NULL,   -- inside a quoted or forwarded block
+    snippet         TEXT NOT NULL
 );

@@ -25,7 +25,7 @@
 #define BATCH_USEC 1000000
 
 enum {
-    S_SOURCE, S_SOURCE_END, S_MSG, S_MSG_ID, S_OCC, S_RCPT, S_TYPO, S_ANOM, S_ERR, S_BOUNCE,
+    S_SOURCE, S_SOURCE_END, S_MSG, S_MSG_ID, S_OCC, S_RCPT, S_TYPO, S_ANOM, S_ERR, S_BOUNCE, S_FIND,
     S_LAST
 };
 
@@ -34,8 +34,8 @@ static const char *const sql[S_LAST] = {
                  " VALUES(?,?,?,?,?,?,?,?, 'reading')",
     [S_SOURCE_END] = "UPDATE sources SET size=?, sha256=?, n_messages=?, status=? WHERE id=?",
     [S_MSG] = "INSERT INTO messages(sha256, size, message_id, date, date_utc, from_text, from_addr, sender,"
-              " reply_to, subject, n_recipients, n_typo, n_anomalies, mime_parsed, first_run_id)"
-              " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(sha256) DO NOTHING",
+              " reply_to, subject, n_recipients, n_typo, n_anomalies, mime_parsed, first_run_id, classified, n_findings)"
+              " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(sha256) DO NOTHING",
     [S_MSG_ID] = "SELECT id FROM messages WHERE sha256=?",
     [S_OCC] = "INSERT INTO occurrences(message_id, source_id, run_id, position, offset, length, marker_offset,"
               " marker, maildir_flags) VALUES(?,?,?,?,?,?,?,?,?)",
@@ -45,6 +45,8 @@ static const char *const sql[S_LAST] = {
                " edit, exposure, registrable, prior, score, needs_context) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
     [S_ANOM] = "INSERT INTO anomalies(message_id, code, offset, item) VALUES(?,?,?,?)",
     [S_BOUNCE] = "INSERT INTO bounces(message_id, recipient, action, status) VALUES(?,?,?,?)",
+    [S_FIND] = "INSERT INTO findings(message_id, part, detector, category, level, score, masked, vhash, offset,"
+               " length, part_offset, quoted, snippet) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [S_ERR] = "INSERT INTO errors(run_id, source_id, path, offset, length, stage, code, grade, reason, sha256)"
               " VALUES(?,?,?,?,?,?,?,?,?,?)",
 };
@@ -152,9 +154,10 @@ static char *
 settings_json(const tl_scan_options *o)
 {
     return g_strdup_printf("{\"jobs\":%d,\"max_depth\":%d,\"max_message\":%" G_GUINT64_FORMAT
-                           ",\"max_nested\":%" G_GUINT64_FORMAT ",\"queue_depth\":%d,\"max_inflight\":%" G_GUINT64_FORMAT ",\"parse\":\"%s\"}",
+                           ",\"max_nested\":%" G_GUINT64_FORMAT ",\"queue_depth\":%d,\"max_inflight\":%" G_GUINT64_FORMAT ",\"parse\":\"%s\",\"classify\":\"%s\"}",
                            o->jobs, o->max_depth, o->max_message, o->max_nested, o->queue_depth, o->max_inflight,
-                           o->full_parse ? "full" : "flagged");
+                           o->full_parse ? "full" : "flagged",
+                           o->classify == TL_CLASSIFY_ALL ? "all" : o->classify == TL_CLASSIFY_NONE ? "none" : "flagged");
 }
 
 tl_writer *
@@ -377,6 +380,8 @@ put_message(tl_writer *w, tl_job *j)
     sqlite3_bind_int(s, 13, (int)r->anomalies->len);
     sqlite3_bind_int(s, 14, r->mime_parsed);
     sqlite3_bind_int64(s, 15, w->run_id);
+    sqlite3_bind_int(s, 16, r->classified);
+    sqlite3_bind_int(s, 17, r->findings ? (int)r->findings->len : 0);
     if (!step(s))
         return db_fail(w, "writing a message row");
     fresh = sqlite3_changes(w->db) > 0;
@@ -470,6 +475,26 @@ put_message(tl_writer *w, tl_job *j)
         bind_text(s, 4, a->item);
         if (!step(s))
             return db_fail(w, "writing an anomaly row");
+    }
+    for (guint i = 0; r->findings && i < r->findings->len; i++) {
+        const tl_finding *f = r->findings->pdata[i];
+        s = w->st[S_FIND];
+        sqlite3_bind_int64(s, 1, mid);
+        bind_text(s, 2, f->part);
+        bind_text(s, 3, f->detector);
+        bind_text(s, 4, f->category);
+        bind_text(s, 5, f->level);
+        sqlite3_bind_int(s, 6, f->score);
+        bind_text(s, 7, f->masked);
+        bind_text(s, 8, f->vhash);
+        sqlite3_bind_int64(s, 9, (sqlite3_int64)f->off);
+        sqlite3_bind_int64(s, 10, (sqlite3_int64)f->len);
+        sqlite3_bind_int64(s, 11, (sqlite3_int64)f->part_off);
+        sqlite3_bind_int(s, 12, f->quoted);
+        bind_text(s, 13, f->snippet);
+        if (!step(s))
+            return db_fail(w, "writing a finding row");
+        w->stats.findings++;
     }
     return TL_OK;
 }

@@ -33,6 +33,9 @@ struct tl_worker {
     GHashTable *cache;      /* domain -> tl_typo_verdict* */
     GArray *anomalies;      /* of the message being parsed */
     gint64 limit;           /* header-only parse: warnings past this offset are artefacts */
+    int classify;           /* TL_CLASSIFY_* */
+    tl_detector *det;       /* the classifier's pattern pass, NULL when none */
+    tl_text_limits text_limits;
 };
 
 /* Headers whose addresses are recipients (compared case-insensitively). */
@@ -94,7 +97,18 @@ tl_worker_new(const tl_protect *protect, int full)
     w->parser = g_mime_parser_new();
     w->protect = protect;
     w->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    tl_text_limits_init(&w->text_limits);
     return w;
+}
+
+void
+tl_worker_set_classifier(tl_worker *w, int mode, tl_detector *det)
+{
+    tl_detector_free(w->det);
+    w->det = det;
+    w->classify = det ? mode : TL_CLASSIFY_NONE;
+    if (w->classify == TL_CLASSIFY_ALL)
+        w->full = 1;        /* every message's text is read */
 }
 
 void
@@ -106,6 +120,7 @@ tl_worker_free(tl_worker *w)
     g_object_unref(w->parser);
     g_object_unref(w->stream);
     g_hash_table_destroy(w->cache);
+    tl_detector_free(w->det);
     g_free(w);
 }
 
@@ -150,6 +165,8 @@ tl_record_free(tl_record *r)
         g_array_free(r->anomalies, TRUE);
     if (r->bounces)
         g_ptr_array_free(r->bounces, TRUE);
+    if (r->findings)
+        g_ptr_array_free(r->findings, TRUE);
     g_free(r);
 }
 
@@ -552,6 +569,34 @@ header_block_len(const guint8 *p, size_t n)
     return n;
 }
 
+/* The text of every part through the detectors; findings and text
+ * anomalies go to the record. */
+static void
+classify(tl_worker *w, GMimeMessage *msg, tl_record *rec)
+{
+    GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *parts = tl_text_extract(msg, &w->text_limits, notes);
+    rec->findings = g_ptr_array_new_with_free_func(tl_finding_free);
+    for (guint i = 0; i < parts->len; i++) {
+        const tl_text_part *p = parts->pdata[i];
+        GPtrArray *found = tl_detect_part(w->det, p);
+        g_ptr_array_set_free_func(found, NULL);
+        for (guint k = 0; k < found->len; k++) {
+            tl_finding *f = found->pdata[k];
+            f->part = g_strdup(p->path);
+            g_ptr_array_add(rec->findings, f);
+        }
+        g_ptr_array_unref(found);
+    }
+    for (guint i = 0; i < notes->len; i++) {
+        tl_anomaly a = { -1, TL_ANOMALY_TEXT, g_strdup(notes->pdata[i]) };
+        g_array_append_val(rec->anomalies, a);
+    }
+    rec->classified = 1;
+    g_ptr_array_unref(parts);
+    g_ptr_array_unref(notes);
+}
+
 /* Parses raw[0, len) into rec; 0 when GMime built nothing.  The whole
  * message (len = raw->len) is built as a GMimeMessage, its MIME tree
  * included.  A header block alone is built as a bare part (no message-level
@@ -585,6 +630,9 @@ parse_into(tl_worker *w, GByteArray *raw, size_t len, tl_record *rec)
             dsn_ctx c = { w, rec };
             g_mime_message_foreach(GMIME_MESSAGE(obj), find_delivery_status, &c);
         }
+        if (whole && w->det && GMIME_IS_MESSAGE(obj) &&
+            (w->classify == TL_CLASSIFY_ALL || (w->classify == TL_CLASSIFY_FLAGGED && rec->n_typo > 0)))
+            classify(w, GMIME_MESSAGE(obj), rec);
         g_object_unref(obj);
     }
     w->anomalies = NULL;
@@ -669,6 +717,8 @@ tl_anomaly_name(int code)
     case GMIME_WARN_PART_WITHOUT_CONTENT: return "part-without-content";
     case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: return "part-without-headers-or-content";
     }
+    if (code == TL_ANOMALY_TEXT)
+        return "text-extraction";
     return "unknown-warning";
 }
 

@@ -308,35 +308,51 @@ decoded_bytes(GMimePart *part)
     return ba;
 }
 
-/* UTF-8 text of bytes in charset (NULL: undeclared), with the fallback. */
+/* UTF-8 text of bytes in charset (NULL: undeclared), with the fallback;
+ * NUL characters become spaces, so the result is a C string of its whole
+ * length. */
 static char *
 to_utf8(const guint8 *b, size_t n, const char *charset, const tl_text_limits *lim, char **used, char **problem)
 {
     *problem = NULL;
+    char *u = NULL;
+    gsize len = 0;
+    if (n == 0) {
+        *used = g_strdup(charset ? charset : "utf-8");
+        return g_strdup("");
+    }
     if (charset && g_ascii_strcasecmp(charset, "utf-8") != 0 && g_ascii_strcasecmp(charset, "us-ascii") != 0) {
-        const char *iconv_name = g_mime_charset_iconv_name(charset);
-        gsize wrote = 0;
-        char *u = g_convert((const char *)b, (gssize)n, "UTF-8", iconv_name, NULL, &wrote, NULL);
-        if (u) {
+        u = g_convert((const char *)b, (gssize)n, "UTF-8", g_mime_charset_iconv_name(charset), NULL, &len, NULL);
+        if (u)
             *used = g_strdup(charset);
-            return u;
-        }
-        *problem = g_strdup_printf("charset %s could not be converted; read as %s", charset,
-                                   g_utf8_validate((const char *)b, (gssize)n, NULL) ? "UTF-8" : lim->fallback_charset);
+        else
+            *problem = g_strdup_printf("charset %s could not be converted; read as %s", charset,
+                                       g_utf8_validate_len((const char *)b, n, NULL) ? "UTF-8" : lim->fallback_charset);
     }
-    if (g_utf8_validate((const char *)b, (gssize)n, NULL)) {
+    if (!u && g_utf8_validate_len((const char *)b, n, NULL)) {
         *used = g_strdup("utf-8");
-        return g_strndup((const char *)b, n);
+        u = g_malloc(n + 1);
+        memcpy(u, b, n);
+        u[n] = '\0';
+        len = n;
     }
-    if (!*problem && charset)
-        *problem = g_strdup_printf("bytes not valid in declared charset %s; read as %s", charset, lim->fallback_charset);
-    char *u = g_convert((const char *)b, (gssize)n, "UTF-8", lim->fallback_charset, NULL, NULL, NULL);
-    if (u) {
-        *used = g_strdup(lim->fallback_charset);
-        return u;
+    if (!u) {
+        if (!*problem && charset)
+            *problem = g_strdup_printf("bytes not valid in declared charset %s; read as %s", charset,
+                                       lim->fallback_charset);
+        u = g_convert((const char *)b, (gssize)n, "UTF-8", lim->fallback_charset, NULL, &len, NULL);
+        if (u)
+            *used = g_strdup(lim->fallback_charset);
     }
-    *used = g_strdup("utf-8 (repaired)");
-    return g_utf8_make_valid((const char *)b, (gssize)n);
+    if (!u) {
+        *used = g_strdup("utf-8 (repaired)");
+        u = g_utf8_make_valid((const char *)b, (gssize)n);
+        len = strlen(u);
+    }
+    for (gsize i = 0; i < len; i++)
+        if (u[i] == '\0')
+            u[i] = ' ';
+    return u;
 }
 
 static void

@@ -24,7 +24,7 @@ cli_scan(int argc, char **argv)
     char *db = NULL;
     cli_lists lists = { 0 };
     int jobs = 0, depth = 8, quiet = 0, queue = 64;
-    char *parse = NULL;
+    char *parse = NULL, *classify = NULL, *case_key = NULL;
     gint64 max_message = 256 << 20, max_nested = 1 << 30, max_inflight = 64 << 20;
     GOptionEntry entries[] = {
         { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "findings database (created when absent)", "FILE" },
@@ -36,6 +36,10 @@ cli_scan(int argc, char **argv)
         { "queue-depth", 0, 0, G_OPTION_ARG_INT, &queue, "messages in flight per worker (default 64)", "N" },
         { "parse", 0, 0, G_OPTION_ARG_STRING, &parse,
           "MIME trees to parse: flagged (messages with a typo recipient; default) or full (every message)", "WHAT" },
+        { "classify", 0, 0, G_OPTION_ARG_STRING, &classify,
+          "messages whose content is classified: flagged (with a typo recipient; default), all, none", "WHICH" },
+        { "case-key", 0, 0, G_OPTION_ARG_FILENAME, &case_key,
+          "key of the keyed value hashes (default DB.casekey, created mode 0600 when absent)", "FILE" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no progress line", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
@@ -73,6 +77,15 @@ cli_scan(int argc, char **argv)
         cli_error("--parse takes flagged or full, not '%s'", parse);
         goto out;
     }
+    int classify_mode = TL_CLASSIFY_FLAGGED;
+    if (g_strcmp0(classify, "all") == 0)
+        classify_mode = TL_CLASSIFY_ALL;
+    else if (g_strcmp0(classify, "none") == 0)
+        classify_mode = TL_CLASSIFY_NONE;
+    else if (classify && g_strcmp0(classify, "flagged") != 0) {
+        cli_error("--classify takes flagged, all or none, not '%s'", classify);
+        goto out;
+    }
     if (!(p = cli_lists_build(&lists)))
         goto out;
     char *msg = NULL;
@@ -87,6 +100,8 @@ cli_scan(int argc, char **argv)
     o.queue_depth = queue;
     o.max_inflight = (uint64_t)max_inflight;
     o.full_parse = g_strcmp0(parse, "full") == 0;
+    o.classify = classify_mode;
+    o.case_key_path = case_key;
     o.protect = p;
     o.argv_text = argv_text;
     if (!quiet && isatty(STDERR_FILENO))
@@ -104,8 +119,9 @@ cli_scan(int argc, char **argv)
     if (!quiet)
         fprintf(stderr, "typoleak: %" G_GUINT64_FORMAT " containers, %" G_GUINT64_FORMAT " messages (%"
                 G_GUINT64_FORMAT " new, %" G_GUINT64_FORMAT " duplicates), %" G_GUINT64_FORMAT
-                " typo recipients, %" G_GUINT64_FORMAT " error rows, %.1f MB in %.2f s -> %s\n",
-                s.containers, s.messages, s.parsed, s.duplicates, s.typo_hits, s.errors,
+                " typo recipients, %" G_GUINT64_FORMAT " findings, %" G_GUINT64_FORMAT
+                " error rows, %.1f MB in %.2f s -> %s\n",
+                s.containers, s.messages, s.parsed, s.duplicates, s.typo_hits, s.findings, s.errors,
                 (double)s.bytes / 1e6, s.seconds, db);
     rc = EXIT_OK;
 out:
@@ -114,6 +130,8 @@ out:
     g_free(db);
     cli_lists_clear(&lists);
     g_free(parse);
+    g_free(classify);
+    g_free(case_key);
     g_strfreev(av_orig);
     g_free(av);
     g_option_context_free(ctx);

@@ -11,8 +11,12 @@
  * The database is compiled once per process; each tl_detector owns the
  * Hyperscan scratch of one thread.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <hs.h>
+#include <openssl/rand.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tl_internal.h"
 
@@ -111,12 +115,15 @@ tl_detector_free(tl_detector *d)
     g_free(d);
 }
 
-static void
-finding_free(gpointer p)
+void
+tl_finding_free(gpointer p)
 {
     tl_finding *f = p;
+    if (!f)
+        return;
     g_free(f->masked);
     g_free(f->snippet);
+    g_free(f->part);
     g_free(f);
 }
 
@@ -253,8 +260,8 @@ snippet(const tl_text_part *p, GPtrArray *found, tl_finding *f)
 GPtrArray *
 tl_detect_part(tl_detector *d, const tl_text_part *p)
 {
-    GPtrArray *out = g_ptr_array_new_with_free_func(finding_free);
-    GPtrArray *masked_spans = g_ptr_array_new_with_free_func(finding_free);  /* candidates below level too */
+    GPtrArray *out = g_ptr_array_new_with_free_func(tl_finding_free);
+    GPtrArray *masked_spans = g_ptr_array_new_with_free_func(tl_finding_free);  /* candidates below level too */
     const char *t = p->text;
     size_t len = p->len;
     g_array_set_size(d->hits, 0);
@@ -364,7 +371,60 @@ done:
     g_ptr_array_set_free_func(masked_spans, NULL);
     for (guint i = 0; i < masked_spans->len; i++)
         if (masked_spans->pdata[i])
-            finding_free(masked_spans->pdata[i]);
+            tl_finding_free(masked_spans->pdata[i]);
     g_ptr_array_unref(masked_spans);
     return out;
+}
+
+/* ------------------------------------------------------------------ */
+/* The case key                                                        */
+/* ------------------------------------------------------------------ */
+
+tl_status_t
+tl_case_key_load(const char *path, guint8 **key, gsize *keylen, char **errmsg)
+{
+    char *text = NULL;
+    gsize len = 0;
+    GError *err = NULL;
+    *key = NULL;
+    if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+        guint8 raw[32];
+        if (RAND_bytes(raw, sizeof raw) != 1) {
+            *errmsg = g_strdup("no random bytes for a new case key");
+            return TL_ERR_USAGE;
+        }
+        GString *hex = g_string_new(NULL);
+        for (size_t i = 0; i < sizeof raw; i++)
+            g_string_append_printf(hex, "%02x", raw[i]);
+        g_string_append_c(hex, '\n');
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 || write(fd, hex->str, hex->len) != (ssize_t)hex->len) {
+            *errmsg = g_strdup_printf("cannot create case key %s: %s", path, g_strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            g_string_free(hex, TRUE);
+            return TL_ERR_USAGE;
+        }
+        close(fd);
+        g_string_free(hex, TRUE);
+    }
+    if (!g_file_get_contents(path, &text, &len, &err)) {
+        *errmsg = g_strdup_printf("cannot read case key: %s", err->message);
+        g_error_free(err);
+        return TL_ERR_USAGE;
+    }
+    g_strstrip(text);
+    size_t n = strlen(text);
+    if (n < 64 || n % 2 || strspn(text, "0123456789abcdefABCDEF") != n) {
+        *errmsg = g_strdup_printf("case key %s must hold at least 64 hex digits", path);
+        g_free(text);
+        return TL_ERR_USAGE;
+    }
+    *keylen = n / 2;
+    *key = g_malloc(*keylen);
+    for (size_t i = 0; i < *keylen; i++)
+        (*key)[i] = (guint8)(g_ascii_xdigit_value(text[2 * i]) * 16 + g_ascii_xdigit_value(text[2 * i + 1]));
+    memset(text, 0, n);
+    g_free(text);
+    return TL_OK;
 }

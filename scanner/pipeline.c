@@ -51,6 +51,8 @@ typedef struct {
 typedef struct {
     const tl_scan_options *opt;
     const tl_protect *protect;
+    guint8 *case_key;           /* NULL when nothing is classified */
+    gsize case_key_len;
     tl_writer *writer;
     uint64_t seq;               /* next sequence number */
     /* threaded mode */
@@ -149,11 +151,26 @@ emit_job(tl_job *job, void *data)
     return g_atomic_int_get(&p->failed);
 }
 
+/* A worker with its own detector when the scan classifies. */
+static tl_worker *
+worker_new(const pipeline *p)
+{
+    tl_worker *w = tl_worker_new(p->protect, p->opt->full_parse);
+    if (p->case_key) {
+        char *err = NULL;
+        tl_detector *d = tl_detector_new(p->case_key, p->case_key_len, &err);
+        g_assert(d != NULL);    /* tl_scan built one before any worker */
+        g_free(err);
+        tl_worker_set_classifier(w, p->opt->classify, d);
+    }
+    return w;
+}
+
 static gpointer
 worker_main(gpointer data)
 {
     pipeline *p = data;
-    tl_worker *w = tl_worker_new(p->protect, p->opt->full_parse);
+    tl_worker *w = worker_new(p);
     for (;;) {
         batch *b = tl_queue_pop(p->work);
         if (b->stop) {
@@ -219,7 +236,9 @@ tl_scan_options_init(tl_scan_options *o)
     o->max_nested = 1u << 30;
     o->queue_depth = 64;
     o->max_inflight = 64u << 20;
+    o->classify = TL_CLASSIFY_FLAGGED;
 }
+
 
 tl_status_t
 tl_scan(const tl_scan_options *o, const char *const *paths, int npaths, tl_scan_stats *stats, char **errmsg)
@@ -242,10 +261,30 @@ tl_scan(const tl_scan_options *o, const char *const *paths, int npaths, tl_scan_
         tl_protect_free(own);
         return st;
     }
+    if (o->classify != TL_CLASSIFY_NONE) {
+        /* the case key, and a first detector: its pattern database is
+         * compiled here, once; a failure ends the run before any reading */
+        char *key_path = o->case_key_path ? g_strdup(o->case_key_path) : g_strconcat(o->db_path, ".casekey", NULL);
+        char *why = NULL;
+        st = tl_case_key_load(key_path, &p.case_key, &p.case_key_len, &why);
+        g_free(key_path);
+        tl_detector *probe = st == TL_OK ? tl_detector_new(p.case_key, p.case_key_len, &why) : NULL;
+        if (!probe) {
+            g_free(p.case_key);
+            tl_writer_close(p.writer, "failed", NULL);
+            tl_protect_free(own);
+            if (errmsg)
+                *errmsg = why;
+            else
+                g_free(why);
+            return TL_ERR_USAGE;
+        }
+        tl_detector_free(probe);
+    }
     tl_walker w = { .opt = o, .emit = emit_job, .emit_data = &p };
     GThread **workers = NULL, *writer = NULL;
     if (o->jobs == 1) {
-        p.inline_worker = tl_worker_new(p.protect, o->full_parse);
+        p.inline_worker = worker_new(&p);
     } else {
         p.nslots = o->jobs * o->queue_depth;
         p.batch_max = CLAMP(p.nslots / 8, 1, 16);
@@ -291,6 +330,9 @@ tl_scan(const tl_scan_options *o, const char *const *paths, int npaths, tl_scan_
     if (failed && errmsg)
         *errmsg = g_strdup(tl_writer_errmsg(p.writer));
     st = tl_writer_close(p.writer, failed ? "failed" : "completed", failed ? NULL : errmsg);
+    if (p.case_key)
+        memset(p.case_key, 0, p.case_key_len);
+    g_free(p.case_key);
     tl_protect_free(own);
     return failed ? p.writer_status : st;
 }

@@ -140,6 +140,8 @@ typedef struct {
     int mime_parsed;        /* 1 when the whole MIME tree was parsed, 0 headers only */
     int dsn;                /* a delivery-status report (multipart/report) */
     GPtrArray *bounces;     /* of tl_bounce*, from a delivery-status report */
+    int classified;         /* 1 when the classifier read the message's text */
+    GPtrArray *findings;    /* of tl_finding*, NULL when not classified */
 } tl_record;
 
 /* One recipient of a delivery-status report (RFC 3464). */
@@ -194,12 +196,18 @@ void tl_job_free(tl_job *j);
 /* ------------------------------------------------------------------ */
 
 typedef struct tl_worker tl_worker;
+typedef struct tl_detector tl_detector;     /* detect.c; one per thread */
 
 /* One per worker thread: owns its GMime parser options and domain cache.
  * full: parse every message's whole MIME tree (else only messages with a
  * typo recipient; the others from their header block). */
 tl_worker *tl_worker_new(const tl_protect *protect, int full);
 void tl_worker_free(tl_worker *w);
+/* Classifies the text of messages in scope (TL_CLASSIFY_*) with det,
+ * which the worker owns from now on. */
+void tl_worker_set_classifier(tl_worker *w, int mode, tl_detector *det);
+/* Anomaly code of text-extraction problems (limits, charsets). */
+#define TL_ANOMALY_TEXT 10000
 /* Parses job->raw into job->rec, or sets job->status/stage/reason. */
 void tl_worker_process(tl_worker *w, tl_job *job);
 
@@ -297,7 +305,7 @@ void tl_writer_stats(const tl_writer *w, tl_scan_stats *s);
 extern const char tl_schema_sql[];
 extern const char tl_index_sql[];
 extern const char tl_context_sql[];    /* db/context.sql: context and domains, at run close */
-#define TL_SCHEMA_VERSION 2
+#define TL_SCHEMA_VERSION 3
 
 /* ------------------------------------------------------------------ */
 /* The text of a message's parts, for the detectors (parsers/text.c)   */
@@ -351,9 +359,13 @@ typedef struct {
     char *masked;               /* the only form of the value kept */
     char vhash[33];             /* HMAC-SHA-256 under the case key, 128 bits hex */
     char *snippet;              /* +-60 characters, every detected span as its type */
+    char *part;                 /* part path, set by the caller (owned) */
 } tl_finding;
+void tl_finding_free(gpointer f);
 
-typedef struct tl_detector tl_detector;     /* one per thread */
+/* The case key at path: read (hex, at least 32 bytes of key), or created
+ * with 32 random bytes and mode 0600 when absent. */
+tl_status_t tl_case_key_load(const char *path, guint8 **key, gsize *keylen, char **errmsg);
 /* key: the case key of the keyed hashes. NULL and *err set when the
  * pattern database cannot be built (or the CPU cannot run Hyperscan). */
 tl_detector *tl_detector_new(const guint8 *key, gsize keylen, char **err);

@@ -150,11 +150,15 @@ typedef struct {
     uint64_t duplicates;    /* messages already in the database (same SHA-256) */
     uint64_t errors;        /* error rows written (including skips) */
     uint64_t typo_hits;     /* recipients at typo domains */
+    uint64_t findings;      /* sensitive-content findings (LOW and above) */
     uint64_t bytes;         /* message bytes read */
     double seconds;         /* wall time so far */
 } tl_scan_stats;
 
 typedef void (*tl_progress_fn)(const tl_scan_stats *stats, void *user_data);
+
+/* Which messages the sensitive-content classifier reads. */
+enum { TL_CLASSIFY_NONE, TL_CLASSIFY_FLAGGED, TL_CLASSIFY_ALL };
 
 /* Scan settings.  Fill with tl_scan_options_init() and change what you need. */
 typedef struct {
@@ -166,6 +170,8 @@ typedef struct {
     int queue_depth;            /* jobs in flight per worker (default 64) */
     uint64_t max_inflight;      /* message bytes in flight (default 64 MiB) */
     int full_parse;             /* parse every MIME tree (default: only messages with a typo recipient) */
+    int classify;               /* TL_CLASSIFY_*: which messages' content is classified (default flagged) */
+    const char *case_key_path;  /* key of the keyed hashes; NULL = DB_PATH.casekey, created when absent */
     const tl_protect *protect;  /* protected domains; NULL = the default list */
     const char *argv_text;      /* the command line, for the run record */
     tl_progress_fn progress;    /* called about twice a second; may be NULL */

@@ -66,7 +66,7 @@ START_TEST(test_scan_and_report)
     char *out, *err;
     /* --protect adds a domain; the summary line is on stderr. */
     ck_assert_int_eq(run(&out, &err, "scan", f, "--db", db, "-j", "2", "--protect", "corp.example", NULL), 0);
-    ck_assert_ptr_nonnull(strstr(err, "12 messages (12 new, 0 duplicates), 3 typo recipients, 0 error rows"));
+    ck_assert_ptr_nonnull(strstr(err, "12 messages (12 new, 0 duplicates), 3 typo recipients, 0 findings, 0 error rows"));
     g_free(out);
     g_free(err);
     ck_assert_int_eq(run(&out, &err, "scan", f, "--db", db, "--quiet", NULL), 0);

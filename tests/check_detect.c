@@ -6,6 +6,7 @@
  * SSNs are drawn per run from the never-issued-before-2011 areas 734-749;
  * card numbers are built per run with a computed check digit.
  */
+#include <glib/gstdio.h>
 #include <gmime/gmime.h>
 #include <string.h>
 
@@ -254,6 +255,146 @@ START_TEST(test_offsets_and_quotes)
 }
 END_TEST
 
+/* Every byte the scan leaves beside the evidence: the database, its WAL
+ * and shared-memory files. */
+static int
+db_bytes_contain(const char *db, const char *value)
+{
+    const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+    int found = 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(suffixes); i++) {
+        char *path = g_strconcat(db, suffixes[i], NULL);
+        char *data = NULL;
+        gsize len = 0;
+        if (g_file_get_contents(path, &data, &len, NULL))
+            found |= memmem(data, len, value, strlen(value)) != NULL;
+        g_free(data);
+        g_free(path);
+    }
+    return found;
+}
+
+static tl_status_t
+scan_with(const char *db, const char *path, int classify, int jobs)
+{
+    tl_scan_options o;
+    tl_scan_options_init(&o);
+    o.db_path = db;
+    o.jobs = jobs;
+    o.classify = classify;
+    const char *paths[] = { path };
+    char *msg = NULL;
+    tl_status_t st = tl_scan(&o, paths, 1, NULL, &msg);
+    ck_assert_msg(st == TL_OK, "scan: %s", msg ? msg : "?");
+    g_free(msg);
+    return st;
+}
+
+/* The whole path: a scan classifies the messages in scope, stores the
+ * findings, and no planted value reaches any database file. */
+START_TEST(test_scan_stores_findings_safely)
+{
+    char *dir = tl_test_tmpdir();
+    char *ssn = random_ssn_digits(), *pan = random_visa(), *ssn2 = random_ssn_digits();
+    char *ssn_fmt = g_strdup_printf("%.3s-%.2s-%.4s", ssn, ssn + 3, ssn + 5);
+    char *pan_fmt = g_strdup_printf("%.4s-%.4s-%.4s-%.4s", pan, pan + 4, pan + 8, pan + 12);
+    char *mbox = g_strdup_printf(
+        "From a@example.org Mon May  1 10:00:00 2023\n"
+        "From: clerk@example.org\nTo: john.doe@army.ml\nSubject: travel\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=B\n\n"
+        "--B\nContent-Type: text/plain\n\nSSN: %s\nGTCC card number %s exp 10/28\n"
+        "--B\nContent-Type: text/html\n\n<p>Refund to IBAN <b>GB82 WEST 1234 5698 7654 32</b></p>\n"
+        "--B--\n\n"
+        "From a@example.org Mon May  1 11:00:00 2023\n"
+        "From: clerk@example.org\nTo: jane.roe@army.mil\nSubject: payroll\n\nSSN: %s\n\n",
+        ssn_fmt, pan_fmt, ssn2);
+    char *path = g_build_filename(dir, "leak.mbox", NULL);
+    tl_test_write_str(path, mbox);
+    char *db = g_build_filename(dir, "flagged.db", NULL);
+    scan_with(db, path, TL_CLASSIFY_FLAGGED, 2);
+
+    /* only the message to the typo domain is read */
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM findings"), 3);
+    ck_assert_int_eq(tl_test_int(db, "SELECT classified FROM messages WHERE subject='travel'"), 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT n_findings FROM messages WHERE subject='travel'"), 3);
+    ck_assert_int_eq(tl_test_int(db, "SELECT classified FROM messages WHERE subject='payroll'"), 0);
+    char *rows = tl_test_rows(db, "SELECT part, detector, level, masked FROM findings ORDER BY part, detector");
+    char *want = g_strdup_printf("1|pan|HIGH|VISA ****%s\n1|ssn|HIGH|***-**-%s\n2|iban|HIGH|GB82****5432",
+                                 pan + 12, ssn + 5);
+    ck_assert_str_eq(rows, want);
+    g_free(rows);
+    g_free(want);
+    /* the part offset points at the value in the decoded part */
+    ck_assert_int_eq(tl_test_int(db, "SELECT part_offset FROM findings WHERE detector='ssn'"), 5);
+
+    /* the case key: created beside the database, owner-only */
+    char *key = g_strconcat(db, ".casekey", NULL);
+    GStatBuf sb;
+    ck_assert_int_eq(g_stat(key, &sb), 0);
+    ck_assert_int_eq(sb.st_mode & 0777, 0600);
+
+    /* no planted value, in any form, in any database file */
+    const char *planted[] = { ssn, ssn_fmt, pan, pan_fmt, "GB82WEST12345698765432", "GB82 WEST 1234 5698 7654 32", ssn2 };
+    for (size_t i = 0; i < G_N_ELEMENTS(planted); i++)
+        ck_assert_msg(!db_bytes_contain(db, planted[i]), "planted value %zu found in the database", i);
+
+    /* --classify all, same case key: the second message too, and the same
+     * value hashes to the same vhash across databases */
+    char *db2 = g_build_filename(dir, "all.db", NULL);
+    tl_scan_options o;
+    tl_scan_options_init(&o);
+    o.db_path = db2;
+    o.jobs = 1;
+    o.classify = TL_CLASSIFY_ALL;
+    o.case_key_path = key;
+    const char *paths[] = { path };
+    char *msg = NULL;
+    ck_assert_int_eq(tl_scan(&o, paths, 1, NULL, &msg), TL_OK);
+    ck_assert_int_eq(tl_test_int(db2, "SELECT count(*) FROM findings"), 4);
+    ck_assert_int_eq(tl_test_int(db2, "SELECT classified FROM messages WHERE subject='payroll'"), 1);
+    char *v1 = tl_test_str(db, "SELECT vhash FROM findings WHERE detector='ssn'");
+    char *v2 = tl_test_str(db2, "SELECT f.vhash FROM findings f JOIN messages m ON m.id=f.message_id"
+                                " WHERE f.detector='ssn' AND m.subject='travel'");
+    ck_assert_str_eq(v1, v2);
+    for (size_t i = 0; i < G_N_ELEMENTS(planted); i++)
+        ck_assert_msg(!db_bytes_contain(db2, planted[i]), "planted value %zu found in the database", i);
+
+    /* --classify none: nothing read, no key made */
+    char *db3 = g_build_filename(dir, "none.db", NULL);
+    scan_with(db3, path, TL_CLASSIFY_NONE, 1);
+    ck_assert_int_eq(tl_test_int(db3, "SELECT count(*) FROM findings"), 0);
+    char *key3 = g_strconcat(db3, ".casekey", NULL);
+    ck_assert(!g_file_test(key3, G_FILE_TEST_EXISTS));
+
+    /* a bad key file stops the run with a reason */
+    char *bad = g_build_filename(dir, "bad.key", NULL);
+    tl_test_write_str(bad, "not hex\n");
+    o.db_path = db3;
+    o.case_key_path = bad;
+    ck_assert_int_eq(tl_scan(&o, paths, 1, NULL, &msg), TL_ERR_USAGE);
+    ck_assert_ptr_nonnull(strstr(msg, "hex digits"));
+    g_free(msg);
+
+    g_free(bad);
+    g_free(key3);
+    g_free(db3);
+    g_free(v1);
+    g_free(v2);
+    g_free(db2);
+    g_free(key);
+    g_free(db);
+    g_free(path);
+    g_free(mbox);
+    g_free(ssn_fmt);
+    g_free(pan_fmt);
+    g_free(ssn);
+    g_free(ssn2);
+    g_free(pan);
+    tl_test_rmtree(dir);
+    g_free(dir);
+}
+END_TEST
+
 Suite *
 suite_detect(void)
 {
@@ -264,6 +405,7 @@ suite_detect(void)
     tcase_add_test(tc, test_pan);
     tcase_add_test(tc, test_iban);
     tcase_add_test(tc, test_offsets_and_quotes);
+    tcase_add_test(tc, test_scan_stores_findings_safely);
     suite_add_tcase(s, tc);
     return s;
 }
