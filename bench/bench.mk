@@ -16,3 +16,12 @@ bench-clean:
 	rm -rf bench/out
 	rm -f bench/gen bench/refloop bench/peakrss
 	rm -rf "$${BENCH_TMPDIR:-$${TMPDIR:-/tmp}}"/typoleak-bench.*
+
+# make bench-classify: the classifier's throughput on one core (text
+# extraction and the detectors' pass, timed apart) over a generated corpus.
+.PHONY: bench-classify
+bench-classify: $(BUILD)/libtypoleak.a $(BUILD)/gen
+	$(CC) $(CFLAGS) $(TL_CFLAGS) $(PKG_CFLAGS) -o $(BUILD)/bench-classify bench/classify.c \
+	    $(BUILD)/libtypoleak.a $(PKG_LIBS) -lpthread
+	d=$$(mktemp -d) && $(BUILD)/gen --messages $${BENCH_MESSAGES:-4000} --seed $${BENCH_SEED:-20240101} \
+	    --mbox $$d/c.mbox && $(BUILD)/bench-classify $$d/c.mbox; rc=$$?; rm -rf $$d; exit $$rc

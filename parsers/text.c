@@ -190,12 +190,24 @@ tl_text_normalise(const char *in, size_t n, char **out, guint32 **map, size_t *o
     size_t i = 0;
     while (i < n) {
         unsigned char b = (unsigned char)in[i];
-        if (b < 0x80 && (i + 1 >= n || (unsigned char)in[i + 1] < 0x80)) {   /* ASCII: itself */
-            g_string_append_c(o, (char)b);
-            guint32 v = (guint32)i;
-            g_array_append_val(m, v);
-            i++;
-            continue;
+        if (b < 0x80) {
+            /* an ASCII run is itself; its last byte stays out when a
+             * combining mark follows it */
+            size_t e = i;
+            while (e < n && (unsigned char)in[e] < 0x80)
+                e++;
+            if (e < n && e > i && g_unichar_combining_class(g_utf8_get_char(in + e)) != 0)
+                e--;
+            if (e > i) {
+                g_string_append_len(o, in + i, (gssize)(e - i));
+                guint old = m->len;
+                g_array_set_size(m, old + (guint)(e - i));
+                guint32 *mp = &g_array_index(m, guint32, old);
+                for (size_t k = i; k < e; k++)
+                    *mp++ = (guint32)k;
+                i = e;
+                continue;
+            }
         }
         /* one segment: a character and the combining marks after it */
         size_t start = i;
@@ -237,19 +249,24 @@ tl_text_normalise(const char *in, size_t n, char **out, guint32 **map, size_t *o
 static size_t
 quote_start(const char *t, size_t len)
 {
+    static const char *const starts[] = {
+        "-----Original Message-----", "---------- Forwarded message", "Begin forwarded message:",
+    };
     size_t pos = 0;
     while (pos < len) {
         const char *eol = memchr(t + pos, '\n', len - pos);
-        size_t l = eol ? (size_t)(eol - (t + pos)) : len - pos;
-        char *line = g_strstrip(g_strndup(t + pos, l));
-        int hit = g_str_has_prefix(line, "-----Original Message-----") ||
-                  g_str_has_prefix(line, "---------- Forwarded message") ||
-                  g_str_has_prefix(line, "Begin forwarded message:") ||
-                  (g_str_has_prefix(line, "On ") && g_str_has_suffix(line, "wrote:"));
-        g_free(line);
-        if (hit)
+        size_t end = eol ? (size_t)(eol - t) : len, b = pos, e = end;
+        while (b < e && g_ascii_isspace(t[b]))
+            b++;
+        while (e > b && g_ascii_isspace(t[e - 1]))
+            e--;
+        size_t l = e - b;
+        for (size_t i = 0; i < G_N_ELEMENTS(starts); i++)
+            if (l >= strlen(starts[i]) && memcmp(t + b, starts[i], strlen(starts[i])) == 0)
+                return pos;
+        if (l >= 9 && memcmp(t + b, "On ", 3) == 0 && memcmp(t + e - 6, "wrote:", 6) == 0)
             return pos;
-        pos += l + 1;
+        pos = end + 1;
     }
     return len;
 }

@@ -128,6 +128,15 @@ START_TEST(test_normalise_map)
     ck_assert_uint_eq(map[len], strlen(in));
     g_free(out);
     g_free(map);
+    /* a combining mark after a run of ASCII joins the run's last letter */
+    tl_text_normalise("cafe\xcc\x81 ok", 9, &out, &map, &len);
+    ck_assert_str_eq(out, "caf\xc3\xa9 ok");
+    ck_assert_uint_eq(map[2], 2);
+    ck_assert_uint_eq(map[3], 3);
+    ck_assert_uint_eq(map[4], 3);
+    ck_assert_uint_eq(map[5], 6);
+    g_free(out);
+    g_free(map);
 }
 END_TEST
 
