@@ -40,7 +40,7 @@ static const struct {
     [K_SSN] = { "ssn#?|ssan|ss#|ss\\x20no|ssa\\x20number|social\\x20security|soc\\.?\\x20sec", HS_FLAG_CASELESS },
     [K_PAN] = { "card\\x20(number|no)|cc#|cardholder|exp(iry|iration)?|valid\\x20thru|cvv2?|cvc|cid|"
                 "security\\x20code|visa|mastercard|amex|american\\x20express|discover|gtcc|gpc|travel\\x20card|"
-                "credit\\x20card|debit\\x20card", HS_FLAG_CASELESS },
+                "credit\\x20card|debit\\x20card|card|cards|cc|credit|debit|charged?|billed|payment", HS_FLAG_CASELESS },
     [K_NEG_ID] = { "order|invoice|acct|tracking|ticket|confirmation|claim|case|ref|routing|phone|tel|fax|ext|"
                    "zip|part|serial|lot|imei", HS_FLAG_CASELESS },
     [K_DOC_NEG] = { "for\\x20training\\x20purposes\\x20only|sample|example|specimen|test\\x20data|"

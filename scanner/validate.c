@@ -97,6 +97,8 @@ tl_pan_brand_of(const char *d, size_t n)
         return n == 15 ? TL_PAN_AMEX : TL_PAN_NONE;
     if (p4 >= 3528 && p4 <= 3589)
         return LEN(16, 19) ? TL_PAN_JCB : TL_PAN_NONE;
+    if (p4 == 1800 || p4 == 2131)       /* JCB's older 15-digit ranges */
+        return n == 15 ? TL_PAN_JCB : TL_PAN_NONE;
     if (p2 == 36)
         return n == 14 ? TL_PAN_DINERS : TL_PAN_NONE;
     if ((p3 >= 300 && p3 <= 305) || p2 == 38 || p2 == 39)

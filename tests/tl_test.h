@@ -33,6 +33,7 @@ Suite *suite_cli(void);
 Suite *suite_validate(void);
 Suite *suite_text(void);
 Suite *suite_detect(void);
+Suite *suite_eval(void);
 
 /* A new empty folder under $TMPDIR; removed by tl_test_rmtree(). */
 char *tl_test_tmpdir(void);
