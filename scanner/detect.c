@@ -22,8 +22,8 @@
 
 /* Pattern ids.  Candidates first, then keyword classes. */
 enum {
-    P_SSN_FMT, P_SSN_BARE, P_PAN_RUN, P_PAN_GROUPED, P_IBAN, P_EXPIRY,
-    K_SSN, K_PAN, K_NEG_ID, K_DOC_NEG,
+    P_SSN_FMT, P_SSN_BARE, P_PAN_RUN, P_PAN_GROUPED, P_IBAN, P_EIN, P_EXPIRY,
+    K_SSN, K_PAN, K_NEG_ID, K_DOC_NEG, K_TIN, K_EIN, K_ABA,
     P_COUNT
 };
 
@@ -36,6 +36,7 @@ static const struct {
     [P_PAN_RUN] = { "\\d{12,19}", 0 },
     [P_PAN_GROUPED] = { "\\d{4}([\\x20-]\\d{4}){2}[\\x20-]\\d{4}([\\x20-]\\d{1,3})?|\\d{4}[\\x20-]\\d{6}[\\x20-]\\d{4,5}", 0 },
     [P_IBAN] = { "[A-Za-z]{2}\\d{2}(\\x20?[A-Za-z0-9]{4}){2,7}(\\x20?[A-Za-z0-9]{1,4})?", 0 },
+    [P_EIN] = { "\\d{2}-\\d{7}", 0 },
     [P_EXPIRY] = { "(0[1-9]|1[0-2])/(\\d{4}|\\d{2})", 0 },
     [K_SSN] = { "ssn#?|ssan|ss#|ss\\x20no|ssa\\x20number|social\\x20security|soc\\.?\\x20sec", HS_FLAG_CASELESS },
     [K_PAN] = { "card\\x20(number|no)|cc#|cardholder|exp(iry|iration)?|valid\\x20thru|cvv2?|cvc|cid|"
@@ -43,6 +44,9 @@ static const struct {
                 "credit\\x20card|debit\\x20card|card|cards|cc|credit|debit|charged?|billed|payment", HS_FLAG_CASELESS },
     [K_NEG_ID] = { "order|invoice|acct|tracking|ticket|confirmation|claim|case|ref|routing|phone|tel|fax|ext|"
                    "zip|part|serial|lot|imei", HS_FLAG_CASELESS },
+    [K_TIN] = { "itin|tin|taxpayer|tax\\x20id|tax\\x20identification|w-7", HS_FLAG_CASELESS },
+    [K_EIN] = { "ein|fein|employer\\x20identification|employer\\x20id|federal\\x20tax\\x20id", HS_FLAG_CASELESS },
+    [K_ABA] = { "routing|aba|rtn|routing/transit|micr|transit\\x20number", HS_FLAG_CASELESS },
     [K_DOC_NEG] = { "for\\x20training\\x20purposes\\x20only|sample|example|specimen|test\\x20data|"
                     "exercise\\x20exercise\\x20exercise", HS_FLAG_CASELESS },
 };
@@ -302,6 +306,28 @@ tl_detect_part(tl_detector *d, const tl_text_part *p)
             if (from > 1 && (t[from - 1] == '-' || t[from - 1] == '.') && g_ascii_isdigit(t[from - 2]))
                 continue;
             tl_digits_of(s, n, digits, sizeof digits);
+            if (h.id == P_SSN_BARE && tl_aba_ok(digits) && near(d->hits, K_ABA, from, to, 40, 20)) {
+                /* a routing number with its keyword: the routing
+                 * detector wins; it names a bank, not a person */
+                score = 40 + 20 + 30;
+                det = "aba", cat = "PII.FIN";
+                masked = g_strdup(digits);
+                g_strlcpy(norm, digits, sizeof norm);
+                break;
+            }
+            if (digits[0] == '9') {     /* 9xx is never an SSN: an ITIN? */
+                if (!tl_itin_ok(digits))
+                    continue;
+                score = (h.id == P_SSN_FMT ? 45 : 35) + 10;
+                if (near(d->hits, K_TIN, from, to, 300, 300))
+                    score += 30;
+                if (near(d->hits, K_NEG_ID, from, to, 40, 20))
+                    score -= 40;
+                det = "itin", cat = "PII.GOVID";
+                masked = tl_mask_ssn(digits);
+                g_strlcpy(norm, digits, sizeof norm);
+                break;
+            }
             if (tl_ssn_check(digits) != TL_SSN_OK)
                 continue;
             score = (h.id == P_SSN_FMT ? 45 : 35) + 10;
@@ -333,6 +359,21 @@ tl_detect_part(tl_detector *d, const tl_text_part *p)
             g_strlcpy(norm, digits, sizeof norm);
             break;
         }
+        case P_EIN:
+            tl_digits_of(s, n, digits, sizeof digits);
+            if (!tl_ein_ok(digits))
+                continue;
+            /* DD-DDDDDDD also shapes part and case numbers: the keyword
+             * is mandatory (45 + 10 alone stays a candidate) */
+            score = 45 + 10;
+            if (near(d->hits, K_EIN, from, to, 300, 300))
+                score += 30;
+            if (near(d->hits, K_NEG_ID, from, to, 40, 20))
+                score -= 40;
+            det = "ein", cat = "PII.GOVID";
+            masked = tl_mask_ein(digits);
+            g_strlcpy(norm, digits, sizeof norm);
+            break;
         case P_IBAN:
             if (!tl_iban_ok(s, n))
                 continue;

@@ -213,6 +213,36 @@ START_TEST(test_pan)
 }
 END_TEST
 
+START_TEST(test_tax_and_routing)
+{
+    static const struct { const char *text, *detector, *masked; int score; } cases[] = {
+        { "Taxpayer ITIN: 912-70-4821 on the W-7\n", "itin", "***-**-4821", 85 },
+        { "ITIN 912704821 attached\n", "itin", "***-**-4821", 75 },
+        { "Employer identification number (EIN) 12-3456789\n", "ein", "12-***6789", 85 },
+        { "Wire via routing number 021000021 today\n", "aba", "021000021", 90 },
+        { "ITIN: 912-93-4821\n", NULL, NULL, 0 },          /* 93 is the ATIN group */
+        { "ITIN: 812-70-4821 is not\n", NULL, NULL, 0 },   /* an SSN shape without an SSN keyword */
+        { "Part 12-3456789 back-ordered\n", NULL, NULL, 0 },   /* EIN shape, no keyword */
+        { "EIN 07-1234567\n", NULL, NULL, 0 },             /* unassigned campus prefix */
+        { "routing number 021000022\n", NULL, NULL, 0 },   /* checksum fails */
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        scan_result r = detect(cases[i].text);
+        if (!cases[i].detector) {
+            ck_assert_msg(r.found->len == 0, "case %zu flagged: %s", i,
+                          r.found->len ? ((tl_finding *)r.found->pdata[0])->detector : "");
+        } else {
+            ck_assert_msg(r.found->len == 1, "case %zu: %u findings", i, r.found->len);
+            tl_finding *f = r.found->pdata[0];
+            ck_assert_str_eq(f->detector, cases[i].detector);
+            ck_assert_str_eq(f->masked, cases[i].masked);
+            ck_assert_msg(f->score == cases[i].score, "case %zu: score %d", i, f->score);
+        }
+        done(&r);
+    }
+}
+END_TEST
+
 START_TEST(test_iban)
 {
     scan_result r = detect("Please wire to IBAN de89 3704 0044 0532 0130 00 today.\n");
@@ -404,6 +434,7 @@ suite_detect(void)
     tcase_add_test(tc, test_ssn_traps);
     tcase_add_test(tc, test_pan);
     tcase_add_test(tc, test_iban);
+    tcase_add_test(tc, test_tax_and_routing);
     tcase_add_test(tc, test_offsets_and_quotes);
     tcase_add_test(tc, test_scan_stores_findings_safely);
     suite_add_tcase(s, tc);
