@@ -261,6 +261,20 @@ snippet(const tl_text_part *p, GPtrArray *found, tl_finding *f)
     f->snippet = g_string_free(s, FALSE);
 }
 
+/* The rule shared by the identifier detectors: shape base, +10 for the
+ * range rules or prefix table, +30 for a keyword of class kw in the
+ * default window, -40 for a negative cue in the short window. */
+static int
+id_score(const tl_detector *d, size_t from, size_t to, int base, unsigned kw)
+{
+    int score = base + 10;
+    if (near(d->hits, kw, from, to, 300, 300))
+        score += 30;
+    if (near(d->hits, K_NEG_ID, from, to, 40, 20))
+        score -= 40;
+    return score;
+}
+
 GPtrArray *
 tl_detect_part(tl_detector *d, const tl_text_part *p)
 {
@@ -318,11 +332,7 @@ tl_detect_part(tl_detector *d, const tl_text_part *p)
             if (digits[0] == '9') {     /* 9xx is never an SSN: an ITIN? */
                 if (!tl_itin_ok(digits))
                     continue;
-                score = (h.id == P_SSN_FMT ? 45 : 35) + 10;
-                if (near(d->hits, K_TIN, from, to, 300, 300))
-                    score += 30;
-                if (near(d->hits, K_NEG_ID, from, to, 40, 20))
-                    score -= 40;
+                score = id_score(d, from, to, (h.id == P_SSN_FMT ? 45 : 35), K_TIN);
                 det = "itin", cat = "PII.GOVID";
                 masked = tl_mask_ssn(digits);
                 g_strlcpy(norm, digits, sizeof norm);
@@ -330,11 +340,7 @@ tl_detect_part(tl_detector *d, const tl_text_part *p)
             }
             if (tl_ssn_check(digits) != TL_SSN_OK)
                 continue;
-            score = (h.id == P_SSN_FMT ? 45 : 35) + 10;
-            if (near(d->hits, K_SSN, from, to, 300, 300))
-                score += 30;
-            if (near(d->hits, K_NEG_ID, from, to, 40, 20))
-                score -= 40;
+            score = id_score(d, from, to, (h.id == P_SSN_FMT ? 45 : 35), K_SSN);
             det = "ssn", cat = "PII.GOVID";
             masked = tl_mask_ssn(digits);
             g_strlcpy(norm, digits, sizeof norm);
@@ -365,11 +371,7 @@ tl_detect_part(tl_detector *d, const tl_text_part *p)
                 continue;
             /* DD-DDDDDDD also shapes part and case numbers: the keyword
              * is mandatory (45 + 10 alone stays a candidate) */
-            score = 45 + 10;
-            if (near(d->hits, K_EIN, from, to, 300, 300))
-                score += 30;
-            if (near(d->hits, K_NEG_ID, from, to, 40, 20))
-                score -= 40;
+            score = id_score(d, from, to, 45, K_EIN);
             det = "ein", cat = "PII.GOVID";
             masked = tl_mask_ein(digits);
             g_strlcpy(norm, digits, sizeof norm);
