@@ -151,6 +151,76 @@ START_TEST(test_presidio_sets)
 }
 END_TEST
 
+/* Presidio's context sentences: where a detector finds the value, the
+ * context word is what lifts it; the value alone scores lower (or is not
+ * a finding at all). */
+START_TEST(test_presidio_context)
+{
+    const char *corp = tl_test_corpora();
+    if (!corp)
+        return;
+    char *path = g_build_filename(corp, "..", "pii-eval", "presidio", "context_sentences_tests.txt", NULL);
+    char *data = NULL;
+    if (!g_file_get_contents(path, &data, NULL, NULL)) {
+        fprintf(stderr, "note: %s is absent: context evaluation skipped\n", path);
+        g_free(path);
+        return;
+    }
+    static const struct { const char *label, *detector; } map[] = {
+        { "US_SSN", "ssn" }, { "US_ITIN", "itin" }, { "ABA_ROUTING_NUMBER", "aba" },
+    };
+    int sentences[3] = { 0 }, found[3] = { 0 };
+    static const guint8 key[] = "evaluation-key-0123456789abcdef";
+    char *err = NULL;
+    tl_detector *det = tl_detector_new(key, sizeof key - 1, &err);
+    char **lines = g_strsplit(data, "\n", -1);
+    for (int i = 0; lines[i] && lines[i + 1]; i++) {
+        char *label = g_strstrip(lines[i]);
+        int ty = -1;
+        for (int k = 0; k < 3; k++)
+            if (strcmp(label, map[k].label) == 0)
+                ty = k;
+        if (ty < 0)
+            continue;
+        const char *sentence = lines[i + 1];
+        i++;
+        sentences[ty]++;
+        tl_text_part part = { 0 };
+        tl_text_normalise(sentence, strlen(sentence), &part.text, &part.map, &part.len);
+        part.quote_from = part.len;
+        GPtrArray *f = tl_detect_part(det, &part);
+        for (guint k = 0; k < f->len; k++) {
+            const tl_finding *x = f->pdata[k];
+            if (strcmp(x->detector, map[ty].detector) != 0)
+                continue;
+            found[ty]++;
+            /* the value alone */
+            tl_text_part bare = { 0 };
+            tl_text_normalise(part.text + x->off, x->len, &bare.text, &bare.map, &bare.len);
+            bare.quote_from = bare.len;
+            GPtrArray *g = tl_detect_part(det, &bare);
+            for (guint m = 0; m < g->len; m++)
+                ck_assert_msg(((tl_finding *)g->pdata[m])->score < x->score, "context did not raise the score in \"%s\"",
+                              sentence);
+            g_ptr_array_unref(g);
+            g_free(bare.text);
+            g_free(bare.map);
+        }
+        g_ptr_array_unref(f);
+        g_free(part.text);
+        g_free(part.map);
+    }
+    for (int k = 0; k < 3; k++) {
+        fprintf(stderr, "eval: context %-18s sentences %d, found with context %d\n", map[k].label, sentences[k], found[k]);
+        ck_assert_msg(sentences[k] > 0 && found[k] > 0, "%s: nothing found", map[k].label);
+    }
+    g_strfreev(lines);
+    tl_detector_free(det);
+    g_free(data);
+    g_free(path);
+}
+END_TEST
+
 Suite *
 suite_eval(void)
 {
@@ -158,6 +228,7 @@ suite_eval(void)
     TCase *tc = tcase_create("presidio");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_presidio_sets);
+    tcase_add_test(tc, test_presidio_context);
     suite_add_tcase(s, tc);
     return s;
 }
