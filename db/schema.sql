@@ -57,7 +57,9 @@ CREATE TABLE messages (
     mime_parsed     INTEGER NOT NULL,   -- 1 whole MIME tree parsed, 0 header block only
     first_run_id    INTEGER NOT NULL REFERENCES runs(id),
     classified      INTEGER NOT NULL DEFAULT 0, -- 1 when the classifier read its text
-    n_findings      INTEGER NOT NULL DEFAULT 0
+    n_findings      INTEGER NOT NULL DEFAULT 0,
+    categories      TEXT,               -- roll-up: PII.FIN,PII.GOVID (NULL: none)
+    severity        TEXT                -- roll-up: S1 (critical) .. S4 (low); NULL: nothing found
 );
 
 CREATE TABLE occurrences (

@@ -34,8 +34,8 @@ static const char *const sql[S_LAST] = {
                  " VALUES(?,?,?,?,?,?,?,?, 'reading')",
     [S_SOURCE_END] = "UPDATE sources SET size=?, sha256=?, n_messages=?, status=? WHERE id=?",
     [S_MSG] = "INSERT INTO messages(sha256, size, message_id, date, date_utc, from_text, from_addr, sender,"
-              " reply_to, subject, n_recipients, n_typo, n_anomalies, mime_parsed, first_run_id, classified, n_findings)"
-              " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(sha256) DO NOTHING",
+              " reply_to, subject, n_recipients, n_typo, n_anomalies, mime_parsed, first_run_id, classified, n_findings,"
+              " categories, severity) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(sha256) DO NOTHING",
     [S_MSG_ID] = "SELECT id FROM messages WHERE sha256=?",
     [S_OCC] = "INSERT INTO occurrences(message_id, source_id, run_id, position, offset, length, marker_offset,"
               " marker, maildir_flags) VALUES(?,?,?,?,?,?,?,?,?)",
@@ -382,6 +382,8 @@ put_message(tl_writer *w, tl_job *j)
     sqlite3_bind_int64(s, 15, w->run_id);
     sqlite3_bind_int(s, 16, r->classified);
     sqlite3_bind_int(s, 17, r->findings ? (int)r->findings->len : 0);
+    bind_text(s, 18, r->categories);
+    bind_text(s, 19, r->severity);
     if (!step(s))
         return db_fail(w, "writing a message row");
     fresh = sqlite3_changes(w->db) > 0;

@@ -167,6 +167,7 @@ tl_record_free(tl_record *r)
         g_ptr_array_free(r->bounces, TRUE);
     if (r->findings)
         g_ptr_array_free(r->findings, TRUE);
+    g_free(r->categories);
     g_free(r);
 }
 
@@ -593,6 +594,7 @@ classify(tl_worker *w, GMimeMessage *msg, tl_record *rec)
         g_array_append_val(rec->anomalies, a);
     }
     rec->classified = 1;
+    rec->severity = tl_rollup(rec->findings, &rec->categories);
     g_ptr_array_unref(parts);
     g_ptr_array_unref(notes);
 }

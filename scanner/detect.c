@@ -420,6 +420,46 @@ done:
 }
 
 /* ------------------------------------------------------------------ */
+/* Message roll-up                                                     */
+/* ------------------------------------------------------------------ */
+
+const char *
+tl_rollup(const GPtrArray *findings, char **categories)
+{
+    *categories = NULL;
+    if (!findings || findings->len == 0)
+        return NULL;
+    GHashTable *cats = g_hash_table_new(g_str_hash, g_str_equal);
+    GHashTable *lows = g_hash_table_new(g_str_hash, g_str_equal);   /* detector -> LOW count */
+    int s2 = 0, s3 = 0;
+    for (guint i = 0; i < findings->len; i++) {
+        const tl_finding *f = findings->pdata[i];
+        int high = f->score >= 85, medium = f->score >= 75;
+        if (medium)
+            g_hash_table_add(cats, (gpointer)f->category);
+        else {
+            int n = GPOINTER_TO_INT(g_hash_table_lookup(lows, f->detector)) + 1;
+            g_hash_table_insert(lows, (gpointer)f->detector, GINT_TO_POINTER(n));
+            if (n >= 5)     /* low confidence needs volume */
+                g_hash_table_add(cats, (gpointer)f->category);
+        }
+        s2 |= high && strcmp(f->category, "PII.GOVID") == 0;
+        s3 |= high && strcmp(f->category, "PII.FIN") == 0;
+    }
+    if (g_hash_table_size(cats)) {
+        GList *keys = g_list_sort(g_hash_table_get_keys(cats), (GCompareFunc)strcmp);
+        GString *c = g_string_new(NULL);
+        for (GList *k = keys; k; k = k->next)
+            g_string_append_printf(c, "%s%s", c->len ? "," : "", (const char *)k->data);
+        g_list_free(keys);
+        *categories = g_string_free(c, FALSE);
+    }
+    g_hash_table_destroy(cats);
+    g_hash_table_destroy(lows);
+    return s2 ? "S2" : s3 ? "S3" : "S4";
+}
+
+/* ------------------------------------------------------------------ */
 /* The case key                                                        */
 /* ------------------------------------------------------------------ */
 

@@ -142,6 +142,8 @@ typedef struct {
     GPtrArray *bounces;     /* of tl_bounce*, from a delivery-status report */
     int classified;         /* 1 when the classifier read the message's text */
     GPtrArray *findings;    /* of tl_finding*, NULL when not classified */
+    char *categories;       /* roll-up: "PII.FIN,PII.GOVID", or NULL */
+    const char *severity;   /* roll-up: "S1".."S4" (static), or NULL */
 } tl_record;
 
 /* One recipient of a delivery-status report (RFC 3464). */
@@ -372,6 +374,11 @@ tl_detector *tl_detector_new(const guint8 *key, gsize keylen, char **err);
 void tl_detector_free(tl_detector *d);
 /* The findings at LOW or above in p (a GPtrArray of tl_finding). */
 GPtrArray *tl_detect_part(tl_detector *d, const tl_text_part *p);
+/* The message roll-up of its findings (section 6): *categories gets the
+ * sorted, comma-separated categories with a MEDIUM or HIGH finding or five
+ * LOW findings of one detector (NULL when none); the result is the
+ * severity, "S1" to "S4", or NULL when there is no finding at all. */
+const char *tl_rollup(const GPtrArray *findings, char **categories);
 
 /* ------------------------------------------------------------------ */
 /* Validators, masks and keyed hashes of the detectors (validate.c)    */

@@ -243,6 +243,51 @@ START_TEST(test_tax_and_routing)
 }
 END_TEST
 
+static tl_finding *
+fake(const char *det, const char *cat, int score)
+{
+    tl_finding *f = g_new0(tl_finding, 1);
+    f->detector = det;
+    f->category = cat;
+    f->score = score;
+    return f;
+}
+
+START_TEST(test_rollup)
+{
+    char *cats = NULL;
+    GPtrArray *a = g_ptr_array_new_with_free_func(tl_finding_free);
+    ck_assert_ptr_null(tl_rollup(a, &cats));
+    ck_assert_ptr_null(cats);
+    /* LOW findings alone: S4, no category until five of one detector */
+    for (int i = 0; i < 4; i++)
+        g_ptr_array_add(a, fake("ein", "PII.GOVID", 70));
+    ck_assert_str_eq(tl_rollup(a, &cats), "S4");
+    ck_assert_ptr_null(cats);
+    g_ptr_array_add(a, fake("ein", "PII.GOVID", 65));
+    ck_assert_str_eq(tl_rollup(a, &cats), "S4");
+    ck_assert_str_eq(cats, "PII.GOVID");
+    g_free(cats);
+    /* a HIGH card: S3; a HIGH SSN: S2, whatever the order */
+    g_ptr_array_set_size(a, 0);
+    g_ptr_array_add(a, fake("pan", "PII.FIN", 90));
+    ck_assert_str_eq(tl_rollup(a, &cats), "S3");
+    ck_assert_str_eq(cats, "PII.FIN");
+    g_free(cats);
+    g_ptr_array_add(a, fake("ssn", "PII.GOVID", 85));
+    ck_assert_str_eq(tl_rollup(a, &cats), "S2");
+    ck_assert_str_eq(cats, "PII.FIN,PII.GOVID");
+    g_free(cats);
+    /* MEDIUM counts for the category, not for S2 */
+    g_ptr_array_set_size(a, 0);
+    g_ptr_array_add(a, fake("ssn", "PII.GOVID", 75));
+    ck_assert_str_eq(tl_rollup(a, &cats), "S4");
+    ck_assert_str_eq(cats, "PII.GOVID");
+    g_free(cats);
+    g_ptr_array_unref(a);
+}
+END_TEST
+
 START_TEST(test_iban)
 {
     scan_result r = detect("Please wire to IBAN de89 3704 0044 0532 0130 00 today.\n");
@@ -348,6 +393,9 @@ START_TEST(test_scan_stores_findings_safely)
     ck_assert_int_eq(tl_test_int(db, "SELECT classified FROM messages WHERE subject='travel'"), 1);
     ck_assert_int_eq(tl_test_int(db, "SELECT n_findings FROM messages WHERE subject='travel'"), 3);
     ck_assert_int_eq(tl_test_int(db, "SELECT classified FROM messages WHERE subject='payroll'"), 0);
+    char *roll = tl_test_rows(db, "SELECT subject, categories, severity FROM messages ORDER BY subject");
+    ck_assert_str_eq(roll, "payroll|NULL|NULL\ntravel|PII.FIN,PII.GOVID|S2");
+    g_free(roll);
     char *rows = tl_test_rows(db, "SELECT part, detector, level, masked FROM findings ORDER BY part, detector");
     char *want = g_strdup_printf("1|pan|HIGH|VISA ****%s\n1|ssn|HIGH|***-**-%s\n2|iban|HIGH|GB82****5432",
                                  pan + 12, ssn + 5);
@@ -434,6 +482,7 @@ suite_detect(void)
     tcase_add_test(tc, test_ssn_traps);
     tcase_add_test(tc, test_pan);
     tcase_add_test(tc, test_iban);
+    tcase_add_test(tc, test_rollup);
     tcase_add_test(tc, test_tax_and_routing);
     tcase_add_test(tc, test_offsets_and_quotes);
     tcase_add_test(tc, test_scan_stores_findings_safely);
