@@ -95,6 +95,27 @@ row_typo(report *r, sqlite3_stmt *s)
 }
 
 static void
+row_finding(report *r, sqlite3_stmt *s)
+{
+    fprintf(r->out, "  %-10s %-7s %-7s %8lld findings %8lld distinct values %8lld messages\n", col(s, 0), col(s, 1),
+            col(s, 2), sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4), sqlite3_column_int64(s, 5));
+}
+
+static void
+row_classified(report *r, sqlite3_stmt *s)
+{
+    fprintf(r->out, "\nSensitive content (%lld messages classified, %lld findings; distinct values counted by"
+                    " keyed hash):\n", sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1));
+}
+
+static void
+row_severity(report *r, sqlite3_stmt *s)
+{
+    fprintf(r->out, "  %-4s %8lld messages, %lld with a typo recipient\n", col(s, 0), sqlite3_column_int64(s, 1),
+            sqlite3_column_int64(s, 2));
+}
+
+static void
 row_exposure(report *r, sqlite3_stmt *s)
 {
     fprintf(r->out, "  %-16s %8lld recipients in %lld messages, %lld typo domains\n", col(s, 0),
@@ -168,6 +189,16 @@ tl_report_text(const char *db_path, FILE *out, char **errmsg)
                       " explanation, exposure, class, final_score, alert"
                       " FROM domains ORDER BY alert DESC, exposure='open' DESC, n_messages DESC, final_score DESC,"
                       " domain", row_typo);
+    }
+    if (!rc) {
+        rc = each(&r, "SELECT count(*), coalesce(sum(n_findings), 0) FROM messages WHERE classified", row_classified);
+        if (!rc)
+            rc = each(&r, "SELECT severity, count(*), sum(n_typo > 0) FROM messages WHERE severity IS NOT NULL"
+                      " GROUP BY 1 ORDER BY 1", row_severity);
+        if (!rc)
+            rc = each(&r, "SELECT category, detector, level, count(*), count(DISTINCT vhash), count(DISTINCT message_id)"
+                          " FROM findings GROUP BY 1, 2, 3 ORDER BY 1, 2, level='HIGH' DESC, level='MEDIUM' DESC",
+                      row_finding);
     }
     sqlite3_close(r.db);
     if (rc) {

@@ -8,6 +8,7 @@
  */
 #include <glib/gstdio.h>
 #include <gmime/gmime.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tl_test.h"
@@ -404,6 +405,19 @@ START_TEST(test_scan_stores_findings_safely)
     g_free(want);
     /* the part offset points at the value in the decoded part */
     ck_assert_int_eq(tl_test_int(db, "SELECT part_offset FROM findings WHERE detector='ssn'"), 5);
+
+    /* the report counts them, by severity and by detector, without values */
+    char *rep = NULL;
+    size_t replen = 0;
+    FILE *mf = open_memstream(&rep, &replen);
+    char *rerr = NULL;
+    ck_assert_int_eq(tl_report_text(db, mf, &rerr), TL_OK);
+    fclose(mf);
+    ck_assert_msg(strstr(rep, "Sensitive content (1 messages classified, 3 findings;") != NULL, "%s", rep);
+    ck_assert_msg(strstr(rep, "  S2          1 messages, 1 with a typo recipient") != NULL, "%s", rep);
+    ck_assert_msg(strstr(rep, "  PII.GOVID  ssn     HIGH           1 findings        1 distinct values") != NULL, "%s", rep);
+    ck_assert(!strstr(rep, ssn_fmt) && !strstr(rep, pan_fmt) && !strstr(rep, ssn));
+    free(rep);
 
     /* the case key: created beside the database, owner-only */
     char *key = g_strconcat(db, ".casekey", NULL);
