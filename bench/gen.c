@@ -512,6 +512,44 @@ static void append_attachment(rng_t *r, GString *out, guint8 *scratch)
  * contain typo recipients and forwards; *n_rcpt / *n_typo receive the
  * distinct To/Cc/Bcc counts and mid the Message-ID without brackets.
  */
+/*
+ * About one message in eight carries a synthetic sensitive line for the
+ * classifier: an SSN from the areas never issued before 2011 (734-749), or
+ * a Luhn-valid card number with a card keyword.  A generator of its own,
+ * seeded by the message index, draws them, so that the rest of the corpus
+ * is the same as without them.
+ */
+static void append_sensitive(guint64 idx, GString *text)
+{
+    rng_t s = {0x5EED5EED5EED5EEDULL ^ (idx * 0x9E3779B97F4A7C15ULL)};
+    rng_next(&s);
+    if (!rng_chance(&s, 125))
+        return;
+    if (rng_chance(&s, 500)) {
+        g_string_append_printf(text, "\nMember SSN: %03u-%02u-%04u, on file with the unit.\n", 734 + rng_below(&s, 16),
+                               10 + rng_below(&s, 90), 1000 + rng_below(&s, 9000));
+        return;
+    }
+    char d[17];
+    d[0] = '4';
+    for (int i = 1; i < 15; i++)
+        d[i] = (char)('0' + rng_below(&s, 10));
+    int sum = 0;        /* Luhn check digit */
+    for (int i = 0; i < 15; i++) {
+        int v = d[i] - '0';
+        if ((15 - i) % 2 == 1) {
+            v *= 2;
+            if (v > 9)
+                v -= 9;
+        }
+        sum += v;
+    }
+    d[15] = (char)('0' + (10 - sum % 10) % 10);
+    d[16] = 0;
+    g_string_append_printf(text, "\nPlease charge the GTCC card %.4s %.4s %.4s %.4s, exp %02u/%02u.\n", d, d + 4,
+                           d + 8, d + 12, 1 + rng_below(&s, 12), 25 + rng_below(&s, 5));
+}
+
 static void build_message(rng_t *r, GString *out, gint64 t, guint64 idx, gboolean inner,
                           guint8 *scratch, char *mid, gsize mid_size, guint *n_rcpt, guint *n_typo)
 {
@@ -588,6 +626,8 @@ static void build_message(rng_t *r, GString *out, gint64 t, guint64 idx, gboolea
         }
         g_string_free(quoted, TRUE);
     }
+    if (!inner)
+        append_sensitive(idx, text);
     g_string_append_printf(text, "-- \n%s@%s\n", from.local, from.domain);
 
     if (kind < 35) {

@@ -291,6 +291,12 @@ tl_detect_part(tl_detector *d, const tl_text_part *p)
         hit *h = &g_array_index(d->hits, hit, i);
         if (h->id >= K_SSN && !whole_word(t, len, h->from, h->to))
             h->id = P_COUNT;
+        /* "example" in example.com or jane@example.org is an address,
+         * not a document saying it is an example */
+        else if (h->id == K_DOC_NEG &&
+                 ((h->from > 0 && (t[h->from - 1] == '@' || t[h->from - 1] == '.')) ||
+                  (h->to + 1 < len && t[h->to] == '.' && g_ascii_isalnum(t[h->to + 1]))))
+            h->id = P_COUNT;
     }
     int doc_neg = 0;
     for (guint i = 0; i < d->hits->len; i++)

@@ -130,6 +130,14 @@ START_TEST(test_ssn_levels)
     done(&r);
     g_free(body);
 
+    /* example.com in an address is not a document cue */
+    body = g_strdup_printf("SSN: %s\n-- \njane@example.com, www.sample.org\n", fmt);
+    r = detect(body);
+    ck_assert_uint_eq(r.found->len, 1);
+    ck_assert_int_eq(((tl_finding *)r.found->pdata[0])->score, 85);
+    done(&r);
+    g_free(body);
+
     /* a document negative cue lowers every finding of the part */
     body = g_strdup_printf("SAMPLE form. SSN: %s\n", fmt);
     r = detect(body);
