@@ -174,7 +174,7 @@ CREATE TABLE findings (
     id              INTEGER PRIMARY KEY,
     message_id      INTEGER NOT NULL REFERENCES messages(id),
     part            TEXT NOT NULL,      -- MIME part path, "1.2"
-    detector        TEXT NOT NULL,      -- ssn, itin, ein, aba, pan, iban
+    detector        TEXT NOT NULL,      -- ssn, itin, ein, dodid, aba, pan, iban
     category        TEXT NOT NULL,      -- PII.GOVID, PII.FIN
     level           TEXT NOT NULL,      -- HIGH, MEDIUM, LOW
     score           INTEGER NOT NULL,   -- 0-100

@@ -22,8 +22,8 @@
 
 /* Pattern ids.  Candidates first, then keyword classes. */
 enum {
-    P_SSN_FMT, P_SSN_BARE, P_PAN_RUN, P_PAN_GROUPED, P_IBAN, P_EIN, P_EXPIRY,
-    K_SSN, K_PAN, K_NEG_ID, K_DOC_NEG, K_TIN, K_EIN, K_ABA,
+    P_SSN_FMT, P_SSN_BARE, P_PAN_RUN, P_PAN_GROUPED, P_IBAN, P_EIN, P_DODID, P_CAC_CN, P_EXPIRY,
+    K_SSN, K_PAN, K_NEG_ID, K_DOC_NEG, K_TIN, K_EIN, K_ABA, K_DODID,
     P_COUNT
 };
 
@@ -37,6 +37,9 @@ static const struct {
     [P_PAN_GROUPED] = { "\\d{4}([\\x20-]\\d{4}){2}[\\x20-]\\d{4}([\\x20-]\\d{1,3})?|\\d{4}[\\x20-]\\d{6}[\\x20-]\\d{4,5}", 0 },
     [P_IBAN] = { "[A-Za-z]{2}\\d{2}(\\x20?[A-Za-z0-9]{4}){2,7}(\\x20?[A-Za-z0-9]{1,4})?", 0 },
     [P_EIN] = { "\\d{2}-\\d{7}", 0 },
+    [P_DODID] = { "\\d{10}", 0 },
+    /* CAC/PIV certificate common name: SURNAME.GIVEN[.MIDDLE].EDIPI */
+    [P_CAC_CN] = { "[A-Z][A-Z'-]*(\\.[A-Z][A-Z'-]*){1,3}\\.\\d{10}", 0 },
     [P_EXPIRY] = { "(0[1-9]|1[0-2])/(\\d{4}|\\d{2})", 0 },
     [K_SSN] = { "ssn#?|ssan|ss#|ss\\x20no|ssa\\x20number|social\\x20security|soc\\.?\\x20sec", HS_FLAG_CASELESS },
     [K_PAN] = { "card\\x20(number|no)|cc#|cardholder|exp(iry|iration)?|valid\\x20thru|cvv2?|cvc|cid|"
@@ -46,6 +49,7 @@ static const struct {
                    "zip|part|serial|lot|imei", HS_FLAG_CASELESS },
     [K_TIN] = { "itin|tin|taxpayer|tax\\x20id|tax\\x20identification|w-7", HS_FLAG_CASELESS },
     [K_EIN] = { "ein|fein|employer\\x20identification|employer\\x20id|federal\\x20tax\\x20id", HS_FLAG_CASELESS },
+    [K_DODID] = { "dod\\x20?id#?|dod\\x20id\\x20number|edipi|edi-pi|edi\\x20pi|cac|dbids", HS_FLAG_CASELESS },
     [K_ABA] = { "routing|aba|rtn|routing/transit|micr|transit\\x20number", HS_FLAG_CASELESS },
     [K_DOC_NEG] = { "for\\x20training\\x20purposes\\x20only|sample|example|specimen|test\\x20data|"
                     "exercise\\x20exercise\\x20exercise", HS_FLAG_CASELESS },
@@ -382,6 +386,39 @@ tl_detect_part(tl_detector *d, const tl_text_part *p)
             masked = tl_mask_ein(digits);
             g_strlcpy(norm, digits, sizeof norm);
             break;
+        case P_DODID:
+            /* no public check digit: ten digits are everywhere (phone
+             * numbers, timestamps), so only a keyword in the short window
+             * makes one a DoD ID (20 + 55 = 75) */
+            tl_digits_of(s, n, digits, sizeof digits);
+            score = 20;
+            if (near(d->hits, K_DODID, from, to, 40, 20))
+                score += 55;
+            if (near(d->hits, K_NEG_ID, from, to, 40, 20))
+                score -= 40;
+            det = "dodid", cat = "PII.GOVID";
+            masked = tl_mask_last(digits, 4);
+            g_strlcpy(norm, digits, sizeof norm);
+            break;
+        case P_CAC_CN: {
+            if (from > 0 && (g_ascii_isalnum(t[from - 1]) || t[from - 1] == '.'))
+                continue;
+            /* a certificate name ties a named person to the message */
+            GString *m = g_string_new(NULL);
+            const char *dot = s;
+            for (const char *c = s; c < s + n - 10; c = dot + 1) {
+                dot = memchr(c, '.', (size_t)(s + n - c));
+                g_string_append_printf(m, "%c***.", *c);
+            }
+            g_string_append(m, "******");
+            g_string_append_len(m, s + n - 4, 4);
+            score = 90;
+            det = "dodid", cat = "PII.GOVID";
+            masked = g_string_free(m, FALSE);
+            memcpy(norm, s + n - 10, 10);
+            norm[10] = '\0';
+            break;
+        }
         case P_IBAN:
             if (!tl_iban_ok(s, n))
                 continue;

@@ -297,6 +297,59 @@ START_TEST(test_rollup)
 }
 END_TEST
 
+START_TEST(test_dodid)
+{
+    GRand *g = g_rand_new();
+    char id[11];
+    g_snprintf(id, sizeof id, "%05u%05u", (unsigned)g_rand_int_range(g, 10000, 99999),
+               (unsigned)g_rand_int_range(g, 10000, 99999));
+    g_rand_free(g);
+    char *body = g_strdup_printf("Please add DoD ID %s to the access roster.\n", id);
+    scan_result r = detect(body);
+    ck_assert_uint_eq(r.found->len, 1);
+    tl_finding *f = r.found->pdata[0];
+    ck_assert_str_eq(f->detector, "dodid");
+    ck_assert_int_eq(f->score, 75);
+    char *mask = g_strdup_printf("******%s", id + 6);
+    ck_assert_str_eq(f->masked, mask);
+    assert_not_stored(&r, id);
+    done(&r);
+    g_free(body);
+    g_free(mask);
+
+    /* ten digits without the keyword: a phone number, a timestamp... */
+    body = g_strdup_printf("Call me at %s tomorrow.\n", id);
+    r = detect(body);
+    ck_assert_uint_eq(r.found->len, 0);
+    done(&r);
+    g_free(body);
+    /* the keyword, but a phone cue next to it */
+    body = g_strdup_printf("CAC office phone %s\n", id);
+    r = detect(body);
+    ck_assert_uint_eq(r.found->len, 0);
+    done(&r);
+    g_free(body);
+
+    /* a CAC certificate name: HIGH without a keyword, names masked */
+    body = g_strdup_printf("Signed by DOE.JOHN.Q.%s via S/MIME\n", id);
+    r = detect(body);
+    ck_assert_uint_eq(r.found->len, 1);
+    f = r.found->pdata[0];
+    ck_assert_str_eq(f->detector, "dodid");
+    ck_assert_int_eq(f->score, 90);
+    mask = g_strdup_printf("D***.J***.Q***.******%s", id + 6);
+    ck_assert_str_eq(f->masked, mask);
+    char vh[33];
+    tl_vhash(KEY, sizeof KEY - 1, id, vh);
+    ck_assert_str_eq(f->vhash, vh);
+    assert_not_stored(&r, id);
+    assert_not_stored(&r, "JOHN");
+    done(&r);
+    g_free(body);
+    g_free(mask);
+}
+END_TEST
+
 START_TEST(test_iban)
 {
     scan_result r = detect("Please wire to IBAN de89 3704 0044 0532 0130 00 today.\n");
@@ -504,6 +557,7 @@ suite_detect(void)
     tcase_add_test(tc, test_ssn_traps);
     tcase_add_test(tc, test_pan);
     tcase_add_test(tc, test_iban);
+    tcase_add_test(tc, test_dodid);
     tcase_add_test(tc, test_rollup);
     tcase_add_test(tc, test_tax_and_routing);
     tcase_add_test(tc, test_offsets_and_quotes);
