@@ -16,6 +16,7 @@
  * Limits: each part is cut at max_part bytes and the message's text at
  * max_total; either cut is an anomaly string, not a silent loss.
  */
+#include <errno.h>
 #include <gmime/gmime.h>
 #include <libxml/HTMLparser.h>
 #include <string.h>
@@ -325,6 +326,54 @@ decoded_bytes(GMimePart *part)
     return ba;
 }
 
+/* Bytes in charset `from` as UTF-8, each byte iconv rejects replaced by
+ * U+FFFD (counted in *bad); NULL when iconv does not know the charset. */
+static char *
+convert_lossy(const guint8 *b, size_t n, const char *from, gsize *out_len, gsize *bad)
+{
+    GIConv cd = g_iconv_open("UTF-8", from);
+    if (cd == (GIConv)-1)
+        return NULL;
+    gsize cap = n * 2 + 16, used = 0;
+    char *out = g_malloc(cap + 1);
+    char *in = (char *)b;
+    gsize inleft = n;
+    *bad = 0;
+    while (inleft > 0) {
+        char *o = out + used;
+        gsize oleft = cap - used;
+        gsize r = g_iconv(cd, &in, &inleft, &o, &oleft);
+        used = (gsize)(o - out);
+        if (r != (gsize)-1)
+            break;
+        if (errno == E2BIG || oleft < 8) {
+            cap *= 2;
+            out = g_realloc(out, cap + 1);
+            continue;
+        }
+        /* EILSEQ or EINVAL (a sequence cut at the end): one byte out */
+        if (cap - used < 3) {
+            cap *= 2;
+            out = g_realloc(out, cap + 1);
+        }
+        memcpy(out + used, "\xef\xbf\xbd", 3);
+        used += 3;
+        in++;
+        inleft--;
+        (*bad)++;
+        g_iconv(cd, NULL, NULL, NULL, NULL);
+    }
+    /* flush a stateful encoding's shift state (ISO-2022-JP) */
+    char *o = out + used;
+    gsize oleft = cap - used;
+    if (g_iconv(cd, NULL, NULL, &o, &oleft) != (gsize)-1)
+        used = (gsize)(o - out);
+    g_iconv_close(cd);
+    out[used] = '\0';
+    *out_len = used;
+    return out;
+}
+
 /* UTF-8 text of bytes in charset (NULL: undeclared), with the fallback;
  * NUL characters become spaces, so the result is a C string of its whole
  * length. */
@@ -339,11 +388,20 @@ to_utf8(const guint8 *b, size_t n, const char *charset, const tl_text_limits *li
         return g_strdup("");
     }
     if (charset && g_ascii_strcasecmp(charset, "utf-8") != 0 && g_ascii_strcasecmp(charset, "us-ascii") != 0) {
-        u = g_convert((const char *)b, (gssize)n, "UTF-8", g_mime_charset_iconv_name(charset), NULL, &len, NULL);
-        if (u)
+        gsize bad = 0;
+        u = convert_lossy(b, n, g_mime_charset_iconv_name(charset), &len, &bad);
+        if (u && bad && g_utf8_validate_len((const char *)b, n, NULL)) {
+            /* mislabelled UTF-8 */
+            g_free(u);
+            u = NULL;
+            *problem = g_strdup_printf("bytes not valid in declared charset %s; read as UTF-8", charset);
+        } else if (u) {
             *used = g_strdup(charset);
-        else
-            *problem = g_strdup_printf("charset %s could not be converted; read as %s", charset,
+            if (bad)
+                *problem = g_strdup_printf("%zu bytes not valid in declared charset %s replaced by U+FFFD",
+                                           (size_t)bad, charset);
+        } else
+            *problem = g_strdup_printf("charset %s is unknown; read as %s", charset,
                                        g_utf8_validate_len((const char *)b, n, NULL) ? "UTF-8" : lim->fallback_charset);
     }
     if (!u && g_utf8_validate_len((const char *)b, n, NULL)) {

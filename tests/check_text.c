@@ -169,6 +169,29 @@ START_TEST(test_bad_charsets)
 }
 END_TEST
 
+/* A declared charset with a few bad bytes is still converted: the bad
+ * bytes become U+FFFD and the message gets an anomaly; stateful charsets
+ * (ISO-2022-JP) convert whole. */
+START_TEST(test_lossy_conversion)
+{
+    const char *raw =
+        "From: a@example.org\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=B\n\n"
+        "--B\nContent-Type: text/plain; charset=big5\n\n\xa4\xa4\xa4\xe5 \xff ok\n"
+        "--B\nContent-Type: text/plain; charset=iso-2022-jp\n\n\x1b$B$3$s\x1b(B end\n"
+        "--B--\n";
+    GPtrArray *an;
+    GPtrArray *parts = extract(raw, &an, NULL);
+    ck_assert_str_eq(part_at(parts, "1")->text, "\xe4\xb8\xad\xe6\x96\x87 \xef\xbf\xbd ok");
+    ck_assert_str_eq(part_at(parts, "1")->charset, "big5");
+    ck_assert_str_eq(part_at(parts, "2")->text, "\xe3\x81\x93\xe3\x82\x93 end");
+    ck_assert_uint_eq(an->len, 1);
+    ck_assert_msg(strstr(an->pdata[0], "1 bytes not valid in declared charset big5") != NULL, "%s",
+                  (char *)an->pdata[0]);
+    g_ptr_array_unref(parts);
+    g_ptr_array_unref(an);
+}
+END_TEST
+
 START_TEST(test_attached_messages)
 {
     const char *raw =
@@ -251,6 +274,7 @@ suite_text(void)
     tcase_add_test(tc, test_html_structure);
     tcase_add_test(tc, test_normalise_map);
     tcase_add_test(tc, test_bad_charsets);
+    tcase_add_test(tc, test_lossy_conversion);
     tcase_add_test(tc, test_attached_messages);
     tcase_add_test(tc, test_quoted);
     tcase_add_test(tc, test_limits);
