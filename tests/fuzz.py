@@ -88,7 +88,7 @@ with tempfile.TemporaryDirectory(prefix="typoleak-fuzz-") as tmp:
         with open(os.path.join(folder, f"f{n:05d}"), "wb") as fh:
             fh.write(out)
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=1", UBSAN_OPTIONS="halt_on_error=1")
-    r = subprocess.run([binary, "scan", folder, "--db", os.path.join(tmp, "f.db"), "-j", "2", "--quiet"],
+    r = subprocess.run([binary, "scan", folder, "--db", os.path.join(tmp, "f.db"), "-j", "2", "--quiet", "--classify", "all"],
                        env=env, capture_output=True, text=True)
     if r.returncode != 0 or "ERROR" in r.stderr or "runtime error" in r.stderr:
         print(r.stderr[-4000:])
