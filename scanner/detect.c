@@ -84,6 +84,7 @@ struct tl_detector {
     guint8 *key;
     gsize keylen;
     GArray *hits;       /* of hit, one pass's matches */
+    GArray *by[P_COUNT];    /* keyword and expiry hits per class, by end offset */
 };
 
 typedef struct {
@@ -109,6 +110,8 @@ tl_detector_new(const guint8 *key, gsize keylen, char **err)
     d->key = g_memdup2(key, keylen);
     d->keylen = keylen;
     d->hits = g_array_new(FALSE, FALSE, sizeof(hit));
+    for (int i = 0; i < P_COUNT; i++)
+        d->by[i] = g_array_new(FALSE, FALSE, sizeof(hit));
     return d;
 }
 
@@ -120,6 +123,8 @@ tl_detector_free(tl_detector *d)
     hs_free_scratch(d->scratch);
     g_free(d->key);
     g_array_free(d->hits, TRUE);
+    for (int i = 0; i < P_COUNT; i++)
+        g_array_free(d->by[i], TRUE);
     g_free(d);
 }
 
@@ -161,14 +166,37 @@ whole_word(const char *t, size_t len, size_t from, size_t to)
     return 1;
 }
 
-/* A keyword of class k within [from - before, to + after]. */
-static int
-near(const GArray *hits, unsigned k, size_t from, size_t to, size_t before, size_t after)
+#define MAX_KEYWORD 64      /* no keyword or expiry match is longer */
+
+static gint
+by_end(gconstpointer a, gconstpointer b)
 {
+    const hit *x = a, *y = b;
+    return x->to < y->to ? -1 : x->to > y->to;
+}
+
+/* A keyword of class k within [from - before, to + after], outside the
+ * candidate itself.  The class's hits are sorted by end offset: a binary
+ * search finds the first that ends inside the window, so that a part with
+ * a hundred thousand numbers and keywords costs n log n, not n squared. */
+static int
+near(const tl_detector *d, unsigned k, size_t from, size_t to, size_t before, size_t after)
+{
+    const GArray *a = d->by[k];
     size_t lo = from > before ? from - before : 0, hi = to + after;
-    for (guint i = 0; i < hits->len; i++) {
-        const hit *h = &g_array_index(hits, hit, i);
-        if (h->id == k && h->to > lo && h->from < hi && (h->to <= from || h->from >= to))
+    guint l = 0, r = a->len;
+    while (l < r) {
+        guint m = l + (r - l) / 2;
+        if (g_array_index(a, hit, m).to <= lo)
+            l = m + 1;
+        else
+            r = m;
+    }
+    for (guint i = l; i < a->len; i++) {
+        const hit *h = &g_array_index(a, hit, i);
+        if (h->to >= hi + MAX_KEYWORD)
+            break;
+        if (h->from < hi && (h->to <= from || h->from >= to))
             return 1;
     }
     return 0;
@@ -221,26 +249,47 @@ add(GPtrArray *out, const char *det, const char *cat, size_t from, size_t to, in
     return f;
 }
 
-/* Overlapping findings: keep the higher score, then the longer span. */
+#define MAX_SPAN 128         /* no candidate is longer (CAC names are cut there) */
+
+/* Overlapping findings: keep the higher score, then the longer span.
+ * Candidates come in order of end offset, so out is too: the search
+ * stops at the first that ends before this one starts. */
 static int
 overlaps_better(GPtrArray *out, size_t from, size_t to, int score)
 {
-    for (guint i = 0; i < out->len; i++) {
+    for (guint i = out->len; i-- > 0;) {
         tl_finding *f = out->pdata[i];
-        if (from < f->off + f->len && f->off < to) {
+        if (f->off + f->len <= from)
+            break;
+        if (f->off < to) {
             if (f->score > score || (f->score == score && f->len >= to - from))
                 return 1;
             g_ptr_array_remove_index(out, i);
-            i--;
         }
     }
     return 0;
 }
 
-static void
-snippet(const tl_text_part *p, GPtrArray *found, tl_finding *f)
+static gint
+by_offset(gconstpointer a, gconstpointer b)
 {
+    const tl_finding *x = *(tl_finding *const *)a, *y = *(tl_finding *const *)b;
+    return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* The snippet of found[i]; found is sorted by offset. */
+static void
+snippet(const tl_text_part *p, GPtrArray *all, guint i)
+{
+    tl_finding *f = all->pdata[i];
     size_t lo = f->off > 60 ? f->off - 60 : 0, hi = MIN(p->len, f->off + f->len + 60);
+    /* the spans that can reach into [lo, hi) */
+    guint a = i, b = i + 1;
+    while (a > 0 && ((tl_finding *)all->pdata[a - 1])->off + MAX_SPAN > lo)
+        a--;
+    while (b < all->len && ((tl_finding *)all->pdata[b])->off < hi)
+        b++;
+    GPtrArray found = { .pdata = all->pdata + a, .len = b - a };
     while (lo > 0 && ((unsigned char)p->text[lo] & 0xC0) == 0x80)
         lo--;
     while (hi < p->len && ((unsigned char)p->text[hi] & 0xC0) == 0x80)
@@ -249,8 +298,8 @@ snippet(const tl_text_part *p, GPtrArray *found, tl_finding *f)
     size_t pos = lo;
     while (pos < hi) {
         tl_finding *cover = NULL;
-        for (guint i = 0; i < found->len && !cover; i++) {
-            tl_finding *g = found->pdata[i];
+        for (guint k = 0; k < found.len && !cover; k++) {
+            tl_finding *g = found.pdata[k];
             if (pos >= g->off && pos < g->off + g->len)
                 cover = g;
         }
@@ -272,9 +321,9 @@ static int
 id_score(const tl_detector *d, size_t from, size_t to, int base, unsigned kw)
 {
     int score = base + 10;
-    if (near(d->hits, kw, from, to, 300, 300))
+    if (near(d, kw, from, to, 300, 300))
         score += 30;
-    if (near(d->hits, K_NEG_ID, from, to, 40, 20))
+    if (near(d, K_NEG_ID, from, to, 40, 20))
         score -= 40;
     return score;
 }
@@ -290,6 +339,7 @@ tl_detect_part(tl_detector *d, const tl_text_part *p)
     if (len == 0 || len > G_MAXUINT)
         goto done;
     hs_scan(db, t, (unsigned)len, 0, d->scratch, on_match, d->hits);
+    g_array_sort(d->hits, by_end);     /* candidates in order of end offset */
     /* keep whole-word keyword hits only */
     for (guint i = 0; i < d->hits->len; i++) {
         hit *h = &g_array_index(d->hits, hit, i);
@@ -303,8 +353,16 @@ tl_detect_part(tl_detector *d, const tl_text_part *p)
             h->id = P_COUNT;
     }
     int doc_neg = 0;
-    for (guint i = 0; i < d->hits->len; i++)
-        doc_neg |= g_array_index(d->hits, hit, i).id == K_DOC_NEG;
+    for (int k = 0; k < P_COUNT; k++)
+        g_array_set_size(d->by[k], 0);
+    for (guint i = 0; i < d->hits->len; i++) {
+        const hit *h = &g_array_index(d->hits, hit, i);
+        doc_neg |= h->id == K_DOC_NEG;
+        if (h->id >= P_EXPIRY && h->id < P_COUNT)
+            g_array_append_val(d->by[h->id], *h);
+    }
+    for (int k = P_EXPIRY; k < P_COUNT; k++)
+        g_array_sort(d->by[k], by_end);
 
     for (guint i = 0; i < d->hits->len; i++) {
         hit h = g_array_index(d->hits, hit, i);
@@ -330,7 +388,7 @@ tl_detect_part(tl_detector *d, const tl_text_part *p)
             if (from > 1 && (t[from - 1] == '-' || t[from - 1] == '.') && g_ascii_isdigit(t[from - 2]))
                 continue;
             tl_digits_of(s, n, digits, sizeof digits);
-            if (h.id == P_SSN_BARE && tl_aba_ok(digits) && near(d->hits, K_ABA, from, to, 40, 20)) {
+            if (h.id == P_SSN_BARE && tl_aba_ok(digits) && near(d, K_ABA, from, to, 40, 20)) {
                 /* a routing number with its keyword: the routing
                  * detector wins; it names a bank, not a person */
                 score = 40 + 20 + 30;
@@ -364,9 +422,9 @@ tl_detect_part(tl_detector *d, const tl_text_part *p)
             if (b == TL_PAN_NONE || !tl_luhn_ok(digits, nd) || tl_pan_noise(digits, nd))
                 continue;
             score = 60;
-            if (near(d->hits, K_PAN, from, to, 300, 300) || near(d->hits, P_EXPIRY, from, to, 60, 60))
+            if (near(d, K_PAN, from, to, 300, 300) || near(d, P_EXPIRY, from, to, 60, 60))
                 score += 30;
-            if (near(d->hits, K_NEG_ID, from, to, 40, 20))
+            if (near(d, K_NEG_ID, from, to, 40, 20))
                 score -= 40;
             if (tl_pan_is_test_number(digits, nd))
                 score = MIN(score, 60);
@@ -392,16 +450,16 @@ tl_detect_part(tl_detector *d, const tl_text_part *p)
              * makes one a DoD ID (20 + 55 = 75) */
             tl_digits_of(s, n, digits, sizeof digits);
             score = 20;
-            if (near(d->hits, K_DODID, from, to, 40, 20))
+            if (near(d, K_DODID, from, to, 40, 20))
                 score += 55;
-            if (near(d->hits, K_NEG_ID, from, to, 40, 20))
+            if (near(d, K_NEG_ID, from, to, 40, 20))
                 score -= 40;
             det = "dodid", cat = "PII.GOVID";
             masked = tl_mask_last(digits, 4);
             g_strlcpy(norm, digits, sizeof norm);
             break;
         case P_CAC_CN: {
-            if (from > 0 && (g_ascii_isalnum(t[from - 1]) || t[from - 1] == '.'))
+            if (n > MAX_SPAN || (from > 0 && (g_ascii_isalnum(t[from - 1]) || t[from - 1] == '.')))
                 continue;
             /* a certificate name ties a named person to the message */
             GString *m = g_string_new(NULL);
@@ -444,8 +502,10 @@ tl_detect_part(tl_detector *d, const tl_text_part *p)
     }
     /* Findings at LOW or above; every validated span, at any score, is
      * hidden in every snippet. */
+    g_ptr_array_sort(masked_spans, by_offset);
     for (guint i = 0; i < masked_spans->len; i++)
-        snippet(p, masked_spans, masked_spans->pdata[i]);
+        if (((tl_finding *)masked_spans->pdata[i])->score >= 65)
+            snippet(p, masked_spans, i);
     for (guint i = 0; i < masked_spans->len; i++) {
         tl_finding *f = masked_spans->pdata[i];
         if (f->score >= 65) {

@@ -350,6 +350,38 @@ START_TEST(test_dodid)
 }
 END_TEST
 
+/* A part with fifty thousand candidates and as many keywords: the
+ * context search is indexed, so this takes a fraction of a second (it took
+ * minutes when every candidate scanned every keyword); the suite's
+ * timeout is the check.  Every one is a candidate below LOW (a negative
+ * cue on each line), so none is returned. */
+START_TEST(test_many_candidates)
+{
+    GString *b = g_string_new(NULL);
+    for (int i = 0; i < 50000; i++)
+        g_string_append_printf(b, "part %010d order %d\n", 1000000000 + i * 7919, i);
+    scan_result r = detect(b->str);
+    ck_assert_uint_eq(r.found->len, 0);
+    done(&r);
+    /* and the same lines with a DoD ID keyword each: all found, each
+     * snippet masking its neighbours too */
+    g_string_truncate(b, 0);
+    for (int i = 0; i < 20000; i++)
+        g_string_append_printf(b, "EDIPI %010d\n", 1000000000 + i * 7919);
+    r = detect(b->str);
+    ck_assert_uint_eq(r.found->len, 20000);
+    const char *leaky = NULL;   /* one assertion: each costs Check a write */
+    for (guint i = 0; i < r.found->len && !leaky; i++) {
+        const tl_finding *f = r.found->pdata[i];
+        if (strpbrk(f->snippet, "0123456789"))
+            leaky = f->snippet;
+    }
+    ck_assert_msg(leaky == NULL, "digits in snippet %s", leaky);
+    done(&r);
+    g_string_free(b, TRUE);
+}
+END_TEST
+
 START_TEST(test_iban)
 {
     scan_result r = detect("Please wire to IBAN de89 3704 0044 0532 0130 00 today.\n");
@@ -557,6 +589,7 @@ suite_detect(void)
     tcase_add_test(tc, test_ssn_traps);
     tcase_add_test(tc, test_pan);
     tcase_add_test(tc, test_iban);
+    tcase_add_test(tc, test_many_candidates);
     tcase_add_test(tc, test_dodid);
     tcase_add_test(tc, test_rollup);
     tcase_add_test(tc, test_tax_and_routing);
