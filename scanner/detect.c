@@ -314,6 +314,31 @@ snippet(const tl_text_part *p, GPtrArray *all, guint i)
     f->snippet = g_string_free(s, FALSE);
 }
 
+/* Whether off is quoted, for offsets that mostly grow: a cursor moves
+ * forward through the text remembering the start of its line, so that
+ * many findings on one long line do not each walk back to its start. */
+typedef struct {
+    size_t cur, line;
+} line_cursor;
+
+static int
+quoted_at(const tl_text_part *p, size_t off, line_cursor *c)
+{
+    if (off < c->cur)
+        return tl_text_is_quoted(p, off);
+    while (c->cur < off) {
+        if (p->text[c->cur] == '\n')
+            c->line = c->cur + 1;
+        c->cur++;
+    }
+    if (off >= p->quote_from)
+        return 1;
+    size_t s = c->line;
+    while (s < off && (p->text[s] == ' ' || p->text[s] == '\t'))
+        s++;
+    return s < p->len && p->text[s] == '>';
+}
+
 /* The rule shared by the identifier detectors: shape base, +10 for the
  * range rules or prefix table, +30 for a keyword of class kw in the
  * default window, -40 for a negative cue in the short window. */
@@ -353,6 +378,7 @@ tl_detect_part(tl_detector *d, const tl_text_part *p)
             h->id = P_COUNT;
     }
     int doc_neg = 0;
+    line_cursor lines = { 0, 0 };
     for (int k = 0; k < P_COUNT; k++)
         g_array_set_size(d->by[k], 0);
     for (guint i = 0; i < d->hits->len; i++) {
@@ -497,7 +523,7 @@ tl_detect_part(tl_detector *d, const tl_text_part *p)
         tl_finding *f = add(masked_spans, det, cat, from, to, score, masked);
         tl_vhash(d->key, d->keylen, norm, vh);
         memcpy(f->vhash, vh, sizeof vh);
-        f->quoted = tl_text_is_quoted(p, from);
+        f->quoted = quoted_at(p, from, &lines);
         f->part_off = p->map[from];
     }
     /* Findings at LOW or above; every validated span, at any score, is

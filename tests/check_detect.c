@@ -378,6 +378,18 @@ START_TEST(test_many_candidates)
     }
     ck_assert_msg(leaky == NULL, "digits in snippet %s", leaky);
     done(&r);
+    /* the same on one long line, quoted */
+    g_string_assign(b, "> ");
+    for (int i = 0; i < 20000; i++)
+        g_string_append_printf(b, "EDIPI %010d; ", 1000000000 + i * 7919);
+    g_string_append_c(b, '\n');
+    r = detect(b->str);
+    ck_assert_uint_eq(r.found->len, 20000);
+    guint quoted = 0;
+    for (guint i = 0; i < r.found->len; i++)
+        quoted += ((tl_finding *)r.found->pdata[i])->quoted;
+    ck_assert_uint_eq(quoted, 20000);
+    done(&r);
     g_string_free(b, TRUE);
 }
 END_TEST
