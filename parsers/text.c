@@ -319,9 +319,9 @@ decoded_bytes(GMimePart *part)
         return NULL;
     GMimeStream *mem = g_mime_stream_mem_new();
     g_mime_data_wrapper_write_to_stream(w, mem);
-    GByteArray *ba = g_byte_array_new();
-    GByteArray *src = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-    g_byte_array_append(ba, src->data, src->len);
+    /* take the stream's buffer rather than copy it */
+    GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+    g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
     g_object_unref(mem);
     return ba;
 }

@@ -202,10 +202,12 @@ near(const tl_detector *d, unsigned k, size_t from, size_t to, size_t before, si
     return 0;
 }
 
+#define SCORE_LOW 65        /* below: a candidate, never returned */
+
 static const char *
 level_of(int score)
 {
-    return score >= 85 ? "HIGH" : score >= 75 ? "MEDIUM" : score >= 65 ? "LOW" : "candidate";
+    return score >= 85 ? "HIGH" : score >= 75 ? "MEDIUM" : score >= SCORE_LOW ? "LOW" : "candidate";
 }
 
 /* The candidate's own characters: digits only, or a single separator kind. */
@@ -387,8 +389,7 @@ tl_detect_part(tl_detector *d, const tl_text_part *p)
         if (h->id >= P_EXPIRY && h->id < P_COUNT)
             g_array_append_val(d->by[h->id], *h);
     }
-    for (int k = P_EXPIRY; k < P_COUNT; k++)
-        g_array_sort(d->by[k], by_end);
+    /* d->hits is sorted by end offset, so each class's array is too */
 
     for (guint i = 0; i < d->hits->len; i++) {
         hit h = g_array_index(d->hits, hit, i);
@@ -521,8 +522,10 @@ tl_detect_part(tl_detector *d, const tl_text_part *p)
             continue;
         }
         tl_finding *f = add(masked_spans, det, cat, from, to, score, masked);
-        tl_vhash(d->key, d->keylen, norm, vh);
-        memcpy(f->vhash, vh, sizeof vh);
+        if (score >= SCORE_LOW) {   /* candidates are never returned: no hash */
+            tl_vhash(d->key, d->keylen, norm, vh);
+            memcpy(f->vhash, vh, sizeof vh);
+        }
         f->quoted = quoted_at(p, from, &lines);
         f->part_off = p->map[from];
     }
@@ -530,11 +533,11 @@ tl_detect_part(tl_detector *d, const tl_text_part *p)
      * hidden in every snippet. */
     g_ptr_array_sort(masked_spans, by_offset);
     for (guint i = 0; i < masked_spans->len; i++)
-        if (((tl_finding *)masked_spans->pdata[i])->score >= 65)
+        if (((tl_finding *)masked_spans->pdata[i])->score >= SCORE_LOW)
             snippet(p, masked_spans, i);
     for (guint i = 0; i < masked_spans->len; i++) {
         tl_finding *f = masked_spans->pdata[i];
-        if (f->score >= 65) {
+        if (f->score >= SCORE_LOW) {
             masked_spans->pdata[i] = NULL;
             g_ptr_array_add(out, f);
         }
