@@ -18,7 +18,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 BUILD   ?= build
 SAN     ?=
 
-LIB_SRC = scanner/status.c scanner/queue.c scanner/digest.c scanner/job.c scanner/typo.c scanner/validate.c scanner/detect.c scanner/pipeline.c \
+LIB_SRC = scanner/status.c scanner/queue.c scanner/digest.c scanner/job.c scanner/typo.c scanner/validate.c scanner/detect.c scanner/detect_id.c scanner/detect_contact.c scanner/detect_mark.c scanner/detect_cred.c scanner/pipeline.c \
           parsers/sniff.c parsers/mbox.c parsers/message.c parsers/text.c parsers/walk.c \
           db/writer.c db/report.c
 CLI_SRC = scanner/cli_main.c scanner/cli_scan.c scanner/cli_report.c scanner/cli_lists.c scanner/cli_check.c
@@ -43,7 +43,7 @@ $(BUILD)/embed.c: db/schema.sql db/indexes.sql db/context.sql data/protected-dom
 	sh tools/embed.sh tl_schema_sql db/schema.sql tl_index_sql db/indexes.sql tl_context_sql db/context.sql \
 	    tl_default_protected data/protected-domains.txt tl_default_allowlist data/allowlist.txt > $@
 
-$(BUILD)/%.o: %.c scanner/typoleak.h scanner/tl_internal.h
+$(BUILD)/%.o: %.c scanner/typoleak.h scanner/tl_internal.h scanner/detect.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) $(PKG_CFLAGS) -c -o $@ $<
 

@@ -1,4 +1,4 @@
--- typoleak findings database, schema version 2 (PRAGMA user_version).
+-- typoleak findings database, schema version 4 (PRAGMA user_version).
 -- docs/schema.md documents every table and column.  Timestamps are ISO 8601
 -- UTC text; digests are lower-case hex SHA-256.  The secondary indexes are
 -- in db/indexes.sql: the writer builds them at the end of each run, which
@@ -174,12 +174,12 @@ CREATE TABLE findings (
     id              INTEGER PRIMARY KEY,
     message_id      INTEGER NOT NULL REFERENCES messages(id),
     part            TEXT NOT NULL,      -- MIME part path, "1.2"
-    detector        TEXT NOT NULL,      -- ssn, itin, ein, dodid, aba, pan, iban
-    category        TEXT NOT NULL,      -- PII.GOVID, PII.FIN
+    detector        TEXT NOT NULL,      -- ssn, pan, banner, aws-key... (docs/detectors.md)
+    category        TEXT NOT NULL,      -- PII.GOVID, PII.FIN, MARK.CLASS, CRED.SECRET...
     level           TEXT NOT NULL,      -- HIGH, MEDIUM, LOW
     score           INTEGER NOT NULL,   -- 0-100
-    masked          TEXT NOT NULL,      -- ***-**-1234, VISA ****1234
-    vhash           TEXT NOT NULL,      -- HMAC-SHA-256(case key, value), 128 bits hex
+    masked          TEXT NOT NULL,      -- ***-**-1234, VISA ****1234; markings verbatim
+    vhash           TEXT,               -- HMAC-SHA-256(case key, value), 128 bits hex; NULL for markings
     offset          INTEGER NOT NULL,   -- in the part's normalised text
     length          INTEGER NOT NULL,
     part_offset     INTEGER NOT NULL,   -- in the part's decoded text

@@ -488,7 +488,7 @@ put_message(tl_writer *w, tl_job *j)
         bind_text(s, 5, f->level);
         sqlite3_bind_int(s, 6, f->score);
         bind_text(s, 7, f->masked);
-        bind_text(s, 8, f->vhash);
+        bind_text(s, 8, f->vhash[0] ? f->vhash : NULL);
         sqlite3_bind_int64(s, 9, (sqlite3_int64)f->off);
         sqlite3_bind_int64(s, 10, (sqlite3_int64)f->len);
         sqlite3_bind_int64(s, 11, (sqlite3_int64)f->part_off);

@@ -578,6 +578,7 @@ classify(tl_worker *w, GMimeMessage *msg, tl_record *rec)
     GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
     GPtrArray *parts = tl_text_extract(msg, &w->text_limits, notes);
     rec->findings = g_ptr_array_new_with_free_func(tl_finding_free);
+    tl_detector_set_time(w->det, rec->date_unix);
     for (guint i = 0; i < parts->len; i++) {
         const tl_text_part *p = parts->pdata[i];
         GPtrArray *found = tl_detect_part(w->det, p);

@@ -1,12 +1,12 @@
 /*
- * detect.c - one Hyperscan pass over a part's text finds every candidate
- * identifier and every context keyword at once; validators and the
- * uniform confidence rule (research/sensitive-content.md section 4.3) then
- * turn candidates into findings that carry only a mask and a keyed hash.
- *
- * Detectors so far: US SSN, payment card, IBAN.  Each pattern and keyword
- * list is one entry of a single compiled database; the text is never
- * scanned twice.
+ * detect.c - the detector engine: one Hyperscan pass over a part's text
+ * finds every candidate of every family and every context keyword at
+ * once; the families (detect.h) validate and score the candidates by the
+ * uniform confidence rule (research/sensitive-content.md section 4.3);
+ * the engine then applies what concerns all of them - document negative
+ * cues, overlaps, column-header context, corroboration, the roster effect,
+ * privacy notices - and turns what remains into findings that carry only
+ * a mask and a keyed hash.  Also the message roll-up and the case key.
  *
  * The database is compiled once per process; each tl_detector owns the
  * Hyperscan scratch of one thread.
@@ -16,44 +16,10 @@
 #include <hs.h>
 #include <openssl/rand.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "tl_internal.h"
-
-/* Pattern ids.  Candidates first, then keyword classes. */
-enum {
-    P_SSN_FMT, P_SSN_BARE, P_PAN_RUN, P_PAN_GROUPED, P_IBAN, P_EIN, P_DODID, P_CAC_CN, P_EXPIRY,
-    K_SSN, K_PAN, K_NEG_ID, K_DOC_NEG, K_TIN, K_EIN, K_ABA, K_DODID,
-    P_COUNT
-};
-
-static const struct {
-    const char *re;
-    unsigned flags;
-} patterns[P_COUNT] = {
-    [P_SSN_FMT] = { "\\d{3}(-\\d{2}-|\\x20\\d{2}\\x20|\\.\\d{2}\\.)\\d{4}", 0 },
-    [P_SSN_BARE] = { "\\d{9}", 0 },
-    [P_PAN_RUN] = { "\\d{12,19}", 0 },
-    [P_PAN_GROUPED] = { "\\d{4}([\\x20-]\\d{4}){2}[\\x20-]\\d{4}([\\x20-]\\d{1,3})?|\\d{4}[\\x20-]\\d{6}[\\x20-]\\d{4,5}", 0 },
-    [P_IBAN] = { "[A-Za-z]{2}\\d{2}(\\x20?[A-Za-z0-9]{4}){2,7}(\\x20?[A-Za-z0-9]{1,4})?", 0 },
-    [P_EIN] = { "\\d{2}-\\d{7}", 0 },
-    [P_DODID] = { "\\d{10}", 0 },
-    /* CAC/PIV certificate common name: SURNAME.GIVEN[.MIDDLE].EDIPI */
-    [P_CAC_CN] = { "[A-Z][A-Z'-]*(\\.[A-Z][A-Z'-]*){1,3}\\.\\d{10}", 0 },
-    [P_EXPIRY] = { "(0[1-9]|1[0-2])/(\\d{4}|\\d{2})", 0 },
-    [K_SSN] = { "ssn#?|ssan|ss#|ss\\x20no|ssa\\x20number|social\\x20security|soc\\.?\\x20sec", HS_FLAG_CASELESS },
-    [K_PAN] = { "card\\x20(number|no)|cc#|cardholder|exp(iry|iration)?|valid\\x20thru|cvv2?|cvc|cid|"
-                "security\\x20code|visa|mastercard|amex|american\\x20express|discover|gtcc|gpc|travel\\x20card|"
-                "credit\\x20card|debit\\x20card|card|cards|cc|credit|debit|charged?|billed|payment", HS_FLAG_CASELESS },
-    [K_NEG_ID] = { "order|invoice|acct|tracking|ticket|confirmation|claim|case|ref|routing|phone|tel|fax|ext|"
-                   "zip|part|serial|lot|imei", HS_FLAG_CASELESS },
-    [K_TIN] = { "itin|tin|taxpayer|tax\\x20id|tax\\x20identification|w-7", HS_FLAG_CASELESS },
-    [K_EIN] = { "ein|fein|employer\\x20identification|employer\\x20id|federal\\x20tax\\x20id", HS_FLAG_CASELESS },
-    [K_DODID] = { "dod\\x20?id#?|dod\\x20id\\x20number|edipi|edi-pi|edi\\x20pi|cac|dbids", HS_FLAG_CASELESS },
-    [K_ABA] = { "routing|aba|rtn|routing/transit|micr|transit\\x20number", HS_FLAG_CASELESS },
-    [K_DOC_NEG] = { "for\\x20training\\x20purposes\\x20only|sample|example|specimen|test\\x20data|"
-                    "exercise\\x20exercise\\x20exercise", HS_FLAG_CASELESS },
-};
+#include "detect.h"
 
 static hs_database_t *db;
 static char *db_error;
@@ -62,35 +28,35 @@ static gpointer
 compile(gpointer unused)
 {
     (void)unused;
+    static const tl_pattern *const families[] = { tl_patterns_id, tl_patterns_contact, tl_patterns_mark,
+                                                  tl_patterns_cred };
     const char *exprs[P_COUNT];
-    unsigned flags[P_COUNT], ids[P_COUNT];
-    for (unsigned i = 0; i < P_COUNT; i++) {
-        exprs[i] = patterns[i].re;
-        flags[i] = patterns[i].flags | HS_FLAG_SOM_LEFTMOST;
-        ids[i] = i;
-    }
+    unsigned flags[P_COUNT], ids[P_COUNT], n = 0;
+    int seen[P_COUNT] = { 0 };
+    for (size_t f = 0; f < G_N_ELEMENTS(families); f++)
+        for (const tl_pattern *p = families[f]; p->re; p++) {
+            g_assert(p->id < P_COUNT && !seen[p->id] && n < P_COUNT);
+            seen[p->id] = 1;
+            exprs[n] = p->re;
+            flags[n] = p->flags | HS_FLAG_SOM_LEFTMOST;
+            ids[n++] = p->id;
+        }
     hs_compile_error_t *ce = NULL;
     if (hs_valid_platform() != HS_SUCCESS)
         db_error = g_strdup("this CPU lacks the SSSE3 instructions Hyperscan needs");
-    else if (hs_compile_multi(exprs, flags, ids, P_COUNT, HS_MODE_BLOCK, NULL, &db, &ce) != HS_SUCCESS) {
-        db_error = g_strdup_printf("pattern %d: %s", ce->expression, ce->message);
+    else if (hs_compile_multi(exprs, flags, ids, n, HS_MODE_BLOCK, NULL, &db, &ce) != HS_SUCCESS) {
+        db_error = g_strdup_printf("pattern %u: %s", ce->expression >= 0 ? ids[ce->expression] : 0, ce->message);
         hs_free_compile_error(ce);
     }
     return NULL;
 }
 
-struct tl_detector {
-    hs_scratch_t *scratch;
-    guint8 *key;
-    gsize keylen;
-    GArray *hits;       /* of hit, one pass's matches */
-    GArray *by[P_COUNT];    /* keyword and expiry hits per class, by end offset */
+struct tl_line {
+    size_t start, end;          /* end: before the newline */
+    char sep;                   /* '\t' or ',' when the line has 3+ columns */
+    int ncols;
+    gint64 header;              /* index of the table's header line, or -1 */
 };
-
-typedef struct {
-    unsigned id;
-    size_t from, to;
-} hit;
 
 tl_detector *
 tl_detector_new(const guint8 *key, gsize keylen, char **err)
@@ -102,16 +68,16 @@ tl_detector_new(const guint8 *key, gsize keylen, char **err)
         return NULL;
     }
     tl_detector *d = g_new0(tl_detector, 1);
-    if (hs_alloc_scratch(db, &d->scratch) != HS_SUCCESS) {
+    if (hs_alloc_scratch(db, (hs_scratch_t **)&d->scratch) != HS_SUCCESS) {
         *err = g_strdup("cannot allocate Hyperscan scratch space");
         g_free(d);
         return NULL;
     }
     d->key = g_memdup2(key, keylen);
     d->keylen = keylen;
-    d->hits = g_array_new(FALSE, FALSE, sizeof(hit));
+    d->hits = g_array_new(FALSE, FALSE, sizeof(tl_hit));
     for (int i = 0; i < P_COUNT; i++)
-        d->by[i] = g_array_new(FALSE, FALSE, sizeof(hit));
+        d->by[i] = g_array_new(FALSE, FALSE, sizeof(tl_hit));
     return d;
 }
 
@@ -125,7 +91,15 @@ tl_detector_free(tl_detector *d)
     g_array_free(d->hits, TRUE);
     for (int i = 0; i < P_COUNT; i++)
         g_array_free(d->by[i], TRUE);
+    if (d->lines)
+        g_array_free(d->lines, TRUE);
     g_free(d);
+}
+
+void
+tl_detector_set_time(tl_detector *d, gint64 unix_time)
+{
+    d->ref_time = unix_time;
 }
 
 void
@@ -137,6 +111,10 @@ tl_finding_free(gpointer p)
     g_free(f->masked);
     g_free(f->snippet);
     g_free(f->part);
+    if (f->norm) {
+        memset(f->norm, 0, strlen(f->norm));
+        g_free(f->norm);
+    }
     g_free(f);
 }
 
@@ -144,7 +122,7 @@ static int
 on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx)
 {
     (void)flags;
-    hit h = { id, (size_t)from, (size_t)to };
+    tl_hit h = { id, (size_t)from, (size_t)to };
     g_array_append_val(ctx, h);
     return 0;
 }
@@ -155,45 +133,66 @@ word_char(char c)
     return g_ascii_isalnum(c) || c == '_';
 }
 
-/* A keyword match stands alone: no letter or digit continues it. */
-static int
-whole_word(const char *t, size_t len, size_t from, size_t to)
+int
+tl_whole_word(const char *t, size_t len, size_t from, size_t to)
 {
-    if (from > 0 && word_char(t[from - 1]))
+    if (from > 0 && word_char(t[from - 1]) && word_char(t[from]))
         return 0;
     if (to < len && word_char(t[to]) && word_char(t[to - 1]))
         return 0;
     return 1;
 }
 
-#define MAX_KEYWORD 64      /* no keyword or expiry match is longer */
+size_t
+tl_line_start(const char *t, size_t off)
+{
+    while (off > 0 && t[off - 1] != '\n')
+        off--;
+    return off;
+}
+
+size_t
+tl_line_end(const char *t, size_t len, size_t off)
+{
+    const char *nl = memchr(t + off, '\n', len - off);
+    return nl ? (size_t)(nl - t) : len;
+}
+
+#define MAX_KEYWORD 64      /* no keyword or cue match is longer */
 
 static gint
 by_end(gconstpointer a, gconstpointer b)
 {
-    const hit *x = a, *y = b;
+    const tl_hit *x = a, *y = b;
     return x->to < y->to ? -1 : x->to > y->to;
+}
+
+/* The first hit of a (sorted by end) that ends after lo. */
+static guint
+first_after(const GArray *a, size_t lo)
+{
+    guint l = 0, r = a->len;
+    while (l < r) {
+        guint m = l + (r - l) / 2;
+        if (g_array_index(a, tl_hit, m).to <= lo)
+            l = m + 1;
+        else
+            r = m;
+    }
+    return l;
 }
 
 /* A keyword of class k within [from - before, to + after], outside the
  * candidate itself.  The class's hits are sorted by end offset: a binary
  * search finds the first that ends inside the window, so that a part with
  * a hundred thousand numbers and keywords costs n log n, not n squared. */
-static int
-near(const tl_detector *d, unsigned k, size_t from, size_t to, size_t before, size_t after)
+int
+tl_near(const tl_detector *d, unsigned k, size_t from, size_t to, size_t before, size_t after)
 {
     const GArray *a = d->by[k];
     size_t lo = from > before ? from - before : 0, hi = to + after;
-    guint l = 0, r = a->len;
-    while (l < r) {
-        guint m = l + (r - l) / 2;
-        if (g_array_index(a, hit, m).to <= lo)
-            l = m + 1;
-        else
-            r = m;
-    }
-    for (guint i = l; i < a->len; i++) {
-        const hit *h = &g_array_index(a, hit, i);
+    for (guint i = first_after(a, lo); i < a->len; i++) {
+        const tl_hit *h = &g_array_index(a, tl_hit, i);
         if (h->to >= hi + MAX_KEYWORD)
             break;
         if (h->from < hi && (h->to <= from || h->from >= to))
@@ -202,68 +201,127 @@ near(const tl_detector *d, unsigned k, size_t from, size_t to, size_t before, si
     return 0;
 }
 
-#define SCORE_LOW 65        /* below: a candidate, never returned */
+/* ---- tables: column-header context (section 4.2) ------------------ */
+
+static void
+line_columns(const char *t, tl_line *l)
+{
+    int tabs = 0, commas = 0;
+    for (size_t i = l->start; i < l->end; i++) {
+        tabs += t[i] == '\t';
+        commas += t[i] == ',';
+    }
+    l->sep = tabs >= 2 ? '\t' : commas >= 2 ? ',' : 0;
+    l->ncols = (l->sep == '\t' ? tabs : l->sep ? commas : -1) + 1;
+    l->header = -1;
+}
+
+/* The part's lines, with table blocks: runs of two or more lines with the
+ * same separator and the same number (3+) of columns; the first line of a
+ * block is its header. */
+static const GArray *
+lines_of(tl_detector *d)
+{
+    if (d->lines)
+        return d->lines;
+    const tl_text_part *p = d->part;
+    d->lines = g_array_new(FALSE, FALSE, sizeof(tl_line));
+    for (size_t s = 0; s <= p->len;) {
+        tl_line l = { s, tl_line_end(p->text, p->len, s), 0, 0, -1 };
+        line_columns(p->text, &l);
+        g_array_append_val(d->lines, l);
+        s = l.end + 1;
+    }
+    tl_line *ls = (tl_line *)(void *)d->lines->data;
+    for (guint i = 0; i < d->lines->len;) {
+        guint j = i + 1;
+        while (ls[i].sep && j < d->lines->len && ls[j].sep == ls[i].sep && ls[j].ncols == ls[i].ncols)
+            j++;
+        if (j - i >= 2)
+            for (guint k = i + 1; k < j; k++)
+                ls[k].header = i;
+        i = j;
+    }
+    return d->lines;
+}
+
+static const tl_line *
+line_at(tl_detector *d, size_t off)
+{
+    const GArray *a = lines_of(d);
+    guint l = 0, r = a->len;
+    while (l < r) {     /* the last line that starts at or before off */
+        guint m = l + (r - l) / 2;
+        if (g_array_index(a, tl_line, m).start <= off)
+            l = m + 1;
+        else
+            r = m;
+    }
+    return l ? &g_array_index(a, tl_line, l - 1) : NULL;
+}
+
+int
+tl_in_table(tl_detector *d, size_t off)
+{
+    const tl_line *l = line_at(d, off);
+    return l && l->header >= 0;
+}
+
+/* A keyword of class k in the header cell over the column of [from, to). */
+static int
+header_has(tl_detector *d, unsigned k, size_t from)
+{
+    const tl_line *l = line_at(d, from);
+    if (!l || l->header < 0 || d->by[k]->len == 0)
+        return 0;
+    const char *t = d->part->text;
+    int col = 0;
+    for (size_t i = l->start; i < from; i++)
+        col += t[i] == l->sep;
+    const tl_line *h = &g_array_index(d->lines, tl_line, l->header);
+    size_t cs = h->start;
+    for (int c = 0; c < col && cs < h->end; cs++)
+        c += t[cs] == h->sep;
+    const char *e = memchr(t + cs, h->sep, h->end - cs);
+    size_t ce = e ? (size_t)(e - t) : h->end;
+    const GArray *a = d->by[k];
+    for (guint i = first_after(a, cs); i < a->len; i++) {
+        const tl_hit *x = &g_array_index(a, tl_hit, i);
+        if (x->to > ce)
+            break;
+        if (x->from >= cs)
+            return 1;
+    }
+    return 0;
+}
+
+int
+tl_context(tl_detector *d, unsigned k, size_t from, size_t to, size_t before, size_t after)
+{
+    return tl_near(d, k, from, to, before, after) || header_has(d, k, from);
+}
+
+/* ---- findings ----------------------------------------------------- */
 
 static const char *
 level_of(int score)
 {
-    return score >= 85 ? "HIGH" : score >= 75 ? "MEDIUM" : score >= SCORE_LOW ? "LOW" : "candidate";
+    return score >= 85 ? "HIGH" : score >= 75 ? "MEDIUM" : score >= TL_SCORE_LOW ? "LOW" : "candidate";
 }
 
-/* The candidate's own characters: digits only, or a single separator kind. */
-static int
-one_separator(const char *s, size_t n)
-{
-    char sep = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!g_ascii_isalnum(s[i])) {
-            if (sep && s[i] != sep)
-                return 0;
-            sep = s[i];
-        }
-    return 1;
-}
-
-static int
-hex_border(const char *t, size_t len, size_t from, size_t to)
-{
-    for (size_t i = 1; i <= 4 && i <= from && g_ascii_isalnum(t[from - i]); i++)
-        if (g_ascii_isxdigit(t[from - i]) && !g_ascii_isdigit(t[from - i]))
-            return 1;
-    for (size_t i = to; i < to + 4 && i < len && g_ascii_isalnum(t[i]); i++)
-        if (g_ascii_isxdigit(t[i]) && !g_ascii_isdigit(t[i]))
-            return 1;
-    return 0;
-}
-
-static tl_finding *
-add(GPtrArray *out, const char *det, const char *cat, size_t from, size_t to, int score, char *masked)
-{
-    tl_finding *f = g_new0(tl_finding, 1);
-    f->detector = det;
-    f->category = cat;
-    f->off = from;
-    f->len = to - from;
-    f->score = CLAMP(score, 0, 100);
-    f->level = level_of(f->score);
-    f->masked = masked;
-    g_ptr_array_add(out, f);
-    return f;
-}
-
-#define MAX_SPAN 128         /* no candidate is longer (CAC names are cut there) */
+#define MAX_SPAN 4096        /* no finding is longer (a PEM block is cut there) */
 
 /* Overlapping findings: keep the higher score, then the longer span.
  * Candidates come in order of end offset, so out is too: the search
- * stops at the first that ends before this one starts. */
+ * stops at the first that ends MAX_SPAN before this one starts. */
 static int
 overlaps_better(GPtrArray *out, size_t from, size_t to, int score)
 {
     for (guint i = out->len; i-- > 0;) {
         tl_finding *f = out->pdata[i];
-        if (f->off + f->len <= from)
+        if (f->off + f->len + MAX_SPAN <= from)
             break;
-        if (f->off < to) {
+        if (f->off < to && f->off + f->len > from) {
             if (f->score > score || (f->score == score && f->len >= to - from))
                 return 1;
             g_ptr_array_remove_index(out, i);
@@ -279,19 +337,18 @@ by_offset(gconstpointer a, gconstpointer b)
     return x->off < y->off ? -1 : x->off > y->off;
 }
 
-/* The snippet of found[i]; found is sorted by offset. */
+/* The snippet of all[i]; all is sorted by offset. */
 static void
 snippet(const tl_text_part *p, GPtrArray *all, guint i)
 {
     tl_finding *f = all->pdata[i];
-    size_t lo = f->off > 60 ? f->off - 60 : 0, hi = MIN(p->len, f->off + f->len + 60);
+    size_t lo = f->off > 60 ? f->off - 60 : 0, hi = MIN(p->len, f->off + MIN(f->len, 200) + 60);
     /* the spans that can reach into [lo, hi) */
     guint a = i, b = i + 1;
     while (a > 0 && ((tl_finding *)all->pdata[a - 1])->off + MAX_SPAN > lo)
         a--;
     while (b < all->len && ((tl_finding *)all->pdata[b])->off < hi)
         b++;
-    GPtrArray found = { .pdata = all->pdata + a, .len = b - a };
     while (lo > 0 && ((unsigned char)p->text[lo] & 0xC0) == 0x80)
         lo--;
     while (hi < p->len && ((unsigned char)p->text[hi] & 0xC0) == 0x80)
@@ -300,8 +357,8 @@ snippet(const tl_text_part *p, GPtrArray *all, guint i)
     size_t pos = lo;
     while (pos < hi) {
         tl_finding *cover = NULL;
-        for (guint k = 0; k < found.len && !cover; k++) {
-            tl_finding *g = found.pdata[k];
+        for (guint k = a; k < b && !cover; k++) {
+            tl_finding *g = all->pdata[k];
             if (pos >= g->off && pos < g->off + g->len)
                 cover = g;
         }
@@ -341,213 +398,170 @@ quoted_at(const tl_text_part *p, size_t off, line_cursor *c)
     return s < p->len && p->text[s] == '>';
 }
 
-/* The rule shared by the identifier detectors: shape base, +10 for the
- * range rules or prefix table, +30 for a keyword of class kw in the
- * default window, -40 for a negative cue in the short window. */
 static int
-id_score(const tl_detector *d, size_t from, size_t to, int base, unsigned kw)
+family(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
 {
-    int score = base + 10;
-    if (near(d, kw, from, to, 300, 300))
-        score += 30;
-    if (near(d, K_NEG_ID, from, to, 40, 20))
-        score -= 40;
-    return score;
+    if (h->id < P_PHONE)
+        return tl_cand_id(d, p, h, c);
+    if (h->id < P_BANNER)
+        return tl_cand_contact(d, p, h, c);
+    if (h->id < P_PEM)
+        return tl_cand_mark(d, p, h, c);
+    return tl_cand_cred(d, p, h, c);
+}
+
+/* What concerns personal findings together (section 4.3): +10 for a
+ * second, independent kind of personal data within 300 characters; +10
+ * for the roster effect (three or more of one detector in table rows);
+ * +10 in a part that carries a privacy notice.  Scores are those the
+ * families gave, so that bonuses do not feed each other. */
+static void
+together(tl_detector *d, GPtrArray *all)
+{
+    guint n = all->len;
+    int *bonus = g_new0(int, n ? n : 1);
+    int privacy = 0;
+    GHashTable *in_rows = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < n; i++) {
+        tl_finding *f = all->pdata[i];
+        privacy |= strcmp(f->detector, "privacy-notice") == 0 && f->score >= TL_SCORE_LOW;
+        if (f->pii && f->score >= TL_SCORE_LOW && tl_in_table(d, f->off)) {
+            int c = GPOINTER_TO_INT(g_hash_table_lookup(in_rows, f->detector)) + 1;
+            g_hash_table_insert(in_rows, (gpointer)f->detector, GINT_TO_POINTER(c));
+        }
+    }
+    for (guint i = 0; i < n; i++) {
+        tl_finding *f = all->pdata[i];
+        if (!f->pii)
+            continue;
+        for (guint j = i; j-- > 0;) {
+            tl_finding *g = all->pdata[j];
+            if (g->off + 300 < f->off)
+                break;
+            if (g->pii && g->score >= TL_SCORE_LOW && strcmp(g->detector, f->detector) != 0) {
+                bonus[i] = 10;
+                break;
+            }
+        }
+        for (guint j = i + 1; j < n && !bonus[i]; j++) {
+            tl_finding *g = all->pdata[j];
+            if (g->off > f->off + f->len + 300)
+                break;
+            if (g->pii && g->score >= TL_SCORE_LOW && strcmp(g->detector, f->detector) != 0)
+                bonus[i] = 10;
+        }
+        if (f->score >= TL_SCORE_LOW && GPOINTER_TO_INT(g_hash_table_lookup(in_rows, f->detector)) >= 3 &&
+            tl_in_table(d, f->off))
+            bonus[i] += 10;
+        if (privacy)
+            bonus[i] += 10;
+    }
+    for (guint i = 0; i < n; i++) {
+        tl_finding *f = all->pdata[i];
+        f->score = CLAMP(f->score + bonus[i], 0, 100);
+        f->level = level_of(f->score);
+    }
+    g_hash_table_destroy(in_rows);
+    g_free(bonus);
 }
 
 GPtrArray *
 tl_detect_part(tl_detector *d, const tl_text_part *p)
 {
     GPtrArray *out = g_ptr_array_new_with_free_func(tl_finding_free);
-    GPtrArray *masked_spans = g_ptr_array_new_with_free_func(tl_finding_free);  /* candidates below level too */
+    GPtrArray *all = g_ptr_array_new_with_free_func(tl_finding_free);  /* candidates below level too */
     const char *t = p->text;
     size_t len = p->len;
     g_array_set_size(d->hits, 0);
+    for (int k = 0; k < P_COUNT; k++)
+        g_array_set_size(d->by[k], 0);
+    if (d->lines) {
+        g_array_free(d->lines, TRUE);
+        d->lines = NULL;
+    }
+    d->part = p;
+    d->doc_neg = 0;
     if (len == 0 || len > G_MAXUINT)
         goto done;
     hs_scan(db, t, (unsigned)len, 0, d->scratch, on_match, d->hits);
     g_array_sort(d->hits, by_end);     /* candidates in order of end offset */
-    /* keep whole-word keyword hits only */
     for (guint i = 0; i < d->hits->len; i++) {
-        hit *h = &g_array_index(d->hits, hit, i);
-        if (h->id >= K_SSN && !whole_word(t, len, h->from, h->to))
-            h->id = P_COUNT;
+        tl_hit *h = &g_array_index(d->hits, tl_hit, i);
+        /* keywords stand alone */
+        if (h->id >= K_FIRST && !tl_whole_word(t, len, h->from, h->to))
+            continue;
         /* "example" in example.com or jane@example.org is an address,
          * not a document saying it is an example */
-        else if (h->id == K_DOC_NEG &&
-                 ((h->from > 0 && (t[h->from - 1] == '@' || t[h->from - 1] == '.')) ||
-                  (h->to + 1 < len && t[h->to] == '.' && g_ascii_isalnum(t[h->to + 1]))))
-            h->id = P_COUNT;
+        if (h->id == K_DOC_NEG &&
+            ((h->from > 0 && (t[h->from - 1] == '@' || t[h->from - 1] == '.')) ||
+             (h->to + 1 < len && t[h->to] == '.' && g_ascii_isalnum(t[h->to + 1]))))
+            continue;
+        d->doc_neg |= h->id == K_DOC_NEG;
+        g_array_append_val(d->by[h->id], *h);   /* each class stays sorted by end */
     }
-    int doc_neg = 0;
-    line_cursor lines = { 0, 0 };
-    for (int k = 0; k < P_COUNT; k++)
-        g_array_set_size(d->by[k], 0);
-    for (guint i = 0; i < d->hits->len; i++) {
-        const hit *h = &g_array_index(d->hits, hit, i);
-        doc_neg |= h->id == K_DOC_NEG;
-        if (h->id >= P_EXPIRY && h->id < P_COUNT)
-            g_array_append_val(d->by[h->id], *h);
-    }
-    /* d->hits is sorted by end offset, so each class's array is too */
 
+    line_cursor lines = { 0, 0 };
     for (guint i = 0; i < d->hits->len; i++) {
-        hit h = g_array_index(d->hits, hit, i);
-        if (h.id >= P_EXPIRY)
+        tl_hit h = g_array_index(d->hits, tl_hit, i);
+        if (h.id >= P_CAND_END)
             continue;
-        size_t from = h.from, to = h.to, n = to - from;
-        const char *s = t + from;
-        int alnum_id = h.id == P_IBAN;
-        /* bounded: no digit (or letter, for IBANs) continues the span */
-        if ((from > 0 && (alnum_id ? g_ascii_isalnum(t[from - 1]) : g_ascii_isdigit(t[from - 1]))) ||
-            (to < len && (alnum_id ? g_ascii_isalnum(t[to]) : g_ascii_isdigit(t[to]))))
+        tl_cand c = { .from = h.from, .to = h.to, .doc_neg_penalty = 20 };
+        if (!family(d, p, &h, &c))
             continue;
-        char digits[40], norm[40], vh[33];
-        int score;
-        char *masked = NULL;
-        const char *det = NULL, *cat = NULL;
-        switch (h.id) {
-        case P_SSN_FMT:
-        case P_SSN_BARE:
-            /* ZIP+4 and decimal guards */
-            if (to + 1 < len && (t[to] == '-' || t[to] == '.') && g_ascii_isdigit(t[to + 1]))
-                continue;
-            if (from > 1 && (t[from - 1] == '-' || t[from - 1] == '.') && g_ascii_isdigit(t[from - 2]))
-                continue;
-            tl_digits_of(s, n, digits, sizeof digits);
-            if (h.id == P_SSN_BARE && tl_aba_ok(digits) && near(d, K_ABA, from, to, 40, 20)) {
-                /* a routing number with its keyword: the routing
-                 * detector wins; it names a bank, not a person */
-                score = 40 + 20 + 30;
-                det = "aba", cat = "PII.FIN";
-                masked = g_strdup(digits);
-                g_strlcpy(norm, digits, sizeof norm);
-                break;
-            }
-            if (digits[0] == '9') {     /* 9xx is never an SSN: an ITIN? */
-                if (!tl_itin_ok(digits))
-                    continue;
-                score = id_score(d, from, to, (h.id == P_SSN_FMT ? 45 : 35), K_TIN);
-                det = "itin", cat = "PII.GOVID";
-                masked = tl_mask_ssn(digits);
-                g_strlcpy(norm, digits, sizeof norm);
-                break;
-            }
-            if (tl_ssn_check(digits) != TL_SSN_OK)
-                continue;
-            score = id_score(d, from, to, (h.id == P_SSN_FMT ? 45 : 35), K_SSN);
-            det = "ssn", cat = "PII.GOVID";
-            masked = tl_mask_ssn(digits);
-            g_strlcpy(norm, digits, sizeof norm);
-            break;
-        case P_PAN_RUN:
-        case P_PAN_GROUPED: {
-            if (!one_separator(s, n) || hex_border(t, len, from, to))
-                continue;
-            size_t nd = tl_digits_of(s, n, digits, sizeof digits);
-            tl_pan_brand b = tl_pan_brand_of(digits, nd);
-            if (b == TL_PAN_NONE || !tl_luhn_ok(digits, nd) || tl_pan_noise(digits, nd))
-                continue;
-            score = 60;
-            if (near(d, K_PAN, from, to, 300, 300) || near(d, P_EXPIRY, from, to, 60, 60))
-                score += 30;
-            if (near(d, K_NEG_ID, from, to, 40, 20))
-                score -= 40;
-            if (tl_pan_is_test_number(digits, nd))
-                score = MIN(score, 60);
-            det = "pan", cat = "PII.FIN";
-            masked = tl_mask_pan(b, digits, nd);
-            g_strlcpy(norm, digits, sizeof norm);
-            break;
-        }
-        case P_EIN:
-            tl_digits_of(s, n, digits, sizeof digits);
-            if (!tl_ein_ok(digits))
-                continue;
-            /* DD-DDDDDDD also shapes part and case numbers: the keyword
-             * is mandatory (45 + 10 alone stays a candidate) */
-            score = id_score(d, from, to, 45, K_EIN);
-            det = "ein", cat = "PII.GOVID";
-            masked = tl_mask_ein(digits);
-            g_strlcpy(norm, digits, sizeof norm);
-            break;
-        case P_DODID:
-            /* no public check digit: ten digits are everywhere (phone
-             * numbers, timestamps), so only a keyword in the short window
-             * makes one a DoD ID (20 + 55 = 75) */
-            tl_digits_of(s, n, digits, sizeof digits);
-            score = 20;
-            if (near(d, K_DODID, from, to, 40, 20))
-                score += 55;
-            if (near(d, K_NEG_ID, from, to, 40, 20))
-                score -= 40;
-            det = "dodid", cat = "PII.GOVID";
-            masked = tl_mask_last(digits, 4);
-            g_strlcpy(norm, digits, sizeof norm);
-            break;
-        case P_CAC_CN: {
-            if (n > MAX_SPAN || (from > 0 && (g_ascii_isalnum(t[from - 1]) || t[from - 1] == '.')))
-                continue;
-            /* a certificate name ties a named person to the message */
-            GString *m = g_string_new(NULL);
-            const char *dot = s;
-            for (const char *c = s; c < s + n - 10; c = dot + 1) {
-                dot = memchr(c, '.', (size_t)(s + n - c));
-                g_string_append_printf(m, "%c***.", *c);
-            }
-            g_string_append(m, "******");
-            g_string_append_len(m, s + n - 4, 4);
-            score = 90;
-            det = "dodid", cat = "PII.GOVID";
-            masked = g_string_free(m, FALSE);
-            memcpy(norm, s + n - 10, 10);
-            norm[10] = '\0';
-            break;
-        }
-        case P_IBAN:
-            if (!tl_iban_ok(s, n))
-                continue;
-            tl_iban_normalise(s, n, norm, sizeof norm);
-            score = 85;
-            det = "iban", cat = "PII.FIN";
-            masked = tl_mask_iban(norm);
-            break;
-        default:
+        if (d->doc_neg)
+            c.score -= c.doc_neg_penalty;
+        c.score = CLAMP(c.score, 0, 100);
+        if (overlaps_better(all, c.from, c.to, c.score)) {
+            g_free(c.masked);
+            memset(c.norm, 0, sizeof c.norm);
             continue;
         }
-        if (doc_neg)
-            score -= 20;
-        if (overlaps_better(masked_spans, from, to, score)) {
-            g_free(masked);
-            continue;
-        }
-        tl_finding *f = add(masked_spans, det, cat, from, to, score, masked);
-        if (score >= SCORE_LOW) {   /* candidates are never returned: no hash */
-            tl_vhash(d->key, d->keylen, norm, vh);
-            memcpy(f->vhash, vh, sizeof vh);
-        }
-        f->quoted = quoted_at(p, from, &lines);
-        f->part_off = p->map[from];
+        tl_finding *f = g_new0(tl_finding, 1);
+        f->detector = c.det;
+        f->category = c.cat;
+        f->off = c.from;
+        f->len = c.to - c.from;
+        f->score = c.score;
+        f->level = level_of(c.score);
+        f->masked = c.masked;
+        f->pii = c.pii;
+        if (!c.no_hash)
+            f->norm = c.hash_src ? g_strndup(c.hash_src, c.hash_len) : g_strdup(c.norm);
+        memset(c.norm, 0, sizeof c.norm);
+        f->quoted = quoted_at(p, c.from, &lines);
+        f->part_off = p->map[c.from];
+        g_ptr_array_add(all, f);
     }
-    /* Findings at LOW or above; every validated span, at any score, is
-     * hidden in every snippet. */
-    g_ptr_array_sort(masked_spans, by_offset);
-    for (guint i = 0; i < masked_spans->len; i++)
-        if (((tl_finding *)masked_spans->pdata[i])->score >= SCORE_LOW)
-            snippet(p, masked_spans, i);
-    for (guint i = 0; i < masked_spans->len; i++) {
-        tl_finding *f = masked_spans->pdata[i];
-        if (f->score >= SCORE_LOW) {
-            masked_spans->pdata[i] = NULL;
+    g_ptr_array_sort(all, by_offset);
+    together(d, all);
+    /* Findings at LOW or above get a keyed hash and a snippet; every
+     * validated span, at any score, is hidden in every snippet. */
+    for (guint i = 0; i < all->len; i++) {
+        tl_finding *f = all->pdata[i];
+        if (f->score < TL_SCORE_LOW)
+            continue;
+        if (f->norm)
+            tl_vhash(d->key, d->keylen, f->norm, f->vhash);
+        snippet(p, all, i);
+    }
+    for (guint i = 0; i < all->len; i++) {
+        tl_finding *f = all->pdata[i];
+        if (f->norm) {
+            memset(f->norm, 0, strlen(f->norm));
+            g_clear_pointer(&f->norm, g_free);
+        }
+        if (f->score >= TL_SCORE_LOW) {
+            all->pdata[i] = NULL;
             g_ptr_array_add(out, f);
         }
     }
 done:
-    g_ptr_array_set_free_func(masked_spans, NULL);
-    for (guint i = 0; i < masked_spans->len; i++)
-        if (masked_spans->pdata[i])
-            tl_finding_free(masked_spans->pdata[i]);
-    g_ptr_array_unref(masked_spans);
+    g_ptr_array_set_free_func(all, NULL);
+    for (guint i = 0; i < all->len; i++)
+        if (all->pdata[i])
+            tl_finding_free(all->pdata[i]);
+    g_ptr_array_unref(all);
+    d->part = NULL;
     return out;
 }
 
@@ -563,7 +577,7 @@ tl_rollup(const GPtrArray *findings, char **categories)
         return NULL;
     GHashTable *cats = g_hash_table_new(g_str_hash, g_str_equal);
     GHashTable *lows = g_hash_table_new(g_str_hash, g_str_equal);   /* detector -> LOW count */
-    int s2 = 0, s3 = 0;
+    int s1 = 0, s2 = 0, s3 = 0;
     for (guint i = 0; i < findings->len; i++) {
         const tl_finding *f = findings->pdata[i];
         int high = f->score >= 85, medium = f->score >= 75;
@@ -575,8 +589,13 @@ tl_rollup(const GPtrArray *findings, char **categories)
             if (n >= 5)     /* low confidence needs volume */
                 g_hash_table_add(cats, (gpointer)f->category);
         }
-        s2 |= high && strcmp(f->category, "PII.GOVID") == 0;
-        s3 |= high && strcmp(f->category, "PII.FIN") == 0;
+        const char *c = f->category;
+        /* section 6; MARK.CLASS reaches 85 only above UNCLASSIFIED */
+        s1 |= (high && strcmp(c, "MARK.CLASS") == 0) || (f->score >= 90 && strcmp(c, "IDDOC.ATTACH") == 0) ||
+              (high && strcmp(c, "CRED.SECRET") == 0);
+        s2 |= (high && strcmp(c, "PII.GOVID") == 0) || (f->score >= 80 && strcmp(c, "MARK.CUI") == 0) ||
+              (high && strcmp(c, "MARK.DIST") == 0);
+        s3 |= high && (strcmp(c, "PII.FIN") == 0 || strcmp(c, "PII.DOB") == 0);
     }
     if (g_hash_table_size(cats)) {
         GList *keys = g_list_sort(g_hash_table_get_keys(cats), (GCompareFunc)strcmp);
@@ -588,7 +607,7 @@ tl_rollup(const GPtrArray *findings, char **categories)
     }
     g_hash_table_destroy(cats);
     g_hash_table_destroy(lows);
-    return s2 ? "S2" : s3 ? "S3" : "S4";
+    return s1 ? "S1" : s2 ? "S2" : s3 ? "S3" : "S4";
 }
 
 /* ------------------------------------------------------------------ */

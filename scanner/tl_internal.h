@@ -307,7 +307,7 @@ void tl_writer_stats(const tl_writer *w, tl_scan_stats *s);
 extern const char tl_schema_sql[];
 extern const char tl_index_sql[];
 extern const char tl_context_sql[];    /* db/context.sql: context and domains, at run close */
-#define TL_SCHEMA_VERSION 3
+#define TL_SCHEMA_VERSION 4
 
 /* ------------------------------------------------------------------ */
 /* The text of a message's parts, for the detectors (parsers/text.c)   */
@@ -362,6 +362,8 @@ typedef struct {
     char vhash[33];             /* HMAC-SHA-256 under the case key, 128 bits hex */
     char *snippet;              /* +-60 characters, every detected span as its type */
     char *part;                 /* part path, set by the caller (owned) */
+    int pii;                    /* personal data (corroboration, privacy notices) */
+    char *norm;                 /* inside tl_detect_part only: the value hashed, wiped after */
 } tl_finding;
 void tl_finding_free(gpointer f);
 
@@ -372,6 +374,9 @@ tl_status_t tl_case_key_load(const char *path, guint8 **key, gsize *keylen, char
  * pattern database cannot be built (or the CPU cannot run Hyperscan). */
 tl_detector *tl_detector_new(const guint8 *key, gsize keylen, char **err);
 void tl_detector_free(tl_detector *d);
+/* The date of the message being classified (unix seconds; 0: now), for
+ * the plausible ages of dates of birth. */
+void tl_detector_set_time(tl_detector *d, gint64 unix_time);
 /* The findings at LOW or above in p (a GPtrArray of tl_finding). */
 GPtrArray *tl_detect_part(tl_detector *d, const tl_text_part *p);
 /* The message roll-up of its findings (section 6): *categories gets the

@@ -1,0 +1,113 @@
+/*
+ * detect.h - shared by the detector engine (detect.c) and its families:
+ * identifiers and finance (detect_id.c), contact data and dates of birth
+ * (detect_contact.c), government markings (detect_mark.c) and credentials
+ * (detect_cred.c).
+ *
+ * Every family contributes patterns to one Hyperscan database; the engine
+ * scans a part once, sorts the matches by end offset, files them per
+ * pattern id, and hands each candidate match to its family, which
+ * validates it and scores it by the uniform rule (section 4.3) with the
+ * context helpers below.  The engine then applies what concerns all
+ * families: document negative cues, overlaps, corroboration, the roster
+ * effect, keyed hashes, quotes and snippets.
+ */
+#ifndef TL_DETECT_H
+#define TL_DETECT_H
+
+#include "tl_internal.h"
+
+/* Pattern ids.  Candidates first, family by family; then context classes
+ * (shapes first, then whole-word keyword lists from K_FIRST on). */
+enum {
+    /* detect_id.c */
+    P_SSN_FMT, P_SSN_BARE, P_PAN_RUN, P_PAN_GROUPED, P_IBAN, P_EIN, P_DODID, P_CAC_CN,
+    P_PASSPORT, P_MRZ_TD3, P_ACCOUNT, P_TRACK,
+    /* detect_contact.c */
+    P_PHONE, P_DSN, P_EMAIL, P_DATE,
+    /* detect_mark.c */
+    P_BANNER, P_PORTION, P_CAB, P_CUI_IND, P_FOUO, P_PRIVACY, P_DIST, P_EXPORT, P_CLASS_LINE,
+    /* detect_cred.c */
+    P_PEM, P_AWS, P_JWT, P_GITHUB, P_SLACK, P_GOOGLE, P_URL_AUTH, P_AUTH_HDR, P_PASSWORD, P_SECRET_KV,
+    P_CAND_END,
+    /* context shapes */
+    P_EXPIRY = P_CAND_END, P_CUE_DATE,
+    /* whole-word keyword classes */
+    K_FIRST,
+    K_SSN = K_FIRST, K_PAN, K_NEG_ID, K_DOC_NEG, K_TIN, K_EIN, K_ABA, K_DODID, K_PASSPORT, K_DOC_DATE,
+    K_ACCOUNT, K_PHONE, K_DOB, K_DOB_NEG, K_MARK_NEG, K_DESTRUCT, K_USER, K_CRED,
+    P_COUNT
+};
+
+typedef struct {
+    unsigned id;
+    const char *re;
+    unsigned flags;             /* HS_FLAG_*; SOM_LEFTMOST is added */
+} tl_pattern;
+
+/* Each family's patterns, ended by an entry whose re is NULL. */
+extern const tl_pattern tl_patterns_id[], tl_patterns_contact[], tl_patterns_mark[], tl_patterns_cred[];
+
+typedef struct {
+    unsigned id;
+    size_t from, to;
+} tl_hit;
+
+typedef struct tl_line tl_line;
+
+struct tl_detector {
+    void *scratch;              /* hs_scratch_t */
+    guint8 *key;
+    gsize keylen;
+    gint64 ref_time;            /* the message's date (unix), for ages */
+    GArray *hits;               /* of tl_hit, one pass's matches, by end offset */
+    GArray *by[P_COUNT];        /* the same, filed per pattern id */
+    int doc_neg;                /* the part is a sample, an example, training */
+    const tl_text_part *part;
+    GArray *lines;              /* of tl_line, built when a table is asked about */
+};
+
+/* A validated candidate, as a family returns it. */
+typedef struct {
+    const char *det, *cat;      /* static */
+    size_t from, to;            /* may differ from the match (a family can trim or widen) */
+    int score;
+    char *masked;               /* g_malloc'd */
+    char norm[96];              /* the normalised value the keyed hash is over */
+    const char *hash_src;       /* or a longer value, [hash_src, hash_src + hash_len) */
+    size_t hash_len;
+    int no_hash;                /* markings: labels, stored verbatim, no hash */
+    int doc_neg_penalty;        /* what a document negative cue costs (default 20) */
+    int pii;                    /* personal data: corroboration and privacy notices apply */
+} tl_cand;
+
+/* Family entry points: 1 and *c filled when the match h is a candidate. */
+int tl_cand_id(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c);
+int tl_cand_contact(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c);
+int tl_cand_mark(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c);
+int tl_cand_cred(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c);
+
+/* Context.  A hit of class k within [from - before, to + after] that does
+ * not overlap the candidate. */
+int tl_near(const tl_detector *d, unsigned k, size_t from, size_t to, size_t before, size_t after);
+/* tl_near, or a header keyword of class k over the candidate's column when
+ * its line is a row of a table (section 4.2). */
+int tl_context(tl_detector *d, unsigned k, size_t from, size_t to, size_t before, size_t after);
+/* Whether off lies in a data row of a table (tab- or comma-separated lines
+ * of three or more columns under a header row). */
+int tl_in_table(tl_detector *d, size_t off);
+/* The hits of pattern or class k, by end offset. */
+static inline const GArray *
+tl_hits_of(const tl_detector *d, unsigned k)
+{
+    return d->by[k];
+}
+/* The start and end (exclusive, before the newline) of off's line. */
+size_t tl_line_start(const char *t, size_t off);
+size_t tl_line_end(const char *t, size_t len, size_t off);
+/* Whether [from, to) is a whole word: no letter or digit continues it. */
+int tl_whole_word(const char *t, size_t len, size_t from, size_t to);
+
+#define TL_SCORE_LOW 65         /* below: a candidate, never returned */
+
+#endif
