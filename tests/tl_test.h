@@ -34,6 +34,9 @@ Suite *suite_validate(void);
 Suite *suite_text(void);
 Suite *suite_detect(void);
 Suite *suite_eval(void);
+Suite *suite_cred(void);
+Suite *suite_contact(void);
+Suite *suite_mark(void);
 
 /* A new empty folder under $TMPDIR; removed by tl_test_rmtree(). */
 char *tl_test_tmpdir(void);

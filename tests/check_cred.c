@@ -1,0 +1,8 @@
+/* check_cred.c - placeholder while the detector family is written */
+#include "tl_test.h"
+
+Suite *
+suite_cred(void)
+{
+    return suite_create("cred");
+}
