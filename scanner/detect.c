@@ -411,7 +411,8 @@ family(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
 }
 
 /* What concerns personal findings together (section 4.3): +10 for a
- * second, independent kind of personal data within 300 characters; +10
+ * second, independent kind of personal data at MEDIUM or above (a bare
+ * signature address does not vouch for a number) within 300 characters; +10
  * for the roster effect (three or more of one detector in table rows);
  * +10 in a part that carries a privacy notice.  Scores are those the
  * families gave, so that bonuses do not feed each other. */
@@ -438,7 +439,7 @@ together(tl_detector *d, GPtrArray *all)
             tl_finding *g = all->pdata[j];
             if (g->off + 300 < f->off)
                 break;
-            if (g->pii && g->score >= TL_SCORE_LOW && strcmp(g->detector, f->detector) != 0) {
+            if (g->pii && g->score >= 75 && strcmp(g->detector, f->detector) != 0) {
                 bonus[i] = 10;
                 break;
             }
@@ -447,7 +448,7 @@ together(tl_detector *d, GPtrArray *all)
             tl_finding *g = all->pdata[j];
             if (g->off > f->off + f->len + 300)
                 break;
-            if (g->pii && g->score >= TL_SCORE_LOW && strcmp(g->detector, f->detector) != 0)
+            if (g->pii && g->score >= 75 && strcmp(g->detector, f->detector) != 0)
                 bonus[i] = 10;
         }
         if (f->score >= TL_SCORE_LOW && GPOINTER_TO_INT(g_hash_table_lookup(in_rows, f->detector)) >= 3 &&
