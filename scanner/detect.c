@@ -30,13 +30,12 @@ compile(gpointer unused)
     (void)unused;
     static const tl_pattern *const families[] = { tl_patterns_id, tl_patterns_contact, tl_patterns_mark,
                                                   tl_patterns_cred };
-    const char *exprs[P_COUNT];
-    unsigned flags[P_COUNT], ids[P_COUNT], n = 0;
-    int seen[P_COUNT] = { 0 };
+    enum { MAX_EXPR = 4 * P_COUNT };
+    const char *exprs[MAX_EXPR];
+    unsigned flags[MAX_EXPR], ids[MAX_EXPR], n = 0;
     for (size_t f = 0; f < G_N_ELEMENTS(families); f++)
         for (const tl_pattern *p = families[f]; p->re; p++) {
-            g_assert(p->id < P_COUNT && !seen[p->id] && n < P_COUNT);
-            seen[p->id] = 1;
+            g_assert(p->id < P_COUNT && n < MAX_EXPR);
             exprs[n] = p->re;
             flags[n] = p->flags | HS_FLAG_SOM_LEFTMOST;
             ids[n++] = p->id;
@@ -481,6 +480,7 @@ tl_detect_part(tl_detector *d, const tl_text_part *p)
         d->lines = NULL;
     }
     d->part = p;
+    d->serial++;
     d->doc_neg = 0;
     if (len == 0 || len > G_MAXUINT)
         goto done;

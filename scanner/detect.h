@@ -40,7 +40,7 @@ enum {
 };
 
 typedef struct {
-    unsigned id;
+    unsigned id;                /* several expressions may share an id */
     const char *re;
     unsigned flags;             /* HS_FLAG_*; SOM_LEFTMOST is added */
 } tl_pattern;
@@ -64,7 +64,13 @@ struct tl_detector {
     GArray *by[P_COUNT];        /* the same, filed per pattern id */
     int doc_neg;                /* the part is a sample, an example, training */
     const tl_text_part *part;
+    guint64 serial;             /* counts parts, for the families' per-part state */
     GArray *lines;              /* of tl_line, built when a table is asked about */
+    struct tl_mark_state {      /* detect_mark.c: what the part's markings add up to */
+        guint64 serial;
+        int portions, classified_portions, cab, cui_ind, cui_banner, top_secret, secret, confidential,
+            guide, destruct;
+    } mark;
 };
 
 /* A validated candidate, as a family returns it. */

@@ -99,7 +99,9 @@ id_score(tl_detector *d, size_t from, size_t to, int base, unsigned kw)
 static int
 passport(tl_detector *d, const char *s, size_t n, tl_cand *c)
 {
-    if (!tl_context(d, K_PASSPORT, c->from, c->to, 40, 20))
+    /* the keyword precedes the number ("Passport No: ..."), or heads its
+     * column */
+    if (!tl_context(d, K_PASSPORT, c->from, c->to, 40, 0))
         return 0;
     c->score = 75 + (tl_near(d, K_DOC_DATE, c->from, c->to, 300, 300) ? 10 : 0);
     c->det = "passport", c->cat = "PII.GOVID";
@@ -134,7 +136,7 @@ ssn_like(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
         c->masked = g_strdup(digits);
         return 1;
     }
-    if (h->id == P_SSN_BARE && passport(d, s, n, c))
+    if (h->id == P_SSN_BARE && !tl_near(d, K_SSN, from, to, 40, 0) && passport(d, s, n, c))
         return 1;
     c->pii = 1;
     if (digits[0] == '9') {     /* 9xx is never an SSN: an ITIN? */
@@ -216,6 +218,7 @@ mrz(const tl_text_part *p, const tl_hit *h, tl_cand *c)
         if (l1[44] == '\n' && l1[0] == 'P' && (ls - 45 == 0 || l1[-1] == '\n')) {
             doc = l1[0];
             memcpy(state, l1 + 2, 3);
+            c->from = ls - 45;  /* line 1 holds the names: the span covers it */
         }
     }
     c->score = ok == 5 ? 99 : ok >= 3 ? 95 : 60;
@@ -236,7 +239,7 @@ static int
 account(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
 {
     const char *t = p->text;
-    if (!tl_whole_word(t, p->len, h->from, h->from + 1) || (h->to < p->len && g_ascii_isdigit(t[h->to])))
+    if ((h->from > 0 && g_ascii_isalnum(t[h->from - 1])) || (h->to < p->len && g_ascii_isdigit(t[h->to])))
         return 0;
     size_t from = h->to;
     while (from > h->from && g_ascii_isdigit(t[from - 1]))

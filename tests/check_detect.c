@@ -23,27 +23,12 @@ typedef struct {
 static scan_result
 detect(const char *body)
 {
-    tl_library_init();
-    char *raw = g_strdup_printf("From: a@example.org\nTo: b@army.ml\nContent-Type: text/plain; charset=utf-8\n\n%s", body);
-    GMimeStream *s = g_mime_stream_mem_new_with_buffer(raw, strlen(raw));
-    GMimeParser *ps = g_mime_parser_new_with_stream(s);
-    GMimeMessage *m = g_mime_parser_construct_message(ps, NULL);
-    ck_assert(m != NULL);
-    tl_text_limits lim;
-    tl_text_limits_init(&lim);
-    GPtrArray *an = g_ptr_array_new_with_free_func(g_free);
-    scan_result r = { tl_text_extract(m, &lim, an), NULL };
-    ck_assert_uint_eq(r.parts->len, 1);
+    scan_result r = { tl_test_parts("text/plain; charset=utf-8", body), NULL };
     char *err = NULL;
     tl_detector *d = tl_detector_new(KEY, sizeof KEY - 1, &err);
     ck_assert_msg(d != NULL, "detector: %s", err);
     r.found = tl_detect_part(d, r.parts->pdata[0]);
     tl_detector_free(d);
-    g_ptr_array_unref(an);
-    g_object_unref(m);
-    g_object_unref(ps);
-    g_object_unref(s);
-    g_free(raw);
     return r;
 }
 
@@ -287,6 +272,24 @@ START_TEST(test_rollup)
     ck_assert_str_eq(tl_rollup(a, &cats), "S2");
     ck_assert_str_eq(cats, "PII.FIN,PII.GOVID");
     g_free(cats);
+    /* one finding each: S1 for a classified marking, a credential, an
+     * identity document; S2 for CUI; S3 for a date of birth */
+    static const struct {
+        const char *det, *cat;
+        int score;
+        const char *severity;
+    } one[] = {
+        { "banner", "MARK.CLASS", 95, "S1" },       { "private-key", "CRED.SECRET", 99, "S1" },
+        { "mrz", "IDDOC.ATTACH", 95, "S1" },        { "cui-banner", "MARK.CUI", 80, "S2" },
+        { "distribution", "MARK.DIST", 90, "S2" },  { "dob", "PII.DOB", 85, "S3" },
+        { "banner", "MARK.CLASS", 80, "S4" },       { "mrz", "IDDOC.ATTACH", 85, "S4" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(one); i++) {
+        g_ptr_array_set_size(a, 0);
+        g_ptr_array_add(a, fake(one[i].det, one[i].cat, one[i].score));
+        ck_assert_str_eq(tl_rollup(a, &cats), one[i].severity);
+        g_free(cats);
+    }
     /* MEDIUM counts for the category, not for S2 */
     g_ptr_array_set_size(a, 0);
     g_ptr_array_add(a, fake("ssn", "PII.GOVID", 75));
@@ -473,6 +476,173 @@ scan_with(const char *db, const char *path, int classify, int jobs)
 
 /* The whole path: a scan classifies the messages in scope, stores the
  * findings, and no planted value reaches any database file. */
+
+static char
+mrz_cd(const char *s, size_t n)
+{
+    return (char)('0' + tl_mrz_check_digit(s, n));
+}
+
+/* A TD3 MRZ for a synthetic passport of the ICAO specimen state UTO;
+ * check digits computed here.  bad: the composite check broken. */
+static char *
+synthetic_mrz(int bad)
+{
+    char l2[45] = { 0 };
+    memcpy(l2, "X12345678", 9);
+    l2[9] = mrz_cd(l2, 9);
+    memcpy(l2 + 10, "UTO850412", 9);
+    l2[19] = mrz_cd(l2 + 13, 6);
+    memcpy(l2 + 20, "F310115", 7);
+    l2[27] = mrz_cd(l2 + 21, 6);
+    memcpy(l2 + 28, "<<<<<<<<<<<<<<", 14);
+    l2[42] = mrz_cd(l2 + 28, 14);
+    char comp[39];
+    memcpy(comp, l2, 10);
+    memcpy(comp + 10, l2 + 13, 7);
+    memcpy(comp + 17, l2 + 21, 22);
+    l2[43] = mrz_cd(comp, 39);
+    if (bad) {
+        l2[43] = (char)('0' + (l2[43] - '0' + 1) % 10);
+        l2[19] = (char)('0' + (l2[19] - '0' + 1) % 10);
+        l2[27] = (char)('0' + (l2[27] - '0' + 1) % 10);
+    }
+    return g_strdup_printf("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n%s", l2);
+}
+
+static const tl_finding *
+first_of(const GPtrArray *f, const char *det)
+{
+    for (guint i = 0; i < f->len; i++)
+        if (strcmp(((tl_finding *)f->pdata[i])->detector, det) == 0)
+            return f->pdata[i];
+    return NULL;
+}
+
+/* Passport numbers need their keyword; an issue date makes them HIGH;
+ * the MRZ's check digits decide its level, and its names never reach the
+ * mask or the snippet. */
+START_TEST(test_passport_mrz)
+{
+    scan_result r = detect("Passport No: C03005988, date of issue 01 JAN 2020\n");
+    const tl_finding *f = first_of(r.found, "passport");
+    ck_assert(f != NULL);
+    ck_assert_int_eq(f->score, 85);
+    ck_assert_str_eq(f->masked, "******988");
+    done(&r);
+    r = detect("passport number 730012345 please\n");
+    f = first_of(r.found, "passport");
+    ck_assert(f != NULL && f->score == 75);
+    ck_assert(first_of(r.found, "ssn") == NULL);
+    done(&r);
+    /* no keyword: the same shapes are reference numbers */
+    r = detect("Reference C03005988 and form AB1234567.\n");
+    ck_assert_uint_eq(r.found->len, 0);
+    done(&r);
+
+    char *mrz = synthetic_mrz(0), *body = g_strdup_printf("Scan of the data page:\n%s\nthanks\n", mrz);
+    r = detect(body);
+    f = first_of(r.found, "mrz");
+    ck_assert(f != NULL);
+    ck_assert_int_eq(f->score, 99);
+    ck_assert_str_eq(f->category, "PII.GOVID");
+    ck_assert_str_eq(f->masked, "MRZ P UTO birth 1985 expiry 2031");
+    ck_assert_ptr_null(strstr(f->snippet, "ERIKSSON"));
+    ck_assert_ptr_null(strstr(f->snippet, "X12345678"));
+    done(&r);
+    g_free(body);
+    g_free(mrz);
+    /* three check digits wrong: an OCR suspect, a candidate */
+    mrz = synthetic_mrz(1);
+    body = g_strdup_printf("%s\n", mrz);
+    r = detect(body);
+    ck_assert(first_of(r.found, "mrz") == NULL);
+    done(&r);
+    g_free(body);
+    g_free(mrz);
+}
+END_TEST
+
+/* Bank accounts follow their keyword; a routing number nearby makes them
+ * HIGH; track data is kept as presence, brand and last four. */
+START_TEST(test_account_track)
+{
+    scan_result r = detect("Direct deposit to checking account: 123456789012 at routing 021000021.\n");
+    const tl_finding *a = first_of(r.found, "account"), *b = first_of(r.found, "aba");
+    ck_assert(a != NULL && b != NULL);
+    ck_assert_int_ge(a->score, 85);
+    ck_assert_str_eq(a->masked, "********9012");
+    ck_assert_str_eq(b->masked, "021000021");
+    done(&r);
+    r = detect("Account #: 55501234\n");
+    a = first_of(r.found, "account");
+    ck_assert(a != NULL && a->score == 75);
+    done(&r);
+    r = detect("Order 123456789012 shipped.\n");
+    ck_assert(first_of(r.found, "account") == NULL);
+    done(&r);
+
+    char *pan = random_visa();
+    char *body = g_strdup_printf("swipe: %%B%s^DOE/JANE^2512101000000?\n", pan);
+    r = detect(body);
+    const tl_finding *t = first_of(r.found, "track");
+    ck_assert(t != NULL && t->score == 95);
+    ck_assert(g_str_has_prefix(t->masked, "track VISA ****"));
+    ck_assert_ptr_null(strstr(t->snippet, "JANE"));
+    done(&r);
+    g_free(body);
+    g_free(pan);
+}
+END_TEST
+
+/* A header keyword applies to its whole column (HTML table or TSV); three
+ * validated values in table rows add the roster effect; a MEDIUM personal
+ * finding of another kind nearby corroborates. */
+START_TEST(test_table_context)
+{
+    GString *html = g_string_new("<table><tr><th>Name</th><th>EDIPI</th><th>Grade</th></tr>");
+    for (int i = 0; i < 4; i++)
+        g_string_append_printf(html, "<tr><td>Member %d</td><td>%d00%d12345%d</td><td>E-4</td></tr>", i, i + 1, i,
+                               i);
+    g_string_append(html, "</table>");
+    GPtrArray *found = tl_test_findings("text/html", html->str);
+    ck_assert_uint_eq(found->len, 4);
+    for (guint i = 0; i < found->len; i++) {
+        const tl_finding *f = found->pdata[i];
+        ck_assert_str_eq(f->detector, "dodid");
+        ck_assert_int_eq(f->score, 85);     /* 20 + 55 header + 10 roster */
+    }
+    g_ptr_array_unref(found);
+    g_string_free(html, TRUE);
+
+    /* the same numbers in prose, without the header: nothing */
+    scan_result r = detect("Member 1 1000123450 and member 2 2001123451 and member 3 3002123452.\n");
+    ck_assert_uint_eq(r.found->len, 0);
+    done(&r);
+
+    /* TSV: an SSN column */
+    char *s1 = random_ssn_digits();
+    char *body = g_strdup_printf("name\tssn\tunit\nA. Able\t%s\tHHC\n", s1);
+    r = detect(body);
+    const tl_finding *f = first_of(r.found, "ssn");
+    ck_assert(f != NULL);
+    ck_assert_int_eq(f->score, 75);     /* 35 + 10 + 30 header */
+    done(&r);
+    g_free(body);
+
+    /* corroboration: a passport number (MEDIUM) next to a bare SSN-shaped
+     * value with its keyword */
+    body = g_strdup_printf("SSN: %s  Passport No: C03005988\n", s1);
+    r = detect(body);
+    f = first_of(r.found, "ssn");
+    ck_assert(f != NULL);
+    ck_assert_int_eq(f->score, 85);     /* 35 + 10 + 30 + 10 */
+    done(&r);
+    g_free(body);
+    g_free(s1);
+}
+END_TEST
+
 START_TEST(test_scan_stores_findings_safely)
 {
     char *dir = tl_test_tmpdir();
@@ -607,6 +777,9 @@ suite_detect(void)
     tcase_add_test(tc, test_tax_and_routing);
     tcase_add_test(tc, test_offsets_and_quotes);
     tcase_add_test(tc, test_scan_stores_findings_safely);
+    tcase_add_test(tc, test_passport_mrz);
+    tcase_add_test(tc, test_account_track);
+    tcase_add_test(tc, test_table_context);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -5,6 +5,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <glib/gstdio.h>
+#include <gmime/gmime.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -20,6 +21,42 @@ tl_test_tmpdir(void)
     char *d = g_dir_make_tmp("typoleak-test-XXXXXX", &err);
     ck_assert_msg(d != NULL, "mkdtemp: %s", err ? err->message : "?");
     return d;
+}
+
+GPtrArray *
+tl_test_parts(const char *content_type, const char *body)
+{
+    tl_library_init();
+    char *raw = g_strdup_printf("From: a@example.org\nTo: b@army.ml\nContent-Type: %s\n\n%s", content_type, body);
+    GMimeStream *s = g_mime_stream_mem_new_with_buffer(raw, strlen(raw));
+    GMimeParser *ps = g_mime_parser_new_with_stream(s);
+    GMimeMessage *m = g_mime_parser_construct_message(ps, NULL);
+    ck_assert(m != NULL);
+    tl_text_limits lim;
+    tl_text_limits_init(&lim);
+    GPtrArray *an = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *parts = tl_text_extract(m, &lim, an);
+    ck_assert_uint_eq(parts->len, 1);
+    g_ptr_array_unref(an);
+    g_object_unref(m);
+    g_object_unref(ps);
+    g_object_unref(s);
+    g_free(raw);
+    return parts;
+}
+
+GPtrArray *
+tl_test_findings(const char *content_type, const char *body)
+{
+    static const guint8 key[] = "synthetic-case-key-for-tests-0123456789";
+    GPtrArray *parts = tl_test_parts(content_type, body);
+    char *err = NULL;
+    tl_detector *d = tl_detector_new(key, sizeof key - 1, &err);
+    ck_assert_msg(d != NULL, "detector: %s", err);
+    GPtrArray *found = tl_detect_part(d, parts->pdata[0]);
+    tl_detector_free(d);
+    g_ptr_array_unref(parts);
+    return found;
 }
 
 char

@@ -18,6 +18,13 @@
  * that card fixtures do not depend on the code under test. */
 char tl_test_luhn_digit(const char *body, size_t n);
 
+/* The findings (LOW and above) of a one-part message to a typo domain:
+ * its Content-Type and body, through GMime, text extraction and the
+ * detectors, with a fixed synthetic case key. */
+GPtrArray *tl_test_findings(const char *content_type, const char *body);
+/* The text part of such a message (a GPtrArray of one tl_text_part). */
+GPtrArray *tl_test_parts(const char *content_type, const char *body);
+
 Suite *suite_status(void);
 Suite *suite_digest(void);
 Suite *suite_sniff(void);
