@@ -79,6 +79,18 @@ hex_border(const char *t, size_t len, size_t from, size_t to)
     return 0;
 }
 
+/* A negative cue ("order", "ref", "fax"...) in the short window, on the
+ * candidate's own line: the cue of the next form field does not describe
+ * this number. */
+static int
+negative(const tl_detector *d, size_t from, size_t to)
+{
+    const char *t = d->part->text;
+    size_t ls = tl_line_start(t, from), le = tl_line_end(t, d->part->len, to);
+    size_t before = MIN(40, from - ls), after = MIN(20, le - to);
+    return tl_near(d, K_NEG_ID, from, to, before, after);
+}
+
 /* The rule shared by the identifier detectors: shape base, +10 for the
  * range rules or prefix table, +30 for a keyword of class kw in the
  * default window or over the column, -40 for a negative cue in the short
@@ -89,7 +101,7 @@ id_score(tl_detector *d, size_t from, size_t to, int base, unsigned kw)
     int score = base + 10;
     if (tl_context(d, kw, from, to, 300, 300))
         score += 30;
-    if (tl_near(d, K_NEG_ID, from, to, 40, 20))
+    if (negative(d, from, to))
         score -= 40;
     return score;
 }
@@ -170,7 +182,7 @@ pan(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
     c->score = 60;
     if (tl_context(d, K_PAN, h->from, h->to, 300, 300) || tl_near(d, P_EXPIRY, h->from, h->to, 60, 60))
         c->score += 30;
-    if (tl_near(d, K_NEG_ID, h->from, h->to, 40, 20))
+    if (negative(d, h->from, h->to))
         c->score -= 40;
     if (tl_pan_is_test_number(digits, nd))
         c->score = MIN(c->score, 60);
@@ -309,7 +321,7 @@ tl_cand_id(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
         c->score = 20;
         if (tl_context(d, K_DODID, from, to, 40, 20))
             c->score += 55;
-        if (tl_near(d, K_NEG_ID, from, to, 40, 20))
+        if (negative(d, from, to))
             c->score -= 40;
         c->det = "dodid", c->cat = "PII.GOVID";
         c->pii = 1;
