@@ -35,7 +35,7 @@ const tl_pattern tl_patterns_cred[] = {
     { P_GOOGLE, "AIza[0-9A-Za-z_-]{35}", 0 },
     /* scheme://user:password@h - the match ends at the host's first character */
     { P_URL_AUTH, "[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\\s:/@<>\"']+:[^\\s/@<>\"']+@[A-Za-z0-9]", 0 },
-    { P_AUTH_HDR, "(proxy-)?authorization[\"']?\\x20*:?\\x20*(basic|bearer)\\x20", HS_FLAG_CASELESS },
+    { P_AUTH_HDR, "(proxy-)?authorization[\"']?\\x20*:?\\x20*(basic|bearer)\\x20+", HS_FLAG_CASELESS },
     /* a password keyword and its separator; the token is read in C */
     { P_PASSWORD, "(pass(word|wd|code|phrase)|pwd|pw|pin(\\x20(code|number|no))?|temp(orary)?\\x20(password|pw)|"
                   "combination|cipher\\x20lock(\\x20(code|combination|combo))?|combo|door\\x20code|"
@@ -262,6 +262,12 @@ pem(const tl_text_part *p, const tl_hit *h, tl_cand *c)
         g_strlcpy(kind, kind0, MIN(sizeof kind, (size_t)(priv - kind0)));   /* drops the space */
     const char *endmark = ssh2 ? "---- END " : "-----END ";
     const char *end = h->to < cap ? memmem(t + h->to, cap - h->to, endmark, strlen(endmark)) : NULL;
+    /* a BEGIN before it opens another block: this one has no END of its own */
+    const char *next = h->to < cap ? memmem(t + h->to, cap - h->to, "-----BEGIN", 10) : NULL;
+    if (next && (!end || next < end)) {
+        end = NULL;
+        cap = (size_t)(next - t);
+    }
     size_t body_end = end ? (size_t)(end - t) : cap, to = cap;
     if (end) {
         const char *close = memmem(end + 9, cap - (size_t)(end + 9 - t), ssh2 ? "----" : "-----", ssh2 ? 4 : 5);
@@ -321,9 +327,8 @@ aws(const tl_text_part *p, const tl_hit *h, tl_cand *c)
     if (with_secret)
         to = s + n;
     fill(c, "aws-key", 90, h->from, to);
-    char *m = mask("aws-key", "AKIA", id, 20);
-    if (id[0] == 'A' && id[1] == 'S')
-        memcpy(m + 8, "ASIA", 4);
+    char pre[5] = { id[0], id[1], id[2], id[3], '\0' };  /* AKIA or ASIA, public */
+    char *m = mask("aws-key", pre, id, 20);
     c->masked = with_secret ? g_strdup_printf("%s + secret len 40", m) : g_strdup(m);
     g_free(m);
     set_norm(c, id, 20);
@@ -446,7 +451,10 @@ auth_header(const tl_text_part *p, const tl_hit *h, tl_cand *c)
     const char *tok = t + h->to;
     if (n < 8 || placeholder(tok, n) || (h->to + n < p->len && strchr("<>${}%*", t[h->to + n])))
         return 0;
-    int basic = g_ascii_tolower(t[h->to - 2]) == 'c';   /* basic, not bearer */
+    size_t k = h->to;
+    while (k > h->from && t[k - 1] == ' ')
+        k--;
+    int basic = g_ascii_tolower(t[k - 1]) == 'c';   /* basic, not bearer */
     int score = 55;
     char cls[5];
     if (basic) {

@@ -242,6 +242,11 @@ START_TEST(test_private_keys)
     }
     expect_none("Paste the key between -----BEGIN RSA PRIVATE KEY----- and\n...\n-----END RSA PRIVATE KEY-----\n",
                 "documentation");
+    /* a BEGIN line whose END belongs to the certificate after it */
+    msg = g_strdup_printf("No -----BEGIN RSA PRIVATE KEY----- here, only the certificate:\n-----BEGIN CERTIFICATE-----\n"
+                          "%s-----END CERTIFICATE-----\n", body);
+    expect_none(msg, "certificate after a BEGIN line");
+    g_free(msg);
     g_free(line2);
     g_free(body);
     g_rand_free(g);
@@ -443,7 +448,7 @@ START_TEST(test_url_and_header)
     char cls[5];
     class_set(b64, cls);
     char *want = g_strdup_printf("auth-header basic len %zu classes %s", strlen(b64), cls);
-    msg = g_strdup_printf("curl -H 'Authorization: Basic %s' https://api.host/\n", b64);
+    msg = g_strdup_printf("curl -H 'Authorization: Basic  %s' https://api.host/\n", b64);
     r = detect(msg);
     expect_one(&r, "auth-header", 85, want, b64);
     done(&r);
