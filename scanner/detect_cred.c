@@ -34,14 +34,14 @@ const tl_pattern tl_patterns_cred[] = {
     { P_GOOGLE, "AIza[0-9A-Za-z_-]{35}", 0 },
     /* scheme://user:password@h - the match ends at the host's first character */
     { P_URL_AUTH, "[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\\s:/@<>\"']+:[^\\s/@<>\"']+@[A-Za-z0-9]", 0 },
-    { P_AUTH_HDR, "(proxy-)?authorization[\"']?\\x20*:?\\x20*(basic|bearer)\\x20+", HS_FLAG_CASELESS },
+    { P_AUTH_HDR, "(proxy-)?authorization[\"']?\\x20{0,3}:?\\x20{0,3}(basic|bearer)\\x20{1,4}", HS_FLAG_CASELESS },
     /* a password keyword and its separator; the token is read in C */
-    { P_PASSWORD, "(pass(word|wd|code|phrase)|pwd|pw|pin(\\x20(code|number|no))?|temp(orary)?\\x20(password|pw)|"
+    { P_PASSWORD, "\\b(pass(word|wd|code|phrase)|pwd|pw|pin(\\x20(code|number|no))?|temp(orary)?\\x20(password|pw)|"
                   "combination|cipher\\x20lock(\\x20(code|combination|combo))?|combo|door\\x20code|"
-                  "wi-?fi(\\x20(password|key|code|pass))?)\\x20*(:|=|\\x20is)", HS_FLAG_CASELESS },
+                  "wi-?fi(\\x20(password|key|code|pass))?)\\x20{0,3}(:|=|\\x20is)", HS_FLAG_CASELESS },
     /* a key naming a secret, up to its separator; the value is read in C */
     { P_SECRET_KV, "(secret|api[_.-]?key|apikey|token|access[_.-]?key|auth[_.-]?key|"
-                   "private[_.-]?key|passphrase|credentials?|key|pass|auth)[A-Za-z0-9_.-]*[\"']?\\x20*[:=]",
+                   "private[_.-]?key|passphrase|credentials?|key|pass|auth)[A-Za-z0-9_.-]{0,32}[\"']?\\x20{0,3}[:=]",
       HS_FLAG_CASELESS },
     { K_USER, "user(\\x20?name|\\x20?id)?|login|log-?on|account|acct", HS_FLAG_CASELESS },
     { K_CRED, "password|passwd|pwd|passphrase|passcode|credentials?|secret|api\\x20?key|api_key|token|"

@@ -27,11 +27,11 @@ const tl_pattern tl_patterns_mark[] = {
     /* a portion mark; where it stands is checked in C */
     { P_PORTION, "\\((U|C|S|TS|CUI)(//[A-Z0-9][A-Z0-9\\x20,/-]*)?\\)", 0 },
     /* classification authority block */
-    { P_CAB, "^[\\x20\\t]*(Classified\\x20By|Derived\\x20From|Declassify\\x20On|Reason):[^\\n]*",
+    { P_CAB, "^[\\x20\\t]*(Classified\\x20By|Derived\\x20From|Declassify\\x20On|Reason):[^\\n]*$",
       HS_FLAG_MULTILINE | HS_FLAG_CASELESS },
     /* CUI designation indicator */
     { P_CUI_IND, "^[\\x20\\t]*(Controlled\\x20by|CUI\\x20Categor(y|ies)|Categories|Distribution/Dissemination\\x20Control|"
-                 "Limited\\x20Dissemination\\x20Control|LDC|POC):[^\\n]*", HS_FLAG_MULTILINE | HS_FLAG_CASELESS },
+                 "Limited\\x20Dissemination\\x20Control|LDC|POC):[^\\n]*$", HS_FLAG_MULTILINE | HS_FLAG_CASELESS },
     /* legacy controls, in upper case only */
     { P_FOUO, "FOUO|FOR\\x20OFFICIAL\\x20USE\\x20ONLY|SENSITIVE\\x20BUT\\x20UNCLASSIFIED|LAW\\x20ENFORCEMENT\\x20SENSITIVE|"
               "SENSITIVE\\x20SECURITY\\x20INFORMATION|DoD\\x20UCNI|LIMDIS", 0 },
