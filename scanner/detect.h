@@ -40,6 +40,7 @@ enum {
     K_ACCOUNT, K_PHONE, K_DOB, K_DOB_NEG,
     K_BORN,
     K_PHONE_NEG,
+    K_SIG,
     K_MARK_NEG, K_DESTRUCT, K_USER, K_CRED,
     P_COUNT
 };

@@ -61,6 +61,9 @@ const tl_pattern tl_patterns_contact[] = {
     /* "born" counts only as a label ("Born:") or after a personal
      * pronoun ("she was born on"): "the idea was born on ..." is prose */
     { K_BORN, "born\\x20?:|(i|he|she|you|we|they)\\x20(was|were)\\x20born(\\x20on)?", HS_FLAG_CASELESS },
+    /* the signature separator (RFC 3676): addresses after it are the
+     * sender's own */
+    { K_SIG, "^--\\x20?$", HS_FLAG_MULTILINE },
     { 0, NULL, 0 }
 };
 
@@ -331,7 +334,7 @@ dod_role(const char *local, size_t n)
 }
 
 static int
-email(const tl_text_part *p, const tl_hit *h, tl_cand *c)
+email(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
 {
     const char *t = p->text, *s = t + h->from;
     size_t len = p->len, n = h->to - h->from;
@@ -356,6 +359,12 @@ email(const tl_text_part *p, const tl_hit *h, tl_cand *c)
     c->score = classified ? 80 : role ? 75 : 65;
     c->det = "email", c->cat = "PII.CONTACT";
     c->pii = 1;
+    /* in the signature block: the sender's own address (the scanner has
+     * it from the headers), a candidate that vouches for nothing, unless
+     * its role or domain says more */
+    const GArray *sig = tl_hits_of(d, K_SIG);
+    if (sig->len && g_array_index(sig, tl_hit, 0).to <= h->from && c->score == 65)
+        c->score = 55, c->pii = 0;
     char *ldom = g_ascii_strdown(dom, (gssize)dn);
     c->masked = g_strdup_printf("%c***@%s%s%s%s", g_ascii_tolower(s[0]), ldom, role ? " (" : "", role ? role : "",
                                 role ? ")" : "");
@@ -560,7 +569,7 @@ tl_cand_contact(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand 
     case P_PHONE_INTL:
         return phone_intl(d, p, h, c);
     case P_EMAIL:
-        return email(p, h, c);
+        return email(d, p, h, c);
     case P_MILPOST:
         return milpost(p, h, c);
     case P_DATE:

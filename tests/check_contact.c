@@ -203,6 +203,8 @@ START_TEST(test_email)
         { "Ship to DPO AE 09498\n", "milpost", "DPO AE 094**", "09498", 75 },
         /* traps */
         { "Retina logo@2x.png attached\n", NULL, NULL, NULL, 0 },
+        { "Thanks\n-- \nJane Doe\njane.doe@example.org\n", NULL, NULL, NULL, 0 },  /* signature: 55 */
+        { "Thanks\n-- \nJane Doe\njane.doe.ctr@example.org\n", "email", "j***@example.org (ctr)", "jane.doe", 75 },
         { "Ship to APO AE 12345\n", NULL, NULL, NULL, 0 },           /* ZIP outside the AE range */
         { "Ship to APO AP 09012\n", NULL, NULL, NULL, 0 },           /* AE ZIP with AP */
         { "milmail.mil is smil.mil's cousin\n", NULL, NULL, NULL, 0 },  /* domains alone */
