@@ -24,8 +24,10 @@
 const tl_pattern tl_patterns_contact[] = {
     /* NANP: optional +1/1, area code bare or in parentheses, then
      * NXX-XXXX; separators are required (bare runs are P_PHONE's third
-     * branch: ten or eleven digits, which need a phone column) */
-    { P_PHONE, "(\\+?1[\\x20.-]?)?(\\(\\d{3}\\)\\x20?|\\d{3}[\\x20.-])\\d{3}[\\x20.-]\\d{4}|\\+1\\d{10}|1?\\d{10}", 0 },
+     * branch: ten or eleven digits, which need a phone column); an
+     * extension (x123, ext. 123) is part of the span, not of the number */
+    { P_PHONE, "((\\+?1|001)[\\x20.-]?)?(\\(\\d{3}\\)\\x20?|\\d{3}[\\x20.-])\\d{3}[\\x20.-]\\d{4}"
+               "(\\x20?([xX]|[eE]xt\\.?)\\x20?\\d{1,6})?|\\+1\\d{10}|1?\\d{10}", 0 },
     /* DSN: the keyword, an optional 3xx area code, DDD-DDDD */
     { P_DSN, "DSN\\x20?:?\\x20?(\\(3\\d{2}\\)\\x20?|3\\d{2}[\\x20.-])?\\d{3}[.-]\\d{4}", 0 },
     { P_EMAIL, "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,24}", 0 },
@@ -166,11 +168,18 @@ phone(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
     size_t n = h->to - h->from;
     if (!number_bounded(t, p->len, h->from, h->to) || (h->from > 0 && strchr("$#", t[h->from - 1])))
         return 0;
+    size_t core = n;     /* before the extension */
+    for (size_t k = 0; k < n; k++)
+        if (g_ascii_isalpha(s[k])) {
+            core = k;
+            break;
+        }
     char digits[16];
-    size_t nd = tl_digits_of(s, n, digits, sizeof digits);
-    if (nd != 10 && nd != 11)
+    size_t nd = tl_digits_of(s, core, digits, sizeof digits);
+    size_t skip = nd == 13 && memcmp(digits, "001", 3) == 0 ? 2 : 0;     /* 001: the international prefix */
+    if (nd - skip != 10 && nd - skip != 11)
         return 0;
-    if (nd == 11 && digits[0] != '1')
+    if (nd - skip == 11 && digits[skip] != '1')
         return 0;
     const char *d10 = digits + (nd - 10);
     if (!nanp_ok(d10))
@@ -188,7 +197,7 @@ phone(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
      * one separator, or two separators of one kind; none at all is a
      * bare run, spaces only are weak (tables of numbers) */
     int plus = s[0] == '+', paren = 0;
-    size_t i = plus ? 2 : nd == 11 ? 1 : 0;
+    size_t i = skip ? 3 : plus ? 2 : nd == 11 ? 1 : 0;
     if (i && i < n && !g_ascii_isdigit(s[i]) && s[i] != '(')
         i++;
     char sep1 = 0, sep2 = 0;

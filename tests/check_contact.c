@@ -115,6 +115,9 @@ START_TEST(test_phone)
         { "Reach the desk at +1 703 555 2847 today\n", "phone", "+1 (703) ***-2847", "555 2847", 65 },
         { "Reach the desk at 1-703-555-2847 today\n", "phone", "+1 (703) ***-2847", "555-2847", 65 },
         { "Reach the desk at +17035552847 today\n", "phone", "+1 (703) ***-2847", "7035552847", 65 },
+        { "Reach the desk at 703-555-2847 x1234 today\n", "phone", "+1 (703) ***-2847", "x1234", 65 },
+        { "Reach the desk at (703)555-2847ext.12 today\n", "phone", "+1 (703) ***-2847", "ext.12", 65 },
+        { "Reach the desk at 001-703-555-2847 today\n", "phone", "+1 (703) ***-2847", "555-2847", 65 },
         { "Home 703 555 2847\n", "phone", "+1 (703) ***-2847", "555 2847", 75 },
         /* toll-free: an organisation's number, flagged, 10 lower */
         { "Phone: 1-800-555-2847\n", "phone", "+1 (800) ***-2847 org_number", "555-2847", 65 },
@@ -129,6 +132,7 @@ START_TEST(test_phone)
         { "Phone: 703-911-2847\n", NULL, NULL, NULL, 0 },            /* N11 exchange */
         { "Phone: 123-456-7890\n", NULL, NULL, NULL, 0 },            /* area code starting with 1 */
         { "Phone: 793-555-2847\n", NULL, NULL, NULL, 0 },            /* N9X reserved */
+        { "Phone: +1-703-155-2847\n", NULL, NULL, NULL, 0 },         /* exchange starting with 1 */
         { "Phone: 703-555.2847\n", NULL, NULL, NULL, 0 },            /* mixed separators */
         { "Phone on file: 2023-05-14\n", NULL, NULL, NULL, 0 },      /* a date */
         { "Phone app version 10.703.555.2847\n", NULL, NULL, NULL, 0 },  /* a version */
