@@ -30,7 +30,9 @@ const tl_pattern tl_patterns_contact[] = {
                "(\\x20?([xX]|[eE]xt\\.?)\\x20?\\d{1,6})?|\\+1\\d{10}|1?\\d{10}", 0 },
     /* DSN: the keyword, an optional 3xx area code, DDD-DDDD */
     { P_DSN, "DSN\\x20?:?\\x20?(\\(3\\d{2}\\)\\x20?|3\\d{2}[\\x20.-])?\\d{3}[.-]\\d{4}", 0 },
-    { P_EMAIL, "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,24}", 0 },
+    /* from the @ on: the local part is taken in C (an unbounded repeat
+     * before the @ costs Hyperscan's leftmost-start tracking dearly) */
+    { P_EMAIL, "@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,24}", 0 },
     { P_DATE,
       /* ISO and YYYY/MM/DD */
       "(19|20)\\d{2}[-/.]\\d{1,2}[-/.]\\d{1,2}"
@@ -45,24 +47,28 @@ const tl_pattern tl_patterns_contact[] = {
       HS_FLAG_CASELESS },
     /* E.164 outside NANP: +CC then 6 to 13 more digits in groups */
     { P_PHONE_INTL, "\\+[2-9]\\d{0,2}[\\x20.-]?(\\(0\\)\\x20?)?\\d{1,4}([\\x20.-]?\\d{2,4}){1,4}", 0 },
-    /* military post: [PSC/CMR/Unit NNNN[, Box NNN],] APO|FPO|DPO AE|AP|AA ZIP */
-    { P_MILPOST, "((PSC|CMR|UNIT)\\x20\\d{1,5}(,?\\x20BOX\\x20\\d{1,5})?,?[\\x20\\n]+)?(APO|FPO|DPO),?\\x20(AE|AP|AA),?\\x20"
-                 "\\d{5}(-\\d{4})?", HS_FLAG_CASELESS },
-    { K_PHONE, "tel\\.?|tele(phone)?|phone|ph|cell(\\x20?phone)?|mobile|mob|comm|commercial|dsn|fax|work|home|office|"
-               "voice|contact\\x20(number|no\\.?|#)|call\\x20(me\\x20)?at", HS_FLAG_CASELESS },
-    { K_PHONE_NEG, "order|invoice|tracking|ticket|confirmation|claim|ref|reference|serial|part|lot|isbn|sku|model|"
-                   "account|acct|po\\x20(no\\.?|number|#)|version|ver", HS_FLAG_CASELESS },
+    /* military post: APO|FPO|DPO AE|AP|AA ZIP; a PSC, CMR or Unit line
+     * before it is taken in C (an optional unbounded prefix made this
+     * pattern the costliest of the family) */
+    { P_MILPOST, "(APO|FPO|DPO),?\\x20(AE|AP|AA),?\\x20\\d{5}(-\\d{4})?", HS_FLAG_CASELESS },
+    /* keyword classes: \b on the left keeps Hyperscan from reporting
+     * "eas" in "please" (the engine checks whole words anyway; this is
+     * for speed) */
+    { K_PHONE, "\\b(tel\\.?|tele(phone)?|phone|ph|cell(\\x20?phone)?|mobile|mob|comm|commercial|dsn|fax|work|home|office|"
+               "voice|contact\\x20(number|no\\.?|#)|call\\x20(me\\x20)?at)", HS_FLAG_CASELESS },
+    { K_PHONE_NEG, "\\b(order|invoice|tracking|ticket|confirmation|claim|ref|reference|serial|part|lot|isbn|sku|model|"
+                   "account|acct|po\\x20(no\\.?|number|#)|version|ver)", HS_FLAG_CASELESS },
     /* labels of a date of birth; "born" is K_BORN (prose is a trap) */
-    { K_DOB, "dob|d\\.o\\.b\\.?|date\\x20of\\x20birth|birth\\x20?date|birthday|b-?day|geburtsdatum", HS_FLAG_CASELESS },
+    { K_DOB, "\\b(dob|d\\.o\\.b\\.?|date\\x20of\\x20birth|birth\\x20?date|birthday|b-?day|geburtsdatum)", HS_FLAG_CASELESS },
     /* dates that belong to a document or an event, not to a person */
-    { K_DOB_NEG, "exp\\.?|expiry|expiration|expires|expired|issued?|date\\x20of\\x20issue|valid(\\x20(until|thru|through|"
+    { K_DOB_NEG, "\\b(exp\\.?|expiry|expiration|expires|expired|issued?|date\\x20of\\x20issue|valid(\\x20(until|thru|through|"
                  "from))?|effective|renewal|renewed|due|deadline|appointment|dos|admission|admitted|discharge|"
                  "hired?|enlisted|eas|ets|pebd|deros|arrival|departure|signed|dated|updated|created|modified|"
-                 "posted|sent|received|since|until",
+                 "posted|sent|received|since|until)",
       HS_FLAG_CASELESS },
     /* "born" counts only as a label ("Born:") or after a personal
      * pronoun ("she was born on"): "the idea was born on ..." is prose */
-    { K_BORN, "born\\x20?:|(i|he|she|you|we|they)\\x20(was|were)\\x20born(\\x20on)?", HS_FLAG_CASELESS },
+    { K_BORN, "\\b(born\\x20?:|(i|he|she|you|we|they)\\x20(was|were)\\x20born(\\x20on)?)", HS_FLAG_CASELESS },
     /* the signature separator (RFC 3676): addresses after it are the
      * sender's own */
     { K_SIG, "^--\\x20?$", HS_FLAG_MULTILINE },
@@ -351,7 +357,16 @@ email(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
     if (h->to < len && (g_ascii_isalnum(t[h->to]) || t[h->to] == '-' ||
                         (t[h->to] == '.' && h->to + 1 < len && g_ascii_isalnum(t[h->to + 1]))))
         return 0;
-    if (n >= sizeof c->norm || (h->from > 0 && email_char(t[h->from - 1])))
+    /* the local part: up to 64 address characters before the @ */
+    size_t from = h->from;
+    while (from > 0 && h->from - from < 64 && email_char(t[from - 1]))
+        from--;
+    if (from > 0 && email_char(t[from - 1]))
+        return 0;
+    c->from = from;
+    s = t + from;
+    n = h->to - from;
+    if (n >= sizeof c->norm)
         return 0;
     const char *at = memchr(s, '@', n);
     size_t ln = (size_t)(at - s), dn = n - ln - 1;
@@ -384,16 +399,54 @@ email(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
     return 1;
 }
 
+/* The number before a word ending at off ("Box 12"): the start of the
+ * word when it is one of the names (caseless, NULL-ended), else off. */
+static size_t
+word_number_before(const char *t, size_t off, const char *const *names)
+{
+    size_t i = off;
+    while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == ',' || t[i - 1] == '\n') && off - i < 4)
+        i--;
+    size_t de = i;
+    while (i > 0 && g_ascii_isdigit(t[i - 1]) && de - i < 5)
+        i--;
+    if (i == de || i == 0 || t[i - 1] != ' ')
+        return off;
+    size_t we = --i;
+    while (i > 0 && g_ascii_isalpha(t[i - 1]) && we - i < 4)
+        i--;
+    if (i > 0 && g_ascii_isalnum(t[i - 1]))
+        return off;
+    for (const char *const *nm = names; *nm; nm++)
+        if (we - i == strlen(*nm) && g_ascii_strncasecmp(t + i, *nm, we - i) == 0)
+            return i;
+    return off;
+}
+
+/* An APO line's start widened over "PSC 1234, Box 567" or "Unit 1234"
+ * before it, on its line or the line above. */
+static size_t
+widen_post(const char *t, size_t from)
+{
+    static const char *const box[] = { "box", NULL }, *const unit[] = { "psc", "cmr", "unit", NULL };
+    size_t b = word_number_before(t, from, box);
+    size_t u = word_number_before(t, b, unit);
+    return u != b ? u : from;
+}
+
 /* APO/FPO/DPO: the state code and ZIP must agree (AE 09xxx, AA 340xx,
  * AP 962xx-966xx).  Mask: the type, state code and first three digits of
  * the ZIP (a region, not a unit); PSC, unit and box numbers are dropped. */
 static int
 milpost(const tl_text_part *p, const tl_hit *h, tl_cand *c)
 {
-    const char *t = p->text, *s = t + h->from;
-    size_t n = h->to - h->from;
+    const char *t = p->text;
     if (!bounded_after(t, p->len, h->to) || (h->from > 0 && g_ascii_isalnum(t[h->from - 1])))
         return 0;
+    size_t from = widen_post(t, h->from);
+    const char *s = t + from;
+    size_t n = h->to - from;
+    c->from = from;
     /* the ZIP: the last run of five digits (before an optional -DDDD) */
     size_t z = n;
     while (z > 0 && (g_ascii_isdigit(s[z - 1]) || s[z - 1] == '-'))
