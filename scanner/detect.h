@@ -25,6 +25,8 @@ enum {
     P_PASSPORT, P_MRZ_TD3, P_ACCOUNT, P_TRACK,
     /* detect_contact.c */
     P_PHONE, P_DSN, P_EMAIL, P_DATE,
+    P_PHONE_INTL,
+    P_MILPOST,
     /* detect_mark.c */
     P_BANNER, P_PORTION, P_CAB, P_CUI_IND, P_FOUO, P_PRIVACY, P_DIST, P_EXPORT, P_CLASS_LINE,
     /* detect_cred.c */
@@ -35,8 +37,8 @@ enum {
     /* whole-word keyword classes */
     K_FIRST,
     K_SSN = K_FIRST, K_PAN, K_NEG_ID, K_DOC_NEG, K_TIN, K_EIN, K_ABA, K_DODID, K_PASSPORT, K_DOC_DATE,
-    K_ACCOUNT, K_PHONE, K_DOB, K_DOB_NEG, K_MARK_NEG, K_DESTRUCT, K_USER, K_CRED,
-    K_CRED_NEG,
+    K_ACCOUNT, K_PHONE, K_DOB, K_DOB_NEG, K_BORN, K_PHONE_NEG, K_SIG, K_DSN,
+    K_MARK_NEG, K_DESTRUCT, K_USER, K_CRED, K_CRED_NEG,
     P_COUNT
 };
 

@@ -15,7 +15,6 @@
 
 #include "tl_test.h"
 
-static const guint8 KEY[] = "synthetic-case-key-for-cred-tests-0123456789";
 
 #define UPPER "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #define LOWER "abcdefghijklmnopqrstuvwxyz"
@@ -23,42 +22,18 @@ static const guint8 KEY[] = "synthetic-case-key-for-cred-tests-0123456789";
 #define OPEN "\xe2\x9f\xa8"
 #define CLOSE "\xe2\x9f\xa9"
 
-typedef struct {
-    GPtrArray *parts;
-    GPtrArray *found;
-} scan_result;
+typedef tl_test_found scan_result;
 
 static scan_result
 detect(const char *body)
 {
-    char *raw = g_strdup_printf("From: a@example.org\nTo: b@army.ml\nContent-Type: text/plain; charset=utf-8\n\n%s", body);
-    GMimeStream *s = g_mime_stream_mem_new_with_buffer(raw, strlen(raw));
-    GMimeParser *ps = g_mime_parser_new_with_stream(s);
-    GMimeMessage *m = g_mime_parser_construct_message(ps, NULL);
-    ck_assert(m != NULL);
-    tl_text_limits lim;
-    tl_text_limits_init(&lim);
-    GPtrArray *an = g_ptr_array_new_with_free_func(g_free);
-    scan_result r = { tl_text_extract(m, &lim, an), NULL };
-    ck_assert_uint_eq(r.parts->len, 1);
-    char *err = NULL;
-    tl_detector *d = tl_detector_new(KEY, sizeof KEY - 1, &err);
-    ck_assert_msg(d != NULL, "detector: %s", err);
-    r.found = tl_detect_part(d, r.parts->pdata[0]);
-    tl_detector_free(d);
-    g_ptr_array_unref(an);
-    g_object_unref(m);
-    g_object_unref(ps);
-    g_object_unref(s);
-    g_free(raw);
-    return r;
+    return tl_test_detect("text/plain; charset=utf-8", body, 0);
 }
 
 static void
 done(scan_result *r)
 {
-    g_ptr_array_unref(r->found);
-    g_ptr_array_unref(r->parts);
+    tl_test_found_free(r);
 }
 
 /* n characters of alphabet, all different when n fits (a shuffle), so

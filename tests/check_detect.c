@@ -15,28 +15,18 @@
 
 static const guint8 KEY[] = "synthetic-case-key-for-tests-0123456789";
 
-typedef struct {
-    GPtrArray *parts;
-    GPtrArray *found;
-} scan_result;
+typedef tl_test_found scan_result;
 
 static scan_result
 detect(const char *body)
 {
-    scan_result r = { tl_test_parts("text/plain; charset=utf-8", body), NULL };
-    char *err = NULL;
-    tl_detector *d = tl_detector_new(KEY, sizeof KEY - 1, &err);
-    ck_assert_msg(d != NULL, "detector: %s", err);
-    r.found = tl_detect_part(d, r.parts->pdata[0]);
-    tl_detector_free(d);
-    return r;
+    return tl_test_detect("text/plain; charset=utf-8", body, 0);
 }
 
 static void
 done(scan_result *r)
 {
-    g_ptr_array_unref(r->found);
-    g_ptr_array_unref(r->parts);
+    tl_test_found_free(r);
 }
 
 static char *
@@ -63,16 +53,10 @@ random_visa(void)
     return g_strdup(d);
 }
 
-/* No field of any finding holds the value. */
 static void
 assert_not_stored(const scan_result *r, const char *value)
 {
-    for (guint i = 0; i < r->found->len; i++) {
-        const tl_finding *f = r->found->pdata[i];
-        ck_assert_msg(!strstr(f->masked, value), "masked holds the value");
-        ck_assert_msg(!strstr(f->snippet, value), "snippet holds the value: %s", f->snippet);
-        ck_assert_msg(!strstr(f->vhash, value), "vhash holds the value");
-    }
+    tl_test_assert_not_stored(r->found, value);
 }
 
 START_TEST(test_ssn_levels)

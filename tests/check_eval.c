@@ -280,10 +280,11 @@ START_TEST(test_fixtures)
             if (g_ascii_strcasecmp(g_mime_header_get_name(hd), "X-Typoleak-Expect") != 0)
                 continue;
             char *v = g_strstrip(g_strdup(g_mime_header_get_raw_value(hd)));
-            g_hash_table_insert(want, v, GINT_TO_POINTER(GPOINTER_TO_INT(g_hash_table_lookup(want, v)) + 1));
-            expected++;
             char *sp = strchr(v, ' ');
             char *dn = g_strndup(v, sp ? (size_t)(sp - v) : strlen(v));
+            /* (insert frees v when the key is there already) */
+            g_hash_table_insert(want, v, GINT_TO_POINTER(GPOINTER_TO_INT(g_hash_table_lookup(want, v)) + 1));
+            expected++;
             int *c = g_hash_table_lookup(per_det, dn);
             if (!c) {
                 c = g_new0(int, 3);

@@ -45,18 +45,44 @@ tl_test_parts(const char *content_type, const char *body)
     return parts;
 }
 
-GPtrArray *
-tl_test_findings(const char *content_type, const char *body)
+tl_test_found
+tl_test_detect(const char *content_type, const char *body, gint64 ref_time)
 {
     static const guint8 key[] = "synthetic-case-key-for-tests-0123456789";
-    GPtrArray *parts = tl_test_parts(content_type, body);
+    tl_test_found r = { tl_test_parts(content_type, body), NULL };
     char *err = NULL;
     tl_detector *d = tl_detector_new(key, sizeof key - 1, &err);
     ck_assert_msg(d != NULL, "detector: %s", err);
-    GPtrArray *found = tl_detect_part(d, parts->pdata[0]);
+    tl_detector_set_time(d, ref_time);
+    r.found = tl_detect_part(d, r.parts->pdata[0]);
     tl_detector_free(d);
-    g_ptr_array_unref(parts);
-    return found;
+    return r;
+}
+
+void
+tl_test_found_free(tl_test_found *r)
+{
+    g_ptr_array_unref(r->found);
+    g_ptr_array_unref(r->parts);
+}
+
+void
+tl_test_assert_not_stored(const GPtrArray *found, const char *value)
+{
+    for (guint i = 0; i < found->len; i++) {
+        const tl_finding *f = found->pdata[i];
+        ck_assert_msg(!strstr(f->masked, value), "masked holds the value");
+        ck_assert_msg(!strstr(f->snippet, value), "snippet holds the value: %s", f->snippet);
+        ck_assert_msg(!strstr(f->vhash, value), "vhash holds the value");
+    }
+}
+
+GPtrArray *
+tl_test_findings(const char *content_type, const char *body)
+{
+    tl_test_found r = tl_test_detect(content_type, body, 0);
+    g_ptr_array_unref(r.parts);
+    return r.found;
 }
 
 char

@@ -22,6 +22,16 @@ char tl_test_luhn_digit(const char *body, size_t n);
  * its Content-Type and body, through GMime, text extraction and the
  * detectors, with a fixed synthetic case key. */
 GPtrArray *tl_test_findings(const char *content_type, const char *body);
+/* The same, keeping the part (whose text the findings point into); the
+ * key is the synthetic one above; ref_time: the message date for ages. */
+typedef struct {
+    GPtrArray *parts;
+    GPtrArray *found;
+} tl_test_found;
+tl_test_found tl_test_detect(const char *content_type, const char *body, gint64 ref_time);
+void tl_test_found_free(tl_test_found *r);
+/* No field of any finding holds value (mask, snippet, keyed hash). */
+void tl_test_assert_not_stored(const GPtrArray *found, const char *value);
 /* The text part of such a message (a GPtrArray of one tl_text_part). */
 GPtrArray *tl_test_parts(const char *content_type, const char *body);
 
