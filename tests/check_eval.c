@@ -2,13 +2,16 @@
  * check_eval.c - span-level precision and recall of the detectors on
  * Presidio's synthetic PII sets (../shared/pii-eval, MANIFEST.md), for the
  * types the scanner has detectors for: US_SSN -> ssn, CREDIT_CARD -> pan,
- * IBAN_CODE -> iban.  Other labelled types are out of scope here and not
- * counted.  A predicted span matches a labelled one of the same type when
+ * IBAN_CODE -> iban, EMAIL_ADDRESS -> email, PHONE_NUMBER -> phone or dsn,
+ * and DATE_TIME after a birth cue -> dob.
+ * Other labelled types are out of scope here and not counted; findings of
+ * detectors with no label in the set are listed for review.  A predicted span matches a labelled one of the same type when
  * they overlap.  Offsets in the set are code points; findings are mapped
  * back through the normalisation map to bytes, then to code points.
  *
  * Fails below the targets of research/sensitive-content.md section 9:
- * recall 0.9 for each type, precision 0.95 (HIGH) / 0.85 (all levels).
+ * recall 0.9 for SSN, card and IBAN (and e-mail), precision 0.95 (HIGH) /
+ * 0.85 (all levels) for every type.
  */
 #include <gmime/gmime.h>
 #include <json-glib/json-glib.h>
@@ -17,9 +20,36 @@
 
 #include "tl_test.h"
 
-static const struct { const char *label, *detector; } types[] = {
-    { "US_SSN", "ssn" }, { "CREDIT_CARD", "pan" }, { "IBAN_CODE", "iban" },
+/* min_recall: the target of section 9 for SSN, PAN and IBAN, and for
+ * e-mail; phones have none (see docs/detectors.md: numbers outside the
+ * North American plan need a keyword by design). */
+static const struct {
+    const char *label, *detector, *detector2;
+    double min_recall;
+} types[] = {
+    { "US_SSN", "ssn", NULL, 0.9 },           { "CREDIT_CARD", "pan", NULL, 0.9 },
+    { "IBAN_CODE", "iban", NULL, 0.9 },       { "EMAIL_ADDRESS", "email", NULL, 0.9 },
+    { "PHONE_NUMBER", "phone", "dsn", 0.0 },
+    /* DATE_TIME spans with "born", "birth" or "DOB" in the 40 characters
+     * before them: the set has no DOB label of its own */
+    { "DOB", "dob", NULL, 0.9 },
 };
+
+/* The label of a span: DATE_TIME after a birth cue counts as DOB. */
+static const char *
+label_of(const char *text, JsonObject *sp)
+{
+    const char *l = json_object_get_string_member(sp, "entity_type");
+    if (strcmp(l, "DATE_TIME") != 0)
+        return l;
+    long start = (long)json_object_get_int_member(sp, "start_position");
+    const char *at = g_utf8_offset_to_pointer(text, start);
+    const char *from = g_utf8_offset_to_pointer(text, MAX(0, start - 40));
+    char *before = g_ascii_strdown(from, at - from);
+    int dob = strstr(before, "born") || strstr(before, "birth") || strstr(before, "dob");
+    g_free(before);
+    return dob ? "DOB" : l;
+}
 #define NT G_N_ELEMENTS(types)
 
 typedef struct {
@@ -39,7 +69,7 @@ static int
 type_of_detector(const char *d)
 {
     for (size_t i = 0; i < NT; i++)
-        if (strcmp(types[i].detector, d) == 0)
+        if (strcmp(types[i].detector, d) == 0 || (types[i].detector2 && strcmp(types[i].detector2, d) == 0))
             return (int)i;
     return -1;
 }
@@ -72,7 +102,7 @@ eval_file(const char *path, tl_detector *det, tally *t)
         JsonArray *spans = json_object_get_array_member(rec, "spans");
         for (guint s = 0; s < json_array_get_length(spans); s++) {
             JsonObject *sp = json_array_get_object_element(spans, s);
-            int ty = type_of_label(json_object_get_string_member(sp, "entity_type"));
+            int ty = type_of_label(label_of(text, sp));
             long gs = (long)json_object_get_int_member(sp, "start_position");
             long ge = (long)json_object_get_int_member(sp, "end_position");
             int hit = 0;
@@ -82,7 +112,7 @@ eval_file(const char *path, tl_detector *det, tally *t)
                         hit = 1;
                     pm[i] |= ty >= 0 && pt[i] == ty ? 1 : 2;   /* 2: overlaps another labelled entity */
                 }
-            if (ty >= 0 && !hit)
+            if (ty >= 0 && !hit && types[ty].min_recall > 0)
                 fprintf(stderr, "eval: missed %s \"%s\"\n", types[ty].label,
                         json_object_get_string_member(sp, "entity_value"));
             if (ty >= 0) {
@@ -92,8 +122,12 @@ eval_file(const char *path, tl_detector *det, tally *t)
         }
         for (int i = 0; i < n; i++) {
             const tl_finding *f = found->pdata[i];
-            if (pt[i] < 0)
+            if (pt[i] < 0) {
+                /* a detector with no label in the set: shown for review */
+                fprintf(stderr, "eval: other %s \"%s\" (%d) [%s]%s\n", f->detector, f->masked, f->score, f->snippet,
+                        pm[i] ? " over a labelled entity" : "");
                 continue;
+            }
             int ok = (pm[i] & 1) != 0;
             t->pred[pt[i]]++;
             t->pred_ok[pt[i]] += ok;
@@ -142,10 +176,11 @@ START_TEST(test_presidio_sets)
         double recall = all.gold[i] ? (double)all.found_gold[i] / all.gold[i] : 1.0;
         double prec = all.pred[i] ? (double)all.pred_ok[i] / all.pred[i] : 1.0;
         double prec_high = all.pred_high[i] ? (double)all.pred_high_ok[i] / all.pred_high[i] : 1.0;
-        fprintf(stderr, "eval: %-11s gold %3d found %3d recall %.3f | predicted %3d precision %.3f | HIGH %3d precision %.3f\n",
+        fprintf(stderr, "eval: %-13s gold %3d found %3d recall %.3f | predicted %3d precision %.3f | HIGH %3d precision %.3f\n",
                 types[i].label, all.gold[i], all.found_gold[i], recall, all.pred[i], prec, all.pred_high[i], prec_high);
         ck_assert_msg(all.gold[i] > 0, "no %s labels: wrong file?", types[i].label);
-        ck_assert_msg(recall >= 0.9, "%s recall %.3f below 0.9", types[i].label, recall);
+        ck_assert_msg(recall >= types[i].min_recall, "%s recall %.3f below %.2f", types[i].label, recall,
+                      types[i].min_recall);
         ck_assert_msg(prec >= 0.85, "%s precision %.3f below 0.85", types[i].label, prec);
         ck_assert_msg(prec_high >= 0.95, "%s HIGH precision %.3f below 0.95", types[i].label, prec_high);
     }
