@@ -44,6 +44,7 @@ text_part_free(gpointer p)
     g_free(t->map);
     g_free(t->jsonld);
     g_free(t->attr_text);
+    g_free(t->microdata);
     g_free(t);
 }
 
@@ -51,13 +52,80 @@ text_part_free(gpointer p)
 /* HTML: visible text through libxml2's SAX interface                  */
 /* ------------------------------------------------------------------ */
 
+/* An open element with an itemprop whose value is its text. */
+typedef struct {
+    int depth;
+    char *name;
+    size_t from;    /* in out */
+} html_prop;
+
 typedef struct {
     GString *out;
     GString *jsonld;
     GString *attrs;
+    GString *micro;     /* microdata: "itemscope TYPE" and "prop=value" lines */
+    GArray *props;      /* of html_prop, innermost last */
+    int depth;
     int skip;       /* inside script/style/head title...: depth */
     int in_jsonld;
 } html_ctx;
+
+static const char *
+attr(const xmlChar **atts, const char *name)
+{
+    for (int i = 0; atts && atts[i]; i += 2)
+        if (g_ascii_strcasecmp((const char *)atts[i], name) == 0)
+            return atts[i + 1] ? (const char *)atts[i + 1] : "";
+    return NULL;
+}
+
+/* Microdata (itemscope, itemtype, itemprop): a scope is a line naming its
+ * type; a property with a value in an attribute (meta content, link href,
+ * time datetime) is a line at once, one whose value is its text when its
+ * element closes. */
+static void
+micro_start(html_ctx *c, const xmlChar **atts)
+{
+    const char *prop = attr(atts, "itemprop"), *scope = attr(atts, "itemscope");
+    if (!prop && !scope)
+        return;
+    if (scope) {
+        const char *type = attr(atts, "itemtype");
+        g_string_append_printf(c->micro, "%s%sitemscope %s\n", prop ? prop : "", prop ? ": " : "", type ? type : "");
+        return;
+    }
+    const char *v = attr(atts, "content");
+    if (!v)
+        v = attr(atts, "datetime");
+    if (!v)
+        v = attr(atts, "href");
+    if (!v)
+        v = attr(atts, "src");
+    if (v) {
+        g_string_append_printf(c->micro, "%s=%s\n", prop, v);
+        return;
+    }
+    html_prop hp = { c->depth, g_strdup(prop), c->out->len };
+    g_array_append_val(c->props, hp);
+}
+
+static void
+micro_end(html_ctx *c)
+{
+    while (c->props->len) {
+        html_prop *hp = &g_array_index(c->props, html_prop, c->props->len - 1);
+        if (hp->depth < c->depth)
+            break;
+        char *v = g_strstrip(g_strndup(c->out->str + hp->from, c->out->len - hp->from));
+        for (char *x = v; *x; x++)
+            if (*x == '\n' || *x == '\t')
+                *x = ' ';
+        g_string_append_printf(c->micro, "%s=%s\n", hp->name, v);
+        g_free(v);
+        g_free(hp->name);
+        g_array_set_size(c->props, c->props->len - 1);
+    }
+}
 
 static int
 is_block(const char *n)
@@ -94,6 +162,8 @@ html_start(void *ud, const xmlChar *name, const xmlChar **atts)
                 c->in_jsonld = 1;
         return;
     }
+    c->depth++;
+    micro_start(c, atts);
     for (int i = 0; atts && atts[i]; i += 2)
         if (atts[i + 1] && (g_ascii_strcasecmp((const char *)atts[i], "alt") == 0 ||
                             g_ascii_strcasecmp((const char *)atts[i], "title") == 0)) {
@@ -123,6 +193,9 @@ html_end(void *ud, const xmlChar *name)
     }
     if (is_block(n))
         newline(c->out);
+    micro_end(c);
+    if (c->depth)
+        c->depth--;
 }
 
 static void
@@ -144,7 +217,7 @@ html_silent(void *ud, const char *msg, ...)
 
 /* The visible text of UTF-8 HTML. */
 static char *
-html_to_text(const char *html, size_t len, char **jsonld, char **attrs)
+html_to_text(const char *html, size_t len, char **jsonld, char **attrs, char **micro)
 {
     htmlSAXHandler sax;
     memset(&sax, 0, sizeof sax);
@@ -154,7 +227,8 @@ html_to_text(const char *html, size_t len, char **jsonld, char **attrs)
     sax.cdataBlock = html_chars;
     sax.warning = html_silent;
     sax.error = html_silent;
-    html_ctx c = { g_string_sized_new(len / 2 + 16), g_string_new(NULL), g_string_new(NULL), 0, 0 };
+    html_ctx c = { g_string_sized_new(len / 2 + 16), g_string_new(NULL), g_string_new(NULL), g_string_new(NULL),
+                   g_array_new(FALSE, FALSE, sizeof(html_prop)), 0, 0, 0 };
     htmlParserCtxtPtr ctx = htmlCreatePushParserCtxt(&sax, &c, NULL, 0, NULL, XML_CHAR_ENCODING_UTF8);
     if (ctx) {
         htmlCtxtUseOptions(ctx, HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
@@ -168,8 +242,12 @@ html_to_text(const char *html, size_t len, char **jsonld, char **attrs)
         htmlParseChunk(ctx, NULL, 0, 1);
         htmlFreeParserCtxt(ctx);
     }
+    c.depth = 0;
+    micro_end(&c);      /* properties left open by broken HTML */
+    g_array_free(c.props, TRUE);
     *jsonld = g_string_free(c.jsonld, c.jsonld->len == 0);
     *attrs = g_string_free(c.attrs, c.attrs->len == 0);
+    *micro = g_string_free(c.micro, c.micro->len == 0);
     return g_string_free(c.out, FALSE);
 }
 
@@ -472,7 +550,7 @@ add_leaf(walk_ctx *c, GMimePart *part, const char *path)
         g_ptr_array_add(c->anomalies, g_strdup_printf("part %s: %s", path, problem));
     g_free(problem);
     if (is_html) {
-        char *vis = html_to_text(utf8, strlen(utf8), &t->jsonld, &t->attr_text);
+        char *vis = html_to_text(utf8, strlen(utf8), &t->jsonld, &t->attr_text, &t->microdata);
         g_free(utf8);
         utf8 = vis;
     }

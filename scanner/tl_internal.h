@@ -333,6 +333,7 @@ typedef struct {
     size_t quote_from;          /* where a forwarded/replied copy starts, or len */
     char *jsonld;               /* HTML: application/ld+json blocks, or NULL */
     char *attr_text;            /* HTML: alt and title texts, or NULL */
+    char *microdata;            /* HTML: "itemscope TYPE" and "prop=value" lines, or NULL */
 } tl_text_part;
 
 /* The text parts of msg (a GPtrArray of tl_text_part, freed with it);

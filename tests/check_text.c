@@ -100,6 +100,36 @@ START_TEST(test_html_structure)
     ck_assert(!strstr(p->text, "color") && !strstr(p->text, "secret") && !strstr(p->text, "FlightReservation"));
     ck_assert(p->jsonld && strstr(p->jsonld, "\"FlightReservation\""));
     ck_assert(p->attr_text && strstr(p->attr_text, "passport scan"));
+    ck_assert_ptr_null(p->microdata);
+    g_ptr_array_unref(parts);
+    g_ptr_array_unref(an);
+}
+END_TEST
+
+/* Microdata: scopes with their types, properties from attributes and from
+ * element text, nested scopes named by their property. */
+START_TEST(test_html_microdata)
+{
+    const char *raw =
+        "From: a@example.org\nContent-Type: text/html; charset=utf-8\n\n"
+        "<div itemscope itemtype=\"http://schema.org/LodgingReservation\">"
+        "<meta itemprop=\"reservationNumber\" content=\"K7Q2X\"/>"
+        "<p>Guest: <span itemprop=\"underName\">Jane <b>Roe</b></span></p>"
+        "<div itemprop=\"reservationFor\" itemscope itemtype=\"http://schema.org/LodgingBusiness\">"
+        "<span itemprop=\"name\">Hotel Example</span></div>"
+        "<time itemprop=\"checkinTime\" datetime=\"2023-05-16T15:00\">16 May</time>"
+        "</div><p>unclosed <span itemprop=\"note\">left open";
+    GPtrArray *an;
+    GPtrArray *parts = extract(raw, &an, NULL);
+    const tl_text_part *p = part_at(parts, "1");
+    ck_assert_str_eq(p->microdata, "itemscope http://schema.org/LodgingReservation\n"
+                                   "reservationNumber=K7Q2X\n"
+                                   "underName=Jane Roe\n"
+                                   "reservationFor: itemscope http://schema.org/LodgingBusiness\n"
+                                   "name=Hotel Example\n"
+                                   "checkinTime=2023-05-16T15:00\n"
+                                   "note=left open\n");
+    ck_assert_msg(strstr(p->text, "Guest: Jane Roe") != NULL, "%s", p->text);
     g_ptr_array_unref(parts);
     g_ptr_array_unref(an);
 }
@@ -272,6 +302,7 @@ suite_text(void)
     TCase *tc = tcase_create("parts");
     tcase_add_test(tc, test_multipart_paths_and_charsets);
     tcase_add_test(tc, test_html_structure);
+    tcase_add_test(tc, test_html_microdata);
     tcase_add_test(tc, test_normalise_map);
     tcase_add_test(tc, test_bad_charsets);
     tcase_add_test(tc, test_lossy_conversion);
