@@ -18,8 +18,12 @@ if not os.path.isdir(corpora):
     sys.exit(0)
 
 rnd = random.Random(seed)
-src = sorted(os.path.join(r, f) for r, _, fs in os.walk(corpora) for f in fs
+# the corpora, and the classification fixtures so that mutated markings,
+# rosters and credentials reach every detector
+fixtures = os.path.join(os.path.dirname(__file__), "fixtures", "classify")
+src = sorted(os.path.join(r, f) for top in (corpora, fixtures) for r, _, fs in os.walk(top) for f in fs
              if os.path.getsize(os.path.join(r, f)) < 600_000)
+src += [f for f in src if f.startswith(fixtures)] * 20
 rnd.shuffle(src)
 INSERTS = [b"\nFrom x Mon Jan  1 00:00:00 2001\nTo: a@army.ml\n\n", b'Content-Type: multipart/mixed; boundary="',
            b"Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n--B\n"
