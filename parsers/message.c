@@ -582,6 +582,14 @@ classify(tl_worker *w, GMimeMessage *msg, tl_record *rec)
     for (guint i = 0; i < parts->len; i++) {
         const tl_text_part *p = parts->pdata[i];
         GPtrArray *found = tl_detect_part(w->det, p);
+        if (!found) {
+            char *why = NULL;
+            tl_detect_ready(&why);
+            g_ptr_array_add(notes, g_strdup_printf("not classified: %s", why));
+            g_free(why);
+            g_clear_pointer(&rec->findings, g_ptr_array_unref);
+            break;
+        }
         g_ptr_array_set_free_func(found, NULL);
         for (guint k = 0; k < found->len; k++) {
             tl_finding *f = found->pdata[k];
@@ -594,8 +602,8 @@ classify(tl_worker *w, GMimeMessage *msg, tl_record *rec)
         tl_anomaly a = { -1, TL_ANOMALY_TEXT, g_strdup(notes->pdata[i]) };
         g_array_append_val(rec->anomalies, a);
     }
-    rec->classified = 1;
-    rec->severity = tl_rollup(rec->findings, &rec->categories);
+    rec->classified = rec->findings != NULL;
+    rec->severity = rec->findings ? tl_rollup(rec->findings, &rec->categories) : NULL;
     g_ptr_array_unref(parts);
     g_ptr_array_unref(notes);
 }

@@ -8,8 +8,10 @@
  * privacy notices - and turns what remains into findings that carry only
  * a mask and a keyed hash.  Also the message roll-up and the case key.
  *
- * The database is compiled once per process; each tl_detector owns the
- * Hyperscan scratch of one thread.
+ * The database is compiled once per process (about 0.15 s), in a thread
+ * of its own while the scan starts (tl_detect_compile_async), or at the
+ * first part detected; each tl_detector owns the Hyperscan scratch of one
+ * thread.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -57,21 +59,43 @@ struct tl_line {
     gint64 header;              /* index of the table's header line, or -1 */
 };
 
+static GOnce once = G_ONCE_INIT;
+
+int
+tl_detect_ready(char **err)
+{
+    g_once(&once, compile, NULL);
+    if (!db && err)
+        *err = g_strdup(db_error);
+    return db != NULL;
+}
+
+static gpointer
+compile_main(gpointer unused)
+{
+    (void)unused;
+    tl_detect_ready(NULL);
+    return NULL;
+}
+
+GThread *
+tl_detect_compile_async(char **err)
+{
+    if (hs_valid_platform() != HS_SUCCESS) {
+        *err = g_strdup("this CPU lacks the SSSE3 instructions Hyperscan needs");
+        return NULL;
+    }
+    return g_thread_new("tl-hs-compile", compile_main, NULL);
+}
+
 tl_detector *
 tl_detector_new(const guint8 *key, gsize keylen, char **err)
 {
-    static GOnce once = G_ONCE_INIT;
-    g_once(&once, compile, NULL);
-    if (!db) {
-        *err = g_strdup(db_error);
+    if (hs_valid_platform() != HS_SUCCESS) {
+        *err = g_strdup("this CPU lacks the SSSE3 instructions Hyperscan needs");
         return NULL;
     }
     tl_detector *d = g_new0(tl_detector, 1);
-    if (hs_alloc_scratch(db, (hs_scratch_t **)&d->scratch) != HS_SUCCESS) {
-        *err = g_strdup("cannot allocate Hyperscan scratch space");
-        g_free(d);
-        return NULL;
-    }
     d->key = g_memdup2(key, keylen);
     d->keylen = keylen;
     d->hits = g_array_new(FALSE, FALSE, sizeof(tl_hit));
@@ -80,12 +104,24 @@ tl_detector_new(const guint8 *key, gsize keylen, char **err)
     return d;
 }
 
+/* The scratch space, once the database is there (waiting for it). */
+static int
+scratch(tl_detector *d)
+{
+    if (d->scratch)
+        return 1;
+    if (!tl_detect_ready(NULL))
+        return 0;
+    return hs_alloc_scratch(db, (hs_scratch_t **)&d->scratch) == HS_SUCCESS;
+}
+
 void
 tl_detector_free(tl_detector *d)
 {
     if (!d)
         return;
-    hs_free_scratch(d->scratch);
+    if (d->scratch)
+        hs_free_scratch(d->scratch);
     g_free(d->key);
     g_array_free(d->hits, TRUE);
     for (int i = 0; i < P_COUNT; i++)
@@ -468,6 +504,8 @@ together(tl_detector *d, GPtrArray *all)
 GPtrArray *
 tl_detect_part(tl_detector *d, const tl_text_part *p)
 {
+    if (!scratch(d))
+        return NULL;
     GPtrArray *out = g_ptr_array_new_with_free_func(tl_finding_free);
     GPtrArray *all = g_ptr_array_new_with_free_func(tl_finding_free);  /* candidates below level too */
     const char *t = p->text;

@@ -54,11 +54,12 @@ const tl_pattern tl_patterns_contact[] = {
     /* keyword classes: \b on the left keeps Hyperscan from reporting
      * "eas" in "please" (the engine checks whole words anyway; this is
      * for speed) */
-    { K_DSN, "dsn", HS_FLAG_CASELESS },
+    { K_DSN, "\\b(dsn)", HS_FLAG_CASELESS },
     { K_PHONE, "\\b(tel\\.?|tele(phone)?|phone|ph|cell(\\x20?phone)?|mobile|mob|comm|commercial|dsn|fax|work|home|office|"
                "voice|contact\\x20(number|no\\.?|#)|call\\x20(me\\x20)?at)", HS_FLAG_CASELESS },
-    { K_PHONE_NEG, "\\b(order|invoice|tracking|ticket|confirmation|claim|ref|reference|serial|part|lot|isbn|sku|model|"
-                   "account|acct|po\\x20(no\\.?|number|#)|version|ver)", HS_FLAG_CASELESS },
+    /* with K_NEG_COMMON (order, invoice, ref, serial...): what else a
+     * number after these words is */
+    { K_PHONE_NEG, "\\b(reference|isbn|sku|model|account|po\\x20(no\\.?|number|#)|version|ver)", HS_FLAG_CASELESS },
     /* labels of a date of birth; "born" is K_BORN (prose is a trap) */
     { K_DOB, "\\b(dob|d\\.o\\.b\\.?|date\\x20of\\x20birth|birth\\x20?date|birthday|b-?day|geburtsdatum)", HS_FLAG_CASELESS },
     /* dates that belong to a document or an event, not to a person */
@@ -164,7 +165,7 @@ nanp_ok(const char *d10)
 static int
 phone_context(tl_detector *d, size_t from, size_t to, int *neg)
 {
-    *neg = tl_near(d, K_PHONE_NEG, from, to, 40, 20);
+    *neg = tl_near(d, K_NEG_COMMON, from, to, 40, 20) || tl_near(d, K_PHONE_NEG, from, to, 40, 20);
     return tl_context(d, K_PHONE, from, to, 40, 20);
 }
 

@@ -43,11 +43,11 @@ const tl_pattern tl_patterns_cred[] = {
     { P_SECRET_KV, "(secret|api[_.-]?key|apikey|token|access[_.-]?key|auth[_.-]?key|"
                    "private[_.-]?key|passphrase|credentials?|key|pass|auth)[A-Za-z0-9_.-]{0,32}[\"']?\\x20{0,3}[:=]",
       HS_FLAG_CASELESS },
-    { K_USER, "user(\\x20?name|\\x20?id)?|login|log-?on|account|acct", HS_FLAG_CASELESS },
-    { K_CRED, "password|passwd|pwd|passphrase|passcode|credentials?|secret|api\\x20?key|api_key|token|"
-              "access\\x20key|secret\\x20key|private\\x20key|client\\x20secret|client_secret", HS_FLAG_CASELESS },
+    { K_USER, "\\b(user(\\x20?name|\\x20?id)?|login|log-?on|account|acct)", HS_FLAG_CASELESS },
+    { K_CRED, "\\b(password|passwd|pwd|passphrase|passcode|credentials?|secret|api\\x20?key|api_key|token|"
+              "access\\x20key|secret\\x20key|private\\x20key|client\\x20secret|client_secret)", HS_FLAG_CASELESS },
     /* meeting invitations: their PINs and passcodes open a call, not an account */
-    { K_CRED_NEG, "meeting|conference|teleconference|dial-?in|participant|attendee|webex|zoom|bridge",
+    { K_CRED_NEG, "\\b(meeting|conference|teleconference|dial-?in|participant|attendee|webex|zoom|bridge)",
       HS_FLAG_CASELESS },
     { 0, NULL, 0 }
 };

@@ -32,24 +32,26 @@ const tl_pattern tl_patterns_id[] = {
     /* magnetic stripe: track 1 (%B PAN ^ NAME ^ YYMM) and track 2 (; PAN = YYMM) */
     { P_TRACK, "%B\\d{12,19}\\^[^^\\n]{2,26}\\^\\d{4}|;\\d{12,19}=\\d{4}", 0 },
     { P_EXPIRY, "(0[1-9]|1[0-2])/(\\d{4}|\\d{2})", 0 },
-    { K_SSN, "ssn#?|ssan|ss#|ss\\x20no|ssa\\x20number|social\\x20security|soc\\.?\\x20sec", HS_FLAG_CASELESS },
-    { K_PAN, "card\\x20(number|no)|cc#|cardholder|exp(iry|iration)?|valid\\x20thru|cvv2?|cvc|cid|"
+    { K_SSN, "\\b(ssn#?|ssan|ss#|ss\\x20no|ssa\\x20number|social\\x20security|soc\\.?\\x20sec)", HS_FLAG_CASELESS },
+    { K_PAN, "\\b(card\\x20(number|no)|cc#|cardholder|exp(iry|iration)?|valid\\x20thru|cvv2?|cvc|cid|"
              "security\\x20code|visa|mastercard|amex|american\\x20express|discover|gtcc|gpc|travel\\x20card|"
-             "credit\\x20card|debit\\x20card|card|cards|cc|credit|debit|charged?|billed|payment", HS_FLAG_CASELESS },
-    { K_NEG_ID, "order|invoice|acct|tracking|ticket|confirmation|claim|case|ref|routing|phone|tel|fax|ext|"
-                "zip|part|serial|lot|imei", HS_FLAG_CASELESS },
-    { K_TIN, "itin|tin|taxpayer|tax\\x20id|tax\\x20identification|w-7", HS_FLAG_CASELESS },
-    { K_EIN, "ein|fein|employer\\x20identification|employer\\x20id|federal\\x20tax\\x20id", HS_FLAG_CASELESS },
-    { K_DODID, "dod\\x20?id#?|dod\\x20id\\x20number|edipi|edi-pi|edi\\x20pi|cac|dbids", HS_FLAG_CASELESS },
-    { K_ABA, "routing|aba|rtn|routing/transit|micr|transit\\x20number", HS_FLAG_CASELESS },
-    { K_PASSPORT, "passport|passport\\x20(no\\.?|number|#)|ppt|pp#|pp\\x20no|travel\\x20document|passport\\x20card",
+             "credit\\x20card|debit\\x20card|card|cards|cc|credit|debit|charged?|billed|payment)", HS_FLAG_CASELESS },
+    /* negative cues: those of every number (shared with phones), then
+     * those of identifiers only */
+    { K_NEG_COMMON, "\\b(order|invoice|acct|tracking|ticket|confirmation|claim|ref|serial|part|lot)", HS_FLAG_CASELESS },
+    { K_NEG_ID, "\\b(case|routing|phone|tel|fax|ext|zip|imei)", HS_FLAG_CASELESS },
+    { K_TIN, "\\b(itin|tin|taxpayer|tax\\x20id|tax\\x20identification|w-7)", HS_FLAG_CASELESS },
+    { K_EIN, "\\b(ein|fein|employer\\x20identification|employer\\x20id|federal\\x20tax\\x20id)", HS_FLAG_CASELESS },
+    { K_DODID, "\\b(dod\\x20?id#?|dod\\x20id\\x20number|edipi|edi-pi|edi\\x20pi|cac|dbids)", HS_FLAG_CASELESS },
+    { K_ABA, "\\b(routing|aba|rtn|routing/transit|micr|transit\\x20number)", HS_FLAG_CASELESS },
+    { K_PASSPORT, "\\b(passport|passport\\x20(no\\.?|number|#)|ppt|pp#|pp\\x20no|travel\\x20document|passport\\x20card)",
       HS_FLAG_CASELESS },
-    { K_DOC_DATE, "date\\x20of\\x20issue|issue\\x20date|issued|date\\x20of\\x20(expiry|expiration)|expiration\\x20date|"
-                  "expires|issuing\\x20authority|nationality", HS_FLAG_CASELESS },
-    { K_ACCOUNT, "account|acct|checking|savings|dda|direct\\x20deposit|eft|sure-pay", HS_FLAG_CASELESS },
+    { K_DOC_DATE, "\\b(date\\x20of\\x20issue|issue\\x20date|issued|date\\x20of\\x20(expiry|expiration)|expiration\\x20date|"
+                  "expires|issuing\\x20authority|nationality)", HS_FLAG_CASELESS },
+    { K_ACCOUNT, "\\b(account|acct|checking|savings|dda|direct\\x20deposit|eft|sure-pay)", HS_FLAG_CASELESS },
     /* document negative cues, for every family (the engine applies them) */
-    { K_DOC_NEG, "for\\x20training\\x20purposes\\x20only|sample|example|specimen|test\\x20data|"
-                 "exercise\\x20exercise\\x20exercise|for\\x20illustration(\\x20only)?", HS_FLAG_CASELESS },
+    { K_DOC_NEG, "\\b(for\\x20training\\x20purposes\\x20only|sample|example|specimen|test\\x20data|"
+                 "exercise\\x20exercise\\x20exercise|for\\x20illustration(\\x20only)?)", HS_FLAG_CASELESS },
     { 0, NULL, 0 }
 };
 
@@ -88,7 +90,7 @@ negative(const tl_detector *d, size_t from, size_t to)
     const char *t = d->part->text;
     size_t ls = tl_line_start(t, from), le = tl_line_end(t, d->part->len, to);
     size_t before = MIN(40, from - ls), after = MIN(20, le - to);
-    return tl_near(d, K_NEG_ID, from, to, before, after);
+    return tl_near(d, K_NEG_COMMON, from, to, before, after) || tl_near(d, K_NEG_ID, from, to, before, after);
 }
 
 /* The rule shared by the identifier detectors: shape base, +10 for the

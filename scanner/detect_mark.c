@@ -49,9 +49,9 @@ const tl_pattern tl_patterns_mark[] = {
       HS_FLAG_MULTILINE },
     { P_CLASS_LINE, "^[\\x20\\t]*(Caveats|CAVEATS):[\\x20\\t]*[A-Z][A-Z0-9\\x20,/-]*$", HS_FLAG_MULTILINE },
     /* marking guides and training decks quote markings */
-    { K_MARK_NEG, "markings\\x20are\\x20for\\x20training(\\x20purposes)?(\\x20only)?|marking\\x20guide|"
-                  "marking\\x20examples?|classification\\x20markings\\x20training|for\\x20training\\x20use", HS_FLAG_CASELESS },
-    { K_DESTRUCT, "destruction\\x20notice", HS_FLAG_CASELESS },
+    { K_MARK_NEG, "\\b(markings\\x20are\\x20for\\x20training(\\x20purposes)?(\\x20only)?|marking\\x20guide|"
+                  "marking\\x20examples?|classification\\x20markings\\x20training|for\\x20training\\x20use)", HS_FLAG_CASELESS },
+    { K_DESTRUCT, "\\b(destruction\\x20notice)", HS_FLAG_CASELESS },
     { 0, NULL, 0 }
 };
 

@@ -159,7 +159,7 @@ worker_new(const pipeline *p)
     if (p->case_key) {
         char *err = NULL;
         tl_detector *d = tl_detector_new(p->case_key, p->case_key_len, &err);
-        g_assert(d != NULL);    /* tl_scan built one before any worker */
+        g_assert(d != NULL);    /* tl_scan checked the CPU before any worker */
         g_free(err);
         tl_worker_set_classifier(w, p->opt->classify, d);
     }
@@ -261,15 +261,17 @@ tl_scan(const tl_scan_options *o, const char *const *paths, int npaths, tl_scan_
         tl_protect_free(own);
         return st;
     }
+    GThread *compiler = NULL;
     if (o->classify != TL_CLASSIFY_NONE) {
-        /* the case key, and a first detector: its pattern database is
-         * compiled here, once; a failure ends the run before any reading */
+        /* the case key; the pattern database is compiled in a thread of
+         * its own while the scan starts (workers wait for it at their
+         * first part); a key or CPU unfit ends the run before any reading */
         char *key_path = o->case_key_path ? g_strdup(o->case_key_path) : g_strconcat(o->db_path, ".casekey", NULL);
         char *why = NULL;
         st = tl_case_key_load(key_path, &p.case_key, &p.case_key_len, &why);
         g_free(key_path);
-        tl_detector *probe = st == TL_OK ? tl_detector_new(p.case_key, p.case_key_len, &why) : NULL;
-        if (!probe) {
+        compiler = st == TL_OK ? tl_detect_compile_async(&why) : NULL;
+        if (!compiler) {
             g_free(p.case_key);
             tl_writer_close(p.writer, "failed", NULL);
             tl_protect_free(own);
@@ -279,7 +281,6 @@ tl_scan(const tl_scan_options *o, const char *const *paths, int npaths, tl_scan_
                 g_free(why);
             return TL_ERR_USAGE;
         }
-        tl_detector_free(probe);
     }
     tl_walker w = { .opt = o, .emit = emit_job, .emit_data = &p };
     GThread **workers = NULL, *writer = NULL;
@@ -330,6 +331,8 @@ tl_scan(const tl_scan_options *o, const char *const *paths, int npaths, tl_scan_
     if (failed && errmsg)
         *errmsg = g_strdup(tl_writer_errmsg(p.writer));
     st = tl_writer_close(p.writer, failed ? "failed" : "completed", failed ? NULL : errmsg);
+    if (compiler)
+        g_thread_join(compiler);
     if (p.case_key)
         memset(p.case_key, 0, p.case_key_len);
     g_free(p.case_key);

@@ -371,14 +371,20 @@ void tl_finding_free(gpointer f);
 /* The case key at path: read (hex, at least 32 bytes of key), or created
  * with 32 random bytes and mode 0600 when absent. */
 tl_status_t tl_case_key_load(const char *path, guint8 **key, gsize *keylen, char **errmsg);
-/* key: the case key of the keyed hashes. NULL and *err set when the
- * pattern database cannot be built (or the CPU cannot run Hyperscan). */
+/* key: the case key of the keyed hashes. NULL and *err set when the CPU
+ * cannot run Hyperscan.  The pattern database is compiled once per
+ * process: tl_detect_compile_async starts that in a thread (join it;
+ * NULL and *err when the CPU cannot run Hyperscan); tl_detect_ready waits
+ * for it, or compiles, and says whether it succeeded. */
 tl_detector *tl_detector_new(const guint8 *key, gsize keylen, char **err);
+GThread *tl_detect_compile_async(char **err);
+int tl_detect_ready(char **err);
 void tl_detector_free(tl_detector *d);
 /* The date of the message being classified (unix seconds; 0: now), for
  * the plausible ages of dates of birth. */
 void tl_detector_set_time(tl_detector *d, gint64 unix_time);
-/* The findings at LOW or above in p (a GPtrArray of tl_finding). */
+/* The findings at LOW or above in p (a GPtrArray of tl_finding); NULL
+ * when the pattern database could not be compiled. */
 GPtrArray *tl_detect_part(tl_detector *d, const tl_text_part *p);
 /* The message roll-up of its findings (section 6): *categories gets the
  * sorted, comma-separated categories with a MEDIUM or HIGH finding or five
