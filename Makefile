@@ -24,7 +24,8 @@ LIB_SRC = scanner/status.c scanner/queue.c scanner/digest.c scanner/job.c scanne
 CLI_SRC = scanner/cli_main.c scanner/cli_scan.c scanner/cli_report.c scanner/cli_lists.c scanner/cli_check.c
 TEST_SRC = $(wildcard tests/check_*.c)
 
-LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/embed.o
+CORE_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/embed.o
+LIB_OBJ  = $(CORE_OBJ) $(BUILD)/hsdb.o
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/main.o
 
@@ -53,6 +54,21 @@ $(BUILD)/embed.o: $(BUILD)/embed.c
 $(BUILD)/libtypoleak.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
+
+# The detectors' pattern database, compiled at build time and embedded
+# (tools/hsdb.c): the generator links the library without it.
+$(BUILD)/libtypoleak-core.a: $(CORE_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/hsdb-gen: tools/hsdb.c $(BUILD)/libtypoleak-core.a
+	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) $(PKG_CFLAGS) -o $@ $< $(BUILD)/libtypoleak-core.a $(PKG_LIBS) -lpthread
+
+$(BUILD)/hsdb.c: $(BUILD)/hsdb-gen
+	$(BUILD)/hsdb-gen > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/hsdb.o: $(BUILD)/hsdb.c
+	$(CC) $(CFLAGS) $(SAN) -c -o $@ $<
 
 typoleak: $(CLI_OBJ) $(BUILD)/libtypoleak.a
 	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libtypoleak.a $(PKG_LIBS) -lpthread
@@ -105,7 +121,7 @@ typoleak-asan: $(CLI_SRC:%.c=build-asan/%.o) build-asan/libtypoleak.a
 
 tsan:
 	$(MAKE) BUILD=build-tsan SAN="-fsanitize=thread" CFLAGS="-O1 -g" build-tsan/check_typoleak
-	cd tests && G_SLICE=always-malloc TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/tsan.supp" CK_FORK=no TL_TEST_ONLY=digest,pipeline,archive,walk,writer ../build-tsan/check_typoleak
+	cd tests && G_SLICE=always-malloc TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/tsan.supp" CK_FORK=no TL_TEST_ONLY=digest,pipeline,archive,walk,writer,detect,cred ../build-tsan/check_typoleak
 
 # Mutation fuzzing of the whole scan under AddressSanitizer (tests/fuzz.py).
 fuzz:

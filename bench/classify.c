@@ -68,7 +68,7 @@ main(int argc, char **argv)
     double mb = (double)text / 1e6;
     printf("messages %" G_GUINT64_FORMAT ", text parts %" G_GUINT64_FORMAT ", text %.1f MB, findings %" G_GUINT64_FORMAT "\n",
            messages, parts, mb, findings);
-    printf("pattern database compiled in %.2f s (once per process, beside the scan's start)\n", tc / 1e6);
+    printf("pattern database ready in %.3f s (%s)\n", tc / 1e6, tl_detect_origin());
     printf("extraction %.2f s (%.1f MB/s of text), detection %.2f s (%.1f MB/s of text), both %.1f MB/s\n",
            t_extract / 1e6, mb / (t_extract / 1e6), t_detect / 1e6, mb / (t_detect / 1e6),
            mb / ((t_extract + t_detect) / 1e6));

@@ -379,6 +379,14 @@ tl_status_t tl_case_key_load(const char *path, guint8 **key, gsize *keylen, char
 tl_detector *tl_detector_new(const guint8 *key, gsize keylen, char **err);
 GThread *tl_detect_compile_async(char **err);
 int tl_detect_ready(char **err);
+/* Where the database came from once ready: "embedded" (serialised at
+ * build time for these patterns, this Hyperscan and this CPU), "compiled"
+ * (at run time) or "none". */
+const char *tl_detect_origin(void);
+/* For tools/hsdb.c: the database compiled and serialised (g_free), and
+ * the digest of the patterns and Hyperscan version (g_free). */
+int tl_detect_serialize(char **bytes, size_t *len, char **err);
+char *tl_detect_patterns_digest(void);
 void tl_detector_free(tl_detector *d);
 /* The date of the message being classified (unix seconds; 0: now), for
  * the plausible ages of dates of birth. */

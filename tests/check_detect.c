@@ -8,6 +8,7 @@
  */
 #include <glib/gstdio.h>
 #include <gmime/gmime.h>
+#include <hs.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -627,6 +628,32 @@ START_TEST(test_table_context)
 }
 END_TEST
 
+/* The pattern database is the one serialised at build time for these
+ * very patterns; the serialiser the build uses gives a loadable one. */
+START_TEST(test_embedded_database)
+{
+    char *err = NULL;
+    ck_assert_msg(tl_detect_ready(&err), "%s", err);
+    ck_assert_str_eq(tl_detect_origin(), "embedded");
+    char *bytes = NULL;
+    size_t len = 0;
+    ck_assert_msg(tl_detect_serialize(&bytes, &len, &err), "%s", err);
+    hs_database_t *fresh = NULL;
+    ck_assert_int_eq(hs_deserialize_database(bytes, len, &fresh), HS_SUCCESS);
+    char *info = NULL;
+    ck_assert_int_eq(hs_database_info(fresh, &info), HS_SUCCESS);
+    ck_assert(strstr(info, "Version:") != NULL);
+    free(info);
+    hs_free_database(fresh);
+    g_free(bytes);
+    char *a = tl_detect_patterns_digest(), *b = tl_detect_patterns_digest();
+    ck_assert_str_eq(a, b);
+    ck_assert_uint_eq(strlen(a), 64);
+    g_free(a);
+    g_free(b);
+}
+END_TEST
+
 START_TEST(test_scan_stores_findings_safely)
 {
     char *dir = tl_test_tmpdir();
@@ -761,6 +788,7 @@ suite_detect(void)
     tcase_add_test(tc, test_tax_and_routing);
     tcase_add_test(tc, test_offsets_and_quotes);
     tcase_add_test(tc, test_scan_stores_findings_safely);
+    tcase_add_test(tc, test_embedded_database);
     tcase_add_test(tc, test_passport_mrz);
     tcase_add_test(tc, test_account_track);
     tcase_add_test(tc, test_table_context);
