@@ -385,12 +385,13 @@ email(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
         if (k >= 3 && t[k - 1] == '/' && t[k - 2] == '/' && t[k - 3] == ':')
             return 0;
     }
-    /* <local@host> after "Message-ID:", "In-Reply-To:", "References:",
+    /* <local@host> after "Message-ID:", "Content-ID:", "In-Reply-To:", "References:",
      * "In message" or a Received line's "id" is a message identifier */
     if (from > 0 && t[from - 1] == '<') {
         size_t lo = from > 24 ? from - 24 : 0;
         gchar *w = g_ascii_strdown(t + lo, (gssize)(from - 1 - lo));
-        int msgid = strstr(w, "message-id") || strstr(w, "in-reply-to") || strstr(w, "references") ||
+        int msgid = strstr(w, "message-id") || strstr(w, "content-id") || strstr(w, "in-reply-to") ||
+                    strstr(w, "references") ||
                     strstr(w, "in message") || g_str_has_suffix(w, " id ") || g_str_has_suffix(w, "\tid ");
         g_free(w);
         if (msgid)

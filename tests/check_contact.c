@@ -184,6 +184,7 @@ START_TEST(test_email)
         { "In message <20020710.0958@mx.example.org> you wrote:\n", NULL, NULL, NULL, 0 },
         { "> Message-ID: <abc123@mail.example.org>\n> In-Reply-To: <x9@mail.example.org>\n", NULL, NULL, NULL, 0 },
         { "  with ESMTP id <0H3Z00A@mails.example.de> for x\n", NULL, NULL, NULL, 0 },
+        { "Content-ID: <part1.7@example.org>\n", NULL, NULL, NULL, 0 },
         { "Mirror at https://svc:Vx7pQ2mZ@files.example.org/pub\n", "url-password",
           "url-password https len 8 classes ULD", "Vx7pQ2mZ", 85 },
         { "Thanks\n-- \nJane Doe\njane.doe@example.org\n", NULL, NULL, NULL, 0 },  /* signature: 55 */
