@@ -59,7 +59,9 @@ const tl_pattern tl_patterns_contact[] = {
                "voice|contact\\x20(number|no\\.?|#)|call\\x20(me\\x20)?at)", HS_FLAG_CASELESS },
     /* with K_NEG_COMMON (order, invoice, ref, serial...): what else a
      * number after these words is */
-    { K_PHONE_NEG, "\\b(reference|isbn|sku|model|account|po\\x20(no\\.?|number|#)|version|ver)", HS_FLAG_CASELESS },
+    { K_PHONE_NEG, "\\b(reference|isbn|sku|model|account|po\\x20(no\\.?|number|#)|version|ver|"
+                   "(conference|meeting|bridge|participant|attendee)\\x20(id|code|number|#)|access\\x20code)",
+      HS_FLAG_CASELESS },
     /* labels of a date of birth; "born" is K_BORN (prose is a trap) */
     { K_DOB, "\\b(dob|d\\.o\\.b\\.?|date\\x20of\\x20birth|birth\\x20?date|birthday|b-?day|geburtsdatum)", HS_FLAG_CASELESS },
     /* dates that belong to a document or an event, not to a person */
@@ -161,11 +163,13 @@ nanp_ok(const char *d10)
 }
 
 /* The phone keyword in the short window (40 before, 20 after), or a phone
- * column header; a negative cue (order, invoice...) in the short window. */
+ * column header; a negative cue (order, invoice, conference ID...) in the
+ * 40 characters before: a cue after the number belongs to the next field
+ * ("+1 202-760-0811, conference ID 448 201 9375"). */
 static int
 phone_context(tl_detector *d, size_t from, size_t to, int *neg)
 {
-    *neg = tl_near(d, K_NEG_COMMON, from, to, 40, 20) || tl_near(d, K_PHONE_NEG, from, to, 40, 20);
+    *neg = tl_near(d, K_NEG_COMMON, from, to, 40, 0) || tl_near(d, K_PHONE_NEG, from, to, 40, 0);
     return tl_context(d, K_PHONE, from, to, 40, 20);
 }
 

@@ -574,7 +574,8 @@ password(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
  * client_secret, access_key, private_key, passphrase, credentials; the
  * bare words key, pass and auth need a credential keyword within 300
  * characters) and the value is 20 to 256 characters of base64 or hex with
- * entropy above 4.5 (base64) or 3.0 (hex): 80.  Password keys belong to
+ * entropy above 4.5 (base64) or 3.0 (hex): 80; under a bare word, hex
+ * of a digest's length is a digest.  Password keys belong to
  * the password rule.  A 40-character value under an AWS secret key, or
  * near an AWS key id, is an AWS secret access key: 90. */
 static int
@@ -607,6 +608,10 @@ secret_kv(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
     int hex = strspn(v, "0123456789abcdefABCDEF") >= n;
     double e = entropy(v, n);
     if (placeholder(v, n) || (hex ? e <= 3.0 : e <= 4.5))
+        return 0;
+    /* under a bare key, pass or auth, 32, 40 or 64 hex digits are an MD5,
+     * SHA-1 or SHA-256 digest (a checksum, a commit), not a secret */
+    if (hex && !strong && (n == 32 || n == 40 || n == 64))
         return 0;
     if (n == 40 && !hex && (aws_key || tl_near(d, P_AWS, s, s + n, 300, 300))) {
         fill(c, "aws-secret", 90, s, s + n);

@@ -98,6 +98,9 @@ START_TEST(test_phone)
         { "Duty desk DSN (314) 555-2847\n", "dsn", "DSN 314-***-2847", "555-2847", 80 },
         { "Duty desk DSN 313-555-2847\n", "dsn", "DSN 313-***-2847", "555-2847", 70 },
         { "Mobile: +49 30 5550 2847\n", "phone", "+49 ***2847", "5550 2847", 75 },
+        /* a dial-in number is a phone; the conference ID after it is not */
+        { "Join by phone: +1 202-760-0811\n", "phone", "+1 (202) ***-0811", "2027600811", 75 },
+        { "Meeting: conference ID 448 201 9375\n", NULL, NULL, NULL, 0 },
         /* traps */
         { "Phone: (703) 555-0142\n", NULL, NULL, NULL, 0 },          /* 555-0100..0199: fictional */
         { "Phone: (411) 555-2847\n", NULL, NULL, NULL, 0 },          /* N11 area code */

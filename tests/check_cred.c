@@ -590,6 +590,22 @@ START_TEST(test_secret_values)
     done(&r);
     g_free(msg);
 
+    /* a digest under a bare key is a checksum; under a secret's name it
+     * is the secret */
+    char *sha1 = draw(g, "0123456789abcdef", 40);
+    msg = g_strdup_printf("/* key = %s */\ntoken = next_token();\n", sha1);
+    expect_none(msg, "digest under a bare key");
+    g_free(msg);
+    msg = g_strdup_printf("client_secret = %s\n", sha1);
+    class_set(sha1, cls);
+    g_free(want);
+    want = g_strdup_printf("secret len 40 classes %s", cls);
+    r = detect(msg);
+    expect_one(&r, "secret", 80, want, sha1);
+    done(&r);
+    g_free(msg);
+    g_free(sha1);
+
     /* traps: base64 MIME-like blocks and DKIM-like tags without a key,
      * low entropy, placeholders */
     GString *blob = g_string_new("Content follows:\n");
