@@ -4,7 +4,7 @@
 # Builds bench/gen.c, bench/refloop.c and bench/peakrss.c into a temporary
 # work directory, generates a deterministic corpus (mbox + Maildir), then times
 # the bare GMime reference loop (refloop) and `typoleak scan` with -j 1 and
-# -j 2, printing messages/s, MiB/s and peak RSS per run plus the target
+# -j 2 (and with --classify none and all, for the classifier's cost), printing messages/s, MiB/s and peak RSS per run plus the target
 # ratios.  Finally it checks that typoleak's peak RSS stays flat on a corpus
 # ten times larger.  Targets that are missed are marked MISS; the script
 # still exits 0 (it exits non-zero only if the benchmark itself breaks).
@@ -132,6 +132,15 @@ if ((have_typoleak)); then
             measure "typoleak-$fmt-j$j" "$src" "$n" -- "$typoleak" scan "$src" --db "$work/scan.db" -j "$j" --quiet
         done
     done
+    # The classifier's cost: the default scan classifies only messages with
+    # a typo recipient; --classify all reads every message's text.
+    for cls in none all; do
+        for j in 1 2; do
+            log "typoleak mbox --classify $cls -j $j"
+            measure "classify-$cls-j$j" "$corpus" "$n" -- "$typoleak" scan "$corpus" --db "$work/scan.db" -j "$j" \
+                --classify "$cls" --quiet
+        done
+    done
 fi
 
 # ---- memory flatness: same scan on a corpus 10x larger ------------------
@@ -200,6 +209,9 @@ print_report() {
     report "typoleak -j2 / typoleak -j1 (maildir)" typoleak-maildir-j2 typoleak-maildir-j1 1.8
     report "typoleak -j2 / refloop -j2 (mbox)" typoleak-mbox-j2 refloop-mbox-j2 0.6
     report "typoleak -j2 / refloop+sha -j2 (mbox)" typoleak-mbox-j2 refloop+sha-mbox-j2 -
+    report "classify flagged / none -j1 (mbox)" typoleak-mbox-j1 classify-none-j1 -
+    report "classify all / none -j1 (mbox)" classify-all-j1 classify-none-j1 -
+    report "classify all / none -j2 (mbox)" classify-all-j2 classify-none-j2 -
     echo
     echo "memory flatness (-j 2, mbox, $n vs $big_n messages; peak RSS MiB):"
     for tool in refloop typoleak; do
