@@ -515,9 +515,11 @@ static void append_attachment(rng_t *r, GString *out, guint8 *scratch)
 /*
  * About one message in eight carries a synthetic sensitive line for the
  * classifier: an SSN from the areas never issued before 2011 (734-749), or
- * a Luhn-valid card number with a card keyword.  A generator of its own,
- * seeded by the message index, draws them, so that the rest of the corpus
- * is the same as without them.
+ * a Luhn-valid card number with a card keyword.  One in 16 of those is
+ * instead a marked memo (SECRET//NOFORN banners and a portion mark) or a
+ * temporary password with a user name.  A generator of its own, seeded by
+ * the message index, draws them, so that the rest of the corpus is the
+ * same as without them.
  */
 static void append_sensitive(guint64 idx, GString *text)
 {
@@ -525,6 +527,22 @@ static void append_sensitive(guint64 idx, GString *text)
     rng_next(&s);
     if (!rng_chance(&s, 125))
         return;
+    if (rng_chance(&s, 62)) {
+        if (rng_chance(&s, 500))
+            g_string_append(text, "\nSECRET//NOFORN\n\n(S//NF) Movement table follows in the next message.\n\n"
+                                  "SECRET//NOFORN\n");
+        else {
+            static const char set[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789#!";
+            char pw[13];
+            for (int i = 0; i < 12; i++)
+                pw[i] = set[rng_below(&s, sizeof set - 1)];
+            pw[12] = 0;
+            /* three character classes at least, whatever the draw */
+            pw[0] = 'Q', pw[5] = '7', pw[9] = 'k';
+            g_string_append_printf(text, "\nUsername: user%04u\nTemporary password: %s\n", rng_below(&s, 10000), pw);
+        }
+        return;
+    }
     if (rng_chance(&s, 500)) {
         g_string_append_printf(text, "\nMember SSN: %03u-%02u-%04u, on file with the unit.\n", 734 + rng_below(&s, 16),
                                10 + rng_below(&s, 90), 1000 + rng_below(&s, 9000));

@@ -560,7 +560,11 @@ password(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
         score = 55;
     if (default_password(tok, n))
         score = MIN(score, 60);
-    if (tl_near(d, K_CRED_NEG, s, s + n, 300, 300))
+    /* meeting PINs and passcodes; a password near the word "conference"
+     * is still a password */
+    int meeting_kw = g_ascii_strncasecmp(t + h->from, "pin", 3) == 0 ||
+                     g_ascii_strncasecmp(t + h->from, "passcode", 8) == 0;
+    if (meeting_kw && tl_near(d, K_CRED_NEG, s, s + n, 300, 300))
         score -= 20;
     fill(c, "password", score, s, s + n);
     c->masked = mask("password", NULL, tok, n);

@@ -500,6 +500,12 @@ START_TEST(test_password_prose)
     msg = g_strdup_printf("Join the meeting, passcode: %s\n", tok);
     expect_none(msg, "meeting passcode");
     g_free(msg);
+    /* a password is a password even in a mail about a conference */
+    msg = g_strdup_printf("Slides for the conference are on the share.\nUsername: jdoe\nPassword: %s\n", tok);
+    r = detect(msg);
+    expect_one(&r, "password", 85, "password len 10 classes ULDS", tok);
+    done(&r);
+    g_free(msg);
 
     /* weak tokens are candidates: not reported, but hidden in snippets */
     char *pin = draw(g, DIGITS, 6);
