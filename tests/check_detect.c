@@ -628,6 +628,53 @@ START_TEST(test_table_context)
 }
 END_TEST
 
+
+/* The other personal values of the whole path: passport number, MRZ,
+ * date of birth, account, DoD ID and CAC name, phone, DSN, e-mail, track
+ * data; none of them, in any form, reaches any database file. */
+START_TEST(test_scan_other_values_safely)
+{
+    char *dir = tl_test_tmpdir();
+    char *mrz = synthetic_mrz(0), *pan = random_visa();
+    char *l2 = strchr(mrz, '\n') + 1;
+    char *mbox = g_strdup_printf(
+        "From a@example.org Mon May  1 10:00:00 2023\n"
+        "From: s1@example.org\nTo: john.doe@army.ml\nSubject: in-processing\nDate: Mon, 1 May 2023 10:00:00 +0000\n\n"
+        "Passport No: C03005988, date of issue 03 MAR 2021.\n%s\n\n"
+        "DOB: 04/12/1990\nChecking account: 4400012345678, routing 021000021\n"
+        "DoD ID: 1234567890  CAC: DOE.JOHN.Q.1234567891\n"
+        "Cell: (703) 555-2847  DSN 314-480-1000\n"
+        "Sponsor: pat.kilo.civ@navy.mil\n"
+        "Swipe: %%B%s^DOE/JANE^2512101000000?\n\n",
+        mrz, pan);
+    char *path = g_build_filename(dir, "inproc.mbox", NULL);
+    tl_test_write_str(path, mbox);
+    char *db = g_build_filename(dir, "other.db", NULL);
+    scan_with(db, path, TL_CLASSIFY_FLAGGED, 2);
+    char *rows = tl_test_rows(db, "SELECT detector, level FROM findings ORDER BY offset");
+    ck_assert_str_eq(rows, "passport|HIGH\nmrz|HIGH\ndob|HIGH\naccount|HIGH\naba|HIGH\ndodid|HIGH\ndodid|HIGH\n"
+                           "phone|HIGH\ndsn|HIGH\nemail|HIGH\ntrack|HIGH");
+    g_free(rows);
+    char *sev = tl_test_str(db, "SELECT severity FROM messages");
+    ck_assert_str_eq(sev, "S2");
+    g_free(sev);
+    const char *planted[] = { "C03005988", l2, "ERIKSSON", "X12345678", "04/12/1990", "1990-04-12",
+                              "4400012345678", "1234567890", "1234567891", "DOE.JOHN", "7035552847",
+                              "555-2847", "480-1000", "pat.kilo", "DOE/JANE", pan };
+    /* the search sees what is stored: the recipient is */
+    ck_assert(db_bytes_contain(db, "john.doe@army.ml"));
+    for (size_t i = 0; i < G_N_ELEMENTS(planted); i++)
+        ck_assert_msg(!db_bytes_contain(db, planted[i]), "planted value %zu found in the database", i);
+    g_free(db);
+    g_free(path);
+    g_free(mbox);
+    g_free(pan);
+    g_free(mrz);
+    tl_test_rmtree(dir);
+    g_free(dir);
+}
+END_TEST
+
 /* The pattern database is the one serialised at build time for these
  * very patterns; the serialiser the build uses gives a loadable one. */
 START_TEST(test_embedded_database)
@@ -789,6 +836,7 @@ suite_detect(void)
     tcase_add_test(tc, test_offsets_and_quotes);
     tcase_add_test(tc, test_scan_stores_findings_safely);
     tcase_add_test(tc, test_embedded_database);
+    tcase_add_test(tc, test_scan_other_values_safely);
     tcase_add_test(tc, test_passport_mrz);
     tcase_add_test(tc, test_account_track);
     tcase_add_test(tc, test_table_context);
