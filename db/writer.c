@@ -15,6 +15,7 @@
  * row ids while a source is open (from its SOURCE job to its SOURCE_END
  * job), so memory does not grow with the number of sources.
  */
+#include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <time.h>
@@ -150,14 +151,41 @@ ensure_schema(tl_writer *w)
     return TL_ERR_DB;
 }
 
+/* The run's settings as a JSON object, with the directory relative input
+ * paths are relative to (for typoleak verify). */
 static char *
 settings_json(const tl_scan_options *o)
 {
-    return g_strdup_printf("{\"jobs\":%d,\"max_depth\":%d,\"max_message\":%" G_GUINT64_FORMAT
-                           ",\"max_nested\":%" G_GUINT64_FORMAT ",\"queue_depth\":%d,\"max_inflight\":%" G_GUINT64_FORMAT ",\"parse\":\"%s\",\"classify\":\"%s\"}",
-                           o->jobs, o->max_depth, o->max_message, o->max_nested, o->queue_depth, o->max_inflight,
-                           o->full_parse ? "full" : "flagged",
-                           o->classify == TL_CLASSIFY_ALL ? "all" : o->classify == TL_CLASSIFY_NONE ? "none" : "flagged");
+    JsonBuilder *b = json_builder_new();
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "jobs");
+    json_builder_add_int_value(b, o->jobs);
+    json_builder_set_member_name(b, "max_depth");
+    json_builder_add_int_value(b, o->max_depth);
+    json_builder_set_member_name(b, "max_message");
+    json_builder_add_int_value(b, (gint64)o->max_message);
+    json_builder_set_member_name(b, "max_nested");
+    json_builder_add_int_value(b, (gint64)o->max_nested);
+    json_builder_set_member_name(b, "queue_depth");
+    json_builder_add_int_value(b, o->queue_depth);
+    json_builder_set_member_name(b, "max_inflight");
+    json_builder_add_int_value(b, (gint64)o->max_inflight);
+    json_builder_set_member_name(b, "parse");
+    json_builder_add_string_value(b, o->full_parse ? "full" : "flagged");
+    json_builder_set_member_name(b, "classify");
+    json_builder_add_string_value(b, o->classify == TL_CLASSIFY_ALL    ? "all"
+                                     : o->classify == TL_CLASSIFY_NONE ? "none"
+                                                                       : "flagged");
+    char *cwd = g_get_current_dir();
+    json_builder_set_member_name(b, "cwd");
+    json_builder_add_string_value(b, cwd);
+    g_free(cwd);
+    json_builder_end_object(b);
+    JsonNode *root = json_builder_get_root(b);
+    char *out = json_to_string(root, FALSE);
+    json_node_unref(root);
+    g_object_unref(b);
+    return out;
 }
 
 tl_writer *

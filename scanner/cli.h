@@ -15,11 +15,13 @@
 enum {
     EXIT_OK = 0,        /* done; items that could not be read are error rows */
     EXIT_FAIL = 1,      /* the run failed (database, memory) */
-    EXIT_USAGE = 2      /* bad command line */
+    EXIT_USAGE = 2,     /* bad command line */
+    EXIT_CHANGED = 3    /* verify: evidence changed, disappeared or unreadable */
 };
 
 int cli_scan(int argc, char **argv);
 int cli_report(int argc, char **argv);
+int cli_verify(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_variants(int argc, char **argv);
 
@@ -33,6 +35,10 @@ void cli_lists_add(GOptionContext *ctx, cli_lists *l);
 /* The default lists plus the options; NULL (after a message) on a bad one. */
 tl_protect *cli_lists_build(const cli_lists *l);
 void cli_lists_clear(cli_lists *l);
+
+/* Parses the options of a command that takes only --db FILE and runs
+ * run(db); what: the one-line summary for --help (cli_report.c). */
+int cli_db_command(int argc, char **argv, const char *what, const char *description, int (*run)(const char *db));
 
 /* Prints "typoleak: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

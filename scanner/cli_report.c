@@ -1,5 +1,6 @@
 /*
- * cli_report.c - `typoleak report --db FILE`.
+ * cli_report.c - `typoleak report --db FILE`, and the option parsing of
+ * the commands that take nothing but a database.
  */
 #include <glib.h>
 #include <stdio.h>
@@ -7,33 +8,47 @@
 #include "cli.h"
 
 int
-cli_report(int argc, char **argv)
+cli_db_command(int argc, char **argv, const char *what, const char *description, int (*run)(const char *db))
 {
     char *db = NULL;
     GOptionEntry entries[] = {
         { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "findings database", "FILE" },
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
-    GOptionContext *ctx = g_option_context_new("- summary of a findings database");
+    char *param = g_strdup_printf("- %s", what);
+    GOptionContext *ctx = g_option_context_new(param);
+    if (description)
+        g_option_context_set_description(ctx, description);
     g_option_context_add_main_entries(ctx, entries, NULL);
     GError *err = NULL;
     int rc = EXIT_USAGE;
     if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
         cli_error("%s", err->message);
         g_error_free(err);
-    } else if (!db || argc != 1) {
-        cli_error("usage: typoleak report --db FILE");
-    } else {
-        char *msg = NULL;
-        tl_status_t st = tl_report_text(db, stdout, &msg);
-        if (st != TL_OK) {
-            cli_error("%s", msg ? msg : tl_status_str(st));
-            g_free(msg);
-            rc = EXIT_FAIL;
-        } else
-            rc = EXIT_OK;
-    }
+    } else if (!db || argc != 1)
+        cli_error("usage: typoleak %s --db FILE", argv[0]);
+    else
+        rc = run(db);
     g_free(db);
+    g_free(param);
     g_option_context_free(ctx);
     return rc;
+}
+
+static int
+report(const char *db)
+{
+    char *msg = NULL;
+    tl_status_t st = tl_report_text(db, stdout, &msg);
+    if (st == TL_OK)
+        return EXIT_OK;
+    cli_error("%s", msg ? msg : tl_status_str(st));
+    g_free(msg);
+    return EXIT_FAIL;
+}
+
+int
+cli_report(int argc, char **argv)
+{
+    return cli_db_command(argc, argv, "summary of a findings database", NULL, report);
 }

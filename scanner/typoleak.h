@@ -192,6 +192,16 @@ tl_status_t tl_scan(const tl_scan_options *o, const char *const *paths, int npat
 /* Writes the summary report of a database as text to out. */
 tl_status_t tl_report_text(const char *db_path, FILE *out, char **errmsg);
 
+/* Chain of custody (db/verify.c): re-hashes every file the database read
+ * from the file system (its latest record per path) and prints one line
+ * per file that changed, disappeared, could not be read or only got a new
+ * mtime, then a summary.  TL_ERR_DB with *errmsg when the database cannot
+ * be read; the counts say what was found. */
+typedef struct {
+    int64_t files, unchanged, touched, changed, missing, unreadable;
+} tl_verify_counts;
+tl_status_t tl_verify(const char *db_path, FILE *out, tl_verify_counts *counts, char **errmsg);
+
 /* One-time library set-up (GMime) and tear-down; tl_scan calls init itself. */
 void tl_library_init(void);
 void tl_library_shutdown(void);

@@ -2,30 +2,52 @@
  * check_cli.c - the typoleak command as a user runs it: exit codes,
  * messages, the scan summary and the report.  TYPOLEAK names the binary.
  */
+#include <glib/gstdio.h>
 #include <string.h>
+#include <utime.h>
 
 #include "tl_test.h"
 
-/* Runs the binary with args; returns its exit status, with stdout and stderr in out and err. */
+/* Runs the binary with args in directory cwd (NULL: the current one);
+ * returns its exit status, with stdout and stderr in out and err. */
+static int
+run_va(const char *cwd, char **out, char **err, va_list ap)
+{
+    GPtrArray *argv = g_ptr_array_new();
+    const char *bin = g_getenv("TYPOLEAK");
+    char *abs = g_canonicalize_filename(bin ? bin : "../typoleak", NULL);
+    g_ptr_array_add(argv, abs);
+    const char *a;
+    while ((a = va_arg(ap, const char *)) != NULL)
+        g_ptr_array_add(argv, (gpointer)a);
+    g_ptr_array_add(argv, NULL);
+    int status = -1;
+    GError *e = NULL;
+    ck_assert_msg(g_spawn_sync(cwd, (char **)argv->pdata, NULL, 0, NULL, NULL, out, err, &status, &e),
+                  "spawn %s: %s", (char *)argv->pdata[0], e ? e->message : "?");
+    g_ptr_array_free(argv, TRUE);
+    g_free(abs);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 static int
 run(char **out, char **err, ...)
 {
     va_list ap;
-    GPtrArray *argv = g_ptr_array_new();
-    const char *bin = g_getenv("TYPOLEAK");
-    g_ptr_array_add(argv, (gpointer)(bin ? bin : "../typoleak"));
     va_start(ap, err);
-    const char *a;
-    while ((a = va_arg(ap, const char *)) != NULL)
-        g_ptr_array_add(argv, (gpointer)a);
+    int rc = run_va(NULL, out, err, ap);
     va_end(ap);
-    g_ptr_array_add(argv, NULL);
-    int status = -1;
-    GError *e = NULL;
-    ck_assert_msg(g_spawn_sync(NULL, (char **)argv->pdata, NULL, 0, NULL, NULL, out, err, &status, &e),
-                  "spawn %s: %s", (char *)argv->pdata[0], e ? e->message : "?");
-    g_ptr_array_free(argv, TRUE);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return rc;
+}
+
+static int
+run_in(const char *cwd, char **out, char **err, ...)
+{
+    va_list ap;
+    va_start(ap, err);
+    int rc = run_va(cwd, out, err, ap);
+    va_end(ap);
+    return rc;
 }
 
 START_TEST(test_usage_errors)
@@ -82,6 +104,51 @@ START_TEST(test_scan_and_report)
     g_free(mb);
     g_free(f);
     g_free(db);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
+/* Chain of custody: verify re-hashes what a scan read (paths relative to
+ * the scan's directory, from anywhere) and names what changed, went
+ * missing or only got a new mtime; exit status 3 then. */
+START_TEST(test_verify)
+{
+    char *d = tl_test_tmpdir();
+    char *ev = g_build_filename(d, "evidence", NULL);
+    char *a = g_build_filename(ev, "a.eml", NULL), *b = g_build_filename(ev, "b.mbox", NULL),
+         *c = g_build_filename(ev, "c.eml", NULL), *db = g_build_filename(d, "case.db", NULL);
+    char *mb = tl_test_mbox(3, "ops@corp.exampel", 1);
+    tl_test_write_str(a, "From: x@example.org\nTo: y@army.ml\nSubject: a\n\nbody a\n");
+    tl_test_write_str(b, mb);
+    tl_test_write_str(c, "From: x@example.org\nTo: y@army.ml\nSubject: c\n\nbody c\n");
+    char *out, *err;
+    ck_assert_int_eq(run_in(d, &out, &err, "scan", "evidence", "--db", "case.db", "--quiet", NULL), 0);
+    g_free(out), g_free(err);
+    /* from the tests' directory: relative paths resolve against the scan's */
+    ck_assert_int_eq(run(&out, &err, "verify", "--db", db, NULL), 0);
+    ck_assert_str_eq(out, "3 files: 3 unchanged (0 with a new mtime), 0 changed, 0 missing, 0 unreadable\n");
+    g_free(out), g_free(err);
+
+    /* one file grows, one goes, one is touched */
+    char *more = g_strconcat(mb, "\n", NULL);
+    tl_test_write_str(b, more);
+    ck_assert_int_eq(g_unlink(c), 0);
+    struct utimbuf ut = { 1000000000, 1000000000 };
+    ck_assert_int_eq(utime(a, &ut), 0);
+    ck_assert_int_eq(run(&out, &err, "verify", "--db", db, NULL), 3);
+    ck_assert_ptr_nonnull(strstr(out, "touched  evidence/a.eml: same content, mtime "));
+    ck_assert_ptr_nonnull(strstr(out, " -> 2001-09-09T01:46:40Z\n"));
+    ck_assert_ptr_nonnull(strstr(out, "changed  evidence/b.mbox: size "));
+    ck_assert_ptr_nonnull(strstr(out, "missing  evidence/c.eml\n"));
+    ck_assert_ptr_nonnull(strstr(out, "3 files: 1 unchanged (1 with a new mtime), 1 changed, 1 missing, 0 unreadable\n"));
+    g_free(out), g_free(err);
+    /* not a database */
+    ck_assert_int_eq(run(&out, &err, "verify", "--db", a, NULL), 1);
+    ck_assert_ptr_nonnull(strstr(err, "typoleak: "));
+    g_free(out), g_free(err);
+    g_free(more), g_free(mb);
+    g_free(a), g_free(b), g_free(c), g_free(db), g_free(ev);
     tl_test_rmtree(d);
     g_free(d);
 }
@@ -214,6 +281,7 @@ suite_cli(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_usage_errors);
     tcase_add_test(tc, test_scan_and_report);
+    tcase_add_test(tc, test_verify);
     tcase_add_test(tc, test_progress_line);
     tcase_add_test(tc, test_check_command);
     tcase_add_test(tc, test_variants_command);

@@ -1,0 +1,30 @@
+/*
+ * cli_verify.c - `typoleak verify --db FILE`: chain of custody.
+ */
+#include <glib.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+static int
+verify(const char *db)
+{
+    char *msg = NULL;
+    tl_verify_counts c;
+    tl_status_t st = tl_verify(db, stdout, &c, &msg);
+    if (st != TL_OK) {
+        cli_error("%s", msg ? msg : tl_status_str(st));
+        g_free(msg);
+        return EXIT_FAIL;
+    }
+    return c.changed || c.missing || c.unreadable ? EXIT_CHANGED : EXIT_OK;
+}
+
+int
+cli_verify(int argc, char **argv)
+{
+    return cli_db_command(argc, argv, "re-hash the evidence a findings database recorded",
+                          "Exit status: 0 when every file is unchanged, 3 when one changed, disappeared or "
+                          "cannot be read, 1 when the database cannot be read.",
+                          verify);
+}
