@@ -39,9 +39,9 @@ deps:
 deps-check:
 	@sh tools/deps.sh check
 
-$(BUILD)/embed.c: db/schema.sql db/indexes.sql db/context.sql data/protected-domains.txt data/allowlist.txt tools/embed.sh
+$(BUILD)/embed.c: db/schema.sql db/indexes.sql db/context.sql db/views.sql data/protected-domains.txt data/allowlist.txt tools/embed.sh
 	@mkdir -p $(dir $@)
-	sh tools/embed.sh tl_schema_sql db/schema.sql tl_index_sql db/indexes.sql tl_context_sql db/context.sql \
+	sh tools/embed.sh tl_schema_sql db/schema.sql tl_index_sql db/indexes.sql tl_context_sql db/context.sql tl_views_sql db/views.sql \
 	    tl_default_protected data/protected-domains.txt tl_default_allowlist data/allowlist.txt > $@
 
 $(BUILD)/%.o: %.c scanner/typoleak.h scanner/tl_internal.h scanner/detect.h

@@ -568,13 +568,16 @@ tl_writer_close(tl_writer *w, const char *status, char **errmsg)
         w->in_txn = 0;
     }
     /* The secondary indexes, built once at the end rather than row by row;
-     * then the context of the typo hits and the per-domain verdicts. */
+     * then the context of the typo hits, the per-domain verdicts and the
+     * investigators' views. */
     if (w->db && status && st == TL_OK)
         st = exec(w, tl_index_sql);
     if (w->db && status && st == TL_OK)
         st = exec(w, "BEGIN");
     if (w->db && status && st == TL_OK) {
         st = exec(w, tl_context_sql);
+        if (st == TL_OK)
+            st = exec(w, tl_views_sql);
         st = exec(w, st == TL_OK ? "COMMIT" : "ROLLBACK") == TL_OK ? st : TL_ERR_DB;
     }
     if (w->db && status && w->run_id) {

@@ -307,6 +307,7 @@ void tl_writer_stats(const tl_writer *w, tl_scan_stats *s);
 extern const char tl_schema_sql[];
 extern const char tl_index_sql[];
 extern const char tl_context_sql[];    /* db/context.sql: context and domains, at run close */
+extern const char tl_views_sql[];      /* db/views.sql: the investigators' views, at run close */
 #define TL_SCHEMA_VERSION 4
 
 /* ------------------------------------------------------------------ */

@@ -739,6 +739,23 @@ START_TEST(test_scan_stores_findings_safely)
     /* the part offset points at the value in the decoded part */
     ck_assert_int_eq(tl_test_int(db, "SELECT part_offset FROM findings WHERE detector='ssn'"), 5);
 
+    /* the investigators' views */
+    char *v = tl_test_rows(db, "SELECT subject, typo_domains, intended_domains, severity, n_findings, occurrences,"
+                               " first_offset FROM flagged_messages");
+    ck_assert_str_eq(v, "travel|army.ml|army.mil|S2|3|1|44");   /* after the From_ line */
+    g_free(v);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM flagged_messages WHERE first_path LIKE '%%/leak.mbox'"), 1);
+    v = tl_test_rows(db, "SELECT detector, typo_domains, severity FROM findings_in_context ORDER BY detector");
+    ck_assert_str_eq(v, "iban|army.ml|S2\npan|army.ml|S2\nssn|army.ml|S2");
+    g_free(v);
+    v = tl_test_rows(db, "SELECT typo_domain, intended_domain, messages, senders, intended_recipients, s2_messages"
+                         " FROM domain_sizing");
+    ck_assert_str_eq(v, "army.ml|army.mil|1|1|1|1");
+    g_free(v);
+    v = tl_test_rows(db, "SELECT sender, sender_domain, typo_address, intended_addr, messages FROM sender_repeats");
+    ck_assert_str_eq(v, "clerk@example.org|example.org|john.doe@army.ml|john.doe@army.mil|1");
+    g_free(v);
+
     /* the report counts them, by severity and by detector, without values */
     char *rep = NULL;
     size_t replen = 0;
