@@ -22,6 +22,7 @@ enum {
 int cli_scan(int argc, char **argv);
 int cli_report(int argc, char **argv);
 int cli_verify(int argc, char **argv);
+int cli_export(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_variants(int argc, char **argv);
 

@@ -202,6 +202,16 @@ typedef struct {
 } tl_verify_counts;
 tl_status_t tl_verify(const char *db_path, FILE *out, tl_verify_counts *counts, char **errmsg);
 
+/* Export (db/export.c): the rows of the named tables ("messages",
+ * "typo_hits", "findings"; NULL: all three), each with its context, as
+ * JSON Lines (one object per row, with a "table" member) or CSV (RFC 4180,
+ * a header row, text a spreadsheet would take for a formula prefixed with
+ * an apostrophe).  outdir: one file per table (TABLE.jsonl, TABLE.csv),
+ * created; NULL: everything to out. */
+int tl_export_table_known(const char *name);
+tl_status_t tl_export(const char *db_path, int csv, const char *const *tables, const char *outdir, FILE *out,
+                      char **errmsg);
+
 /* One-time library set-up (GMime) and tear-down; tl_scan calls init itself. */
 void tl_library_init(void);
 void tl_library_shutdown(void);

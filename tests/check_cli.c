@@ -3,6 +3,7 @@
  * messages, the scan summary and the report.  TYPOLEAK names the binary.
  */
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 #include <utime.h>
 
@@ -154,6 +155,73 @@ START_TEST(test_verify)
 }
 END_TEST
 
+/* export: JSON Lines (one object per row, typed values, every table) and
+ * CSV (a file per table, RFC 4180 quoting, formulas defused). */
+START_TEST(test_export)
+{
+    char *d = tl_test_tmpdir();
+    char *f = g_build_filename(d, "m.mbox", NULL), *db = g_build_filename(d, "e.db", NULL);
+    char *csvdir = g_build_filename(d, "csv", NULL);
+    tl_test_write_str(f, "From a@example.org Mon May  1 10:00:00 2023\n"
+                         "From: clerk@example.org\nTo: john.doe@army.ml\nSubject: =SUM(1,2) \"x\"\n"
+                         "Date: Mon, 1 May 2023 10:00:00 +0000\n\nSSN: 741-22-3190\n\n");
+    char *out, *err;
+    ck_assert_int_eq(run(&out, &err, "scan", f, "--db", db, "--quiet", NULL), 0);
+    g_free(out), g_free(err);
+    ck_assert_int_eq(run(&out, &err, "export", "--db", db, NULL), 0);
+    char **lines = g_strsplit(out, "\n", -1);
+    int n[3] = { 0 };
+    for (char **l = lines; *l && **l; l++) {
+        JsonParser *p = json_parser_new();
+        ck_assert_msg(json_parser_load_from_data(p, *l, -1, NULL), "not JSON: %s", *l);
+        JsonObject *o = json_node_get_object(json_parser_get_root(p));
+        const char *t = json_object_get_string_member(o, "table");
+        if (strcmp(t, "messages") == 0) {
+            n[0]++;
+            ck_assert_str_eq(json_object_get_string_member(o, "subject"), "=SUM(1,2) \"x\"");
+            ck_assert_str_eq(json_object_get_string_member(o, "severity"), "S2");
+            ck_assert_int_eq(json_object_get_int_member(o, "first_offset"), 44);
+        } else if (strcmp(t, "typo_hits") == 0) {
+            n[1]++;
+            ck_assert_str_eq(json_object_get_string_member(o, "intended_addr"), "john.doe@army.mil");
+        } else {
+            n[2]++;
+            ck_assert_str_eq(json_object_get_string_member(o, "masked"), "***-**-3190");
+            ck_assert_int_eq(json_object_get_int_member(o, "score"), 85);
+        }
+        g_object_unref(p);
+    }
+    ck_assert(n[0] == 1 && n[1] == 1 && n[2] == 1);
+    ck_assert_ptr_null(strstr(out, "741-22-3190"));
+    g_strfreev(lines);
+    g_free(out), g_free(err);
+
+    ck_assert_int_eq(run(&out, &err, "export", "--db", db, "--format", "csv", "-o", csvdir, NULL), 0);
+    g_free(out), g_free(err);
+    char *path = g_build_filename(csvdir, "messages.csv", NULL), *csv = NULL;
+    ck_assert(g_file_get_contents(path, &csv, NULL, NULL));
+    ck_assert(g_str_has_prefix(csv, "message_id,sha256,size,"));
+    ck_assert_ptr_nonnull(strstr(csv, ",\"'=SUM(1,2) \"\"x\"\"\","));
+    g_free(csv), g_free(path);
+    path = g_build_filename(csvdir, "findings.csv", NULL);
+    ck_assert(g_file_get_contents(path, &csv, NULL, NULL));
+    ck_assert_ptr_nonnull(strstr(csv, ",ssn,PII.GOVID,HIGH,85,***-**-3190,"));
+    g_free(csv), g_free(path);
+
+    /* one table on standard output; several need a folder */
+    ck_assert_int_eq(run(&out, &err, "export", "--db", db, "--format", "csv", "--table", "typo_hits", NULL), 0);
+    ck_assert(g_str_has_prefix(out, "hit_id,message_id,"));
+    g_free(out), g_free(err);
+    ck_assert_int_eq(run(&out, &err, "export", "--db", db, "--format", "csv", NULL), 2);
+    g_free(out), g_free(err);
+    ck_assert_int_eq(run(&out, &err, "export", "--db", db, "--table", "nope", NULL), 2);
+    g_free(out), g_free(err);
+    g_free(csvdir), g_free(f), g_free(db);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
 /* On a terminal the scan draws a progress line on stderr (script(1) gives
  * it one); --quiet draws none. */
 START_TEST(test_progress_line)
@@ -282,6 +350,7 @@ suite_cli(void)
     tcase_add_test(tc, test_usage_errors);
     tcase_add_test(tc, test_scan_and_report);
     tcase_add_test(tc, test_verify);
+    tcase_add_test(tc, test_export);
     tcase_add_test(tc, test_progress_line);
     tcase_add_test(tc, test_check_command);
     tcase_add_test(tc, test_variants_command);
