@@ -23,6 +23,7 @@ int cli_scan(int argc, char **argv);
 int cli_report(int argc, char **argv);
 int cli_verify(int argc, char **argv);
 int cli_export(int argc, char **argv);
+int cli_show(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_variants(int argc, char **argv);
 
@@ -37,9 +38,14 @@ void cli_lists_add(GOptionContext *ctx, cli_lists *l);
 tl_protect *cli_lists_build(const cli_lists *l);
 void cli_lists_clear(cli_lists *l);
 
-/* Parses the options of a command that takes only --db FILE and runs
- * run(db); what: the one-line summary for --help (cli_report.c). */
-int cli_db_command(int argc, char **argv, const char *what, const char *description, int (*run)(const char *db));
+/* Parses the options of a command that takes --db FILE and nargs (0 or 1)
+ * arguments, and runs run(db, args); what: the one-line summary for
+ * --help (cli_report.c). */
+int cli_db_command(int argc, char **argv, const char *what, const char *description, int nargs,
+                   int (*run)(const char *db, char **args));
+/* The exit code of a library status, after printing msg (freed) when it
+ * failed: TL_ERR_USAGE 2, other failures 1. */
+int cli_status(tl_status_t st, char *msg);
 
 /* Prints "typoleak: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

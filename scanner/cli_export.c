@@ -51,12 +51,7 @@ cli_export(int argc, char **argv)
     }
     char *msg = NULL;
     tl_status_t st = tl_export(db, csv, (const char *const *)names, output, stdout, &msg);
-    if (st != TL_OK) {
-        cli_error("%s", msg ? msg : tl_status_str(st));
-        g_free(msg);
-        rc = st == TL_ERR_USAGE ? EXIT_USAGE : EXIT_FAIL;
-    } else
-        rc = EXIT_OK;
+    rc = cli_status(st, msg);
 done:
     g_strfreev(names);
     g_free(db), g_free(format), g_free(tables), g_free(output);

@@ -8,14 +8,25 @@
 #include "cli.h"
 
 int
-cli_db_command(int argc, char **argv, const char *what, const char *description, int (*run)(const char *db))
+cli_status(tl_status_t st, char *msg)
+{
+    if (st == TL_OK)
+        return EXIT_OK;
+    cli_error("%s", msg ? msg : tl_status_str(st));
+    g_free(msg);
+    return st == TL_ERR_USAGE ? EXIT_USAGE : EXIT_FAIL;
+}
+
+int
+cli_db_command(int argc, char **argv, const char *what, const char *description, int nargs,
+               int (*run)(const char *db, char **args))
 {
     char *db = NULL;
     GOptionEntry entries[] = {
         { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "findings database", "FILE" },
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
-    char *param = g_strdup_printf("- %s", what);
+    char *param = g_strdup_printf("%s- %s", nargs ? "MESSAGE " : "", what);
     GOptionContext *ctx = g_option_context_new(param);
     if (description)
         g_option_context_set_description(ctx, description);
@@ -25,10 +36,10 @@ cli_db_command(int argc, char **argv, const char *what, const char *description,
     if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
         cli_error("%s", err->message);
         g_error_free(err);
-    } else if (!db || argc != 1)
-        cli_error("usage: typoleak %s --db FILE", argv[0]);
+    } else if (!db || argc != 1 + nargs)
+        cli_error("usage: typoleak %s --db FILE%s", argv[0], nargs ? " MESSAGE" : "");
     else
-        rc = run(db);
+        rc = run(db, argv + 1);
     g_free(db);
     g_free(param);
     g_option_context_free(ctx);
@@ -36,19 +47,16 @@ cli_db_command(int argc, char **argv, const char *what, const char *description,
 }
 
 static int
-report(const char *db)
+report(const char *db, char **args)
 {
+    (void)args;
     char *msg = NULL;
     tl_status_t st = tl_report_text(db, stdout, &msg);
-    if (st == TL_OK)
-        return EXIT_OK;
-    cli_error("%s", msg ? msg : tl_status_str(st));
-    g_free(msg);
-    return EXIT_FAIL;
+    return cli_status(st == TL_ERR_USAGE ? TL_ERR_DB : st, msg);
 }
 
 int
 cli_report(int argc, char **argv)
 {
-    return cli_db_command(argc, argv, "summary of a findings database", NULL, report);
+    return cli_db_command(argc, argv, "summary of a findings database", NULL, 0, report);
 }

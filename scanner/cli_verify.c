@@ -7,16 +7,14 @@
 #include "cli.h"
 
 static int
-verify(const char *db)
+verify(const char *db, char **args)
 {
+    (void)args;
     char *msg = NULL;
     tl_verify_counts c;
     tl_status_t st = tl_verify(db, stdout, &c, &msg);
-    if (st != TL_OK) {
-        cli_error("%s", msg ? msg : tl_status_str(st));
-        g_free(msg);
-        return EXIT_FAIL;
-    }
+    if (st != TL_OK)
+        return cli_status(TL_ERR_DB, msg);
     return c.changed || c.missing || c.unreadable ? EXIT_CHANGED : EXIT_OK;
 }
 
@@ -26,5 +24,5 @@ cli_verify(int argc, char **argv)
     return cli_db_command(argc, argv, "re-hash the evidence a findings database recorded",
                           "Exit status: 0 when every file is unchanged, 3 when one changed, disappeared or "
                           "cannot be read, 1 when the database cannot be read.",
-                          verify);
+                          0, verify);
 }

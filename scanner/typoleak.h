@@ -208,6 +208,11 @@ tl_status_t tl_verify(const char *db_path, FILE *out, tl_verify_counts *counts, 
  * a header row, text a spreadsheet would take for a formula prefixed with
  * an apostrophe).  outdir: one file per table (TABLE.jsonl, TABLE.csv),
  * created; NULL: everything to out. */
+/* One message's record (db/show.c), key: its row id, a SHA-256 prefix of
+ * 8 or more hex digits, or its Message-ID.  TL_ERR_USAGE with *errmsg
+ * when key names no message or several. */
+tl_status_t tl_show(const char *db_path, const char *key, FILE *out, char **errmsg);
+
 int tl_export_table_known(const char *name);
 tl_status_t tl_export(const char *db_path, int csv, const char *const *tables, const char *outdir, FILE *out,
                       char **errmsg);

@@ -156,7 +156,8 @@ START_TEST(test_verify)
 END_TEST
 
 /* export: JSON Lines (one object per row, typed values, every table) and
- * CSV (a file per table, RFC 4180 quoting, formulas defused). */
+ * CSV (a file per table, RFC 4180 quoting, formulas defused); show: one
+ * message's record. */
 START_TEST(test_export)
 {
     char *d = tl_test_tmpdir();
@@ -215,6 +216,24 @@ START_TEST(test_export)
     ck_assert_int_eq(run(&out, &err, "export", "--db", db, "--format", "csv", NULL), 2);
     g_free(out), g_free(err);
     ck_assert_int_eq(run(&out, &err, "export", "--db", db, "--table", "nope", NULL), 2);
+    g_free(out), g_free(err);
+
+    /* show: by number, SHA-256 prefix or Message-ID */
+    ck_assert_int_eq(run(&out, &err, "show", "--db", db, "1", NULL), 0);
+    ck_assert_ptr_nonnull(strstr(out, "  subject     =SUM(1,2) \"x\"\n"));
+    ck_assert_ptr_nonnull(strstr(out, "  To       john.doe@army.ml\n           ALERT: meant john.doe@army.mil; "));
+    ck_assert_ptr_nonnull(strstr(out, "ssn              PII.GOVID    HIGH    85  ***-**-3190  at 5+11 (decoded 5)"));
+    ck_assert_ptr_nonnull(strstr(out, "m.mbox  offset 44, "));
+    ck_assert_ptr_nonnull(strstr(out, " (From_ line at 0); run 1\n"));
+    ck_assert_ptr_null(strstr(out, "741-22-3190"));
+    char *sha = tl_test_str(db, "SELECT substr(sha256, 1, 12) FROM messages");
+    char *by_sha = NULL, *e2 = NULL;
+    ck_assert_int_eq(run(&by_sha, &e2, "show", "--db", db, sha, NULL), 0);
+    ck_assert_str_eq(by_sha, out);
+    g_free(by_sha), g_free(e2), g_free(sha);
+    g_free(out), g_free(err);
+    ck_assert_int_eq(run(&out, &err, "show", "--db", db, "nosuch@example.org", NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "no message 'nosuch@example.org'"));
     g_free(out), g_free(err);
     g_free(csvdir), g_free(f), g_free(db);
     tl_test_rmtree(d);

@@ -1,0 +1,174 @@
+/*
+ * show.c - one message's record, as an investigator reads it: headers,
+ * recipients with their verdicts, findings with masked evidence and
+ * offsets, anomalies, and every place its raw bytes can be found.
+ *
+ * Read-only (SQLITE_OPEN_READONLY).  The message is named by its row id,
+ * by a prefix of its SHA-256 (at least 8 hex digits), or by its
+ * Message-ID header (with or without the angle brackets).
+ */
+#include <sqlite3.h>
+#include <string.h>
+
+#include "tl_internal.h"
+
+static const char *
+text(sqlite3_stmt *s, int i)
+{
+    const char *v = (const char *)sqlite3_column_text(s, i);
+    return v ? v : "";
+}
+
+/* The row id of the message key names; 0 when none, -1 when ambiguous. */
+static sqlite3_int64
+find(sqlite3 *db, const char *key)
+{
+    sqlite3_stmt *s = NULL;
+    sqlite3_int64 id = 0;
+    char *bare = g_strdup(key);
+    if (bare[0] == '<' && g_str_has_suffix(bare, ">")) {
+        memmove(bare, bare + 1, strlen(bare));
+        bare[strlen(bare) - 1] = '\0';
+    }
+    size_t n = strlen(bare);
+    int digits = n > 0 && strspn(bare, "0123456789") == n;
+    int hex = n >= 8 && n <= 64 && strspn(bare, "0123456789abcdefABCDEF") == n;
+    const char *q = "SELECT id FROM messages WHERE (?1 AND id = CAST(?2 AS INTEGER))"
+                    " OR (?3 AND sha256 LIKE lower(?2) || '%') OR message_id = ?2 OR message_id = ?4 LIMIT 2";
+    if (sqlite3_prepare_v2(db, q, -1, &s, NULL) == SQLITE_OK) {
+        char *bracketed = g_strdup_printf("<%s>", bare);
+        sqlite3_bind_int(s, 1, digits);
+        sqlite3_bind_text(s, 2, bare, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(s, 3, hex);
+        sqlite3_bind_text(s, 4, bracketed, -1, SQLITE_TRANSIENT);
+        int rows = 0;
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            rows++;
+            id = sqlite3_column_int64(s, 0);
+        }
+        if (rows > 1)
+            id = -1;
+        g_free(bracketed);
+    }
+    sqlite3_finalize(s);
+    g_free(bare);
+    return id;
+}
+
+static sqlite3_stmt *
+query(sqlite3 *db, const char *q, sqlite3_int64 id)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(db, q, -1, &s, NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_bind_int64(s, 1, id);
+    return s;
+}
+
+tl_status_t
+tl_show(const char *db_path, const char *key, FILE *out, char **errmsg)
+{
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        *errmsg = g_strdup_printf("cannot open %s: %s", db_path, db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return TL_ERR_DB;
+    }
+    tl_status_t st = TL_OK;
+    sqlite3_int64 id = find(db, key);
+    sqlite3_stmt *s = id > 0 ? query(db,
+                                     "SELECT id, sha256, size, message_id, date, date_utc, from_text, sender, reply_to,"
+                                     " subject, n_recipients, n_typo, mime_parsed, classified, n_findings, categories,"
+                                     " severity FROM messages WHERE id = ?1",
+                                     id)
+                             : NULL;
+    if (!s || sqlite3_step(s) != SQLITE_ROW) {
+        *errmsg = id < 0 ? g_strdup_printf("'%s' names more than one message: give more of the SHA-256", key)
+                  : id == 0 ? g_strdup_printf("no message '%s' (give its number, SHA-256 prefix or Message-ID)", key)
+                            : g_strdup_printf("not a typoleak database: %s", sqlite3_errmsg(db));
+        sqlite3_finalize(s);
+        sqlite3_close(db);
+        return id > 0 ? TL_ERR_DB : TL_ERR_USAGE;
+    }
+    fprintf(out, "message %lld\n  sha256      %s\n  size        %lld bytes\n", (long long)sqlite3_column_int64(s, 0),
+            text(s, 1), (long long)sqlite3_column_int64(s, 2));
+    fprintf(out, "  message-id  %s\n  date        %s (%s)\n  from        %s\n", text(s, 3), text(s, 4), text(s, 5),
+            text(s, 6));
+    if (sqlite3_column_type(s, 7) != SQLITE_NULL)
+        fprintf(out, "  sender      %s\n", text(s, 7));
+    if (sqlite3_column_type(s, 8) != SQLITE_NULL)
+        fprintf(out, "  reply-to    %s\n", text(s, 8));
+    fprintf(out, "  subject     %s\n", text(s, 9));
+    fprintf(out, "  parsed      %s; %lld recipients, %lld at typo domains\n",
+            sqlite3_column_int(s, 12) ? "whole MIME tree" : "header block", (long long)sqlite3_column_int64(s, 10),
+            (long long)sqlite3_column_int64(s, 11));
+    if (sqlite3_column_int(s, 13))
+        fprintf(out, "  classified  %lld findings; severity %s; categories %s\n", (long long)sqlite3_column_int64(s, 14),
+                sqlite3_column_type(s, 16) == SQLITE_NULL ? "none" : text(s, 16),
+                sqlite3_column_type(s, 15) == SQLITE_NULL ? "none" : text(s, 15));
+    else
+        fprintf(out, "  classified  no\n");
+    sqlite3_finalize(s);
+
+    fprintf(out, "\nrecipients:\n");
+    s = query(db,
+              "SELECT r.header, r.addr, r.parsed, t.intended_addr, t.class, t.edit, t.exposure, t.alert,"
+              " coalesce(t.final_score, t.score), t.needs_context FROM recipients r"
+              " LEFT JOIN typo_hits t ON t.recipient_id = r.id WHERE r.message_id = ?1 ORDER BY r.id",
+              id);
+    while (s && sqlite3_step(s) == SQLITE_ROW) {
+        fprintf(out, "  %-8s %s%s\n", text(s, 0), text(s, 1), sqlite3_column_int(s, 2) ? "" : " (recovered from raw)");
+        if (sqlite3_column_type(s, 3) != SQLITE_NULL || sqlite3_column_type(s, 4) != SQLITE_NULL)
+            fprintf(out, "           %s: meant %s; %s (%s); exposure %s; score %.2f%s\n",
+                    sqlite3_column_int(s, 7) ? "ALERT" : "typo", text(s, 3), text(s, 5), text(s, 4), text(s, 6),
+                    sqlite3_column_double(s, 8), sqlite3_column_int(s, 9) ? "; needs context" : "");
+    }
+    sqlite3_finalize(s);
+
+    fprintf(out, "\nfindings (masked; offsets in the part's text):\n");
+    s = query(db,
+              "SELECT part, detector, category, level, score, masked, offset, length, part_offset, quoted, snippet"
+              " FROM findings WHERE message_id = ?1 ORDER BY part, offset",
+              id);
+    int nf = 0;
+    while (s && sqlite3_step(s) == SQLITE_ROW) {
+        nf++;
+        fprintf(out, "  part %-5s %-16s %-12s %-6s %3d  %s  at %lld+%lld (decoded %lld)%s\n", text(s, 0), text(s, 1),
+                text(s, 2), text(s, 3), sqlite3_column_int(s, 4), text(s, 5), (long long)sqlite3_column_int64(s, 6),
+                (long long)sqlite3_column_int64(s, 7), (long long)sqlite3_column_int64(s, 8),
+                sqlite3_column_int(s, 9) ? " quoted" : "");
+        fprintf(out, "             %s\n", text(s, 10));
+    }
+    if (!nf)
+        fprintf(out, "  none\n");
+    sqlite3_finalize(s);
+
+    s = query(db, "SELECT code, coalesce(item, '') FROM anomalies WHERE message_id = ?1 ORDER BY id", id);
+    int na = 0;
+    while (s && sqlite3_step(s) == SQLITE_ROW)
+        fprintf(out, "%s  %s: %s\n", na++ ? "" : "\nanomalies:\n", text(s, 0), text(s, 1));
+    sqlite3_finalize(s);
+
+    fprintf(out, "\nwhere the raw bytes are (source, byte offset, length):\n");
+    s = query(db,
+              "SELECT s.path, o.offset, o.length, o.marker_offset, o.maildir_flags, r.id, s.sha256 FROM occurrences o"
+              " JOIN sources s ON s.id = o.source_id JOIN runs r ON r.id = o.run_id WHERE o.message_id = ?1"
+              " ORDER BY o.id",
+              id);
+    while (s && sqlite3_step(s) == SQLITE_ROW) {
+        fprintf(out, "  %s  offset %lld, %lld bytes", text(s, 0), (long long)sqlite3_column_int64(s, 1),
+                (long long)sqlite3_column_int64(s, 2));
+        if (sqlite3_column_type(s, 3) != SQLITE_NULL)
+            fprintf(out, " (From_ line at %lld)", (long long)sqlite3_column_int64(s, 3));
+        if (sqlite3_column_type(s, 4) != SQLITE_NULL)
+            fprintf(out, " (flags %s)", text(s, 4));
+        fprintf(out, "; run %lld\n", (long long)sqlite3_column_int64(s, 5));
+    }
+    sqlite3_finalize(s);
+    if (ferror(out)) {
+        *errmsg = g_strdup("writing the output failed");
+        st = TL_ERR_USAGE;
+    }
+    sqlite3_close(db);
+    return st;
+}
