@@ -52,28 +52,9 @@ static void
 jsonl_row(sqlite3_stmt *s, const char *table, FILE *out)
 {
     JsonBuilder *b = json_builder_new();
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "table");
-    json_builder_add_string_value(b, table);
-    for (int i = 0; i < sqlite3_column_count(s); i++) {
-        json_builder_set_member_name(b, sqlite3_column_name(s, i));
-        switch (sqlite3_column_type(s, i)) {
-        case SQLITE_INTEGER:
-            json_builder_add_int_value(b, sqlite3_column_int64(s, i));
-            break;
-        case SQLITE_FLOAT:
-            json_builder_add_double_value(b, sqlite3_column_double(s, i));
-            break;
-        case SQLITE_NULL:
-            json_builder_add_null_value(b);
-            break;
-        default:
-            json_builder_add_string_value(b, (const char *)sqlite3_column_text(s, i));
-            break;
-        }
-    }
-    json_builder_end_object(b);
+    tl_json_row(b, s);
     JsonNode *root = json_builder_get_root(b);
+    json_object_set_string_member(json_node_get_object(root), "table", table);
     char *line = json_to_string(root, FALSE);
     fputs(line, out);
     fputc('\n', out);
@@ -90,7 +71,7 @@ csv_field(FILE *out, const char *v, int text)
 {
     if (!v)
         return;
-    int formula = text && strchr("=+-@\t\r", v[0]) && v[0];
+    int formula = text && v[0] && strchr("=+-@\t\r", v[0]);
     if (!formula && !strpbrk(v, ",\"\r\n")) {
         fputs(v, out);
         return;
@@ -106,8 +87,8 @@ csv_field(FILE *out, const char *v, int text)
     fputc('"', out);
 }
 
-static void
-csv_row(sqlite3_stmt *s, FILE *out, int header)
+void
+tl_csv_row(sqlite3_stmt *s, FILE *out, int header)
 {
     for (int i = 0; i < sqlite3_column_count(s); i++) {
         if (i)
@@ -158,11 +139,11 @@ tl_export(const char *db_path, int csv, const char *const *names, const char *ou
             }
         }
         if (csv)
-            csv_row(s, f, 1);
+            tl_csv_row(s, f, 1);
         int rc;
         while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
             if (csv)
-                csv_row(s, f, 0);
+                tl_csv_row(s, f, 0);
             else
                 jsonl_row(s, tables[i].name, f);
         }

@@ -122,6 +122,48 @@ row_exposure(report *r, sqlite3_stmt *s)
             sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3));
 }
 
+static void
+row_sizing(report *r, sqlite3_stmt *s)
+{
+    fprintf(r->out, "  %-22s %7lld %8lld %8lld %8lld  %s  S1 %lld, S2 %lld, S3/S4 %lld\n", col(s, 0),
+            sqlite3_column_int64(s, 6), sqlite3_column_int64(s, 7), sqlite3_column_int64(s, 9),
+            sqlite3_column_int64(s, 8), col(s, 12), sqlite3_column_int64(s, 13), sqlite3_column_int64(s, 14),
+            sqlite3_column_int64(s, 15));
+}
+
+static void
+row_sender(report *r, sqlite3_stmt *s)
+{
+    fprintf(r->out, "  %-32s -> %-32s %4lld messages  %.10s .. %.10s\n", col(s, 0), col(s, 2),
+            sqlite3_column_int64(s, 4), col(s, 5), col(s, 6));
+}
+
+static void
+row_triage(report *r, sqlite3_stmt *s)
+{
+    fprintf(r->out, "  %-4s message %-6s %.10s  %-18s score %-5s %s\n       %s @ %s\n", col(s, 4), col(s, 0),
+            col(s, 1), col(s, 7), col(s, 8), sqlite3_column_type(s, 9) == SQLITE_NULL ? "(no finding)" : col(s, 9),
+            col(s, 10), col(s, 11));
+}
+
+/* The rows of a report_data.c section, through extra SQL (a filter, a
+ * limit) around it. */
+static int
+each_section(report *r, const char *name, const char *wrap, void (*row)(report *, sqlite3_stmt *))
+{
+    size_t n = 0;
+    const tl_report_section *secs = tl_report_sections(&n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(secs[i].name, name) == 0) {
+            char *q = g_strdup_printf("SELECT * FROM (%s) %s", secs[i].sql, wrap);
+            int rc = each(r, q, row);
+            g_free(q);
+            return rc;
+        }
+    r->err = g_strdup_printf("no report section %s", name);
+    return -1;
+}
+
 tl_status_t
 tl_report_text(const char *db_path, FILE *out, char **errmsg)
 {
@@ -191,6 +233,15 @@ tl_report_text(const char *db_path, FILE *out, char **errmsg)
                       " domain", row_typo);
     }
     if (!rc) {
+        fprintf(out, "\nSizing by typo domain (messages, typo addresses, intended recipients, senders, peak day,"
+                     " messages by severity):\n");
+        rc = each_section(&r, "typo_domains", "", row_sizing);
+    }
+    if (!rc) {
+        fprintf(out, "\nSenders who sent to the same wrong address more than once:\n");
+        rc = each_section(&r, "senders", "WHERE messages > 1 LIMIT 10", row_sender);
+    }
+    if (!rc) {
         rc = each(&r, "SELECT count(*), coalesce(sum(n_findings), 0) FROM messages WHERE classified", row_classified);
         if (!rc)
             rc = each(&r, "SELECT severity, count(*), sum(n_typo > 0) FROM messages WHERE severity IS NOT NULL"
@@ -199,6 +250,12 @@ tl_report_text(const char *db_path, FILE *out, char **errmsg)
             rc = each(&r, "SELECT category, detector, level, count(*), count(DISTINCT vhash), count(DISTINCT message_id)"
                           " FROM findings GROUP BY 1, 2, 3 ORDER BY 1, 2, level='HIGH' DESC, level='MEDIUM' DESC",
                       row_finding);
+    }
+    if (!rc) {
+        fprintf(out, "\nRead first (severity, message, date, typo domains, score, evidence; where it is):\n");
+        rc = each_section(&r, "triage", "LIMIT 10", row_triage);
+        fprintf(out, "\n(typoleak show --db FILE MESSAGE prints one message; --format json|csv|html the whole"
+                     " report as data.)\n");
     }
     sqlite3_close(r.db);
     if (rc) {

@@ -3,6 +3,7 @@
  * the commands that take nothing but a database.
  */
 #include <glib.h>
+#include <errno.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -46,17 +47,55 @@ cli_db_command(int argc, char **argv, const char *what, const char *description,
     return rc;
 }
 
-static int
-report(const char *db, char **args)
-{
-    (void)args;
-    char *msg = NULL;
-    tl_status_t st = tl_report_text(db, stdout, &msg);
-    return cli_status(st == TL_ERR_USAGE ? TL_ERR_DB : st, msg);
-}
-
 int
 cli_report(int argc, char **argv)
 {
-    return cli_db_command(argc, argv, "summary of a findings database", NULL, 0, report);
+    char *db = NULL, *format = NULL, *output = NULL;
+    GOptionEntry entries[] = {
+        { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "findings database", "FILE" },
+        { "format", 0, 0, G_OPTION_ARG_STRING, &format, "text (default), json, csv or html", "FORMAT" },
+        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+          "where to write: a file (json, html; default standard output), a folder (csv)", "PATH" },
+        { NULL, 0, 0, 0, NULL, NULL, NULL }
+    };
+    GOptionContext *ctx = g_option_context_new("- summary of a findings database");
+    g_option_context_set_description(ctx, "The sections and columns of every format: docs/report.md.");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    GError *err = NULL;
+    int rc = EXIT_USAGE;
+    const char *f = NULL;
+    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+        cli_error("%s", err->message);
+        g_error_free(err);
+    } else if (!db || argc != 1 ||
+               !g_strv_contains((const char *const[]){ "text", "json", "csv", "html", NULL }, (f = format ? format : "text"))) {
+        cli_error("usage: typoleak report --db FILE [--format text|json|csv|html] [--output PATH]");
+    } else if (strcmp(f, "csv") == 0 && !output) {
+        cli_error("the CSV report is one file per section: give --output DIR");
+    } else {
+        char *msg = NULL;
+        tl_status_t st;
+        FILE *out = stdout;
+        if (output && strcmp(f, "csv") != 0 && !(out = fopen(output, "w"))) {
+            cli_error("cannot write %s: %s", output, g_strerror(errno));
+            goto done;
+        }
+        if (strcmp(f, "json") == 0)
+            st = tl_report_json(db, out, &msg);
+        else if (strcmp(f, "csv") == 0)
+            st = tl_report_csv(db, output, &msg);
+        else if (strcmp(f, "html") == 0)
+            st = tl_report_html(db, out, &msg);
+        else
+            st = tl_report_text(db, out, &msg);
+        if (out != stdout && fclose(out) != 0 && st == TL_OK) {
+            msg = g_strdup_printf("writing %s failed", output);
+            st = TL_ERR_USAGE;
+        }
+        rc = cli_status(st == TL_ERR_DB ? TL_ERR_DB : st, msg);
+    }
+done:
+    g_free(db), g_free(format), g_free(output);
+    g_option_context_free(ctx);
+    return rc;
 }

@@ -302,6 +302,26 @@ tl_status_t tl_writer_close(tl_writer *w, const char *status, char **errmsg);
 const char *tl_writer_errmsg(const tl_writer *w);
 void tl_writer_stats(const tl_writer *w, tl_scan_stats *s);
 
+/* The report as data (db/report_data.c): named sections, one SQL query
+ * each; docs/report.md. */
+typedef struct {
+    const char *name, *title, *sql;
+} tl_report_section;
+struct sqlite3;
+struct sqlite3_stmt;
+struct _JsonBuilder;
+struct _JsonNode;
+const tl_report_section *tl_report_sections(size_t *n);
+/* The database opened read-only, NULL and *errmsg unless it is ours. */
+struct sqlite3 *tl_report_open(const char *db_path, char **errmsg);
+/* The whole report as one JSON object (format, version, sections). */
+struct _JsonNode *tl_report_model(const char *db_path, char **errmsg);
+/* A result row as a JSON object / a CSV line (RFC 4180, CRLF; header:
+ * the column names; text that a spreadsheet would run as a formula gets
+ * a leading apostrophe). */
+void tl_json_row(struct _JsonBuilder *b, struct sqlite3_stmt *s);
+void tl_csv_row(struct sqlite3_stmt *s, FILE *out, int header);
+
 /* The schema and its secondary indexes (db/schema.sql, db/indexes.sql,
  * compiled in). */
 extern const char tl_schema_sql[];

@@ -191,6 +191,11 @@ tl_status_t tl_scan(const tl_scan_options *o, const char *const *paths, int npat
 
 /* Writes the summary report of a database as text to out. */
 tl_status_t tl_report_text(const char *db_path, FILE *out, char **errmsg);
+/* The same report as data (docs/report.md): one JSON document; one CSV
+ * file per section in outdir (created); one self-contained HTML file. */
+tl_status_t tl_report_json(const char *db_path, FILE *out, char **errmsg);
+tl_status_t tl_report_csv(const char *db_path, const char *outdir, char **errmsg);
+tl_status_t tl_report_html(const char *db_path, FILE *out, char **errmsg);
 
 /* Chain of custody (db/verify.c): re-hashes every file the database read
  * from the file system (its latest record per path) and prints one line

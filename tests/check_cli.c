@@ -241,6 +241,115 @@ START_TEST(test_export)
 }
 END_TEST
 
+/* report --format json|csv|html: one versioned JSON document, one CSV per
+ * section, one self-contained HTML file whose charts and tables a real
+ * browser renders (headless Chromium, when installed). */
+START_TEST(test_report_formats)
+{
+    char *d = tl_test_tmpdir();
+    char *f = g_build_filename(d, "m.mbox", NULL), *db = g_build_filename(d, "r.db", NULL);
+    char *html = g_build_filename(d, "r.html", NULL), *csvdir = g_build_filename(d, "csv", NULL);
+    tl_test_write_str(f, "From a@example.org Mon May  1 10:00:00 2023\n"
+                         "From: clerk@example.org\nTo: john.doe@army.ml\nSubject: <script>alert(1)</script> & co\n"
+                         "Date: Mon, 1 May 2023 10:00:00 +0000\n\nSSN: 741-22-3190\n\n"
+                         "From a@example.org Tue Jun  6 10:00:00 2023\n"
+                         "From: clerk@example.org\nTo: john.doe@army.ml, jane.roe@navy.ml\nSubject: roster\n"
+                         "Date: Tue, 6 Jun 2023 10:00:00 +0000\n\nsee attached\n\n");
+    char *out, *err;
+    ck_assert_int_eq(run(&out, &err, "scan", f, "--db", db, "--quiet", NULL), 0);
+    g_free(out), g_free(err);
+
+    /* JSON */
+    ck_assert_int_eq(run(&out, &err, "report", "--db", db, "--format", "json", NULL), 0);
+    JsonParser *p = json_parser_new();
+    ck_assert(json_parser_load_from_data(p, out, -1, NULL));
+    JsonObject *r = json_node_get_object(json_parser_get_root(p));
+    ck_assert_str_eq(json_object_get_string_member(r, "format"), "typoleak-report");
+    ck_assert_int_eq(json_object_get_int_member(r, "version"), 1);
+    JsonObject *tot = json_array_get_object_element(json_object_get_array_member(r, "totals"), 0);
+    ck_assert_int_eq(json_object_get_int_member(tot, "flagged_messages"), 2);
+    ck_assert_int_eq(json_object_get_int_member(tot, "findings"), 1);
+    JsonArray *months = json_object_get_array_member(r, "monthly");
+    ck_assert_uint_eq(json_array_get_length(months), 2);
+    ck_assert_str_eq(json_object_get_string_member(json_array_get_object_element(months, 1), "month"), "2023-06");
+    JsonObject *t0 = json_array_get_object_element(json_object_get_array_member(r, "triage"), 0);
+    ck_assert_str_eq(json_object_get_string_member(t0, "severity"), "S2");
+    ck_assert_str_eq(json_object_get_string_member(t0, "evidence"), "ssn ***-**-3190");
+    ck_assert_int_eq(json_object_get_int_member(t0, "offset"), 44);
+    JsonArray *doms = json_object_get_array_member(r, "typo_domains");
+    ck_assert_uint_eq(json_array_get_length(doms), 2);
+    JsonObject *army = json_array_get_object_element(doms, 0);
+    ck_assert_str_eq(json_object_get_string_member(army, "typo_domain"), "army.ml");
+    ck_assert_int_eq(json_object_get_int_member(army, "messages"), 2);
+    ck_assert_int_eq(json_object_get_int_member(army, "intended_recipients"), 1);
+    ck_assert_str_eq(json_object_get_string_member(army, "peak_day"), "2023-05-01");
+    JsonObject *snd = json_array_get_object_element(json_object_get_array_member(r, "senders"), 0);
+    ck_assert_str_eq(json_object_get_string_member(snd, "typo_address"), "john.doe@army.ml");
+    ck_assert_int_eq(json_object_get_int_member(snd, "messages"), 2);
+    ck_assert_ptr_null(strstr(out, "741-22-3190"));
+    g_object_unref(p);
+    g_free(out), g_free(err);
+
+    /* CSV: one file per section */
+    ck_assert_int_eq(run(&out, &err, "report", "--db", db, "--format", "csv", "-o", csvdir, NULL), 0);
+    g_free(out), g_free(err);
+    char *path = g_build_filename(csvdir, "typo_domains.csv", NULL), *csv = NULL;
+    ck_assert(g_file_get_contents(path, &csv, NULL, NULL));
+    ck_assert(g_str_has_prefix(csv, "typo_domain,intended_domain,exposure,class,alert,score,messages,"));
+    g_free(csv), g_free(path);
+    ck_assert_int_eq(run(&out, &err, "report", "--db", db, "--format", "csv", NULL), 2);
+    g_free(out), g_free(err);
+
+    /* HTML: self-contained, escaped */
+    ck_assert_int_eq(run(&out, &err, "report", "--db", db, "--format", "html", "-o", html, NULL), 0);
+    g_free(out), g_free(err);
+    char *page = NULL;
+    ck_assert(g_file_get_contents(html, &page, NULL, NULL));
+    ck_assert_ptr_nonnull(strstr(page, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"));
+    ck_assert_ptr_null(strstr(page, "<script>alert(1)"));
+    ck_assert_ptr_null(strstr(page, " src="));
+    ck_assert_ptr_null(strstr(page, "<link"));
+    ck_assert_ptr_null(strstr(page, "741-22-3190"));
+    ck_assert_ptr_nonnull(strstr(page, "id=\"chart-monthly\""));
+    g_free(page);
+
+    /* a real browser runs it: charts drawn, every table made sortable */
+    char *chromium = g_find_program_in_path("chromium");
+    if (!chromium)
+        fprintf(stderr, "note: chromium is not installed: the HTML report is not rendered in a browser\n");
+    else {
+        char *url = g_strconcat("file://", html, NULL), *dom = NULL, *cerr = NULL;
+        const char *argv[] = { chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                               "--dump-dom", url, NULL };
+        int status = -1;
+        ck_assert(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &dom, &cerr, &status, NULL));
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "chromium: %s", cerr);
+        int tables = 0, ready = 0, rects = 0;
+        for (const char *c = dom; (c = strstr(c, "<table class=\"sortable\"")); c++)
+            tables++;
+        for (const char *c = dom; (c = strstr(c, "data-sortable=\"ready\"")); c++)
+            ready++;
+        for (const char *c = dom; (c = strstr(c, "<rect ")); c++)
+            rects++;
+        ck_assert_int_ge(tables, 8);
+        ck_assert_int_eq(ready, tables);
+        ck_assert_int_ge(rects, 2 + 2 + 1 + 1);
+        static const char *const charts[] = { "chart-monthly", "chart-domains", "chart-severity", "chart-categories" };
+        for (size_t i = 0; i < G_N_ELEMENTS(charts); i++) {
+            char *id = g_strdup_printf("<svg id=\"%s\"", charts[i]);
+            ck_assert_msg(strstr(dom, id) != NULL, "%s not rendered", charts[i]);
+            g_free(id);
+        }
+        ck_assert_ptr_nonnull(strstr(dom, "id=\"table-triage\""));
+        g_free(dom), g_free(cerr), g_free(url);
+        g_free(chromium);
+    }
+    g_free(html), g_free(csvdir), g_free(f), g_free(db);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
 /* On a terminal the scan draws a progress line on stderr (script(1) gives
  * it one); --quiet draws none. */
 START_TEST(test_progress_line)
@@ -374,5 +483,9 @@ suite_cli(void)
     tcase_add_test(tc, test_check_command);
     tcase_add_test(tc, test_variants_command);
     suite_add_tcase(s, tc);
+    TCase *browser = tcase_create("report formats");
+    tcase_set_timeout(browser, 120);     /* a browser starts */
+    tcase_add_test(browser, test_report_formats);
+    suite_add_tcase(s, browser);
     return s;
 }
