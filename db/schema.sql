@@ -1,4 +1,4 @@
--- typoleak findings database, schema version 4 (PRAGMA user_version).
+-- typoleak findings database, schema version 5 (PRAGMA user_version).
 -- docs/schema.md documents every table and column.  Timestamps are ISO 8601
 -- UTC text; digests are lower-case hex SHA-256.  The secondary indexes are
 -- in db/indexes.sql: the writer builds them at the end of each run, which
@@ -186,3 +186,10 @@ CREATE TABLE findings (
     quoted          INTEGER NOT NULL,   -- inside a quoted or forwarded block
     snippet         TEXT NOT NULL
 );
+
+-- Full-text index (FTS5) of the messages classified with a typo recipient
+-- (every message classified with --index-text all): the subject and the
+-- text of every part, with every detected value written as its type
+-- (SSN: ⟨ssn⟩), so that the index never holds a full value.  rowid is
+-- messages.id.
+CREATE VIRTUAL TABLE message_text USING fts5(subject, body, tokenize = 'unicode61 remove_diacritics 2');

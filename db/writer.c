@@ -26,7 +26,7 @@
 #define BATCH_USEC 1000000
 
 enum {
-    S_SOURCE, S_SOURCE_END, S_MSG, S_MSG_ID, S_OCC, S_RCPT, S_TYPO, S_ANOM, S_ERR, S_BOUNCE, S_FIND,
+    S_SOURCE, S_SOURCE_END, S_MSG, S_MSG_ID, S_OCC, S_RCPT, S_TYPO, S_ANOM, S_ERR, S_BOUNCE, S_FIND, S_TEXT,
     S_LAST
 };
 
@@ -46,6 +46,7 @@ static const char *const sql[S_LAST] = {
                " edit, exposure, registrable, prior, score, needs_context) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
     [S_ANOM] = "INSERT INTO anomalies(message_id, code, offset, item) VALUES(?,?,?,?)",
     [S_BOUNCE] = "INSERT INTO bounces(message_id, recipient, action, status) VALUES(?,?,?,?)",
+    [S_TEXT] = "INSERT INTO message_text(rowid, subject, body) VALUES (?, ?, ?)",
     [S_FIND] = "INSERT INTO findings(message_id, part, detector, category, level, score, masked, vhash, offset,"
                " length, part_offset, quoted, snippet) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [S_ERR] = "INSERT INTO errors(run_id, source_id, path, offset, length, stage, code, grade, reason, sha256)"
@@ -176,6 +177,10 @@ settings_json(const tl_scan_options *o)
     json_builder_add_string_value(b, o->classify == TL_CLASSIFY_ALL    ? "all"
                                      : o->classify == TL_CLASSIFY_NONE ? "none"
                                                                        : "flagged");
+    json_builder_set_member_name(b, "index_text");
+    json_builder_add_string_value(b, o->index_text == TL_INDEX_ALL    ? "all"
+                                     : o->index_text == TL_INDEX_NONE ? "none"
+                                                                      : "flagged");
     char *cwd = g_get_current_dir();
     json_builder_set_member_name(b, "cwd");
     json_builder_add_string_value(b, cwd);
@@ -525,6 +530,14 @@ put_message(tl_writer *w, tl_job *j)
         if (!step(s))
             return db_fail(w, "writing a finding row");
         w->stats.findings++;
+    }
+    if (r->text_masked) {
+        s = w->st[S_TEXT];
+        sqlite3_bind_int64(s, 1, mid);
+        bind_text(s, 2, r->subject);
+        bind_text(s, 3, r->text_masked);
+        if (!step(s))
+            return db_fail(w, "writing the message's text to the index");
     }
     return TL_OK;
 }

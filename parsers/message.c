@@ -35,6 +35,7 @@ struct tl_worker {
     gint64 limit;           /* header-only parse: warnings past this offset are artefacts */
     int classify;           /* TL_CLASSIFY_* */
     tl_detector *det;       /* the classifier's pattern pass, NULL when none */
+    int index_text;         /* TL_INDEX_*: whose masked text the record carries */
     tl_text_limits text_limits;
 };
 
@@ -112,6 +113,12 @@ tl_worker_set_classifier(tl_worker *w, int mode, tl_detector *det)
 }
 
 void
+tl_worker_set_index_text(tl_worker *w, int mode)
+{
+    w->index_text = mode;
+}
+
+void
 tl_worker_free(tl_worker *w)
 {
     if (!w)
@@ -168,6 +175,7 @@ tl_record_free(tl_record *r)
     if (r->findings)
         g_ptr_array_free(r->findings, TRUE);
     g_free(r->categories);
+    g_free(r->text_masked);
     g_free(r);
 }
 
@@ -579,9 +587,15 @@ classify(tl_worker *w, GMimeMessage *msg, tl_record *rec)
     GPtrArray *parts = tl_text_extract(msg, &w->text_limits, notes);
     rec->findings = g_ptr_array_new_with_free_func(tl_finding_free);
     tl_detector_set_time(w->det, rec->date_unix);
+    /* the masked text for the full-text index, parts apart by a blank line */
+    GString *text = w->index_text == TL_INDEX_ALL || (w->index_text == TL_INDEX_FLAGGED && rec->n_typo > 0)
+                        ? g_string_new(NULL)
+                        : NULL;
     for (guint i = 0; i < parts->len; i++) {
         const tl_text_part *p = parts->pdata[i];
-        GPtrArray *found = tl_detect_part(w->det, p);
+        if (text && text->len)
+            g_string_append(text, "\n\n");
+        GPtrArray *found = tl_detect_part_masked(w->det, p, text && text->len < TL_TEXT_INDEX_MAX ? text : NULL);
         if (!found) {
             char *why = NULL;
             tl_detect_ready(&why);
@@ -602,6 +616,17 @@ classify(tl_worker *w, GMimeMessage *msg, tl_record *rec)
         tl_anomaly a = { -1, TL_ANOMALY_TEXT, g_strdup(notes->pdata[i]) };
         g_array_append_val(rec->anomalies, a);
     }
+    if (text && rec->findings) {
+        if (text->len > TL_TEXT_INDEX_MAX) {
+            /* cut on a character boundary */
+            size_t n = TL_TEXT_INDEX_MAX;
+            while (n > 0 && ((unsigned char)text->str[n] & 0xC0) == 0x80)
+                n--;
+            g_string_truncate(text, n);
+        }
+        rec->text_masked = g_string_free(text, FALSE);
+    } else if (text)
+        g_string_free(text, TRUE);
     rec->classified = rec->findings != NULL;
     rec->severity = rec->findings ? tl_rollup(rec->findings, &rec->categories) : NULL;
     g_ptr_array_unref(parts);

@@ -24,7 +24,7 @@ cli_scan(int argc, char **argv)
     char *db = NULL;
     cli_lists lists = { 0 };
     int jobs = 0, depth = 8, quiet = 0, queue = 64;
-    char *parse = NULL, *classify = NULL, *case_key = NULL;
+    char *parse = NULL, *classify = NULL, *case_key = NULL, *index_text = NULL;
     gint64 max_message = 256 << 20, max_nested = 1 << 30, max_inflight = 64 << 20;
     GOptionEntry entries[] = {
         { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "findings database (created when absent)", "FILE" },
@@ -38,6 +38,9 @@ cli_scan(int argc, char **argv)
           "MIME trees to parse: flagged (messages with a typo recipient; default) or full (every message)", "WHAT" },
         { "classify", 0, 0, G_OPTION_ARG_STRING, &classify,
           "messages whose content is classified: flagged (with a typo recipient; default), all, none", "WHICH" },
+        { "index-text", 0, 0, G_OPTION_ARG_STRING, &index_text,
+          "whose classified text, values masked, goes to the full-text index: flagged (default), all (implies "
+          "--classify all), none", "WHICH" },
         { "case-key", 0, 0, G_OPTION_ARG_FILENAME, &case_key,
           "key of the keyed value hashes (default DB.casekey, created mode 0600 when absent)", "FILE" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no progress line", NULL },
@@ -86,6 +89,20 @@ cli_scan(int argc, char **argv)
         cli_error("--classify takes flagged, all or none, not '%s'", classify);
         goto out;
     }
+    int index_mode = TL_INDEX_FLAGGED;
+    if (g_strcmp0(index_text, "all") == 0) {
+        index_mode = TL_INDEX_ALL;
+        if (classify && classify_mode != TL_CLASSIFY_ALL) {
+            cli_error("--index-text all reads every message's text: it needs --classify all");
+            goto out;
+        }
+        classify_mode = TL_CLASSIFY_ALL;
+    } else if (g_strcmp0(index_text, "none") == 0)
+        index_mode = TL_INDEX_NONE;
+    else if (index_text && g_strcmp0(index_text, "flagged") != 0) {
+        cli_error("--index-text takes flagged, all or none, not '%s'", index_text);
+        goto out;
+    }
     if (!(p = cli_lists_build(&lists)))
         goto out;
     char *msg = NULL;
@@ -101,6 +118,7 @@ cli_scan(int argc, char **argv)
     o.max_inflight = (uint64_t)max_inflight;
     o.full_parse = g_strcmp0(parse, "full") == 0;
     o.classify = classify_mode;
+    o.index_text = index_mode;
     o.case_key_path = case_key;
     o.protect = p;
     o.argv_text = argv_text;
@@ -132,6 +150,7 @@ out:
     g_free(parse);
     g_free(classify);
     g_free(case_key);
+    g_free(index_text);
     g_strfreev(av_orig);
     g_free(av);
     g_option_context_free(ctx);

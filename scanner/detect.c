@@ -583,8 +583,31 @@ together(tl_detector *d, GPtrArray *all)
     g_free(bonus);
 }
 
+/* The part's text with every validated span, at any score, written as
+ * its type: what the full-text index may hold. */
+static void
+masked_text(const tl_text_part *p, const GPtrArray *all, GString *out)
+{
+    size_t pos = 0;
+    for (guint i = 0; i < all->len; i++) {
+        const tl_finding *f = all->pdata[i];
+        if (f->off < pos)
+            continue;
+        g_string_append_len(out, p->text + pos, (gssize)(f->off - pos));
+        g_string_append_printf(out, "\xe2\x9f\xa8%s\xe2\x9f\xa9", f->detector);
+        pos = f->off + f->len;
+    }
+    g_string_append_len(out, p->text + MIN(pos, p->len), (gssize)(p->len - MIN(pos, p->len)));
+}
+
 GPtrArray *
 tl_detect_part(tl_detector *d, const tl_text_part *p)
+{
+    return tl_detect_part_masked(d, p, NULL);
+}
+
+GPtrArray *
+tl_detect_part_masked(tl_detector *d, const tl_text_part *p, GString *masked)
 {
     if (!scratch(d))
         return NULL;
@@ -654,6 +677,8 @@ tl_detect_part(tl_detector *d, const tl_text_part *p)
         g_ptr_array_add(all, f);
     }
     g_ptr_array_sort(all, by_offset);
+    if (masked)
+        masked_text(p, all, masked);
     together(d, all);
     /* Findings at LOW or above get a keyed hash and a snippet; every
      * validated span, at any score, is hidden in every snippet. */

@@ -162,6 +162,7 @@ worker_new(const pipeline *p)
         g_assert(d != NULL);    /* tl_scan checked the CPU before any worker */
         g_free(err);
         tl_worker_set_classifier(w, p->opt->classify, d);
+        tl_worker_set_index_text(w, p->opt->index_text);
     }
     return w;
 }

@@ -144,6 +144,7 @@ typedef struct {
     GPtrArray *findings;    /* of tl_finding*, NULL when not classified */
     char *categories;       /* roll-up: "PII.FIN,PII.GOVID", or NULL */
     const char *severity;   /* roll-up: "S1".."S4" (static), or NULL */
+    char *text_masked;      /* the classified text, detected spans as their types, for the index; or NULL */
 } tl_record;
 
 /* One recipient of a delivery-status report (RFC 3464). */
@@ -208,6 +209,10 @@ void tl_worker_free(tl_worker *w);
 /* Classifies the text of messages in scope (TL_CLASSIFY_*) with det,
  * which the worker owns from now on. */
 void tl_worker_set_classifier(tl_worker *w, int mode, tl_detector *det);
+/* Which classified messages' masked text goes to the full-text index:
+ * TL_INDEX_FLAGGED (those with a typo recipient), TL_INDEX_ALL, TL_INDEX_NONE. */
+void tl_worker_set_index_text(tl_worker *w, int mode);
+#define TL_TEXT_INDEX_MAX (1u << 20)    /* bytes of masked text indexed per message */
 /* Anomaly code of text-extraction problems (limits, charsets). */
 #define TL_ANOMALY_TEXT 10000
 /* Parses job->raw into job->rec, or sets job->status/stage/reason. */
@@ -328,7 +333,7 @@ extern const char tl_schema_sql[];
 extern const char tl_index_sql[];
 extern const char tl_context_sql[];    /* db/context.sql: context and domains, at run close */
 extern const char tl_views_sql[];      /* db/views.sql: the investigators' views, at run close */
-#define TL_SCHEMA_VERSION 4
+#define TL_SCHEMA_VERSION 5
 
 /* ------------------------------------------------------------------ */
 /* The text of a message's parts, for the detectors (parsers/text.c)   */
@@ -415,6 +420,9 @@ void tl_detector_set_time(tl_detector *d, gint64 unix_time);
 /* The findings at LOW or above in p (a GPtrArray of tl_finding); NULL
  * when the pattern database could not be compiled. */
 GPtrArray *tl_detect_part(tl_detector *d, const tl_text_part *p);
+/* The same, appending to masked the part's text with every validated span
+ * (at any score) written as its type, for the full-text index. */
+GPtrArray *tl_detect_part_masked(tl_detector *d, const tl_text_part *p, GString *masked);
 /* The message roll-up of its findings (section 6): *categories gets the
  * sorted, comma-separated categories with a MEDIUM or HIGH finding or five
  * LOW findings of one detector (NULL when none); the result is the

@@ -159,6 +159,7 @@ typedef void (*tl_progress_fn)(const tl_scan_stats *stats, void *user_data);
 
 /* Which messages the sensitive-content classifier reads. */
 enum { TL_CLASSIFY_NONE, TL_CLASSIFY_FLAGGED, TL_CLASSIFY_ALL };
+enum { TL_INDEX_FLAGGED, TL_INDEX_ALL, TL_INDEX_NONE };
 
 /* Scan settings.  Fill with tl_scan_options_init() and change what you need. */
 typedef struct {
@@ -172,6 +173,7 @@ typedef struct {
     int full_parse;             /* parse every MIME tree (default: only messages with a typo recipient) */
     int classify;               /* TL_CLASSIFY_*: which messages' content is classified (default flagged) */
     const char *case_key_path;  /* key of the keyed hashes; NULL = DB_PATH.casekey, created when absent */
+    int index_text;             /* TL_INDEX_*: whose classified text, masked, goes to message_text (default flagged) */
     const tl_protect *protect;  /* protected domains; NULL = the default list */
     const char *argv_text;      /* the command line, for the run record */
     tl_progress_fn progress;    /* called about twice a second; may be NULL */

@@ -70,6 +70,13 @@ START_TEST(test_usage_errors)
     ck_assert_ptr_nonnull(strstr(err, "not a domain name"));
     g_free(out);
     g_free(err);
+    ck_assert_int_eq(run(&out, &err, "scan", "x", "--db", "y.db", "--index-text", "all", "--classify", "none", NULL), 2);
+    ck_assert_ptr_nonnull(strstr(err, "--index-text all reads every message's text"));
+    g_free(out);
+    g_free(err);
+    ck_assert_int_eq(run(&out, &err, "scan", "x", "--db", "y.db", "--index-text", "some", NULL), 2);
+    g_free(out);
+    g_free(err);
     ck_assert_int_eq(run(&out, &err, "report", "--db", "/nonexistent/x.db", NULL), 1);
     g_free(out);
     g_free(err);

@@ -775,6 +775,14 @@ START_TEST(test_scan_stores_findings_safely)
     ck_assert_int_eq(g_stat(key, &sb), 0);
     ck_assert_int_eq(sb.st_mode & 0777, 0600);
 
+    /* the full-text index: the flagged message's text, values as types */
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM message_text WHERE message_text MATCH 'gtcc'"), 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM message_text WHERE message_text MATCH 'ssn AND iban'"), 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM message_text WHERE message_text MATCH 'payroll'"), 0);
+    char *body = tl_test_str(db, "SELECT body FROM message_text");
+    ck_assert_ptr_nonnull(strstr(body, "SSN: \xe2\x9f\xa8ssn\xe2\x9f\xa9\nGTCC card number \xe2\x9f\xa8pan\xe2\x9f\xa9"));
+    g_free(body);
+
     /* no planted value, in any form, in any database file */
     const char *planted[] = { ssn, ssn_fmt, pan, pan_fmt, "GB82WEST12345698765432", "GB82 WEST 1234 5698 7654 32", ssn2 };
     for (size_t i = 0; i < G_N_ELEMENTS(planted); i++)
@@ -794,10 +802,28 @@ START_TEST(test_scan_stores_findings_safely)
     ck_assert_int_eq(tl_scan(&o, paths, 1, NULL, &msg), TL_OK);
     ck_assert_int_eq(tl_test_int(db2, "SELECT count(*) FROM findings"), 4);
     ck_assert_int_eq(tl_test_int(db2, "SELECT classified FROM messages WHERE subject='payroll'"), 1);
+    /* the default index holds the flagged message only */
+    ck_assert_int_eq(tl_test_int(db2, "SELECT count(*) FROM message_text"), 1);
     char *v1 = tl_test_str(db, "SELECT vhash FROM findings WHERE detector='ssn'");
     char *v2 = tl_test_str(db2, "SELECT f.vhash FROM findings f JOIN messages m ON m.id=f.message_id"
                                 " WHERE f.detector='ssn' AND m.subject='travel'");
     ck_assert_str_eq(v1, v2);
+    /* --index-text all: every classified message; none: nothing */
+    char *db4 = g_build_filename(dir, "all-text.db", NULL), *db5 = g_build_filename(dir, "no-text.db", NULL);
+    o.db_path = db4;
+    o.index_text = TL_INDEX_ALL;
+    ck_assert_int_eq(tl_scan(&o, paths, 1, NULL, &msg), TL_OK);
+    ck_assert_int_eq(tl_test_int(db4, "SELECT count(*) FROM message_text WHERE message_text MATCH 'payroll'"), 1);
+    ck_assert_int_eq(tl_test_int(db4, "SELECT count(*) FROM message_text"), 2);
+    o.db_path = db5;
+    o.index_text = TL_INDEX_NONE;
+    ck_assert_int_eq(tl_scan(&o, paths, 1, NULL, &msg), TL_OK);
+    ck_assert_int_eq(tl_test_int(db5, "SELECT count(*) FROM message_text"), 0);
+    ck_assert_int_eq(tl_test_int(db5, "SELECT count(*) FROM findings"), 4);
+    for (size_t i = 0; i < G_N_ELEMENTS(planted); i++)
+        ck_assert_msg(!db_bytes_contain(db4, planted[i]), "planted value %zu found in the indexed database", i);
+    o.index_text = TL_INDEX_FLAGGED;
+    g_free(db4), g_free(db5);
     for (size_t i = 0; i < G_N_ELEMENTS(planted); i++)
         ck_assert_msg(!db_bytes_contain(db2, planted[i]), "planted value %zu found in the database", i);
 
@@ -805,6 +831,7 @@ START_TEST(test_scan_stores_findings_safely)
     char *db3 = g_build_filename(dir, "none.db", NULL);
     scan_with(db3, path, TL_CLASSIFY_NONE, 1);
     ck_assert_int_eq(tl_test_int(db3, "SELECT count(*) FROM findings"), 0);
+    ck_assert_int_eq(tl_test_int(db3, "SELECT count(*) FROM message_text"), 0);
     char *key3 = g_strconcat(db3, ".casekey", NULL);
     ck_assert(!g_file_test(key3, G_FILE_TEST_EXISTS));
 
