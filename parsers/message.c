@@ -578,6 +578,42 @@ header_block_len(const guint8 *p, size_t n)
     return n;
 }
 
+/* The subject through the detectors: a value in it is written as its
+ * type in the stored subject (the database never holds a full value), and
+ * when the message is classified (findings not NULL) its findings join
+ * the message's, as part "subject". */
+static void
+subject_detect(tl_worker *w, tl_record *rec, GPtrArray *findings)
+{
+    if (!w->det || !rec->subject || !rec->subject[0])
+        return;
+    tl_text_part p = { 0 };
+    p.path = (char *)"subject";
+    tl_text_normalise(rec->subject, strlen(rec->subject), &p.text, &p.map, &p.len);
+    p.quote_from = p.len;
+    GString *masked = g_string_new(NULL);
+    GPtrArray *found = tl_detect_part_masked(w->det, &p, masked);
+    if (found && strcmp(masked->str, p.text) != 0) {
+        g_free(rec->subject);
+        rec->subject = g_string_free(masked, FALSE);
+        masked = NULL;
+    }
+    if (masked)
+        g_string_free(masked, TRUE);
+    if (found && findings) {
+        g_ptr_array_set_free_func(found, NULL);
+        for (guint k = 0; k < found->len; k++) {
+            tl_finding *f = found->pdata[k];
+            f->part = g_strdup("subject");
+            g_ptr_array_add(findings, f);
+        }
+    }
+    if (found)
+        g_ptr_array_unref(found);
+    g_free(p.text);
+    g_free(p.map);
+}
+
 /* The text of every part through the detectors; findings and text
  * anomalies go to the record. */
 static void
@@ -587,6 +623,7 @@ classify(tl_worker *w, GMimeMessage *msg, tl_record *rec)
     GPtrArray *parts = tl_text_extract(msg, &w->text_limits, notes);
     rec->findings = g_ptr_array_new_with_free_func(tl_finding_free);
     tl_detector_set_time(w->det, rec->date_unix);
+    subject_detect(w, rec, rec->findings);
     /* the masked text for the full-text index, parts apart by a blank line */
     GString *text = w->index_text == TL_INDEX_ALL || (w->index_text == TL_INDEX_FLAGGED && rec->n_typo > 0)
                         ? g_string_new(NULL)
@@ -669,6 +706,8 @@ parse_into(tl_worker *w, GByteArray *raw, size_t len, tl_record *rec)
         if (whole && w->det && GMIME_IS_MESSAGE(obj) &&
             (w->classify == TL_CLASSIFY_ALL || (w->classify == TL_CLASSIFY_FLAGGED && rec->n_typo > 0)))
             classify(w, GMIME_MESSAGE(obj), rec);
+        else
+            subject_detect(w, rec, NULL);
         g_object_unref(obj);
     }
     w->anomalies = NULL;

@@ -675,6 +675,37 @@ START_TEST(test_scan_other_values_safely)
 }
 END_TEST
 
+/* A value in a subject: the stored subject holds its type instead, for
+ * every message once the detectors are loaded; a classified message gets
+ * the finding, as part "subject". */
+START_TEST(test_subject_values)
+{
+    char *dir = tl_test_tmpdir();
+    char *ssn = random_ssn_digits();
+    char *fmt = g_strdup_printf("%.3s-%.2s-%.4s", ssn, ssn + 3, ssn + 5);
+    char *mbox = g_strdup_printf("From a@example.org Mon May  1 10:00:00 2023\n"
+                                 "From: clerk@example.org\nTo: john.doe@army.ml\nSubject: SSN %s for the file\n\nhello\n\n"
+                                 "From a@example.org Mon May  1 11:00:00 2023\n"
+                                 "From: clerk@example.org\nTo: jane.roe@army.mil\nSubject: SSN: %s again\n\nhello\n\n",
+                                 fmt, fmt);
+    char *path = g_build_filename(dir, "subj.mbox", NULL), *db = g_build_filename(dir, "subj.db", NULL);
+    tl_test_write_str(path, mbox);
+    scan_with(db, path, TL_CLASSIFY_FLAGGED, 2);
+    char *rows = tl_test_rows(db, "SELECT subject, classified, severity FROM messages ORDER BY id");
+    ck_assert_str_eq(rows, "SSN \xe2\x9f\xa8ssn\xe2\x9f\xa9 for the file|1|S2\n"
+                           "SSN: \xe2\x9f\xa8ssn\xe2\x9f\xa9 again|0|NULL");
+    g_free(rows);
+    rows = tl_test_rows(db, "SELECT part, detector, level FROM findings");
+    ck_assert_str_eq(rows, "subject|ssn|HIGH");
+    g_free(rows);
+    ck_assert(!db_bytes_contain(db, fmt));
+    ck_assert(!db_bytes_contain(db, ssn));
+    g_free(db), g_free(path), g_free(mbox), g_free(fmt), g_free(ssn);
+    tl_test_rmtree(dir);
+    g_free(dir);
+}
+END_TEST
+
 /* The pattern database is the one serialised at build time for these
  * very patterns; the serialiser the build uses gives a loadable one. */
 START_TEST(test_embedded_database)
@@ -880,6 +911,7 @@ suite_detect(void)
     tcase_add_test(tc, test_offsets_and_quotes);
     tcase_add_test(tc, test_scan_stores_findings_safely);
     tcase_add_test(tc, test_embedded_database);
+    tcase_add_test(tc, test_subject_values);
     tcase_add_test(tc, test_scan_other_values_safely);
     tcase_add_test(tc, test_passport_mrz);
     tcase_add_test(tc, test_account_track);
