@@ -60,17 +60,8 @@ hash_file(const char *path, char hex[65], gint64 *size, char **mtime)
         close(fd);
         return e;
     }
-    GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
-    enum { BUF = 1 << 16 };
-    char *buf = g_malloc(BUF);
-    ssize_t n;
-    while ((n = read(fd, buf, BUF)) > 0)
-        g_checksum_update(c, (const guchar *)buf, n);
-    int e = n < 0 ? errno : 0;
+    int e = tl_sha256_fd(fd, hex);
     close(fd);
-    g_free(buf);
-    g_strlcpy(hex, g_checksum_get_string(c), 65);
-    g_checksum_free(c);
     *size = st.st_size;
     GDateTime *dt = g_date_time_new_from_unix_utc(st.st_mtime);
     *mtime = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");

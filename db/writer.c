@@ -15,7 +15,12 @@
  * row ids while a source is open (from its SOURCE job to its SOURCE_END
  * job), so memory does not grow with the number of sources.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <json-glib/json-glib.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <time.h>
@@ -67,6 +72,10 @@ struct tl_writer {
     char *errmsg;
     uint64_t last_source;       /* source of the last message written */
     char last_sha[65];          /* and its digest */
+    int lock_fd;                /* the database file, flock()ed for the run */
+    uint64_t jobs;              /* jobs put, for the test hook below */
+    uint64_t kill_after, stop_after;    /* TYPOLEAK_TEST_KILL_AFTER_JOBS, ..._INTERRUPT_AFTER_JOBS */
+    unsigned batch_jobs;        /* jobs per transaction (TYPOLEAK_TEST_BATCH_JOBS for the tests) */
 };
 
 /* Records the connection's error message; returns TL_ERR_DB. */
@@ -193,10 +202,64 @@ settings_json(const tl_scan_options *o)
     return out;
 }
 
+/* What an earlier run left unfinished (killed, or stopped by a signal):
+ * its run is marked interrupted, and every source it had not closed goes,
+ * with everything under it (members, occurrences, error rows), so that
+ * the next run reads those files again from the start.  The messages
+ * stay: reading the files again finds them again (same SHA-256). */
+static tl_status_t
+recover(tl_writer *w)
+{
+    tl_status_t st = exec(w, "BEGIN IMMEDIATE;"
+                             " UPDATE runs SET status = 'interrupted' WHERE status = 'running';"
+                             " CREATE TEMP TABLE tl_open_src AS WITH RECURSIVE o(id) AS ("
+                             "   SELECT id FROM sources WHERE status = 'reading'"
+                             "   UNION SELECT s.id FROM sources s JOIN o ON s.parent_id = o.id) SELECT id FROM o;"
+                             " DELETE FROM occurrences WHERE source_id IN (SELECT id FROM tl_open_src);"
+                             " DELETE FROM errors WHERE source_id IN (SELECT id FROM tl_open_src);"
+                             " DELETE FROM sources WHERE id IN (SELECT id FROM tl_open_src);");
+    if (st == TL_OK)
+        w->stats.resumed = (uint64_t)sqlite3_changes(w->db);
+    if (st == TL_OK)
+        st = exec(w, "DROP TABLE tl_open_src; COMMIT;");
+    else
+        exec(w, "ROLLBACK");
+    return st;
+}
+
+GHashTable *
+tl_writer_done_files(tl_writer *w)
+{
+    GHashTable *done = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(w->db,
+                           "SELECT path, size, mtime, sha256 FROM sources WHERE id IN (SELECT max(id) FROM sources"
+                           " WHERE depth = 0 AND sha256 IS NOT NULL AND status <> 'reading' GROUP BY path)",
+                           -1, &s, NULL) == SQLITE_OK)
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            tl_done_file *d = g_new0(tl_done_file, 1);
+            d->size = sqlite3_column_int64(s, 1);
+            if (sqlite3_column_text(s, 2))
+                g_strlcpy(d->mtime, (const char *)sqlite3_column_text(s, 2), sizeof d->mtime);
+            g_strlcpy(d->sha256, (const char *)sqlite3_column_text(s, 3), sizeof d->sha256);
+            g_hash_table_insert(done, g_strdup((const char *)sqlite3_column_text(s, 0)), d);
+        }
+    sqlite3_finalize(s);
+    return done;
+}
+
+static uint64_t
+env_count(const char *name)
+{
+    const char *v = g_getenv(name);
+    return v ? g_ascii_strtoull(v, NULL, 10) : 0;
+}
+
 tl_writer *
 tl_writer_open(const tl_scan_options *o, const tl_protect *protect, tl_status_t *st, char **errmsg)
 {
     tl_writer *w = g_new0(tl_writer, 1);
+    w->lock_fd = -1;
     w->src_ids = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     w->src_paths = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
     w->started = g_get_monotonic_time();
@@ -212,6 +275,23 @@ tl_writer_open(const tl_scan_options *o, const tl_protect *protect, tl_status_t 
         goto fail;
     if ((*st = ensure_schema(w)) != TL_OK)
         goto fail;
+    /* one scan at a time writes a database: the next one would take the
+     * first's open sources for an interrupted run's (flock does not touch
+     * SQLite's own fcntl locks) */
+    w->lock_fd = open(o->db_path, O_RDONLY | O_CLOEXEC);
+    if (w->lock_fd < 0 || flock(w->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        g_free(w->errmsg);
+        w->errmsg = g_strdup_printf("another typoleak scan is writing %s", o->db_path);
+        *st = TL_ERR_USAGE;
+        goto fail;
+    }
+    if ((*st = recover(w)) != TL_OK)
+        goto fail;
+    w->kill_after = env_count("TYPOLEAK_TEST_KILL_AFTER_JOBS");
+    w->stop_after = env_count("TYPOLEAK_TEST_INTERRUPT_AFTER_JOBS");
+    w->batch_jobs = (unsigned)env_count("TYPOLEAK_TEST_BATCH_JOBS");
+    if (!w->batch_jobs)
+        w->batch_jobs = BATCH_JOBS;
     for (int i = 0; i < S_LAST; i++)
         if (sqlite3_prepare_v3(w->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &w->st[i], NULL) != SQLITE_OK) {
             *st = db_fail(w, "preparing a statement");
@@ -325,9 +405,38 @@ put_error(tl_writer *w, uint64_t source, const char *path, uint64_t offset, uint
     return TL_OK;
 }
 
+/* A Maildir folder an earlier run closed: its row serves again, so that
+ * a resumed scan has one row per folder, like an uninterrupted one. */
+static sqlite3_int64
+done_folder(tl_writer *w, const tl_job *j)
+{
+    if (g_strcmp0(j->kind, "maildir") != 0 || j->depth != 0)
+        return 0;
+    sqlite3_stmt *s = NULL;
+    sqlite3_int64 id = 0;
+    if (sqlite3_prepare_v2(w->db, "SELECT max(id) FROM sources WHERE path = ? AND kind = 'maildir' AND status = 'ok'",
+                           -1, &s, NULL) == SQLITE_OK) {
+        bind_text(s, 1, j->path);
+        if (sqlite3_step(s) == SQLITE_ROW)
+            id = sqlite3_column_int64(s, 0);
+    }
+    sqlite3_finalize(s);
+    return id;
+}
+
 static tl_status_t
 put_source(tl_writer *w, tl_job *j)
 {
+    sqlite3_int64 reuse = done_folder(w, j);
+    if (reuse) {
+        gint64 *key = g_new(gint64, 1);
+        *key = (gint64)j->source;
+        g_hash_table_insert(w->src_ids, key, GSIZE_TO_POINTER((gsize)reuse));
+        key = g_new(gint64, 1);
+        *key = (gint64)j->source;
+        g_hash_table_insert(w->src_paths, key, g_strdup(j->path));
+        return TL_OK;
+    }
     sqlite3_stmt *s = w->st[S_SOURCE];
     sqlite3_bind_int64(s, 1, w->run_id);
     bind_source(s, 2, source_row(w, j->parent));
@@ -553,6 +662,12 @@ tl_writer_put(tl_writer *w, tl_job *j)
         w->batch = 0;
         w->batch_start = g_get_monotonic_time();
     }
+    /* fault injection for the resume tests: die at this very job, or
+     * behave as if Ctrl-C came */
+    if (++w->jobs == w->kill_after)
+        raise(SIGKILL);
+    if (w->jobs == w->stop_after)
+        raise(SIGINT);
     switch (j->type) {
     case TL_JOB_SOURCE: st = put_source(w, j); break;
     case TL_JOB_SOURCE_END: st = put_source_end(w, j); break;
@@ -561,7 +676,7 @@ tl_writer_put(tl_writer *w, tl_job *j)
         st = put_error(w, j->source, j->path, j->offset, j->err_len, j->status, j->stage, j->reason, NULL);
         break;
     }
-    if (st == TL_OK && (++w->batch >= BATCH_JOBS || g_get_monotonic_time() - w->batch_start > BATCH_USEC)) {
+    if (st == TL_OK && (++w->batch >= w->batch_jobs || g_get_monotonic_time() - w->batch_start > BATCH_USEC)) {
         st = exec(w, "COMMIT");
         w->in_txn = 0;
     }
@@ -620,6 +735,8 @@ tl_writer_close(tl_writer *w, const char *status, char **errmsg)
         st = db_fail(w, "closing the database");
     if (st != TL_OK && errmsg)
         *errmsg = g_strdup(w->errmsg);
+    if (w->lock_fd >= 0)
+        close(w->lock_fd);
     g_hash_table_destroy(w->src_ids);
     g_hash_table_destroy(w->src_paths);
     g_free(w->errmsg);

@@ -2,10 +2,22 @@
  * cli_scan.c - `typoleak scan PATH... --db FILE`.
  */
 #include <glib.h>
+#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include "cli.h"
+
+/* Set by SIGINT and SIGTERM: the scan stops at the next job and keeps
+ * what it wrote; the next run of the same command finishes it. */
+static volatile int cancel;
+
+static void
+on_signal(int sig)
+{
+    (void)sig;
+    cancel = 1;
+}
 
 static void
 show_progress(const tl_scan_stats *s, void *data)
@@ -23,7 +35,7 @@ cli_scan(int argc, char **argv)
 {
     char *db = NULL;
     cli_lists lists = { 0 };
-    int jobs = 0, depth = 8, quiet = 0, queue = 64;
+    int jobs = 0, depth = 8, quiet = 0, queue = 64, rescan = 0;
     char *parse = NULL, *classify = NULL, *case_key = NULL, *index_text = NULL;
     gint64 max_message = 256 << 20, max_nested = 1 << 30, max_inflight = 64 << 20;
     GOptionEntry entries[] = {
@@ -43,6 +55,8 @@ cli_scan(int argc, char **argv)
           "--classify all), none", "WHICH" },
         { "case-key", 0, 0, G_OPTION_ARG_FILENAME, &case_key,
           "key of the keyed value hashes (default DB.casekey, created mode 0600 when absent)", "FILE" },
+        { "rescan", 0, 0, G_OPTION_ARG_NONE, &rescan,
+          "read again the files an earlier run read to the end (default: skip them when unchanged)", NULL },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no progress line", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
@@ -125,9 +139,25 @@ cli_scan(int argc, char **argv)
     if (!quiet && isatty(STDERR_FILENO))
         o.progress = show_progress;
     tl_scan_stats s;
+    o.rescan = rescan;
+    o.cancel = &cancel;
+    struct sigaction sa = { 0 }, old_int, old_term;
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
     tl_status_t st = tl_scan(&o, (const char *const *)argv + 1, argc - 1, &s, &msg);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
     if (o.progress)
         fputc('\n', stderr);
+    if (st == TL_INTERRUPTED) {
+        fprintf(stderr, "typoleak: interrupted after %" G_GUINT64_FORMAT " messages; they are in %s. Run the same "
+                        "command again to finish: files already read are skipped.\n", s.messages, db);
+        g_free(msg);
+        rc = 130;
+        goto out;
+    }
     if (st != TL_OK) {
         cli_error("scan failed: %s (%s)", msg ? msg : tl_status_str(st), tl_status_name(st));
         g_free(msg);
@@ -141,6 +171,12 @@ cli_scan(int argc, char **argv)
                 " error rows, %.1f MB in %.2f s -> %s\n",
                 s.containers, s.messages, s.parsed, s.duplicates, s.typo_hits, s.findings, s.errors,
                 (double)s.bytes / 1e6, s.seconds, db);
+    if (!quiet && s.resumed)
+        fprintf(stderr, "typoleak: resumed an interrupted run: %" G_GUINT64_FORMAT " unfinished sources were read "
+                        "again\n", s.resumed);
+    if (!quiet && s.unchanged)
+        fprintf(stderr, "typoleak: %" G_GUINT64_FORMAT " files unchanged since an earlier run were skipped "
+                        "(--rescan reads them again)\n", s.unchanged);
     rc = EXIT_OK;
 out:
     tl_protect_free(p);

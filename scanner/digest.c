@@ -18,7 +18,9 @@
  * saves.  With -j 1 nothing goes to the hasher: every stage runs inline.
  */
 #include <openssl/evp.h>
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tl_internal.h"
 
@@ -180,4 +182,19 @@ tl_sha256_finish(tl_sha256 *h, char out[65])
     EVP_MD_CTX_free(h->ctx);
     tl_wait_free(h->pending);
     g_free(h);
+}
+
+int
+tl_sha256_fd(int fd, char out[65])
+{
+    tl_sha256 *h = tl_sha256_new(0);
+    enum { BUF = 1 << 17 };
+    char *buf = g_malloc(BUF);
+    ssize_t n;
+    while ((n = read(fd, buf, BUF)) > 0)
+        tl_sha256_update(h, buf, (size_t)n);
+    int e = n < 0 ? errno : 0;
+    g_free(buf);
+    tl_sha256_finish(h, out);
+    return e;
 }

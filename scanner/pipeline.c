@@ -284,6 +284,8 @@ tl_scan(const tl_scan_options *o, const char *const *paths, int npaths, tl_scan_
         }
     }
     tl_walker w = { .opt = o, .emit = emit_job, .emit_data = &p };
+    if (!o->rescan)
+        w.done = tl_writer_done_files(p.writer);
     GThread **workers = NULL, *writer = NULL;
     if (o->jobs == 1) {
         p.inline_worker = worker_new(&p);
@@ -326,12 +328,23 @@ tl_scan(const tl_scan_options *o, const char *const *paths, int npaths, tl_scan_
         tl_gate_free(p.gate);
     }
     progress(&p, 1);
-    if (stats)
-        tl_writer_stats(p.writer, stats);
+    if (w.done)
+        g_hash_table_destroy(w.done);
     int failed = g_atomic_int_get(&p.failed);
+    int cancelled = !failed && o->cancel && *o->cancel;
+    if (stats) {
+        tl_writer_stats(p.writer, stats);
+        stats->unchanged = w.unchanged;
+    }
     if (failed && errmsg)
         *errmsg = g_strdup(tl_writer_errmsg(p.writer));
-    st = tl_writer_close(p.writer, failed ? "failed" : "completed", failed ? NULL : errmsg);
+    st = tl_writer_close(p.writer, failed ? "failed" : cancelled ? "interrupted" : "completed",
+                         failed ? NULL : errmsg);
+    if (cancelled && st == TL_OK) {
+        st = TL_INTERRUPTED;
+        if (errmsg)
+            *errmsg = g_strdup("interrupted: what was read is kept; run the same command again to finish");
+    }
     if (compiler)
         g_thread_join(compiler);
     if (p.case_key)

@@ -29,6 +29,7 @@ tl_status_name(tl_status_t st)
     case TL_ERR_NOMEM: return "TL_ERR_NOMEM";
     case TL_ERR_INTERNAL: return "TL_ERR_INTERNAL";
     case TL_WARN_JUNK: return "TL_WARN_JUNK";
+    case TL_INTERRUPTED: return "TL_INTERRUPTED";
     case TL_STATUS_LAST: break;
     }
     return "TL_UNKNOWN";
@@ -56,6 +57,7 @@ tl_status_str(tl_status_t st)
     case TL_ERR_NOMEM: return "out of memory";
     case TL_ERR_INTERNAL: return "internal error";
     case TL_WARN_JUNK: return "bytes outside any message";
+    case TL_INTERRUPTED: return "the scan was interrupted; run the same command again to finish it";
     case TL_STATUS_LAST: break;
     }
     return "unknown status";
@@ -68,6 +70,7 @@ tl_status_grade(tl_status_t st)
     case TL_OK: return TL_GRADE_OK;
     case TL_WARN_TRUNCATED:
     case TL_WARN_JUNK: return TL_GRADE_WARN;
+    case TL_INTERRUPTED: return TL_GRADE_FATAL;
     case TL_ERR_OPEN:
     case TL_ERR_READ:
     case TL_ERR_ARCHIVE:

@@ -224,6 +224,8 @@ void tl_protect_prepare(const tl_protect *p);
 
 /* SHA-256 of a buffer, as 64 hex digits + NUL (libcrypto). */
 void tl_sha256_hex(const void *data, size_t len, char out[65]);
+/* SHA-256 (lower-case hex) of what remains to read on fd; 0 or an errno. */
+int tl_sha256_fd(int fd, char out[65]);
 
 /* Incremental SHA-256 for containers read in blocks. */
 typedef struct tl_sha256 tl_sha256;
@@ -285,6 +287,8 @@ typedef struct {
     uint64_t next_source;   /* last source number given */
     uint64_t nested_bytes;  /* bytes of the nested archives held in memory now */
     int stopped;
+    GHashTable *done;       /* tl_writer_done_files, or NULL: files not to read again */
+    uint64_t unchanged;     /* files skipped because done holds them as they are */
 } tl_walker;
 
 /* Walks one top-level path: a directory, a file or an archive. */
@@ -306,6 +310,14 @@ tl_status_t tl_writer_close(tl_writer *w, const char *status, char **errmsg);
 /* The message of the last failure. */
 const char *tl_writer_errmsg(const tl_writer *w);
 void tl_writer_stats(const tl_writer *w, tl_scan_stats *s);
+/* The files earlier runs read to the end (latest record per path), for
+ * skipping the unchanged ones: path -> tl_done_file. */
+typedef struct {
+    int64_t size;
+    char mtime[24];     /* ISO 8601 UTC, as in sources.mtime */
+    char sha256[65];
+} tl_done_file;
+GHashTable *tl_writer_done_files(tl_writer *w);
 
 /* The report as data (db/report_data.c): named sections, one SQL query
  * each; docs/report.md. */

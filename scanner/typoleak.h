@@ -52,6 +52,7 @@ typedef enum {
     TL_ERR_NOMEM = 15,          /* out of memory */
     TL_ERR_INTERNAL = 16,       /* a bug: an invariant did not hold */
     TL_WARN_JUNK = 17,          /* bytes outside any message (before an mbox's first From_ line) */
+    TL_INTERRUPTED = 18,        /* the scan was asked to stop (SIGINT, SIGTERM): what is done is kept */
     TL_STATUS_LAST              /* not a code: one past the last */
 } tl_status_t;
 
@@ -151,6 +152,8 @@ typedef struct {
     uint64_t errors;        /* error rows written (including skips) */
     uint64_t typo_hits;     /* recipients at typo domains */
     uint64_t findings;      /* sensitive-content findings (LOW and above) */
+    uint64_t unchanged;     /* files skipped: read by an earlier run, same size, mtime and SHA-256 */
+    uint64_t resumed;       /* sources an interrupted run left unfinished, removed to be read again */
     uint64_t bytes;         /* message bytes read */
     double seconds;         /* wall time so far */
 } tl_scan_stats;
@@ -174,6 +177,8 @@ typedef struct {
     int classify;               /* TL_CLASSIFY_*: which messages' content is classified (default flagged) */
     const char *case_key_path;  /* key of the keyed hashes; NULL = DB_PATH.casekey, created when absent */
     int index_text;             /* TL_INDEX_*: whose classified text, masked, goes to message_text (default flagged) */
+    int rescan;                 /* read files an earlier run read, even when unchanged */
+    volatile int *cancel;       /* when set non-zero (a signal handler), the scan stops and keeps what it did */
     const tl_protect *protect;  /* protected domains; NULL = the default list */
     const char *argv_text;      /* the command line, for the run record */
     tl_progress_fn progress;    /* called about twice a second; may be NULL */

@@ -99,7 +99,8 @@ START_TEST(test_scan_and_report)
     ck_assert_ptr_nonnull(strstr(err, "12 messages (12 new, 0 duplicates), 3 typo recipients, 0 findings, 0 error rows"));
     g_free(out);
     g_free(err);
-    ck_assert_int_eq(run(&out, &err, "scan", f, "--db", db, "--quiet", NULL), 0);
+    /* the same file again: skipped, unless --rescan reads it again */
+    ck_assert_int_eq(run(&out, &err, "scan", f, "--db", db, "--quiet", "--rescan", NULL), 0);
     ck_assert_str_eq(err, "");                       /* --quiet: nothing */
     g_free(out);
     g_free(err);
@@ -357,6 +358,119 @@ START_TEST(test_report_formats)
 }
 END_TEST
 
+/* The evidence of the resume tests: mbox files, a Maildir, a tar.gz with
+ * two members, single messages; typo recipients, an SSN. */
+static char *
+resume_corpus(const char *d)
+{
+    char *ev = g_build_filename(d, "ev", NULL);
+    for (int i = 0; i < 3; i++) {
+        char *name = g_strdup_printf("%s/box%d.mbox", ev, i), *mb = tl_test_mbox(15 + i, "ops@army.ml", 3);
+        tl_test_write_str(name, mb);
+        g_free(name), g_free(mb);
+    }
+    for (int i = 0; i < 8; i++) {
+        char *name = g_strdup_printf("%s/Maildir/cur/%d.host:2,S", ev, 1000 + i), *m = tl_test_message(100 + i, "x@navy.ml");
+        tl_test_write_str(name, m);
+        g_free(name), g_free(m);
+        name = g_strdup_printf("%s/single%d.eml", ev, i);
+        m = g_strdup_printf("From: a@example.org\nTo: b%d@army.ml\nSubject: s%d\n\nSSN: 741-22-%04d\n", i, i, 3100 + i);
+        tl_test_write_str(name, m);
+        g_free(name), g_free(m);
+    }
+    char *mb1 = tl_test_mbox(9, "c@army.ml", 2), *mb2 = tl_test_mbox(6, "d@gmial.com", 1);
+    GByteArray *b1 = tl_test_bytes(mb1), *b2 = tl_test_bytes(mb2);
+    const char *names[] = { "in/a.mbox", "in/b.mbox" };
+    const GByteArray *datas[] = { b1, b2 };
+    char *tgz = g_build_filename(ev, "export.tar.gz", NULL);
+    tl_test_archive(tgz, "tar.gz", 2, names, datas);
+    g_byte_array_unref(b1), g_byte_array_unref(b2);
+    g_free(mb1), g_free(mb2), g_free(tgz);
+    return ev;
+}
+
+static const char counts_sql[] =
+    "SELECT (SELECT count(*) FROM messages) || ' ' || (SELECT count(*) FROM occurrences) || ' ' ||"
+    " (SELECT count(*) FROM recipients) || ' ' || (SELECT count(*) FROM typo_hits) || ' ' ||"
+    " (SELECT count(*) FROM findings) || ' ' || (SELECT count(*) FROM errors) || ' ' ||"
+    " (SELECT count(*) FROM sources) || ' ' || (SELECT count(*) FROM message_text)";
+
+/* Killed (SIGKILL) at many points, or stopped with Ctrl-C, a scan leaves a
+ * consistent database; the same command again completes it with exactly
+ * the counts of an uninterrupted scan.  A completed scan run again skips
+ * the unchanged files; a changed file is read again; --rescan reads all. */
+START_TEST(test_kill_and_resume)
+{
+    char *d = tl_test_tmpdir();
+    char *ev = resume_corpus(d);
+    char *base = g_build_filename(d, "base.db", NULL);
+    char *out, *err;
+    ck_assert_int_eq(run(&out, &err, "scan", ev, "--db", base, "-j", "2", "--quiet", NULL), 0);
+    g_free(out), g_free(err);
+    char *want = tl_test_str(base, "%s", counts_sql);
+    int64_t jobs = tl_test_int(base, "SELECT (SELECT count(*) FROM sources) * 2 + (SELECT count(*) FROM occurrences)");
+    ck_assert_int_gt(jobs, 60);
+
+    g_setenv("TYPOLEAK_TEST_BATCH_JOBS", "5", TRUE);
+    const int points[] = { 1, 4, 11, 23, 37, 52, (int)jobs - 3 };
+    for (size_t i = 0; i < G_N_ELEMENTS(points) * 2; i++) {
+        const char *j = i % 2 ? "2" : "1";
+        char *db = g_strdup_printf("%s/k%zu.db", d, i), *n = g_strdup_printf("%d", points[i / 2]);
+        g_setenv("TYPOLEAK_TEST_KILL_AFTER_JOBS", n, TRUE);
+        int rc = run(&out, &err, "scan", ev, "--db", db, "-j", j, "--quiet", NULL);
+        g_free(out), g_free(err);
+        ck_assert_msg(rc == -1, "killed at job %s: exit %d", n, rc);    /* by a signal */
+        g_unsetenv("TYPOLEAK_TEST_KILL_AFTER_JOBS");
+        ck_assert_int_eq(run(&out, &err, "scan", ev, "--db", db, "-j", j, NULL), 0);
+        g_free(out), g_free(err);
+        char *got = tl_test_str(db, "%s", counts_sql);
+        ck_assert_msg(strcmp(got, want) == 0, "killed at job %s, -j %s: %s, uninterrupted %s", n, j, got, want);
+        ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM runs WHERE status = 'interrupted'"), 1);
+        ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM sources WHERE status = 'reading'"), 0);
+        g_free(got), g_free(n), g_free(db);
+    }
+
+    /* Ctrl-C: exit 130, how to resume, a run marked interrupted */
+    char *db = g_build_filename(d, "int.db", NULL);
+    g_setenv("TYPOLEAK_TEST_INTERRUPT_AFTER_JOBS", "30", TRUE);
+    ck_assert_int_eq(run(&out, &err, "scan", ev, "--db", db, "-j", "1", NULL), 130);
+    g_unsetenv("TYPOLEAK_TEST_INTERRUPT_AFTER_JOBS");
+    ck_assert_ptr_nonnull(strstr(err, "Run the same command again to finish"));
+    g_free(out), g_free(err);
+    ck_assert_str_eq(tl_test_str(db, "SELECT status FROM runs"), "interrupted");
+    ck_assert_int_eq(run(&out, &err, "scan", ev, "--db", db, "-j", "2", NULL), 0);
+    ck_assert_ptr_nonnull(strstr(err, "resumed an interrupted run"));
+    g_free(out), g_free(err);
+    char *got = tl_test_str(db, "%s", counts_sql);
+    ck_assert_str_eq(got, want);
+    g_free(got);
+    g_unsetenv("TYPOLEAK_TEST_BATCH_JOBS");
+
+    /* again: everything unchanged is skipped, nothing is added */
+    ck_assert_int_eq(run(&out, &err, "scan", ev, "--db", db, NULL), 0);
+    ck_assert_ptr_nonnull(strstr(err, "0 containers, 0 messages"));
+    ck_assert_ptr_nonnull(strstr(err, "20 files unchanged since an earlier run were skipped"));
+    g_free(out), g_free(err);
+    got = tl_test_str(db, "%s", counts_sql);
+    ck_assert_str_eq(got, want);
+    g_free(got);
+    /* a changed file is read again (its earlier record stays) */
+    char *single = g_build_filename(ev, "single0.eml", NULL);
+    tl_test_write_str(single, "From: a@example.org\nTo: b0@army.ml\nSubject: s0 changed\n\nhello\n");
+    ck_assert_int_eq(run(&out, &err, "scan", ev, "--db", db, NULL), 0);
+    ck_assert_ptr_nonnull(strstr(err, "1 containers, 1 messages (1 new, 0 duplicates)"));
+    g_free(out), g_free(err);
+    /* --rescan reads everything */
+    ck_assert_int_eq(run(&out, &err, "scan", ev, "--db", db, "--rescan", NULL), 0);
+    ck_assert_ptr_null(strstr(err, "unchanged since"));
+    g_free(out), g_free(err);
+
+    g_free(single), g_free(got = NULL), g_free(db), g_free(want), g_free(base), g_free(ev);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
 /* On a terminal the scan draws a progress line on stderr (script(1) gives
  * it one); --quiet draws none. */
 START_TEST(test_progress_line)
@@ -493,6 +607,7 @@ suite_cli(void)
     TCase *browser = tcase_create("report formats");
     tcase_set_timeout(browser, 120);     /* a browser starts */
     tcase_add_test(browser, test_report_formats);
+    tcase_add_test(browser, test_kill_and_resume);
     suite_add_tcase(s, browser);
     return s;
 }

@@ -50,7 +50,8 @@ START_TEST(test_schema_and_run)
 END_TEST
 
 /* The same message in a Maildir and in an mbox is one message with two
- * occurrences; scanning again adds a run and occurrences, not messages. */
+ * occurrences; scanning again adds a run and skips the unchanged files
+ * (no new occurrence); with rescan it adds occurrences, not messages. */
 START_TEST(test_dedup_and_rescan)
 {
     char *d = tl_test_tmpdir();
@@ -70,6 +71,18 @@ START_TEST(test_dedup_and_rescan)
     ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM recipients"), 1);
     tl_test_scan(db, 1, NULL, in, NULL);
     ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM runs"), 2);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM messages"), 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM occurrences"), 3);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM sources WHERE kind = 'maildir'"), 1);
+    tl_scan_options o;
+    tl_scan_options_init(&o);
+    o.db_path = db;
+    o.jobs = 1;
+    o.rescan = 1;
+    const char *paths[] = { in };
+    char *msg = NULL;
+    ck_assert_int_eq(tl_scan(&o, paths, 1, NULL, &msg), TL_OK);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM runs"), 3);
     ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM messages"), 1);
     ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM occurrences"), 6);
     ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM typo_hits"), 1);
