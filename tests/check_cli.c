@@ -437,7 +437,9 @@ START_TEST(test_kill_and_resume)
     g_unsetenv("TYPOLEAK_TEST_INTERRUPT_AFTER_JOBS");
     ck_assert_ptr_nonnull(strstr(err, "Run the same command again to finish"));
     g_free(out), g_free(err);
-    ck_assert_str_eq(tl_test_str(db, "SELECT status FROM runs"), "interrupted");
+    char *status = tl_test_str(db, "SELECT status FROM runs");
+    ck_assert_str_eq(status, "interrupted");
+    g_free(status);
     ck_assert_int_eq(run(&out, &err, "scan", ev, "--db", db, "-j", "2", NULL), 0);
     ck_assert_ptr_nonnull(strstr(err, "resumed an interrupted run"));
     g_free(out), g_free(err);
@@ -465,7 +467,7 @@ START_TEST(test_kill_and_resume)
     ck_assert_ptr_null(strstr(err, "unchanged since"));
     g_free(out), g_free(err);
 
-    g_free(single), g_free(got = NULL), g_free(db), g_free(want), g_free(base), g_free(ev);
+    g_free(single), g_free(db), g_free(want), g_free(base), g_free(ev);
     tl_test_rmtree(d);
     g_free(d);
 }
