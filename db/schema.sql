@@ -1,4 +1,4 @@
--- typoleak findings database, schema version 5 (PRAGMA user_version).
+-- typoleak findings database, schema version 6 (PRAGMA user_version).
 -- docs/schema.md documents every table and column.  Timestamps are ISO 8601
 -- UTC text; digests are lower-case hex SHA-256.  The secondary indexes are
 -- in db/indexes.sql: the writer builds them at the end of each run, which
@@ -41,7 +41,8 @@ CREATE TABLE sources (
 
 CREATE TABLE messages (
     id              INTEGER PRIMARY KEY,
-    sha256          TEXT NOT NULL UNIQUE,
+    sha256          TEXT NOT NULL UNIQUE, -- of the bytes of the copy found first
+    identity        TEXT NOT NULL UNIQUE, -- SHA-256 with mbox From-quoting undone: one message wherever found
     size            INTEGER NOT NULL,
     message_id      TEXT,
     date            TEXT,           -- Date header as written
@@ -72,7 +73,8 @@ CREATE TABLE occurrences (
     length          INTEGER NOT NULL,
     marker_offset   INTEGER,            -- offset of the mbox From_ line
     marker          TEXT,               -- the From_ line
-    maildir_flags   TEXT
+    maildir_flags   TEXT,
+    sha256          TEXT                -- of this copy's bytes (copies can differ in mbox From-quoting)
 );
 
 CREATE TABLE recipients (

@@ -39,12 +39,12 @@ static const char *const sql[S_LAST] = {
     [S_SOURCE] = "INSERT INTO sources(run_id, parent_id, path, member, kind, format, depth, mtime, status)"
                  " VALUES(?,?,?,?,?,?,?,?, 'reading')",
     [S_SOURCE_END] = "UPDATE sources SET size=?, sha256=?, n_messages=?, status=? WHERE id=?",
-    [S_MSG] = "INSERT INTO messages(sha256, size, message_id, date, date_utc, from_text, from_addr, sender,"
+    [S_MSG] = "INSERT INTO messages(sha256, identity, size, message_id, date, date_utc, from_text, from_addr, sender,"
               " reply_to, subject, n_recipients, n_typo, n_anomalies, mime_parsed, first_run_id, classified, n_findings,"
-              " categories, severity) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(sha256) DO NOTHING",
-    [S_MSG_ID] = "SELECT id FROM messages WHERE sha256=?",
+              " categories, severity) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(identity) DO NOTHING",
+    [S_MSG_ID] = "SELECT id FROM messages WHERE identity=?",
     [S_OCC] = "INSERT INTO occurrences(message_id, source_id, run_id, position, offset, length, marker_offset,"
-              " marker, maildir_flags) VALUES(?,?,?,?,?,?,?,?,?)",
+              " marker, maildir_flags, sha256) VALUES(?,?,?,?,?,?,?,?,?,?)",
     [S_RCPT] = "INSERT INTO recipients(message_id, header, addr, local_part, domain, display_name, parsed, raw)"
                " VALUES(?,?,?,?,?,?,?,?)",
     [S_TYPO] = "INSERT INTO typo_hits(message_id, recipient_id, typo_domain, intended_domain, intended_addr, class,"
@@ -508,24 +508,25 @@ put_message(tl_writer *w, tl_job *j)
         return put_error(w, j->source, NULL, j->offset, j->raw ? j->raw->len : 0, j->status, j->stage, j->reason,
                          j->sha256);
     bind_text(s, 1, r->sha256);
-    sqlite3_bind_int64(s, 2, (sqlite3_int64)j->raw->len);
-    bind_text(s, 3, r->message_id);
-    bind_text(s, 4, r->date);
-    bind_text(s, 5, r->date_utc);
-    bind_text(s, 6, r->from);
-    bind_text(s, 7, r->from_addr);
-    bind_text(s, 8, r->sender);
-    bind_text(s, 9, r->reply_to);
-    bind_text(s, 10, r->subject);
-    sqlite3_bind_int(s, 11, (int)r->recipients->len);
-    sqlite3_bind_int(s, 12, (int)r->n_typo);
-    sqlite3_bind_int(s, 13, (int)r->anomalies->len);
-    sqlite3_bind_int(s, 14, r->mime_parsed);
-    sqlite3_bind_int64(s, 15, w->run_id);
-    sqlite3_bind_int(s, 16, r->classified);
-    sqlite3_bind_int(s, 17, r->findings ? (int)r->findings->len : 0);
-    bind_text(s, 18, r->categories);
-    bind_text(s, 19, r->severity);
+    bind_text(s, 2, r->identity);
+    sqlite3_bind_int64(s, 3, (sqlite3_int64)j->raw->len);
+    bind_text(s, 4, r->message_id);
+    bind_text(s, 5, r->date);
+    bind_text(s, 6, r->date_utc);
+    bind_text(s, 7, r->from);
+    bind_text(s, 8, r->from_addr);
+    bind_text(s, 9, r->sender);
+    bind_text(s, 10, r->reply_to);
+    bind_text(s, 11, r->subject);
+    sqlite3_bind_int(s, 12, (int)r->recipients->len);
+    sqlite3_bind_int(s, 13, (int)r->n_typo);
+    sqlite3_bind_int(s, 14, (int)r->anomalies->len);
+    sqlite3_bind_int(s, 15, r->mime_parsed);
+    sqlite3_bind_int64(s, 16, w->run_id);
+    sqlite3_bind_int(s, 17, r->classified);
+    sqlite3_bind_int(s, 18, r->findings ? (int)r->findings->len : 0);
+    bind_text(s, 19, r->categories);
+    bind_text(s, 20, r->severity);
     if (!step(s))
         return db_fail(w, "writing a message row");
     fresh = sqlite3_changes(w->db) > 0;
@@ -533,7 +534,7 @@ put_message(tl_writer *w, tl_job *j)
         mid = sqlite3_last_insert_rowid(w->db);
     else {
         sqlite3_stmt *q = w->st[S_MSG_ID];
-        bind_text(q, 1, r->sha256);
+        bind_text(q, 1, r->identity);
         if (sqlite3_step(q) != SQLITE_ROW) {
             sqlite3_reset(q);
             return db_fail(w, "finding a duplicate message");
@@ -557,6 +558,7 @@ put_message(tl_writer *w, tl_job *j)
         sqlite3_bind_null(s, 7);
     bind_text(s, 8, j->marker);
     bind_text(s, 9, j->flags);
+    bind_text(s, 10, r->sha256);
     if (!step(s))
         return db_fail(w, "writing an occurrence row");
     if (!fresh)

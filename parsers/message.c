@@ -748,11 +748,13 @@ tl_worker_process(tl_worker *w, tl_job *job)
     }
     tl_record *rec = record_new();
     tl_sha256_hex(job->raw->data, job->raw->len, rec->sha256);
+    tl_message_identity(job->raw->data, job->raw->len, rec->sha256, job->marker != NULL, rec->identity);
     size_t hlen = w->full ? job->raw->len : header_block_len(job->raw->data, job->raw->len);
     int ok = parse_into(w, job->raw, hlen, rec);
     if (ok && hlen < job->raw->len && (rec->n_typo > 0 || rec->dsn)) {
         tl_record *full = record_new();
         memcpy(full->sha256, rec->sha256, sizeof rec->sha256);
+        memcpy(full->identity, rec->identity, sizeof rec->identity);
         tl_record_free(rec);
         rec = full;
         hlen = job->raw->len;

@@ -198,3 +198,40 @@ tl_sha256_fd(int fd, char out[65])
     tl_sha256_finish(h, out);
     return e;
 }
+
+void
+tl_message_identity(const uint8_t *data, size_t len, const char sha256[65], int from_mbox, char out[65])
+{
+    static const char q[] = ">From ";
+    int quoted = from_mbox && len >= 6 && memcmp(data, q, 6) == 0;
+    if (!from_mbox) {
+        memcpy(out, sha256, 65);
+        return;
+    }
+    for (const uint8_t *p = data; !quoted && (p = memmem(p, (size_t)(data + len - p), "\n>", 2)); p++) {
+        const uint8_t *c = p + 1;
+        while (c < data + len && *c == '>')
+            c++;
+        quoted = (size_t)(data + len - c) >= 5 && memcmp(c, "From ", 5) == 0;
+    }
+    if (!quoted) {
+        memcpy(out, sha256, 65);
+        return;
+    }
+    tl_sha256 *h = tl_sha256_new(0);
+    size_t start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && data[i] != '\n')
+            continue;
+        /* the line [start, i] (with its newline) */
+        size_t k = start;
+        while (k < i && data[k] == '>')
+            k++;
+        int drop = k > start && i - k >= 5 && memcmp(data + k, "From ", 5) == 0;
+        size_t from = start + (drop ? 1 : 0), to = i < len ? i + 1 : len;
+        if (to > from)
+            tl_sha256_update(h, data + from, to - from);
+        start = i + 1;
+    }
+    tl_sha256_finish(h, out);
+}

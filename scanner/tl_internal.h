@@ -125,6 +125,7 @@ typedef struct {
 /* What a worker extracts from one message. */
 typedef struct {
     char sha256[65];        /* of the raw bytes, hex */
+    char identity[65];      /* the message's identity: SHA-256 with mbox From-quoting undone (tl_message_identity) */
     char *message_id;
     char *date;             /* Date header as written */
     char *date_utc;         /* ISO 8601 UTC, NULL when unparsable */
@@ -224,6 +225,15 @@ void tl_protect_prepare(const tl_protect *p);
 
 /* SHA-256 of a buffer, as 64 hex digits + NUL (libcrypto). */
 void tl_sha256_hex(const void *data, size_t len, char out[65]);
+/* The identity of a message's bytes, for counting one message once
+ * wherever it was found.  A message split out of an mbox (from_mbox) has
+ * its From-quoting undone first: one '>' comes off every line that starts
+ * with '>'s and "From " (mboxrd's rule; mboxo's quoting is undone the
+ * same way, except for lines that were ">From " already), so that the
+ * copy in an mbox and the same message in a Maildir or an .eml are one
+ * message.  Otherwise, and when no line is quoted, it is the SHA-256 of
+ * the bytes (sha256, copied). */
+void tl_message_identity(const uint8_t *data, size_t len, const char sha256[65], int from_mbox, char out[65]);
 /* SHA-256 (lower-case hex) of what remains to read on fd; 0 or an errno. */
 int tl_sha256_fd(int fd, char out[65]);
 
@@ -345,7 +355,7 @@ extern const char tl_schema_sql[];
 extern const char tl_index_sql[];
 extern const char tl_context_sql[];    /* db/context.sql: context and domains, at run close */
 extern const char tl_views_sql[];      /* db/views.sql: the investigators' views, at run close */
-#define TL_SCHEMA_VERSION 5
+#define TL_SCHEMA_VERSION 6
 
 /* ------------------------------------------------------------------ */
 /* The text of a message's parts, for the detectors (parsers/text.c)   */

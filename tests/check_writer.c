@@ -97,6 +97,34 @@ START_TEST(test_dedup_and_rescan)
 }
 END_TEST
 
+/* One message in an mbox (its body's From lines quoted, mboxrd) and in a
+ * Maildir (as written): one message, two occurrences, each with the
+ * digest of its own bytes; the identity is the Maildir copy's digest. */
+START_TEST(test_identity_across_quoting)
+{
+    char *d = tl_test_tmpdir();
+    const char *m = "From: a@example.org\nTo: b@navy.ml\nSubject: quoting\nMessage-ID: <q@x>\n\n"
+                    "From the field, all well.\n>From the archive, as quoted.\nend\n";
+    char *f1 = g_build_filename(d, "in/Maildir/cur/1.h:2,S", NULL), *f2 = g_build_filename(d, "in/sent.mbox", NULL);
+    tl_test_write_str(f1, m);
+    tl_test_write_str(f2, "From a Mon Jan  2 10:00:00 2023\nFrom: a@example.org\nTo: b@navy.ml\nSubject: quoting\n"
+                          "Message-ID: <q@x>\n\n>From the field, all well.\n>>From the archive, as quoted.\nend\n\n");
+    char *in = g_build_filename(d, "in", NULL), *db = g_build_filename(d, "q.db", NULL);
+    tl_test_scan(db, 2, NULL, in, NULL);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM messages"), 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM occurrences"), 2);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(DISTINCT sha256) FROM occurrences"), 2);
+    char hex[65];
+    tl_sha256_hex(m, strlen(m), hex);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM messages WHERE identity = '%s'", hex), 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM occurrences o JOIN sources s ON s.id = o.source_id"
+                                     " WHERE o.sha256 = '%s' AND s.kind = 'maildir-message'", hex), 1);
+    g_free(in), g_free(db), g_free(f1), g_free(f2);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
 START_TEST(test_refuses_foreign_db)
 {
     char *d = tl_test_tmpdir();
@@ -263,6 +291,7 @@ suite_writer(void)
     TCase *tc = tcase_create("sqlite");
     tcase_add_test(tc, test_schema_and_run);
     tcase_add_test(tc, test_dedup_and_rescan);
+    tcase_add_test(tc, test_identity_across_quoting);
     tcase_add_test(tc, test_refuses_foreign_db);
     tcase_add_test(tc, test_report_text);
     tcase_add_test(tc, test_context_and_domains);
