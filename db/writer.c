@@ -688,6 +688,20 @@ out:
 }
 
 tl_status_t
+tl_writer_set_case_key_id(tl_writer *w, const char *id)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(w->db, "UPDATE runs SET settings = json_set(settings, '$.case_key_id', ?) WHERE id = ?", -1,
+                           &s, NULL) != SQLITE_OK)
+        return db_fail(w, "recording the case key id");
+    bind_text(s, 1, id);
+    sqlite3_bind_int64(s, 2, w->run_id);
+    int ok = sqlite3_step(s) == SQLITE_DONE;
+    sqlite3_finalize(s);
+    return ok ? TL_OK : db_fail(w, "recording the case key id");
+}
+
+tl_status_t
 tl_writer_close(tl_writer *w, const char *status, char **errmsg)
 {
     tl_status_t st = TL_OK;

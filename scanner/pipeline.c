@@ -271,6 +271,14 @@ tl_scan(const tl_scan_options *o, const char *const *paths, int npaths, tl_scan_
         char *why = NULL;
         st = tl_case_key_load(key_path, &p.case_key, &p.case_key_len, &why);
         g_free(key_path);
+        if (st == TL_OK) {
+            char id[33];
+            tl_vhash(p.case_key, p.case_key_len, "typoleak case key id", id);
+            if (tl_writer_set_case_key_id(p.writer, id) != TL_OK) {
+                why = g_strdup(tl_writer_errmsg(p.writer));
+                st = TL_ERR_DB;
+            }
+        }
         compiler = st == TL_OK ? tl_detect_compile_async(&why) : NULL;
         if (!compiler) {
             g_free(p.case_key);

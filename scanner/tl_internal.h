@@ -328,6 +328,10 @@ typedef struct {
     char sha256[65];
 } tl_done_file;
 GHashTable *tl_writer_done_files(tl_writer *w);
+/* Records in the run's settings which case key its keyed hashes are under
+ * (case_key_id: a keyed hash of a fixed text, never the key), so that
+ * merge can refuse to mix hashes under different keys. */
+tl_status_t tl_writer_set_case_key_id(tl_writer *w, const char *id);
 
 /* The report as data (db/report_data.c): named sections, one SQL query
  * each; docs/report.md. */

@@ -225,6 +225,13 @@ tl_status_t tl_verify(const char *db_path, FILE *out, tl_verify_counts *counts, 
  * when key names no message or several. */
 tl_status_t tl_show(const char *db_path, const char *key, FILE *out, char **errmsg);
 
+/* Merges the databases ins[0..n) into out (db/merge.c; created when
+ * absent): one message per identity, sources already in out (same path and
+ * SHA-256) and unfinished ones left out; context, verdicts and views
+ * rebuilt.  log gets a line per input.  Inputs classified under another
+ * case key are refused (TL_ERR_DB with *errmsg). */
+tl_status_t tl_merge(const char *out, const char *const *ins, int n, const char *argv_text, FILE *log, char **errmsg);
+
 int tl_export_table_known(const char *name);
 tl_status_t tl_export(const char *db_path, int csv, const char *const *tables, const char *outdir, FILE *out,
                       char **errmsg);

@@ -473,6 +473,65 @@ START_TEST(test_kill_and_resume)
 }
 END_TEST
 
+/* merge: two databases of two parts of the evidence (sharing one file)
+ * give the counts of one scan of the whole; merging one again adds
+ * nothing; an input under another case key is refused. */
+START_TEST(test_merge)
+{
+    char *d = tl_test_tmpdir();
+    char *ev = resume_corpus(d);
+    char *key = g_build_filename(d, "case.key", NULL), *key2 = g_build_filename(d, "other.key", NULL);
+    tl_test_write_str(key, "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n");
+    tl_test_write_str(key2, "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100\n");
+    char *maildir = g_build_filename(ev, "Maildir", NULL), *box0 = g_build_filename(ev, "box0.mbox", NULL);
+    char *box1 = g_build_filename(ev, "box1.mbox", NULL), *box2 = g_build_filename(ev, "box2.mbox", NULL);
+    char *tgz = g_build_filename(ev, "export.tar.gz", NULL), *one = g_build_filename(ev, "single1.eml", NULL);
+    char *a = g_build_filename(d, "a.db", NULL), *b = g_build_filename(d, "b.db", NULL), *c = g_build_filename(d, "c.db", NULL);
+    char *m = g_build_filename(d, "m.db", NULL), *x = g_build_filename(d, "x.db", NULL);
+    char *out, *err;
+    /* the whole at once, and in two parts that share box1.mbox */
+    ck_assert_int_eq(run(&out, &err, "scan", maildir, box0, box1, box2, tgz, one, "--db", c, "--case-key", key,
+                         "--quiet", NULL), 0);
+    g_free(out), g_free(err);
+    ck_assert_int_eq(run(&out, &err, "scan", maildir, box0, box1, "--db", a, "--case-key", key, "--quiet", NULL), 0);
+    g_free(out), g_free(err);
+    ck_assert_int_eq(run(&out, &err, "scan", box1, box2, tgz, one, "--db", b, "--case-key", key, "--quiet", NULL), 0);
+    g_free(out), g_free(err);
+    ck_assert_int_eq(run(&out, &err, "merge", m, a, b, NULL), 0);
+    ck_assert_ptr_nonnull(strstr(err, "1 sources left out"));
+    g_free(out), g_free(err);
+    static const char q[] = "SELECT (SELECT count(*) FROM messages) || ' ' || (SELECT count(*) FROM occurrences) || ' ' ||"
+                            " (SELECT count(*) FROM typo_hits) || ' ' || (SELECT count(*) FROM findings) || ' ' ||"
+                            " (SELECT count(DISTINCT vhash) FROM findings) || ' ' || (SELECT count(*) FROM sources)"
+                            " || ' ' || (SELECT count(*) FROM domains) || ' ' || (SELECT count(*) FROM message_text)";
+    char *whole = tl_test_str(c, "%s", q), *merged = tl_test_str(m, "%s", q);
+    ck_assert_str_eq(merged, whole);
+    g_free(merged);
+    /* again: nothing new */
+    ck_assert_int_eq(run(&out, &err, "merge", m, a, NULL), 0);
+    ck_assert_ptr_nonnull(strstr(err, "merged "));
+    ck_assert_ptr_nonnull(strstr(err, ": 0 new messages"));
+    g_free(out), g_free(err);
+    merged = tl_test_str(m, "%s", q);
+    ck_assert_str_eq(merged, whole);
+    g_free(merged);
+    ck_assert_int_eq(tl_test_int(m, "SELECT count(*) FROM runs WHERE json_extract(settings, '$.merge') IS NOT NULL"), 2);
+    /* another case key: refused, nothing written */
+    ck_assert_int_eq(run(&out, &err, "scan", one, "--db", x, "--case-key", key2, "--quiet", NULL), 0);
+    g_free(out), g_free(err);
+    ck_assert_int_eq(run(&out, &err, "merge", m, x, NULL), 1);
+    ck_assert_ptr_nonnull(strstr(err, "another case key"));
+    g_free(out), g_free(err);
+    merged = tl_test_str(m, "%s", q);
+    ck_assert_str_eq(merged, whole);
+    g_free(merged), g_free(whole);
+    g_free(a), g_free(b), g_free(c), g_free(m), g_free(x), g_free(key), g_free(key2);
+    g_free(maildir), g_free(box0), g_free(box1), g_free(box2), g_free(tgz), g_free(one), g_free(ev);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
 /* On a terminal the scan draws a progress line on stderr (script(1) gives
  * it one); --quiet draws none. */
 START_TEST(test_progress_line)
@@ -610,6 +669,7 @@ suite_cli(void)
     tcase_set_timeout(browser, 120);     /* a browser starts */
     tcase_add_test(browser, test_report_formats);
     tcase_add_test(browser, test_kill_and_resume);
+    tcase_add_test(browser, test_merge);
     suite_add_tcase(s, browser);
     return s;
 }

@@ -1,0 +1,336 @@
+/*
+ * merge.c - `typoleak merge OUT.db IN.db...`: databases of scans of
+ * different parts of the evidence (several machines, several days) made
+ * into one, without counting anything twice.
+ *
+ * Each input is attached read-only and copied in one transaction:
+ *
+ * - runs are copied (new ids); so are sources, except those the output
+ *   already holds (a file read to the end with the same path and SHA-256:
+ *   the same evidence, scanned twice) and the sources an interrupted run
+ *   left open, each with everything under it; a Maildir folder the output
+ *   has already is not copied, its new files go under the output's row;
+ * - a message is one row (its identity, docs/schema.md): a message the
+ *   output already has keeps its row, recipients, verdicts and findings,
+ *   and only gains the new occurrences; a new message is copied with all
+ *   its rows;
+ * - occurrences and error rows follow their sources.
+ *
+ * Keyed hashes are comparable only under one case key: inputs whose runs
+ * recorded another key than the output's are refused.  At the end the
+ * secondary indexes, the context of the typo hits, the per-domain
+ * verdicts and the views are rebuilt over the whole, and a run row
+ * records the merge.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "tl_internal.h"
+
+typedef struct {
+    sqlite3 *db;
+    char *err;
+} merger;
+
+static int
+run_sql(merger *m, const char *q)
+{
+    char *e = NULL;
+    if (sqlite3_exec(m->db, q, NULL, NULL, &e) != SQLITE_OK) {
+        g_free(m->err);
+        m->err = g_strdup_printf("%s", e ? e : sqlite3_errmsg(m->db));
+        sqlite3_free(e);
+        return -1;
+    }
+    return 0;
+}
+
+static sqlite3_int64
+one_int(merger *m, const char *q)
+{
+    sqlite3_stmt *s = NULL;
+    sqlite3_int64 v = -1;
+    if (sqlite3_prepare_v2(m->db, q, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+/* The distinct case key ids the runs of schema db recorded ("main",
+ * "src"), comma-separated, or NULL when none. */
+static char *
+key_ids(merger *m, const char *schema)
+{
+    char *q = g_strdup_printf("SELECT group_concat(DISTINCT json_extract(settings, '$.case_key_id')) FROM %s.runs"
+                              " WHERE json_valid(settings) AND json_extract(settings, '$.case_key_id') IS NOT NULL",
+                              schema);
+    sqlite3_stmt *s = NULL;
+    char *v = NULL;
+    if (sqlite3_prepare_v2(m->db, q, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW &&
+        sqlite3_column_text(s, 0))
+        v = g_strdup((const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    g_free(q);
+    return v;
+}
+
+/* INSERT INTO main.T (every column) SELECT (every column, or its
+ * replacement expression) FROM src.T AS t WHERE where ORDER BY t.id.
+ * over: pairs of column name and SQL expression, NULL-terminated. */
+static int
+copy_rows(merger *m, const char *table, const char *where, const char *const *over)
+{
+    char *q = g_strdup_printf("PRAGMA main.table_info(%s)", table);
+    sqlite3_stmt *s = NULL;
+    GString *cols = g_string_new(NULL), *vals = g_string_new(NULL);
+    if (sqlite3_prepare_v2(m->db, q, -1, &s, NULL) == SQLITE_OK)
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            const char *c = (const char *)sqlite3_column_text(s, 1);
+            const char *expr = NULL;
+            for (const char *const *o = over; o && *o; o += 2)
+                if (strcmp(o[0], c) == 0)
+                    expr = o[1];
+            g_string_append_printf(cols, "%s%s", cols->len ? ", " : "", c);
+            if (expr)
+                g_string_append_printf(vals, "%s%s", vals->len ? ", " : "", expr);
+            else
+                g_string_append_printf(vals, "%st.%s", vals->len ? ", " : "", c);
+        }
+    sqlite3_finalize(s);
+    g_free(q);
+    q = g_strdup_printf("INSERT INTO main.%s (%s) SELECT %s FROM src.%s AS t WHERE %s ORDER BY t.id", table, cols->str,
+                        vals->str, table, where);
+    int rc = run_sql(m, q);
+    g_free(q);
+    g_string_free(cols, TRUE);
+    g_string_free(vals, TRUE);
+    return rc;
+}
+
+/* A map from the input's row ids to the output's: new ids follow the
+ * output's largest, in the input's order. */
+static int
+map_ids(merger *m, const char *map, const char *table, const char *where)
+{
+    char *q = g_strdup_printf("CREATE TEMP TABLE %s(old INTEGER PRIMARY KEY, new INTEGER);"
+                              " INSERT INTO %s SELECT id, (SELECT coalesce(max(id), 0) FROM main.%s)"
+                              "  + row_number() OVER (ORDER BY id) FROM src.%s WHERE %s",
+                              map, map, table, table, where);
+    int rc = run_sql(m, q);
+    g_free(q);
+    return rc;
+}
+
+static int
+merge_one(merger *m, const char *in, FILE *log)
+{
+    char *att = g_strdup_printf("file:%s?mode=ro", in);
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(m->db, "ATTACH ? AS src", -1, &s, NULL) == SQLITE_OK ? 0 : -1;
+    if (!rc) {
+        sqlite3_bind_text(s, 1, att, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+    }
+    sqlite3_finalize(s);
+    g_free(att);
+    if (rc) {
+        m->err = g_strdup_printf("cannot open %s: %s", in, sqlite3_errmsg(m->db));
+        return -1;
+    }
+    sqlite3_int64 version = one_int(m, "PRAGMA src.user_version");
+    if (version != TL_SCHEMA_VERSION) {
+        m->err = g_strdup_printf("%s is not a typoleak database of schema version %d (user_version %lld)", in,
+                                 TL_SCHEMA_VERSION, (long long)version);
+        run_sql(m, "DETACH src");
+        return -1;
+    }
+    char *ka = key_ids(m, "main"), *kb = key_ids(m, "src");
+    if (ka && kb && (strchr(ka, ',') || strchr(kb, ',') || strcmp(ka, kb) != 0)) {
+        m->err = g_strdup_printf("%s was classified under another case key than %s has: their keyed hashes cannot "
+                                 "be counted together (scan both with the same --case-key)", in, "the output");
+        g_free(ka), g_free(kb);
+        run_sql(m, "DETACH src");
+        return -1;
+    }
+    g_free(ka), g_free(kb);
+    sqlite3_int64 before = one_int(m, "SELECT count(*) FROM main.messages");
+    rc = run_sql(m, "BEGIN IMMEDIATE");
+    /* sources to leave out: already here (same file, same digest), or left
+     * open by an interrupted run, each with its subtree */
+    if (!rc)
+        rc = run_sql(m, "CREATE TEMP TABLE skip_src AS WITH RECURSIVE o(id) AS ("
+                        "  SELECT s.id FROM src.sources s WHERE s.status = 'reading' OR (s.depth = 0 AND s.sha256 IS NOT NULL"
+                        "   AND EXISTS (SELECT 1 FROM main.sources x WHERE x.path = s.path AND x.sha256 = s.sha256"
+                        "    AND x.status <> 'reading'))"
+                        "  UNION SELECT c.id FROM src.sources c JOIN o ON c.parent_id = o.id) SELECT id FROM o;"
+                        " CREATE TEMP TABLE same_folder AS SELECT s.id AS old, (SELECT max(x.id) FROM main.sources x"
+                        "  WHERE x.path = s.path AND x.kind = s.kind AND x.status = 'ok') AS new FROM src.sources s"
+                        "  WHERE s.kind = 'maildir' AND s.status = 'ok' AND s.id NOT IN (SELECT id FROM skip_src)"
+                        "  AND EXISTS (SELECT 1 FROM main.sources x WHERE x.path = s.path AND x.kind = s.kind"
+                        "   AND x.status = 'ok');"
+                        " CREATE TEMP TABLE new_msg AS SELECT id FROM src.messages s"
+                        "  WHERE NOT EXISTS (SELECT 1 FROM main.messages x WHERE x.identity = s.identity);");
+    if (!rc)
+        rc = map_ids(m, "m_run", "runs", "1");
+    if (!rc)
+        rc = map_ids(m, "m_src", "sources", "id NOT IN (SELECT id FROM skip_src) AND id NOT IN (SELECT old FROM same_folder)");
+    /* a Maildir folder the output has already: its row serves, and the
+     * files in it that are new to the output are added under it */
+    if (!rc)
+        rc = run_sql(m, "INSERT INTO m_src SELECT old, new FROM same_folder");
+    if (!rc)
+        rc = map_ids(m, "m_msg", "messages", "id IN (SELECT id FROM new_msg)");
+    if (!rc)
+        rc = run_sql(m, "INSERT INTO m_msg SELECT s.id, x.id FROM src.messages s JOIN main.messages x"
+                        " ON x.identity = s.identity WHERE s.id NOT IN (SELECT id FROM new_msg)");
+    if (!rc)
+        rc = map_ids(m, "m_rcpt", "recipients", "message_id IN (SELECT id FROM new_msg)");
+    static const char *const o_run[] = { "id", "(SELECT new FROM m_run WHERE old = t.id)", NULL };
+    static const char *const o_src[] = { "id", "(SELECT new FROM m_src WHERE old = t.id)",
+                                         "run_id", "(SELECT new FROM m_run WHERE old = t.run_id)",
+                                         "parent_id", "(SELECT new FROM m_src WHERE old = t.parent_id)", NULL };
+    static const char *const o_msg[] = { "id", "(SELECT new FROM m_msg WHERE old = t.id)",
+                                         "first_run_id", "(SELECT new FROM m_run WHERE old = t.first_run_id)", NULL };
+    static const char *const o_rcpt[] = { "id", "(SELECT new FROM m_rcpt WHERE old = t.id)",
+                                          "message_id", "(SELECT new FROM m_msg WHERE old = t.message_id)", NULL };
+    static const char *const o_child[] = { "id", "NULL", "message_id", "(SELECT new FROM m_msg WHERE old = t.message_id)",
+                                           NULL };
+    static const char *const o_hit[] = { "id", "NULL", "message_id", "(SELECT new FROM m_msg WHERE old = t.message_id)",
+                                         "recipient_id", "(SELECT new FROM m_rcpt WHERE old = t.recipient_id)",
+                                         "domain_id", "NULL", NULL };
+    static const char *const o_occ[] = { "id", "NULL", "message_id", "(SELECT new FROM m_msg WHERE old = t.message_id)",
+                                         "source_id", "(SELECT new FROM m_src WHERE old = t.source_id)",
+                                         "run_id", "(SELECT new FROM m_run WHERE old = t.run_id)", NULL };
+    static const char *const o_err[] = { "id", "NULL", "run_id", "(SELECT new FROM m_run WHERE old = t.run_id)",
+                                         "source_id", "(SELECT new FROM m_src WHERE old = t.source_id)", NULL };
+    if (!rc)
+        rc = copy_rows(m, "runs", "1", o_run);
+    if (!rc)
+        rc = copy_rows(m, "sources", "t.id NOT IN (SELECT id FROM skip_src) AND t.id NOT IN (SELECT old FROM same_folder)",
+                       o_src);
+    if (!rc)
+        rc = copy_rows(m, "messages", "t.id IN (SELECT id FROM new_msg)", o_msg);
+    if (!rc)
+        rc = copy_rows(m, "recipients", "t.message_id IN (SELECT id FROM new_msg)", o_rcpt);
+    if (!rc)
+        rc = copy_rows(m, "typo_hits", "t.message_id IN (SELECT id FROM new_msg)", o_hit);
+    const char *children[] = { "anomalies", "bounces", "findings" };
+    for (size_t i = 0; i < G_N_ELEMENTS(children) && !rc; i++)
+        rc = copy_rows(m, children[i], "t.message_id IN (SELECT id FROM new_msg)", o_child);
+    if (!rc)
+        rc = copy_rows(m, "occurrences", "t.source_id NOT IN (SELECT id FROM skip_src)", o_occ);
+    if (!rc)
+        rc = copy_rows(m, "errors", "t.source_id IS NULL OR t.source_id NOT IN (SELECT id FROM skip_src)", o_err);
+    if (!rc)
+        rc = run_sql(m, "INSERT INTO main.message_text(rowid, subject, body) SELECT (SELECT new FROM m_msg WHERE old ="
+                        " t.rowid), t.subject, t.body FROM src.message_text t WHERE t.rowid IN (SELECT id FROM new_msg)");
+    sqlite3_int64 skipped = one_int(m, "SELECT count(*) FROM skip_src");
+    if (!rc)
+        rc = run_sql(m, "DROP TABLE skip_src; DROP TABLE same_folder; DROP TABLE new_msg; DROP TABLE m_run; DROP TABLE m_src; DROP TABLE m_msg;"
+                        " DROP TABLE m_rcpt; COMMIT;");
+    if (rc) {
+        char *e = g_strdup_printf("merging %s: %s", in, m->err ? m->err : "?");
+        g_free(m->err);
+        m->err = e;
+        sqlite3_exec(m->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_exec(m->db, "DROP TABLE IF EXISTS temp.skip_src; DROP TABLE IF EXISTS temp.new_msg;"
+                            " DROP TABLE IF EXISTS temp.same_folder;"
+                            " DROP TABLE IF EXISTS temp.m_run; DROP TABLE IF EXISTS temp.m_src;"
+                            " DROP TABLE IF EXISTS temp.m_msg; DROP TABLE IF EXISTS temp.m_rcpt;",
+                     NULL, NULL, NULL);
+    } else if (log)
+        fprintf(log, "merged %s: %lld new messages, %lld sources left out (already merged, or unfinished)\n", in,
+                (long long)(one_int(m, "SELECT count(*) FROM main.messages") - before), (long long)skipped);
+    run_sql(m, "DETACH src");
+    return rc;
+}
+
+tl_status_t
+tl_merge(const char *out, const char *const *ins, int n, const char *argv_text, FILE *log, char **errmsg)
+{
+    merger m = { 0 };
+    if (sqlite3_open_v2(out, &m.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+        *errmsg = g_strdup_printf("cannot open %s: %s", out, m.db ? sqlite3_errmsg(m.db) : "out of memory");
+        sqlite3_close(m.db);
+        return TL_ERR_DB;
+    }
+    sqlite3_busy_timeout(m.db, 10000);
+    tl_status_t st = TL_OK;
+    int lock = -1;
+    sqlite3_int64 version = one_int(&m, "PRAGMA user_version");
+    sqlite3_int64 objects = one_int(&m, "SELECT count(*) FROM sqlite_master");
+    if (version == 0 && objects == 0) {
+        char *q = g_strdup_printf("PRAGMA journal_mode=WAL; BEGIN; %s PRAGMA user_version=%d; COMMIT;", tl_schema_sql,
+                                  TL_SCHEMA_VERSION);
+        if (run_sql(&m, q))
+            st = TL_ERR_DB;
+        g_free(q);
+    } else if (version != TL_SCHEMA_VERSION) {
+        m.err = g_strdup_printf("%s is not a typoleak database of schema version %d", out, TL_SCHEMA_VERSION);
+        st = TL_ERR_DB;
+    }
+    if (st == TL_OK) {
+        lock = open(out, O_RDONLY | O_CLOEXEC);
+        if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) != 0) {
+            m.err = g_strdup_printf("a typoleak scan is writing %s", out);
+            st = TL_ERR_USAGE;
+        }
+    }
+    for (int i = 0; i < n && st == TL_OK; i++) {
+        if (strcmp(ins[i], out) == 0) {
+            m.err = g_strdup_printf("%s is the output", ins[i]);
+            st = TL_ERR_USAGE;
+        } else if (merge_one(&m, ins[i], log))
+            st = TL_ERR_DB;
+    }
+    /* the merge's own run; then what a run's end builds, over the whole */
+    if (st == TL_OK) {
+        sqlite3_stmt *s = NULL;
+        GDateTime *now = g_date_time_new_now_utc();
+        char *iso = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
+        g_date_time_unref(now);
+        if (sqlite3_prepare_v2(m.db,
+                               "INSERT INTO runs(tool_version, schema_version, argv, settings, started_at, finished_at,"
+                               " status, n_sources, n_messages, n_errors, n_bytes)"
+                               " VALUES (?, ?, ?, json_object('merge', json(?)), ?, ?, 'completed', 0, 0, 0, 0)",
+                               -1, &s, NULL) == SQLITE_OK) {
+            GString *list = g_string_new("[");
+            for (int i = 0; i < n; i++) {
+                char *e = g_strescape(ins[i], NULL);
+                g_string_append_printf(list, "%s\"%s\"", i ? "," : "", e);
+                g_free(e);
+            }
+            g_string_append_c(list, ']');
+            sqlite3_bind_text(s, 1, TL_VERSION, -1, SQLITE_STATIC);
+            sqlite3_bind_int(s, 2, TL_SCHEMA_VERSION);
+            sqlite3_bind_text(s, 3, argv_text, -1, SQLITE_STATIC);
+            sqlite3_bind_text(s, 4, list->str, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(s, 5, iso, -1, SQLITE_STATIC);
+            sqlite3_bind_text(s, 6, iso, -1, SQLITE_STATIC);
+            if (sqlite3_step(s) != SQLITE_DONE) {
+                m.err = g_strdup_printf("recording the merge: %s", sqlite3_errmsg(m.db));
+                st = TL_ERR_DB;
+            }
+            g_string_free(list, TRUE);
+        }
+        sqlite3_finalize(s);
+        g_free(iso);
+    }
+    if (st == TL_OK && (run_sql(&m, tl_index_sql) || run_sql(&m, "BEGIN") || run_sql(&m, tl_context_sql) ||
+                        run_sql(&m, tl_views_sql) || run_sql(&m, "COMMIT"))) {
+        sqlite3_exec(m.db, "ROLLBACK", NULL, NULL, NULL);
+        st = TL_ERR_DB;
+    }
+    if (st != TL_OK)
+        *errmsg = m.err ? m.err : g_strdup("merge failed");
+    else
+        g_free(m.err);
+    if (lock >= 0)
+        close(lock);
+    sqlite3_close(m.db);
+    return st;
+}
