@@ -75,8 +75,9 @@ static const tl_report_section sections[] = {
       "SELECT severity, count(*) AS messages, sum(n_typo > 0) AS with_typo_recipient FROM messages"
       " WHERE severity IS NOT NULL GROUP BY severity ORDER BY severity" },
     { "findings", "Findings by category, detector and level",
-      "SELECT category, detector, level, count(*) AS findings, count(DISTINCT vhash) AS distinct_values,"
-      " count(DISTINCT message_id) AS messages FROM findings GROUP BY category, detector, level"
+      "SELECT category, detector, level, count(*) AS findings, sum(quoted) AS in_quoted_text,"
+      " count(DISTINCT vhash) AS distinct_values, count(DISTINCT message_id) AS messages FROM findings"
+      " GROUP BY category, detector, level"
       " ORDER BY category, detector, level = 'HIGH' DESC, level = 'MEDIUM' DESC" },
     { "senders", "Senders who mistyped (repeats first)",
       "SELECT lower(m.from_addr) AS sender, lower(substr(m.from_addr, instr(m.from_addr, '@') + 1)) AS sender_domain,"

@@ -262,7 +262,7 @@ START_TEST(test_report_formats)
                          "Date: Mon, 1 May 2023 10:00:00 +0000\n\nSSN: 741-22-3190\n\n"
                          "From a@example.org Tue Jun  6 10:00:00 2023\n"
                          "From: clerk@example.org\nTo: john.doe@army.ml, jane.roe@navy.ml\nSubject: roster\n"
-                         "Date: Tue, 6 Jun 2023 10:00:00 +0000\n\nsee attached\n\n");
+                         "Date: Tue, 6 Jun 2023 10:00:00 +0000\n\nsee attached\n\n> SSN: 741-22-3191\n\n");
     char *out, *err;
     ck_assert_int_eq(run(&out, &err, "scan", f, "--db", db, "--quiet", NULL), 0);
     g_free(out), g_free(err);
@@ -276,7 +276,11 @@ START_TEST(test_report_formats)
     ck_assert_int_eq(json_object_get_int_member(r, "version"), 1);
     JsonObject *tot = json_array_get_object_element(json_object_get_array_member(r, "totals"), 0);
     ck_assert_int_eq(json_object_get_int_member(tot, "flagged_messages"), 2);
-    ck_assert_int_eq(json_object_get_int_member(tot, "findings"), 1);
+    ck_assert_int_eq(json_object_get_int_member(tot, "findings"), 2);
+    JsonObject *fs = json_array_get_object_element(json_object_get_array_member(r, "findings"), 0);
+    ck_assert_int_eq(json_object_get_int_member(fs, "findings"), 2);
+    ck_assert_int_eq(json_object_get_int_member(fs, "in_quoted_text"), 1);
+    ck_assert_int_eq(json_object_get_int_member(fs, "distinct_values"), 2);
     JsonArray *months = json_object_get_array_member(r, "monthly");
     ck_assert_uint_eq(json_array_get_length(months), 2);
     ck_assert_str_eq(json_object_get_string_member(json_array_get_object_element(months, 1), "month"), "2023-06");
