@@ -65,6 +65,11 @@ static const tl_report_section sections[] = {
       " FROM " HITS " h JOIN messages m ON m.id = h.message_id"
       " JOIN typo_hits t ON t.message_id = h.message_id AND t.typo_domain = h.typo_domain"
       " WHERE m.date_utc IS NOT NULL GROUP BY month ORDER BY month" },
+    { "monthly_by_domain", "Misdirected messages per month and typo domain",
+      "SELECT h.typo_domain, h.intended_domain, substr(m.date_utc, 1, 7) AS month,"
+      " count(DISTINCT h.message_id) AS messages"
+      " FROM " HITS " h JOIN messages m ON m.id = h.message_id WHERE m.date_utc IS NOT NULL"
+      " GROUP BY h.typo_domain, month ORDER BY h.typo_domain, month" },
     { "domain_categories", "Sensitive categories per typo domain",
       "SELECT h.typo_domain, f.category, count(DISTINCT f.message_id) AS messages, count(*) AS findings,"
       " count(DISTINCT f.vhash) AS distinct_values"

@@ -288,6 +288,8 @@ START_TEST(test_report_formats)
     ck_assert_str_eq(json_object_get_string_member(t0, "severity"), "S2");
     ck_assert_str_eq(json_object_get_string_member(t0, "evidence"), "ssn ***-**-3190");
     ck_assert_int_eq(json_object_get_int_member(t0, "offset"), 44);
+    JsonArray *mbd = json_object_get_array_member(r, "monthly_by_domain");
+    ck_assert_uint_eq(json_array_get_length(mbd), 3);     /* army.ml in May and June, navy.ml in June */
     JsonArray *doms = json_object_get_array_member(r, "typo_domains");
     ck_assert_uint_eq(json_array_get_length(doms), 2);
     JsonObject *army = json_array_get_object_element(doms, 0);
