@@ -199,39 +199,40 @@ tl_sha256_fd(int fd, char out[65])
     return e;
 }
 
+/* The next line at or after p that starts with '>'s and "From ", or NULL.
+ * '>' is rare in mail (never in base64), so memchr skips most bytes. */
+static const uint8_t *
+next_quoted_from(const uint8_t *data, const uint8_t *p, const uint8_t *end)
+{
+    while ((p = memchr(p, '>', (size_t)(end - p)))) {
+        if (p == data || p[-1] == '\n') {
+            const uint8_t *c = p;
+            while (c < end && *c == '>')
+                c++;
+            if (end - c >= 5 && memcmp(c, "From ", 5) == 0)
+                return p;
+            p = c;
+        } else
+            p++;
+    }
+    return NULL;
+}
+
 void
 tl_message_identity(const uint8_t *data, size_t len, const char sha256[65], int from_mbox, char out[65])
 {
-    static const char q[] = ">From ";
-    int quoted = from_mbox && len >= 6 && memcmp(data, q, 6) == 0;
-    if (!from_mbox) {
+    const uint8_t *end = data + len, *q = from_mbox ? next_quoted_from(data, data, end) : NULL;
+    if (!q) {
         memcpy(out, sha256, 65);
         return;
     }
-    for (const uint8_t *p = data; !quoted && (p = memmem(p, (size_t)(data + len - p), "\n>", 2)); p++) {
-        const uint8_t *c = p + 1;
-        while (c < data + len && *c == '>')
-            c++;
-        quoted = (size_t)(data + len - c) >= 5 && memcmp(c, "From ", 5) == 0;
-    }
-    if (!quoted) {
-        memcpy(out, sha256, 65);
-        return;
-    }
+    /* the bytes between quoted lines, each quoted line without its first '>' */
     tl_sha256 *h = tl_sha256_new(0);
-    size_t start = 0;
-    for (size_t i = 0; i <= len; i++) {
-        if (i < len && data[i] != '\n')
-            continue;
-        /* the line [start, i] (with its newline) */
-        size_t k = start;
-        while (k < i && data[k] == '>')
-            k++;
-        int drop = k > start && i - k >= 5 && memcmp(data + k, "From ", 5) == 0;
-        size_t from = start + (drop ? 1 : 0), to = i < len ? i + 1 : len;
-        if (to > from)
-            tl_sha256_update(h, data + from, to - from);
-        start = i + 1;
+    const uint8_t *start = data;
+    for (; q; q = next_quoted_from(data, q + 1, end)) {
+        tl_sha256_update(h, start, (size_t)(q - start));
+        start = q + 1;
     }
+    tl_sha256_update(h, start, (size_t)(end - start));
     tl_sha256_finish(h, out);
 }
