@@ -1383,6 +1383,58 @@ START_TEST(parse_depths_agree)
 }
 END_TEST
 
+/* What the users of the findings get, on the corpora plus a generated
+ * mailbox with typo hits and sensitive lines: every report format, the
+ * export, show, verify (nothing changed), and a second scan that skips
+ * every unchanged file. */
+START_TEST(findings_tools)
+{
+    const char *root = tl_test_corpora();
+    if (!root) {
+        skip_note("findings_tools");
+        return;
+    }
+    char *tmp = tl_test_tmpdir();
+    char *mbox = g_build_filename(tmp, "sent.mbox", NULL), *db = g_build_filename(tmp, "all.db", NULL);
+    GString *mb = g_string_new(NULL);
+    for (int i = 0; i < 40; i++)
+        g_string_append_printf(mb, "From a@example.org Mon May  %d 10:00:00 2023\nFrom: clerk%d@example.org\n"
+                                   "To: member%d@army.ml\nSubject: orders %d\nDate: Mon, %d May 2023 10:00:00 +0000\n\n"
+                                   "SSN: 741-22-%04d\n\n", 1 + i % 28, i % 5, i, i, 1 + i % 28, 3100 + i);
+    tl_test_write_str(mbox, mb->str);
+    g_string_free(mb, TRUE);
+    const char *paths[] = { root, mbox, NULL };
+    tl_scan_stats st;
+    ck_assert_int_eq(tl_test_scan_status(db, 2, paths, &st), TL_OK);
+    char *msg = NULL;
+    FILE *out = fopen("/dev/null", "w");
+    ck_assert_int_eq(tl_report_text(db, out, &msg), TL_OK);
+    ck_assert_int_eq(tl_report_json(db, out, &msg), TL_OK);
+    ck_assert_int_eq(tl_report_html(db, out, &msg), TL_OK);
+    ck_assert_int_eq(tl_export(db, 0, NULL, NULL, out, &msg), TL_OK);
+    ck_assert_int_eq(tl_show(db, "1", out, &msg), TL_OK);
+    char *csv = g_build_filename(tmp, "csv", NULL);
+    ck_assert_int_eq(tl_report_csv(db, csv, &msg), TL_OK);
+    tl_verify_counts vc;
+    ck_assert_int_eq(tl_verify(db, out, &vc, &msg), TL_OK);
+    fclose(out);
+    ck_assert_int_gt(vc.files, 1000);
+    ck_assert_int_eq(vc.files, vc.unchanged);
+    /* the generated mailbox's 40 leaks, counted once each */
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM flagged_messages WHERE typo_domains = 'army.ml'"), 40);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(DISTINCT vhash) FROM findings WHERE detector = 'ssn'"), 40);
+    ck_assert_int_eq(tl_test_int(db, "SELECT senders FROM domain_sizing WHERE typo_domain = 'army.ml'"), 5);
+    int64_t occ = tl_test_int(db, "SELECT count(*) FROM occurrences");
+    ck_assert_int_eq(tl_test_scan_status(db, 2, paths, &st), TL_OK);
+    ck_assert_int_eq(st.messages, 0);
+    ck_assert_int_eq(st.unchanged, (uint64_t)vc.files);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM occurrences"), occ);
+    g_free(csv), g_free(mbox), g_free(db);
+    tl_test_rmtree(tmp);
+    g_free(tmp);
+}
+END_TEST
+
 Suite *
 suite_corpora(void)
 {
@@ -1401,6 +1453,7 @@ suite_corpora(void)
     tcase_add_test(tc, evidence_unchanged);
     tcase_add_test(tc, atime_preserved);
     tcase_add_test(tc, parse_depths_agree);
+    tcase_add_test(tc, findings_tools);
     suite_add_tcase(s, tc);
     return s;
 }
