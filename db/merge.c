@@ -128,7 +128,13 @@ map_ids(merger *m, const char *map, const char *table, const char *where)
 static int
 merge_one(merger *m, const char *in, FILE *log)
 {
-    char *att = g_strdup_printf("file:%s?mode=ro", in);
+    /* a URI, so that the input opens read-only: its path escaped ('?',
+     * '#' and '%' would end or change it) */
+    char *abs = g_canonicalize_filename(in, NULL);
+    char *esc = g_uri_escape_string(abs, "/", FALSE);
+    char *att = g_strdup_printf("file:%s?mode=ro", esc);
+    g_free(esc);
+    g_free(abs);
     sqlite3_stmt *s = NULL;
     int rc = sqlite3_prepare_v2(m->db, "ATTACH ? AS src", -1, &s, NULL) == SQLITE_OK ? 0 : -1;
     if (!rc) {

@@ -56,7 +56,10 @@ static const tl_report_section sections[] = {
       "SELECT t.intended_domain, count(DISTINCT t.message_id) AS messages, count(*) AS recipients,"
       " count(DISTINCT t.typo_domain) AS typo_domains, count(DISTINCT lower(m.from_addr)) AS senders,"
       " count(DISTINCT lower(t.intended_addr)) AS intended_recipients,"
-      " min(m.date_utc) AS first_date, max(m.date_utc) AS last_date"
+      " min(m.date_utc) AS first_date, max(m.date_utc) AS last_date,"
+      " (SELECT day FROM (SELECT substr(m2.date_utc, 1, 10) AS day, count(DISTINCT m2.id) AS n FROM typo_hits t2"
+      "   JOIN messages m2 ON m2.id = t2.message_id WHERE t2.intended_domain = t.intended_domain"
+      "   AND m2.date_utc IS NOT NULL GROUP BY day ORDER BY n DESC, day LIMIT 1)) AS peak_day"
       " FROM typo_hits t JOIN messages m ON m.id = t.message_id"
       " GROUP BY t.intended_domain ORDER BY messages DESC, t.intended_domain" },
     { "monthly", "Misdirected messages per month",

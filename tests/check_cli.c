@@ -297,6 +297,9 @@ START_TEST(test_report_formats)
     ck_assert_int_eq(json_object_get_int_member(army, "messages"), 2);
     ck_assert_int_eq(json_object_get_int_member(army, "intended_recipients"), 1);
     ck_assert_str_eq(json_object_get_string_member(army, "peak_day"), "2023-05-01");
+    JsonObject *intended = json_array_get_object_element(json_object_get_array_member(r, "intended_domains"), 0);
+    ck_assert_str_eq(json_object_get_string_member(intended, "intended_domain"), "army.mil");
+    ck_assert_str_eq(json_object_get_string_member(intended, "peak_day"), "2023-05-01");
     JsonObject *snd = json_array_get_object_element(json_object_get_array_member(r, "senders"), 0);
     ck_assert_str_eq(json_object_get_string_member(snd, "typo_address"), "john.doe@army.ml");
     ck_assert_int_eq(json_object_get_int_member(snd, "messages"), 2);
@@ -494,6 +497,8 @@ START_TEST(test_merge)
     char *tgz = g_build_filename(ev, "export.tar.gz", NULL), *one = g_build_filename(ev, "single1.eml", NULL);
     char *a = g_build_filename(d, "a.db", NULL), *b = g_build_filename(d, "b.db", NULL), *c = g_build_filename(d, "c.db", NULL);
     char *m = g_build_filename(d, "m.db", NULL), *x = g_build_filename(d, "x.db", NULL);
+    /* an input whose name a URI would misread */
+    char *b_odd = g_build_filename(d, "b?100%#.db", NULL);
     char *out, *err;
     /* the whole at once, and in two parts that share box1.mbox */
     ck_assert_int_eq(run(&out, &err, "scan", maildir, box0, box1, box2, tgz, one, "--db", c, "--case-key", key,
@@ -503,7 +508,8 @@ START_TEST(test_merge)
     g_free(out), g_free(err);
     ck_assert_int_eq(run(&out, &err, "scan", box1, box2, tgz, one, "--db", b, "--case-key", key, "--quiet", NULL), 0);
     g_free(out), g_free(err);
-    ck_assert_int_eq(run(&out, &err, "merge", m, a, b, NULL), 0);
+    ck_assert_int_eq(g_rename(b, b_odd), 0);
+    ck_assert_int_eq(run(&out, &err, "merge", m, a, b_odd, NULL), 0);
     ck_assert_ptr_nonnull(strstr(err, "1 sources left out"));
     g_free(out), g_free(err);
     static const char q[] = "SELECT (SELECT count(*) FROM messages) || ' ' || (SELECT count(*) FROM occurrences) || ' ' ||"
@@ -531,7 +537,7 @@ START_TEST(test_merge)
     merged = tl_test_str(m, "%s", q);
     ck_assert_str_eq(merged, whole);
     g_free(merged), g_free(whole);
-    g_free(a), g_free(b), g_free(c), g_free(m), g_free(x), g_free(key), g_free(key2);
+    g_free(a), g_free(b), g_free(b_odd), g_free(c), g_free(m), g_free(x), g_free(key), g_free(key2);
     g_free(maildir), g_free(box0), g_free(box1), g_free(box2), g_free(tgz), g_free(one), g_free(ev);
     tl_test_rmtree(d);
     g_free(d);
