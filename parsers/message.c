@@ -587,6 +587,7 @@ subject_detect(tl_worker *w, tl_record *rec, GPtrArray *findings)
 {
     if (!w->det || !rec->subject || !rec->subject[0])
         return;
+    tl_detector_set_time(w->det, rec->date_unix);   /* ages of dates of birth */
     tl_text_part p = { 0 };
     p.path = (char *)"subject";
     tl_text_normalise(rec->subject, strlen(rec->subject), &p.text, &p.map, &p.len);
