@@ -18,7 +18,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 BUILD   ?= build
 SAN     ?=
 
-LIB_SRC = scanner/status.c scanner/queue.c scanner/digest.c scanner/job.c scanner/typo.c scanner/validate.c scanner/detect.c scanner/detect_id.c scanner/detect_contact.c scanner/detect_mark.c scanner/detect_cred.c scanner/pipeline.c \
+LIB_SRC = scanner/status.c scanner/util.c scanner/queue.c scanner/digest.c scanner/job.c scanner/typo.c scanner/validate.c scanner/detect.c scanner/detect_id.c scanner/detect_contact.c scanner/detect_mark.c scanner/detect_cred.c scanner/pipeline.c \
           parsers/sniff.c parsers/mbox.c parsers/message.c parsers/text.c parsers/walk.c \
           db/writer.c db/report.c db/verify.c db/export.c db/show.c db/report_data.c db/report_html.c db/merge.c
 CLI_SRC = scanner/cli_main.c scanner/cli_scan.c scanner/cli_report.c scanner/cli_verify.c scanner/cli_export.c scanner/cli_show.c scanner/cli_merge.c scanner/cli_lists.c scanner/cli_check.c

@@ -104,12 +104,9 @@ tl_csv_row(sqlite3_stmt *s, FILE *out, int header)
 tl_status_t
 tl_export(const char *db_path, int csv, const char *const *names, const char *outdir, FILE *out, char **errmsg)
 {
-    sqlite3 *db = NULL;
-    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        *errmsg = g_strdup_printf("cannot open %s: %s", db_path, db ? sqlite3_errmsg(db) : "out of memory");
-        sqlite3_close(db);
+    sqlite3 *db = tl_db_open_ro(db_path, errmsg);
+    if (!db)
         return TL_ERR_DB;
-    }
     if (outdir && g_mkdir_with_parents(outdir, 0755) != 0) {
         *errmsg = g_strdup_printf("cannot create %s: %s", outdir, g_strerror(errno));
         sqlite3_close(db);

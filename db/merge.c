@@ -296,9 +296,7 @@ tl_merge(const char *out, const char *const *ins, int n, const char *argv_text, 
     /* the merge's own run; then what a run's end builds, over the whole */
     if (st == TL_OK) {
         sqlite3_stmt *s = NULL;
-        GDateTime *now = g_date_time_new_now_utc();
-        char *iso = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
-        g_date_time_unref(now);
+        char *iso = tl_iso_utc(g_get_real_time() / G_USEC_PER_SEC);
         if (sqlite3_prepare_v2(m.db,
                                "INSERT INTO runs(tool_version, schema_version, argv, settings, started_at, finished_at,"
                                " status, n_sources, n_messages, n_errors, n_bytes)"

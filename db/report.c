@@ -167,27 +167,9 @@ each_section(report *r, const char *name, const char *wrap, void (*row)(report *
 tl_status_t
 tl_report_text(const char *db_path, FILE *out, char **errmsg)
 {
-    report r = { .out = out };
-    if (sqlite3_open_v2(db_path, &r.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        if (errmsg)
-            *errmsg = g_strdup_printf("cannot open %s: %s", db_path, r.db ? sqlite3_errmsg(r.db) : "out of memory");
-        sqlite3_close(r.db);
+    report r = { .out = out, .db = tl_db_open_ro(db_path, errmsg) };
+    if (!r.db)
         return TL_ERR_DB;
-    }
-    sqlite3_stmt *s;
-    int version = -1;
-    if (sqlite3_prepare_v2(r.db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK) {
-        if (sqlite3_step(s) == SQLITE_ROW)
-            version = sqlite3_column_int(s, 0);
-        sqlite3_finalize(s);
-    }
-    if (version != TL_SCHEMA_VERSION) {
-        if (errmsg)
-            *errmsg = g_strdup_printf("%s is not a typoleak database of schema version %d (user_version %d)",
-                                      db_path, TL_SCHEMA_VERSION, version);
-        sqlite3_close(r.db);
-        return TL_ERR_DB;
-    }
 
     fprintf(out, "typoleak report: %s\n\nRuns:\n", db_path);
     int rc = each(&r, "SELECT id, tool_version, started_at, coalesce(finished_at,'(unfinished)'), status,"

@@ -149,13 +149,13 @@ tl_json_row(JsonBuilder *b, sqlite3_stmt *s)
     json_builder_end_object(b);
 }
 
-/* Opens the database read-only and checks it is ours. */
 sqlite3 *
-tl_report_open(const char *db_path, char **errmsg)
+tl_db_open_ro(const char *db_path, char **errmsg)
 {
     sqlite3 *db = NULL;
     if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        *errmsg = g_strdup_printf("cannot open %s: %s", db_path, db ? sqlite3_errmsg(db) : "out of memory");
+        if (errmsg)
+            *errmsg = g_strdup_printf("cannot open %s: %s", db_path, db ? sqlite3_errmsg(db) : "out of memory");
         sqlite3_close(db);
         return NULL;
     }
@@ -167,7 +167,8 @@ tl_report_open(const char *db_path, char **errmsg)
         sqlite3_finalize(s);
     }
     if (version != TL_SCHEMA_VERSION) {
-        *errmsg = g_strdup_printf("%s is not a typoleak database of schema version %d (user_version %d)", db_path,
+        if (errmsg)
+            *errmsg = g_strdup_printf("%s is not a typoleak database of schema version %d (user_version %d)", db_path,
                                   TL_SCHEMA_VERSION, version);
         sqlite3_close(db);
         return NULL;
@@ -178,7 +179,7 @@ tl_report_open(const char *db_path, char **errmsg)
 JsonNode *
 tl_report_model(const char *db_path, char **errmsg)
 {
-    sqlite3 *db = tl_report_open(db_path, errmsg);
+    sqlite3 *db = tl_db_open_ro(db_path, errmsg);
     if (!db)
         return NULL;
     JsonBuilder *b = json_builder_new();
@@ -191,12 +192,10 @@ tl_report_model(const char *db_path, char **errmsg)
     json_builder_add_string_value(b, TL_VERSION);
     json_builder_set_member_name(b, "database");
     json_builder_add_string_value(b, db_path);
-    GDateTime *now = g_date_time_new_now_utc();
-    char *iso = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
+    char *iso = tl_iso_utc(g_get_real_time() / G_USEC_PER_SEC);
     json_builder_set_member_name(b, "generated_at");
     json_builder_add_string_value(b, iso);
     g_free(iso);
-    g_date_time_unref(now);
     int ok = 1;
     for (size_t i = 0; i < G_N_ELEMENTS(sections) && ok; i++) {
         sqlite3_stmt *s = NULL;
@@ -249,7 +248,7 @@ tl_report_json(const char *db_path, FILE *out, char **errmsg)
 tl_status_t
 tl_report_csv(const char *db_path, const char *outdir, char **errmsg)
 {
-    sqlite3 *db = tl_report_open(db_path, errmsg);
+    sqlite3 *db = tl_db_open_ro(db_path, errmsg);
     if (!db)
         return TL_ERR_DB;
     if (g_mkdir_with_parents(outdir, 0755) != 0) {

@@ -68,12 +68,9 @@ query(sqlite3 *db, const char *q, sqlite3_int64 id)
 tl_status_t
 tl_show(const char *db_path, const char *key, FILE *out, char **errmsg)
 {
-    sqlite3 *db = NULL;
-    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        *errmsg = g_strdup_printf("cannot open %s: %s", db_path, db ? sqlite3_errmsg(db) : "out of memory");
-        sqlite3_close(db);
+    sqlite3 *db = tl_db_open_ro(db_path, errmsg);
+    if (!db)
         return TL_ERR_DB;
-    }
     tl_status_t st = TL_OK;
     sqlite3_int64 id = find(db, key);
     sqlite3_stmt *s = id > 0 ? query(db,

@@ -49,9 +49,7 @@ run_cwd(const char *settings)
 static int
 hash_file(const char *path, char hex[65], gint64 *size, char **mtime)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOATIME | O_NOFOLLOW);
-    if (fd < 0 && errno == EPERM)
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int fd = tl_open_evidence(path, O_NOFOLLOW);
     if (fd < 0)
         return errno;
     struct stat st;
@@ -63,9 +61,7 @@ hash_file(const char *path, char hex[65], gint64 *size, char **mtime)
     int e = tl_sha256_fd(fd, hex);
     close(fd);
     *size = st.st_size;
-    GDateTime *dt = g_date_time_new_from_unix_utc(st.st_mtime);
-    *mtime = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
-    g_date_time_unref(dt);
+    *mtime = tl_iso_utc(st.st_mtime);
     return e;
 }
 
@@ -73,12 +69,9 @@ tl_status_t
 tl_verify(const char *db_path, FILE *out, tl_verify_counts *counts, char **errmsg)
 {
     memset(counts, 0, sizeof *counts);
-    sqlite3 *db = NULL;
-    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        *errmsg = g_strdup_printf("cannot open %s: %s", db_path, db ? sqlite3_errmsg(db) : "out of memory");
-        sqlite3_close(db);
+    sqlite3 *db = tl_db_open_ro(db_path, errmsg);
+    if (!db)
         return TL_ERR_DB;
-    }
     /* the latest record of every file read from the file system */
     static const char q[] =
         "SELECT s.path, s.size, s.sha256, s.mtime, r.settings, r.id FROM sources s JOIN runs r ON r.id = s.run_id"

@@ -103,10 +103,7 @@ exec(tl_writer *w, const char *q)
 static char *
 now_iso(void)
 {
-    GDateTime *t = g_date_time_new_now_utc();
-    char *s = g_date_time_format(t, "%Y-%m-%dT%H:%M:%SZ");
-    g_date_time_unref(t);
-    return s;
+    return tl_iso_utc(g_get_real_time() / G_USEC_PER_SEC);
 }
 
 /* Binds a text or NULL.  SQLITE_STATIC: every value outlives the step that
@@ -445,17 +442,11 @@ put_source(tl_writer *w, tl_job *j)
     bind_text(s, 5, j->kind);
     bind_text(s, 6, j->format);
     sqlite3_bind_int(s, 7, j->depth);
-    if (j->mtime >= 0) {
-        GDateTime *t = g_date_time_new_from_unix_utc(j->mtime);
-        char *iso = t ? g_date_time_format(t, "%Y-%m-%dT%H:%M:%SZ") : NULL;
-        if (iso)
-            sqlite3_bind_text(s, 8, iso, -1, SQLITE_TRANSIENT);
-        g_free(iso);
-        if (t)
-            g_date_time_unref(t);
-    } else
-        sqlite3_bind_null(s, 8);
-    if (!step(s))
+    char *mtime = j->mtime >= 0 ? tl_iso_utc(j->mtime) : NULL;
+    bind_text(s, 8, mtime);
+    int ok = step(s);
+    g_free(mtime);
+    if (!ok)
         return db_fail(w, "writing a source row");
     gint64 *key = g_new(gint64, 1);
     *key = (gint64)j->source;

@@ -811,9 +811,7 @@ walk_archive(tl_walker *w, struct archive *a, const stream_info *si, tl_sha256 *
 static int
 open_evidence(const char *path)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOATIME);
-    if (fd < 0 && errno == EPERM)
-        fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = tl_open_evidence(path, 0);
     if (fd >= 0)
         posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     return fd;
@@ -827,12 +825,9 @@ unchanged(tl_walker *w, const char *path, int fd, int64_t mtime, int64_t size)
     const tl_done_file *d = w->done ? g_hash_table_lookup(w->done, path) : NULL;
     if (!d || d->size != size || mtime < 0)
         return 0;
-    GDateTime *t = g_date_time_new_from_unix_utc(mtime);
-    char *iso = t ? g_date_time_format(t, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+    char *iso = tl_iso_utc(mtime);
     int same = iso && strcmp(iso, d->mtime) == 0;
     g_free(iso);
-    if (t)
-        g_date_time_unref(t);
     char hex[65];
     if (!same || tl_sha256_fd(fd, hex) != 0 || strcmp(hex, d->sha256) != 0) {
         lseek(fd, 0, SEEK_SET);

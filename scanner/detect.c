@@ -533,43 +533,39 @@ family(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
  * for the roster effect (three or more of one detector in table rows);
  * +10 in a part that carries a privacy notice.  Scores are those the
  * families gave, so that bonuses do not feed each other. */
+/* Whether g, a personal finding of another detector at MEDIUM or above,
+ * vouches for f. */
+static int
+vouches(const tl_finding *f, const tl_finding *g)
+{
+    return g->pii && g->score >= 75 && strcmp(g->detector, f->detector) != 0;
+}
+
 static void
 together(tl_detector *d, GPtrArray *all)
 {
     guint n = all->len;
-    int *bonus = g_new0(int, n ? n : 1);
+    int *bonus = g_new0(int, n ? n : 1), *in_row = g_new0(int, n ? n : 1);
     int privacy = 0;
-    GHashTable *in_rows = g_hash_table_new(g_str_hash, g_str_equal);
+    GHashTable *rows = g_hash_table_new(g_str_hash, g_str_equal);     /* detector -> findings in table rows */
     for (guint i = 0; i < n; i++) {
         tl_finding *f = all->pdata[i];
         privacy |= strcmp(f->detector, "privacy-notice") == 0 && f->score >= TL_SCORE_LOW;
-        if (f->pii && f->score >= TL_SCORE_LOW && tl_in_table(d, f->off)) {
-            int c = GPOINTER_TO_INT(g_hash_table_lookup(in_rows, f->detector)) + 1;
-            g_hash_table_insert(in_rows, (gpointer)f->detector, GINT_TO_POINTER(c));
-        }
+        in_row[i] = f->pii && f->score >= TL_SCORE_LOW && tl_in_table(d, f->off);
+        if (in_row[i])
+            g_hash_table_insert(rows, (gpointer)f->detector,
+                                GINT_TO_POINTER(GPOINTER_TO_INT(g_hash_table_lookup(rows, f->detector)) + 1));
     }
     for (guint i = 0; i < n; i++) {
         tl_finding *f = all->pdata[i];
         if (!f->pii)
             continue;
-        for (guint j = i; j-- > 0;) {
-            tl_finding *g = all->pdata[j];
-            if (g->off + 300 < f->off)
-                break;
-            if (g->pii && g->score >= 75 && strcmp(g->detector, f->detector) != 0) {
-                bonus[i] = 10;
-                break;
-            }
-        }
-        for (guint j = i + 1; j < n && !bonus[i]; j++) {
-            tl_finding *g = all->pdata[j];
-            if (g->off > f->off + f->len + 300)
-                break;
-            if (g->pii && g->score >= 75 && strcmp(g->detector, f->detector) != 0)
-                bonus[i] = 10;
-        }
-        if (f->score >= TL_SCORE_LOW && GPOINTER_TO_INT(g_hash_table_lookup(in_rows, f->detector)) >= 3 &&
-            tl_in_table(d, f->off))
+        /* the neighbours within 300 characters, before and after */
+        for (guint j = i; j-- > 0 && !bonus[i] && ((tl_finding *)all->pdata[j])->off + 300 >= f->off;)
+            bonus[i] = vouches(f, all->pdata[j]) ? 10 : 0;
+        for (guint j = i + 1; j < n && !bonus[i] && ((tl_finding *)all->pdata[j])->off <= f->off + f->len + 300; j++)
+            bonus[i] = vouches(f, all->pdata[j]) ? 10 : 0;
+        if (in_row[i] && GPOINTER_TO_INT(g_hash_table_lookup(rows, f->detector)) >= 3)
             bonus[i] += 10;
         if (privacy)
             bonus[i] += 10;
@@ -579,7 +575,8 @@ together(tl_detector *d, GPtrArray *all)
         f->score = CLAMP(f->score + bonus[i], 0, 100);
         f->level = level_of(f->score);
     }
-    g_hash_table_destroy(in_rows);
+    g_hash_table_destroy(rows);
+    g_free(in_row);
     g_free(bonus);
 }
 

@@ -33,7 +33,7 @@ enum {
     P_PEM, P_AWS, P_JWT, P_GITHUB, P_SLACK, P_GOOGLE, P_URL_AUTH, P_AUTH_HDR, P_PASSWORD, P_SECRET_KV,
     P_CAND_END,
     /* context shapes */
-    P_EXPIRY = P_CAND_END, P_CUE_DATE,
+    P_EXPIRY = P_CAND_END,
     /* whole-word keyword classes */
     K_FIRST,
     K_SSN = K_FIRST, K_PAN, K_NEG_COMMON, K_NEG_ID, K_DOC_NEG, K_TIN, K_EIN, K_ABA, K_DODID, K_PASSPORT, K_DOC_DATE,

@@ -62,13 +62,6 @@ static int portion_at_start(const char *t, size_t from);
 static int portion_ok(const tl_text_part *p, const tl_hit *h);
 static int cab_valid(const char *t, size_t from, size_t to);
 
-/* Hyperscan reports every end of "Label:[^\n]*": only the whole line counts. */
-static int
-whole_line(const tl_text_part *p, const tl_hit *h)
-{
-    return h->to == p->len || p->text[h->to] == '\n' || p->text[h->to] == '\r';
-}
-
 static const struct tl_mark_state *
 state(tl_detector *d, const tl_text_part *p)
 {
@@ -89,11 +82,9 @@ state(tl_detector *d, const tl_text_part *p)
     a = tl_hits_of(d, P_CAB);
     for (guint i = 0; i < a->len; i++) {
         const tl_hit *h = &g_array_index(a, tl_hit, i);
-        m->cab += whole_line(p, h) && cab_valid(t, h->from, h->to);
+        m->cab += cab_valid(t, h->from, h->to);
     }
-    a = tl_hits_of(d, P_CUI_IND);
-    for (guint i = 0; i < a->len; i++)
-        m->cui_ind += whole_line(p, &g_array_index(a, tl_hit, i));
+    m->cui_ind = (int)tl_hits_of(d, P_CUI_IND)->len;     /* whole lines: the pattern ends at $ */
     a = tl_hits_of(d, P_BANNER);
     for (guint i = 0; i < a->len; i++) {
         const tl_hit *h = &g_array_index(a, tl_hit, i);
@@ -264,7 +255,7 @@ tl_cand_mark(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
             return 0;
         break;
     case P_CAB:
-        if (!whole_line(p, h) || !cab_valid(t, h->from, h->to))
+        if (!cab_valid(t, h->from, h->to))
             return 0;
         c->det = "authority-block", c->cat = "MARK.CLASS";
         c->score = m->cab >= 2 ? 95 : 55;
@@ -275,8 +266,6 @@ tl_cand_mark(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
         }
         break;
     case P_CUI_IND: {
-        if (!whole_line(p, h))
-            return 0;
         c->det = "cui-indicator", c->cat = "MARK.CUI";
         /* Controlled by: and POC: are ordinary form lines: two indicator
          * lines, or one under a CUI banner */

@@ -234,6 +234,14 @@ void tl_sha256_hex(const void *data, size_t len, char out[65]);
  * message.  Otherwise, and when no line is quoted, it is the SHA-256 of
  * the bytes (sha256, copied). */
 void tl_message_identity(const uint8_t *data, size_t len, const char sha256[65], int from_mbox, char out[65]);
+/* A unix time as ISO 8601 UTC to the second ("2023-05-01T10:00:00Z"), the
+ * form of every timestamp in the database; NULL when out of range
+ * (util.c). */
+char *tl_iso_utc(int64_t unix_time);
+/* Opens evidence read-only without touching its access time when the
+ * kernel allows it (O_NOATIME needs the file's owner); flags are added
+ * (O_NOFOLLOW...).  -1 and errno as open(2) (util.c). */
+int tl_open_evidence(const char *path, int flags);
 /* SHA-256 (lower-case hex) of what remains to read on fd; 0 or an errno. */
 int tl_sha256_fd(int fd, char out[65]);
 
@@ -343,8 +351,10 @@ struct sqlite3_stmt;
 struct _JsonBuilder;
 struct _JsonNode;
 const tl_report_section *tl_report_sections(size_t *n);
-/* The database opened read-only, NULL and *errmsg unless it is ours. */
-struct sqlite3 *tl_report_open(const char *db_path, char **errmsg);
+/* A findings database opened read-only, as every reading tool opens it
+ * (report, export, show, verify): NULL and *errmsg (when errmsg is not
+ * NULL) unless it opens and is of this schema version. */
+struct sqlite3 *tl_db_open_ro(const char *db_path, char **errmsg);
 /* The whole report as one JSON object (format, version, sections). */
 struct _JsonNode *tl_report_model(const char *db_path, char **errmsg);
 /* A result row as a JSON object / a CSV line (RFC 4180, CRLF; header:

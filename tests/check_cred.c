@@ -636,22 +636,6 @@ END_TEST
 
 /* ---- the whole path ----------------------------------------------- */
 
-static int
-db_bytes_contain(const char *db, const char *value)
-{
-    const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-    int found = 0;
-    for (size_t i = 0; i < G_N_ELEMENTS(suffixes); i++) {
-        char *path = g_strconcat(db, suffixes[i], NULL);
-        char *data = NULL;
-        gsize len = 0;
-        if (g_file_get_contents(path, &data, &len, NULL))
-            found |= memmem(data, len, value, strlen(value)) != NULL;
-        g_free(data);
-        g_free(path);
-    }
-    return found;
-}
 
 /* A scan of an mbox to a typo-domain recipient stores the credentials
  * as findings, rolls the message up to S1, and leaves no secret byte in
@@ -688,7 +672,7 @@ START_TEST(test_scan_keeps_no_secret)
     g_free(roll);
     const char *planted[] = { pwt, aws, tail, gh, r36, line };
     for (size_t i = 0; i < G_N_ELEMENTS(planted); i++)
-        ck_assert_msg(!db_bytes_contain(db, planted[i]), "planted secret %zu found in the database", i);
+        ck_assert_msg(!tl_test_db_holds(db, planted[i]), "planted secret %zu found in the database", i);
     g_free(db), g_free(path), g_free(mbox), g_free(body), g_free(line);
     g_free(r36), g_free(gh), g_free(pw), g_free(pwt), g_free(tail), g_free(aws);
     tl_test_rmtree(dir);

@@ -424,24 +424,6 @@ START_TEST(test_offsets_and_quotes)
 }
 END_TEST
 
-/* Every byte the scan leaves beside the evidence: the database, its WAL
- * and shared-memory files. */
-static int
-db_bytes_contain(const char *db, const char *value)
-{
-    const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-    int found = 0;
-    for (size_t i = 0; i < G_N_ELEMENTS(suffixes); i++) {
-        char *path = g_strconcat(db, suffixes[i], NULL);
-        char *data = NULL;
-        gsize len = 0;
-        if (g_file_get_contents(path, &data, &len, NULL))
-            found |= memmem(data, len, value, strlen(value)) != NULL;
-        g_free(data);
-        g_free(path);
-    }
-    return found;
-}
 
 static tl_status_t
 scan_with(const char *db, const char *path, int classify, int jobs)
@@ -662,9 +644,9 @@ START_TEST(test_scan_other_values_safely)
                               "4400012345678", "1234567890", "1234567891", "DOE.JOHN", "7035552847",
                               "555-2847", "480-1000", "pat.kilo", "DOE/JANE", pan };
     /* the search sees what is stored: the recipient is */
-    ck_assert(db_bytes_contain(db, "john.doe@army.ml"));
+    ck_assert(tl_test_db_holds(db, "john.doe@army.ml"));
     for (size_t i = 0; i < G_N_ELEMENTS(planted); i++)
-        ck_assert_msg(!db_bytes_contain(db, planted[i]), "planted value %zu found in the database", i);
+        ck_assert_msg(!tl_test_db_holds(db, planted[i]), "planted value %zu found in the database", i);
     g_free(db);
     g_free(path);
     g_free(mbox);
@@ -698,8 +680,8 @@ START_TEST(test_subject_values)
     rows = tl_test_rows(db, "SELECT part, detector, level FROM findings");
     ck_assert_str_eq(rows, "subject|ssn|HIGH");
     g_free(rows);
-    ck_assert(!db_bytes_contain(db, fmt));
-    ck_assert(!db_bytes_contain(db, ssn));
+    ck_assert(!tl_test_db_holds(db, fmt));
+    ck_assert(!tl_test_db_holds(db, ssn));
     g_free(db), g_free(path), g_free(mbox), g_free(fmt), g_free(ssn);
     tl_test_rmtree(dir);
     g_free(dir);
@@ -817,7 +799,7 @@ START_TEST(test_scan_stores_findings_safely)
     /* no planted value, in any form, in any database file */
     const char *planted[] = { ssn, ssn_fmt, pan, pan_fmt, "GB82WEST12345698765432", "GB82 WEST 1234 5698 7654 32", ssn2 };
     for (size_t i = 0; i < G_N_ELEMENTS(planted); i++)
-        ck_assert_msg(!db_bytes_contain(db, planted[i]), "planted value %zu found in the database", i);
+        ck_assert_msg(!tl_test_db_holds(db, planted[i]), "planted value %zu found in the database", i);
 
     /* --classify all, same case key: the second message too, and the same
      * value hashes to the same vhash across databases */
@@ -852,11 +834,11 @@ START_TEST(test_scan_stores_findings_safely)
     ck_assert_int_eq(tl_test_int(db5, "SELECT count(*) FROM message_text"), 0);
     ck_assert_int_eq(tl_test_int(db5, "SELECT count(*) FROM findings"), 4);
     for (size_t i = 0; i < G_N_ELEMENTS(planted); i++)
-        ck_assert_msg(!db_bytes_contain(db4, planted[i]), "planted value %zu found in the indexed database", i);
+        ck_assert_msg(!tl_test_db_holds(db4, planted[i]), "planted value %zu found in the indexed database", i);
     o.index_text = TL_INDEX_FLAGGED;
     g_free(db4), g_free(db5);
     for (size_t i = 0; i < G_N_ELEMENTS(planted); i++)
-        ck_assert_msg(!db_bytes_contain(db2, planted[i]), "planted value %zu found in the database", i);
+        ck_assert_msg(!tl_test_db_holds(db2, planted[i]), "planted value %zu found in the database", i);
 
     /* --classify none: nothing read, no key made */
     char *db3 = g_build_filename(dir, "none.db", NULL);

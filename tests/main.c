@@ -66,6 +66,23 @@ tl_test_found_free(tl_test_found *r)
     g_ptr_array_unref(r->parts);
 }
 
+int
+tl_test_db_holds(const char *db, const char *value)
+{
+    const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+    int found = 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(suffixes); i++) {
+        char *path = g_strconcat(db, suffixes[i], NULL);
+        char *data = NULL;
+        gsize len = 0;
+        if (g_file_get_contents(path, &data, &len, NULL))
+            found |= memmem(data, len, value, strlen(value)) != NULL;
+        g_free(data);
+        g_free(path);
+    }
+    return found;
+}
+
 void
 tl_test_assert_not_stored(const GPtrArray *found, const char *value)
 {
