@@ -12,16 +12,23 @@ CC      ?= cc
 PKGS     = gmime-3.0 glib-2.0 libarchive sqlite3 libcrypto libpsl libidn2 icu-uc icu-i18n json-glib-1.0 libxml-2.0 libhs
 CFLAGS  ?= -O2 -g
 # Flags the code needs whatever CFLAGS the caller gives (make asan sets CFLAGS).
-TL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -Wswitch-enum -Iscanner
+TL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -Wswitch-enum -I.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 BUILD   ?= build
 SAN     ?=
 
-LIB_SRC = scanner/status.c scanner/util.c scanner/queue.c scanner/digest.c scanner/job.c scanner/typo.c scanner/validate.c scanner/detect.c scanner/detect_id.c scanner/detect_contact.c scanner/detect_mark.c scanner/detect_cred.c scanner/pipeline.c \
-          parsers/sniff.c parsers/mbox.c parsers/message.c parsers/text.c parsers/walk.c \
-          db/writer.c db/report.c db/verify.c db/export.c db/show.c db/report_data.c db/report_html.c db/merge.c
-CLI_SRC = scanner/cli_main.c scanner/cli_scan.c scanner/cli_report.c scanner/cli_verify.c scanner/cli_export.c scanner/cli_show.c scanner/cli_merge.c scanner/cli_lists.c scanner/cli_check.c
+# Rooms (docs/internals/layout.md): base, typo engine, detectors, parsers,
+# pipeline, writer, read-side tools; the commands on top.
+BASE_SRC   = scanner/status.c scanner/util.c scanner/chunk.c scanner/queue.c scanner/digest.c scanner/job.c
+TYPO_SRC   = $(wildcard scanner/typo/*.c)
+DETECT_SRC = scanner/detect/validate.c scanner/detect/engine.c scanner/detect/id.c scanner/detect/contact.c \
+             scanner/detect/mark.c scanner/detect/cred.c
+PARSE_SRC  = parsers/sniff.c parsers/mbox.c parsers/message.c parsers/text.c parsers/walk.c
+WRITE_SRC  = db/writer.c
+READ_SRC   = db/report.c db/verify.c db/export.c db/show.c db/report_data.c db/report_html.c db/merge.c
+LIB_SRC = $(BASE_SRC) $(TYPO_SRC) $(DETECT_SRC) $(PARSE_SRC) scanner/pipeline.c $(WRITE_SRC) $(READ_SRC)
+CLI_SRC = $(wildcard scanner/cli/*.c)
 TEST_SRC = $(wildcard tests/check_*.c)
 
 CORE_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/embed.o
@@ -29,7 +36,7 @@ LIB_OBJ  = $(CORE_OBJ) $(BUILD)/hsdb.o
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/main.o
 
-.PHONY: all deps deps-check check check-unit check-symbols check-style demo asan tsan fuzz clean
+.PHONY: all deps deps-check check check-unit check-symbols check-style check-layers demo asan tsan fuzz clean
 
 all: typoleak
 
@@ -44,9 +51,9 @@ $(BUILD)/embed.c: db/schema.sql db/indexes.sql db/context.sql db/views.sql data/
 	sh tools/embed.sh tl_schema_sql db/schema.sql tl_index_sql db/indexes.sql tl_context_sql db/context.sql tl_views_sql db/views.sql \
 	    tl_default_protected data/protected-domains.txt tl_default_allowlist data/allowlist.txt > $@
 
-$(BUILD)/%.o: %.c scanner/typoleak.h scanner/tl_internal.h scanner/detect.h
+$(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) $(PKG_CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/embed.o: $(BUILD)/embed.c
 	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) -c -o $@ $<
@@ -73,13 +80,9 @@ $(BUILD)/hsdb.o: $(BUILD)/hsdb.c
 typoleak: $(CLI_OBJ) $(BUILD)/libtypoleak.a
 	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libtypoleak.a $(PKG_LIBS) -lpthread
 
-$(BUILD)/tests/main.o: tests/main.c tests/tl_test.h scanner/typoleak.h scanner/tl_internal.h
+$(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) $(PKG_CFLAGS) $(shell pkg-config --cflags check) -DTL_SOURCE_DIR='"$(CURDIR)"' -Itests -c -o $@ $<
-
-$(BUILD)/tests/%.o: tests/%.c tests/tl_test.h scanner/typoleak.h scanner/tl_internal.h
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) $(PKG_CFLAGS) $(shell pkg-config --cflags check) -DTL_SOURCE_DIR='"$(CURDIR)"' -Itests -c -o $@ $<
+	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) $(PKG_CFLAGS) $(shell pkg-config --cflags check) -DTL_SOURCE_DIR='"$(CURDIR)"' -Itests -MMD -MP -c -o $@ $<
 
 $(BUILD)/check_typoleak: $(TEST_OBJ) $(BUILD)/libtypoleak.a
 	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) -o $@ $(TEST_OBJ) $(BUILD)/libtypoleak.a $(PKG_LIBS) $(shell pkg-config --libs check) -lpthread
@@ -94,7 +97,13 @@ check-style:
 	@! grep -nE '\b(sprintf|strcpy|strcat|strtok|atoi|gets)\s*\(' $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) bench/*.c 2>/dev/null | grep -v 'g_snprintf\|g_strlcpy'
 	@! grep -nE '\b(if|while) \([a-z_>.-]+ = ' $(LIB_SRC) $(CLI_SRC)
 
-check-unit: typoleak $(BUILD)/check_typoleak check-symbols check-style
+# Includes run one way (docs/internals/layout.md): commands -> public
+# header -> pipeline -> parsers, detectors, typo engine -> base; the
+# read-side tools never include the scan side.
+check-layers:
+	@sh tools/layers.sh --self-test >/dev/null && sh tools/layers.sh && echo "layers: every include follows the direction"
+
+check-unit: typoleak $(BUILD)/check_typoleak check-symbols check-style check-layers
 	cd tests && TYPOLEAK=../typoleak ../$(BUILD)/check_typoleak
 
 check: deps-check
@@ -134,3 +143,5 @@ clean:
 	rm -rf build build-asan build-tsan typoleak typoleak-asan
 
 -include bench/bench.mk
+
+-include $(shell find $(BUILD) -name "*.d" 2>/dev/null)

@@ -9,7 +9,7 @@
 #include <gmime/gmime.h>
 #include <stdio.h>
 
-#include "tl_internal.h"
+#include "parsers/parsers.h"
 
 int
 main(int argc, char **argv)

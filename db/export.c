@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tl_internal.h"
+#include "db/read.h"
 
 static const struct {
     const char *name, *sql;

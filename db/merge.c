@@ -29,7 +29,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "tl_internal.h"
+#include "db/read.h"
 
 typedef struct {
     sqlite3 *db;

@@ -9,7 +9,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#include "tl_internal.h"
+#include "db/read.h"
 
 typedef struct {
     sqlite3 *db;

@@ -11,7 +11,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#include "tl_internal.h"
+#include "db/read.h"
 
 #define REPORT_VERSION 1
 

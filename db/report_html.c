@@ -11,7 +11,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "tl_internal.h"
+#include "db/read.h"
 
 static void
 esc(GString *h, const char *s)

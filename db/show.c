@@ -10,7 +10,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#include "tl_internal.h"
+#include "db/read.h"
 
 static const char *
 text(sqlite3_stmt *s, int i)

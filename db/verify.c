@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tl_internal.h"
+#include "db/read.h"
 
 /* The run's cwd from its settings, or NULL. */
 static char *

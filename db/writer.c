@@ -25,7 +25,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "tl_internal.h"
+#include "db/writer.h"
 
 #define BATCH_JOBS 4000
 #define BATCH_USEC 1000000

@@ -47,41 +47,12 @@
  */
 #include <string.h>
 
-#include "tl_internal.h"
+#include "parsers/parsers.h"
 
 #define KEEP_TAIL 8     /* below this, no point in dropping bytes */
 #define LOOKAHEAD 4096  /* bytes past a candidate From_ line needed to judge it */
 #define CHUNK_MIN (4u << 20)    /* the splitter's buffers */
 #define MARKER_MAX 998  /* a From_ line longer than this is cut in the record */
-
-struct tl_chunk {
-    gint ref;
-    size_t cap;
-    uint8_t data[];
-};
-
-tl_chunk *
-tl_chunk_ref(tl_chunk *c)
-{
-    g_atomic_int_inc(&c->ref);
-    return c;
-}
-
-void
-tl_chunk_unref(tl_chunk *c)
-{
-    if (c && g_atomic_int_dec_and_test(&c->ref))
-        g_free(c);
-}
-
-static tl_chunk *
-chunk_new(size_t cap)
-{
-    tl_chunk *c = g_malloc(sizeof *c + cap);
-    c->ref = 1;
-    c->cap = cap;
-    return c;
-}
 
 struct tl_mbox {
     tl_chunk *chunk;        /* holds buf; messages borrow it */
@@ -345,12 +316,12 @@ tl_mbox_reserve(tl_mbox *m, size_t len)
          * old one lives on while messages cut from it are in flight. */
         size_t keep = m->len - m->start;
         size_t cap = MAX((size_t)CHUNK_MIN, 2 * (keep + len));
-        tl_chunk *c = chunk_new(cap);
+        tl_chunk *c = tl_chunk_new(cap);
         if (keep)
-            memcpy(c->data, m->buf + m->start, keep);
+            memcpy(tl_chunk_data(c), m->buf + m->start, keep);
         tl_chunk_unref(m->chunk);
         m->chunk = c;
-        m->buf = c->data;
+        m->buf = tl_chunk_data(c);
         m->cap = cap;
         m->len = keep;
         m->scan = m->scan > m->start ? m->scan - m->start : 0;

@@ -22,7 +22,7 @@
  */
 #include <string.h>
 
-#include "tl_internal.h"
+#include "parsers/parsers.h"
 
 /* Header names that make a header block a mail message. */
 static const char *const mail_headers[] = {

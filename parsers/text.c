@@ -21,7 +21,7 @@
 #include <libxml/HTMLparser.h>
 #include <string.h>
 
-#include "tl_internal.h"
+#include "parsers/parsers.h"
 
 void
 tl_text_limits_init(tl_text_limits *l)
@@ -350,18 +350,6 @@ quote_start(const char *t, size_t len)
     return len;
 }
 
-int
-tl_text_is_quoted(const tl_text_part *p, size_t off)
-{
-    if (off >= p->quote_from)
-        return 1;
-    size_t s = off;
-    while (s > 0 && p->text[s - 1] != '\n')
-        s--;
-    while (s < p->len && (p->text[s] == ' ' || p->text[s] == '\t'))
-        s++;
-    return s < p->len && p->text[s] == '>';
-}
 
 /* ------------------------------------------------------------------ */
 /* The walk                                                            */

@@ -38,7 +38,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tl_internal.h"
+#include "parsers/parsers.h"
 
 #define BLOCK (1u << 20)        /* read size */
 #define HEAD (64u << 10)        /* bytes gathered before sniffing */

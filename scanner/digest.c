@@ -22,7 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tl_internal.h"
+#include "scanner/base.h"
 
 #define BG_MIN (64u << 10)      /* updates at least this large go to the hasher */
 #define BG_BLOCK (1u << 20)

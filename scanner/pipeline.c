@@ -36,7 +36,11 @@
  */
 #include <string.h>
 
-#include "tl_internal.h"
+#include "scanner/job.h"
+#include "scanner/typo/typo.h"
+#include "scanner/detect/detect.h"
+#include "parsers/parsers.h"
+#include "db/writer.h"
 
 /* Jobs travel in batches, so that a queue operation, and the wake-up of a
  * sleeping thread, is paid once per batch rather than once per job. */

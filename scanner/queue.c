@@ -23,7 +23,7 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "tl_internal.h"
+#include "scanner/base.h"
 
 #define CHECK(call)                                                                 \
     do {                                                                            \

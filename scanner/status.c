@@ -5,7 +5,7 @@
  * warns (-Wswitch) about any status that has no text: a code cannot be
  * added without saying what it means (curl's strerror does the same).
  */
-#include "typoleak.h"
+#include "scanner/typoleak.h"
 
 const char *
 tl_status_name(tl_status_t st)

@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 
-#include "tl_internal.h"
+#include "scanner/base.h"
 
 char *
 tl_iso_utc(int64_t unix_time)

@@ -11,8 +11,15 @@
 #include <glib.h>
 #include <stdint.h>
 
-#include "tl_internal.h"
-#include "typoleak.h"
+#include "scanner/typoleak.h"
+#include "scanner/base.h"
+#include "scanner/job.h"
+#include "scanner/typo/typo.h"
+#include "scanner/detect/detect.h"
+#include "scanner/detect/validate.h"
+#include "parsers/parsers.h"
+#include "db/writer.h"
+#include "db/read.h"
 
 /* The check digit that makes body (n digits) Luhn-valid, computed here so
  * that card fixtures do not depend on the code under test. */

@@ -11,7 +11,7 @@
  */
 #include <stdio.h>
 
-#include "tl_internal.h"
+#include "scanner/detect/detect.h"
 
 const unsigned char tl_hsdb[1];
 const size_t tl_hsdb_len = 0;

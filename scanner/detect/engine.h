@@ -1,8 +1,8 @@
 /*
- * detect.h - shared by the detector engine (detect.c) and its families:
- * identifiers and finance (detect_id.c), contact data and dates of birth
- * (detect_contact.c), government markings (detect_mark.c) and credentials
- * (detect_cred.c).
+ * engine.h - shared by the detector engine (engine.c) and its families:
+ *  identifiers and finance (id.c), contact data and dates of birth
+ * (contact.c), government markings (mark.c) and credentials
+ * (cred.c).
  *
  * Every family contributes patterns to one Hyperscan database; the engine
  * scans a part once, sorts the matches by end offset, files them per
@@ -12,10 +12,11 @@
  * families: document negative cues, overlaps, corroboration, the roster
  * effect, keyed hashes, quotes and snippets.
  */
-#ifndef TL_DETECT_H
-#define TL_DETECT_H
+#ifndef TL_ENGINE_H
+#define TL_ENGINE_H
 
-#include "tl_internal.h"
+#include "scanner/detect/detect.h"
+#include "scanner/detect/validate.h"
 
 /* Pattern ids.  Candidates first, family by family; then context classes
  * (shapes first, then whole-word keyword lists from K_FIRST on). */

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "scanner/cli/cli.h"
 
 static const struct {
     const char *name;

@@ -41,7 +41,7 @@
  *
  * Score = prior x exposure weight (open 1, closed 0.3, nonexistent 0.1).
  */
-#include "tl_internal.h"    /* GLib first: idn2.h defines G_GNUC_DEPRECATED only when GLib has not */
+#include "scanner/typo/typo.h"    /* GLib first: idn2.h defines G_GNUC_DEPRECATED only when GLib has not */
 
 #include <idn2.h>
 #include <libpsl.h>

@@ -5,7 +5,7 @@
  */
 #include <glib.h>
 
-#include "cli.h"
+#include "scanner/cli/cli.h"
 
 void
 cli_lists_add(GOptionContext *ctx, cli_lists *l)

@@ -10,7 +10,8 @@
  */
 #include <string.h>
 
-#include "tl_internal.h"
+#include "scanner/detect/validate.h"
+#include "scanner/detect/detect.h"
 
 size_t
 tl_digits_of(const char *s, size_t n, char *out, size_t cap)

@@ -5,7 +5,7 @@
 #include <glib.h>
 #include <stdio.h>
 
-#include "cli.h"
+#include "scanner/cli/cli.h"
 
 int
 cli_export(int argc, char **argv)

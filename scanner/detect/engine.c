@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "detect.h"
+#include "scanner/detect/engine.h"
 
 static hs_database_t *db;
 static char *db_error;

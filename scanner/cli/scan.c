@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "scanner/cli/cli.h"
 
 /* Set by SIGINT and SIGTERM: the scan stops at the next job and keeps
  * what it wrote; the next run of the same command finishes it. */

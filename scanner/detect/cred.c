@@ -21,7 +21,7 @@
 #include <hs.h>
 #include <string.h>
 
-#include "detect.h"
+#include "scanner/detect/engine.h"
 
 const tl_pattern tl_patterns_cred[] = {
     /* the BEGIN line only; the body and END line are found in C */

@@ -8,7 +8,7 @@
 #include <hs.h>
 #include <string.h>
 
-#include "detect.h"
+#include "scanner/detect/engine.h"
 
 const tl_pattern tl_patterns_id[] = {
     { P_SSN_FMT, "\\d{3}(-\\d{2}-|\\x20\\d{2}\\x20|\\.\\d{2}\\.)\\d{4}", 0 },

@@ -15,7 +15,7 @@
 #include <hs.h>
 #include <string.h>
 
-#include "detect.h"
+#include "scanner/detect/engine.h"
 
 #define LEVELS "TOP\\x20SECRET|SECRET|CONFIDENTIAL|UNCLASSIFIED|RESTRICTED|NATO\\x20SECRET|COSMIC\\x20TOP\\x20SECRET"
 /* control groups: //SI/TK, //NOFORN, //REL TO USA, FVEY, //FOUO */

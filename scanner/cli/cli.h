@@ -9,7 +9,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "typoleak.h"
+#include "scanner/typoleak.h"
 
 /* Exit codes (docs/errors.md). */
 enum {

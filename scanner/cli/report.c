@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "cli.h"
+#include "scanner/cli/cli.h"
 
 int
 cli_status(tl_status_t st, char *msg)

@@ -16,7 +16,7 @@
 #include <hs.h>
 #include <string.h>
 
-#include "detect.h"
+#include "scanner/detect/engine.h"
 
 #define MONTHS "(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t|tember)?|oct(ober)?|" \
                "nov(ember)?|dec(ember)?)"

@@ -4,7 +4,7 @@
 #include <glib.h>
 #include <stdio.h>
 
-#include "cli.h"
+#include "scanner/cli/cli.h"
 
 static int
 verify(const char *db, char **args)

@@ -8,7 +8,7 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 
-#include "cli.h"
+#include "scanner/cli/cli.h"
 
 /* The domain of an address (after its last '@'), or the argument itself. */
 static const char *

@@ -1,0 +1,142 @@
+/*
+ * parsers.h - the data's way in: the walker reads paths and containers
+ * (walk.c), sniffing names what a file is (sniff.c), the mbox splitter
+ * cuts messages out (mbox.c), the worker parses one message with GMime
+ * and checks its recipients (message.c), and text extraction gives the
+ * detectors the text of its parts (text.c).
+ */
+#ifndef TL_PARSERS_H
+#define TL_PARSERS_H
+
+#include "scanner/job.h"
+#include "scanner/detect/detect.h"
+
+/* ------------------------------------------------------------------ */
+/* Content sniffing (parsers/sniff.c)                                  */
+/* ------------------------------------------------------------------ */
+
+typedef enum {
+    TL_KIND_UNKNOWN = 0,    /* not recognised as mail: maybe an archive, maybe other */
+    TL_KIND_MBOX,           /* starts with a From_ line (after an optional BOM) */
+    TL_KIND_MESSAGE,        /* starts with an RFC 5322 header block */
+    TL_KIND_EMLX,           /* Apple Mail: byte count line, message, plist */
+    TL_KIND_PST,            /* Outlook PST/OST ("!BDN") */
+    TL_KIND_OLE,            /* OLE2 compound file with Outlook .msg streams */
+    TL_KIND_OLE_OTHER,      /* another OLE2 compound file (Word, Excel, ...) */
+    TL_KIND_DBX,            /* Outlook Express .dbx */
+    TL_KIND_EMPTY,          /* zero bytes */
+    TL_KIND_BSMTP,          /* batch SMTP (HELO/MAIL FROM/DATA) */
+    TL_KIND_LAST
+} tl_kind_t;
+
+/* Classifies a container by its first bytes (give at least 4 KiB when the
+ * file has them).  *skip receives the number of leading bytes that are not
+ * part of the container's content proper (a UTF-8 BOM). */
+tl_kind_t tl_sniff(const uint8_t *buf, size_t len, size_t *skip);
+const char *tl_kind_name(tl_kind_t k);
+/* Does buf start with a mail header block (first line a field, a usual
+ * mail header among the fields)? */
+int tl_sniff_headers(const uint8_t *buf, size_t len);
+/* Does the From_ line p[0, n) look like an mbox envelope ("From -", a
+ * quoted sender, or a time of day)? */
+int tl_sniff_envelope(const uint8_t *p, size_t n);
+
+/* ------------------------------------------------------------------ */
+/* mbox splitter (parsers/mbox.c)                                      */
+/* ------------------------------------------------------------------ */
+
+
+/* One message cut out of an mbox. */
+typedef struct {
+    const uint8_t *data;    /* message bytes, From_ line excluded; NULL when dropped */
+    tl_chunk *chunk;        /* the buffer data points into (take a reference to keep it) */
+    size_t len;             /* bytes in data (or bytes dropped when data is NULL) */
+    uint64_t offset;        /* container offset of data[0] */
+    uint64_t marker_offset; /* container offset of the From_ line */
+    const char *marker;     /* the From_ line, without its line end (NUL-terminated) */
+    uint64_t index;         /* 0-based position in the mbox */
+    int oversized;          /* 1 when the message was over the size limit and dropped */
+    int preamble;           /* 1 for bytes before the first From_ line (not a message) */
+} tl_mbox_msg;
+
+/* Called once per message, in order.  The bytes are valid only during the
+ * call.  Returns 0 to go on, non-zero to stop the splitter. */
+typedef int (*tl_mbox_emit_fn)(const tl_mbox_msg *m, void *user_data);
+
+typedef struct tl_mbox tl_mbox;
+
+/* A streaming splitter: feed it the container's bytes in any block sizes.
+ * base is the container offset of the first byte fed (after a BOM).
+ * Messages over max_msg bytes are reported with oversized = 1, data = NULL,
+ * and memory stays bounded by max_msg plus one block. */
+tl_mbox *tl_mbox_new(uint64_t base, uint64_t max_msg, tl_mbox_emit_fn emit, void *user_data);
+/* Returns 0, or the emit callback's non-zero value. */
+int tl_mbox_feed(tl_mbox *m, const uint8_t *buf, size_t len);
+/* Zero-copy feeding: room for len bytes at the end of the splitter's
+ * buffer (valid until the next call), then commit the n <= len bytes
+ * written there.  commit returns as feed does. */
+uint8_t *tl_mbox_reserve(tl_mbox *m, size_t len);
+int tl_mbox_commit(tl_mbox *m, size_t n);
+/* The chunk the last reserve() pointed into. */
+tl_chunk *tl_mbox_chunk(const tl_mbox *m);
+/* Emits the last message.  Returns 0 or the callback's value. */
+int tl_mbox_finish(tl_mbox *m);
+uint64_t tl_mbox_count(const tl_mbox *m);
+void tl_mbox_free(tl_mbox *m);
+
+/* ------------------------------------------------------------------ */
+/* Reader (parsers/walk.c)                                             */
+/* ------------------------------------------------------------------ */
+
+/* The reader hands each job to the pipeline through this callback, in
+ * emission order.  It returns 0 to go on, non-zero when the run must stop
+ * (the writer failed). */
+typedef int (*tl_emit_fn)(tl_job *job, void *user_data);
+
+typedef struct {
+    const tl_scan_options *opt;
+    tl_emit_fn emit;
+    void *emit_data;
+    uint64_t next_source;   /* last source number given */
+    uint64_t nested_bytes;  /* bytes of the nested archives held in memory now */
+    int stopped;
+    GHashTable *done;       /* tl_writer_done_files, or NULL: files not to read again */
+    uint64_t unchanged;     /* files skipped because done holds them as they are */
+} tl_walker;
+
+/* Walks one top-level path: a directory, a file or an archive. */
+void tl_walk_path(tl_walker *w, const char *path);
+
+/* ------------------------------------------------------------------ */
+/* Worker stage (parsers/message.c)                                    */
+/* ------------------------------------------------------------------ */
+
+typedef struct tl_worker tl_worker;
+
+/* One per worker thread: owns its GMime parser options and domain cache.
+ * full: parse every message's whole MIME tree (else only messages with a
+ * typo recipient; the others from their header block). */
+tl_worker *tl_worker_new(const tl_protect *protect, int full);
+void tl_worker_free(tl_worker *w);
+/* Classifies the text of messages in scope (TL_CLASSIFY_*) with det,
+ * which the worker owns from now on. */
+void tl_worker_set_classifier(tl_worker *w, int mode, tl_detector *det);
+/* Which classified messages' masked text goes to the full-text index:
+ * TL_INDEX_FLAGGED (those with a typo recipient), TL_INDEX_ALL, TL_INDEX_NONE. */
+void tl_worker_set_index_text(tl_worker *w, int mode);
+/* Parses job->raw into job->rec, or sets job->status/stage/reason. */
+void tl_worker_process(tl_worker *w, tl_job *job);
+
+/* ------------------------------------------------------------------ */
+/* The text of a message's parts, for the detectors (parsers/text.c)   */
+/* ------------------------------------------------------------------ */
+
+/* The text parts of msg (a GPtrArray of tl_text_part, freed with it);
+ * limits reached and charset problems are appended to anomalies (g_free'd
+ * strings). */
+struct _GMimeMessage;
+GPtrArray *tl_text_extract(struct _GMimeMessage *msg, const tl_text_limits *lim, GPtrArray *anomalies);
+/* NFKC with invisibles dropped and dashes/spaces folded; *map as above. */
+void tl_text_normalise(const char *in, size_t n, char **out, guint32 **map, size_t *out_len);
+
+#endif /* TL_PARSERS_H */
