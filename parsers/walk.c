@@ -407,288 +407,351 @@ head_is_archive(const uint8_t *head, size_t len)
     return yes;
 }
 
-/* Reads one stream (a file or an archive entry) and handles its content. */
+/* A stream after sniffing: its first bytes, what they are, and the
+ * digest of the container so far.  A reader may take head (set it NULL). */
+typedef struct {
+    GByteArray *head;       /* the first HEAD bytes (a whole small file) */
+    tl_sha256 *h;           /* the container's digest, fed head when hashed */
+    int eof;                /* head holds the whole stream */
+    size_t skip;            /* leading bytes that are not content (a BOM) */
+    tl_kind_t kind;
+    int hashed;             /* head went into h */
+} stream_head;
+
+/* One reader per container kind, as libarchive keeps one per format: each
+ * reads the rest of the stream, emits its source, messages and error
+ * rows, and finishes h. */
+typedef void (*reader_fn)(tl_walker *w, in_stream *in, const stream_info *si, stream_head *sh);
+
+/* mbox (every variant): the splitter cuts messages as the bytes come. */
 static void
-process_stream(tl_walker *w, in_stream *in, const stream_info *si)
+read_mbox(tl_walker *w, in_stream *in, const stream_info *si, stream_head *sh)
+{
+    const uint8_t *b;
+    ssize_t n;
+    char sha[65];
+    uint64_t src = source_begin(w, si, "mbox", NULL);
+    mbox_ctx c = { w, src, si->path };
+    tl_mbox *mb = tl_mbox_new(sh->skip, w->opt->max_message, on_mbox_message, &c);
+    uint64_t size = sh->head->len;
+    int stop = tl_mbox_feed(mb, sh->head->data + sh->skip, sh->head->len - sh->skip);
+    while (!stop && !sh->eof) {
+        if (in->fd >= 0) {
+            /* A file: read straight into the splitter's buffer. */
+            uint8_t *dst = tl_mbox_reserve(mb, BLOCK);
+            if ((n = read_fd(in, dst, BLOCK)) <= 0)
+                break;
+            tl_sha256_update_chunk(sh->h, dst, (size_t)n, tl_mbox_chunk(mb));
+            size += (uint64_t)n;
+            stop = tl_mbox_commit(mb, (size_t)n);
+        } else {
+            if ((n = in_read(in, &b)) <= 0)
+                break;
+            tl_sha256_update(sh->h, b, (size_t)n);
+            size += (uint64_t)n;
+            stop = tl_mbox_feed(mb, b, (size_t)n);
+        }
+    }
+    if (!stop)
+        tl_mbox_finish(mb);
+    tl_sha256_finish(sh->h, sha);
+    if (in->failed)
+        error_row(w, src, si->path, size, 0, TL_WARN_TRUNCATED, "read",
+                  "mbox read failed after %" G_GUINT64_FORMAT " bytes (%s); the %" G_GUINT64_FORMAT
+                  " messages before it were kept", size, in->errmsg, tl_mbox_count(mb));
+    source_end(w, src, size, sha, tl_mbox_count(mb), in->failed ? "truncated" : "ok");
+    tl_mbox_free(mb);
+}
+
+/* One message that is its file (.eml, a Maildir file, readpst's numbered
+ * files), or an Apple .emlx: "<count>\n", count bytes of message, a plist. */
+static void
+read_message(tl_walker *w, in_stream *in, const stream_info *si, stream_head *sh)
 {
     const tl_scan_options *opt = w->opt;
-    /* A file whose size is known gets its buffer in one allocation. */
-    GByteArray *head = g_byte_array_sized_new(in->size_hint > 0 && (uint64_t)in->size_hint < opt->max_message
-                                                  ? (guint)in->size_hint + 1 : HEAD);
-    tl_sha256 *h = tl_sha256_new(opt->jobs > 1);
+    GByteArray *head = sh->head;
+    const uint8_t *b;
+    ssize_t n;
+    char sha[65];
+    const char *k = sh->kind == TL_KIND_EMLX ? "emlx" : si->md == MD_MESSAGE ? "maildir-message" : "message";
+    uint64_t src = source_begin(w, si, k, NULL);
+    uint64_t size = head->len;
+    int too_big = 0;
+    while (!sh->eof) {
+        int appended = 0;
+        if (in->fd >= 0 && !too_big) {
+            if ((n = read_append(in, head, BLOCK)) <= 0)
+                break;
+            b = head->data + head->len - n;
+            appended = 1;
+        } else if ((n = in_read(in, &b)) <= 0)
+            break;
+        size += (uint64_t)n;
+        if (size > opt->max_message + 64 && !too_big) {
+            too_big = 1;    /* not kept: the digest must come from here */
+            if (!sh->hashed)
+                tl_sha256_update(sh->h, head->data, head->len - (appended ? (size_t)n : 0));
+            sh->hashed = 1;
+        }
+        if (sh->hashed)
+            tl_sha256_update(sh->h, b, (size_t)n);
+        if (!too_big && !appended)
+            g_byte_array_append(head, b, (guint)n);
+    }
+    if (in->failed)
+        error_row(w, src, si->path, size, 0, TL_WARN_TRUNCATED, "read",
+                  "read failed after %" G_GUINT64_FORMAT " bytes: %s; the message is kept as read", size, in->errmsg);
+    if (too_big) {
+        tl_sha256_finish(sh->h, sha);
+        error_row(w, src, si->path, 0, size, TL_ERR_TOO_BIG, "read",
+                  "message file is %" G_GUINT64_FORMAT " bytes, over the limit of %" G_GUINT64_FORMAT
+                  " (--max-message)", size, opt->max_message);
+        source_end(w, src, size, sha, 0, "failed");
+        return;
+    }
+    size_t off = sh->skip, len = head->len - sh->skip;
+    if (sh->kind == TL_KIND_EMLX) {
+        guint64 count = g_ascii_strtoull((const char *)head->data, NULL, 10);
+        const uint8_t *nl = memchr(head->data, '\n', head->len);
+        off = (size_t)(nl - head->data) + 1;
+        len = head->len - off;
+        if (count <= len)
+            len = (size_t)count;
+        else
+            error_row(w, src, si->path, off, len, TL_WARN_TRUNCATED, "split",
+                      ".emlx announces %" G_GUINT64_FORMAT " bytes but holds %zu; kept what is there", count, len);
+    }
+    GByteArray *raw;
+    int whole = off == 0 && len == head->len;
+    if (!whole && !sh->hashed)
+        tl_sha256_update(sh->h, head->data, head->len);
+    if (whole) {
+        raw = head;
+        sh->head = NULL;
+    } else {
+        raw = g_byte_array_sized_new((guint)len);
+        g_byte_array_append(raw, head->data + off, (guint)len);
+    }
+    message_job(w, src, raw, NULL, off, 0, (uint64_t)-1, NULL, si->md_flags);
+    tl_sha256_finish(sh->h, sha);
+    /* A whole file that is its message takes the message's digest (the
+     * worker's); sha is then unused. */
+    source_end(w, src, size, whole && !sh->hashed ? NULL : sha, 1, in->failed ? "truncated" : "ok");
+}
+
+/* Mail stores this version does not read: an error row that says so. */
+static void
+read_unsupported(tl_walker *w, in_stream *in, const stream_info *si, stream_head *sh)
+{
+    static const char *const advice[] = {
+        [TL_KIND_BSMTP] = "batch SMTP file (HELO/MAIL FROM/RCPT TO/DATA): not read by this version",
+        [TL_KIND_PST] = "Outlook PST/OST store: export it with `readpst -r -D -o DIR FILE` (pst-utils) and scan DIR",
+        [TL_KIND_OLE] = "OLE2 compound file (Outlook .msg): not read by this version",
+        [TL_KIND_DBX] = "Outlook Express .dbx store: not read by this version",
+    };
+    opaque_source(w, in, si, sh->h, sh->head->len, sh->eof, tl_kind_name(sh->kind), TL_ERR_UNSUPPORTED, "walk",
+                  advice[sh->kind], "failed");
+}
+
+static void
+read_empty(tl_walker *w, in_stream *in, const stream_info *si, stream_head *sh)
+{
+    char sha[65];
+    (void)in;
+    uint64_t src = source_begin(w, si, "empty", NULL);
+    tl_sha256_finish(sh->h, sha);
+    if (si->md == MD_MESSAGE)
+        error_row(w, src, si->path, 0, 0, TL_ERR_EMPTY, "walk", "empty file in a Maildir");
+    source_end(w, src, 0, sha, 0, "ok");
+}
+
+/* An Office document: not mail, not an archive libarchive reads. */
+static void
+read_office(tl_walker *w, in_stream *in, const stream_info *si, stream_head *sh)
+{
+    opaque_source(w, in, si, sh->h, sh->head->len, sh->eof, tl_kind_name(sh->kind), TL_OK, NULL, NULL, "ok");
+}
+
+/* An archive file on disk: hash it to the end, then let libarchive read it
+ * from the file (7z and zip want to seek). */
+static void
+read_archive_file(tl_walker *w, in_stream *in, const stream_info *si, stream_head *sh, struct archive *a)
+{
+    char sha[65];
+    uint64_t size = sh->head->len + (sh->eof ? 0 : drain(in, sh->h));
+    if (in->failed) {
+        uint64_t src = source_begin(w, si, "archive", NULL);
+        tl_sha256_finish(sh->h, sha);
+        error_row(w, src, si->path, size, 0, TL_ERR_READ, "read", "read failed: %s", in->errmsg);
+        source_end(w, src, size, sha, 0, "failed");
+        return;
+    }
+    /* Same descriptor (O_NOATIME), rewound: reopening by name would update
+     * the evidence's access time. */
+    if (lseek(in->fd, 0, SEEK_SET) != 0 || archive_read_open_fd(a, in->fd, BLOCK) != ARCHIVE_OK) {
+        uint64_t src = source_begin(w, si, "archive", NULL);
+        tl_sha256_finish(sh->h, sha);
+        error_row(w, src, si->path, 0, size, TL_ERR_ARCHIVE, "archive", "libarchive cannot open it: %s",
+                  archive_error_string(a));
+        source_end(w, src, size, sha, 0, "failed");
+        return;
+    }
+    walk_archive(w, a, si, sh->h, size);
+}
+
+/* An archive member that is an archive: read into memory.  The limit is
+ * for all nested archives held at once (an archive in an archive in an
+ * archive holds three), so that nesting cannot multiply it. */
+static void
+read_archive_member(tl_walker *w, in_stream *in, const stream_info *si, stream_head *sh, struct archive *a)
+{
+    const tl_scan_options *opt = w->opt;
+    const uint8_t *b;
+    ssize_t n;
+    char sha[65];
+    GByteArray *mem = sh->head;
+    sh->head = NULL;
+    int too_big = 0;
+    uint64_t size = mem->len;
+    uint64_t room = opt->max_nested > w->nested_bytes ? opt->max_nested - w->nested_bytes : 0;
+    while (!sh->eof && (n = in_read(in, &b)) > 0) {
+        tl_sha256_update(sh->h, b, (size_t)n);
+        size += (uint64_t)n;
+        if (size > room)
+            too_big = 1;
+        else
+            g_byte_array_append(mem, b, (guint)n);
+    }
+    if (too_big || size > room) {
+        too_big = 1;
+        uint64_t src = source_begin(w, si, "archive", NULL);
+        tl_sha256_finish(sh->h, sha);
+        error_row(w, src, si->path, 0, size, TL_ERR_TOO_BIG, "archive",
+                  "nested archive is %" G_GUINT64_FORMAT " bytes; with the %" G_GUINT64_FORMAT
+                  " bytes of the archives around it, over the limit of %" G_GUINT64_FORMAT " (--max-nested)",
+                  size, w->nested_bytes, opt->max_nested);
+        source_end(w, src, size, sha, 0, "failed");
+    } else if (in->failed) {
+        /* The outer archive is damaged inside this member: still try the
+         * part we have (a truncated inner tar keeps its first members). */
+        error_row(w, si->parent, si->path, size, 0, TL_WARN_TRUNCATED, "read",
+                  "member read failed after %" G_GUINT64_FORMAT " bytes: %s; reading what came before",
+                  size, in->errmsg);
+    }
+    if (!too_big) {
+        if (archive_read_open_memory(a, mem->data, mem->len) != ARCHIVE_OK) {
+            uint64_t src = source_begin(w, si, "archive", NULL);
+            tl_sha256_finish(sh->h, sha);
+            error_row(w, src, si->path, 0, size, TL_ERR_ARCHIVE, "archive", "libarchive cannot open it: %s",
+                      archive_error_string(a));
+            source_end(w, src, size, sha, 0, "failed");
+        } else {
+            w->nested_bytes += mem->len;
+            walk_archive(w, a, si, sh->h, size);
+            w->nested_bytes -= mem->len;
+        }
+    }
+    g_byte_array_free(mem, TRUE);
+}
+
+/* Anything else: an archive or compressed file libarchive reads (within
+ * the nesting limit), or bytes that are not mail, recorded with their
+ * digest. */
+static void
+read_other(tl_walker *w, in_stream *in, const stream_info *si, stream_head *sh)
+{
+    if (!head_is_archive(sh->head->data, sh->head->len)) {
+        opaque_source(w, in, si, sh->h, sh->head->len, sh->eof, "other", TL_OK, NULL, NULL, "ok");
+        return;
+    }
+    if (si->depth >= w->opt->max_depth) {
+        char *why = g_strdup_printf("archive nested %d deep, over the limit of %d (--max-depth)", si->depth + 1,
+                                    w->opt->max_depth);
+        opaque_source(w, in, si, sh->h, sh->head->len, sh->eof, "archive", TL_ERR_NESTING, "archive", why, "failed");
+        g_free(why);
+        return;
+    }
+    struct archive *a = archive_reader_new();
+    if (si->disk_path)
+        read_archive_file(w, in, si, sh, a);
+    else
+        read_archive_member(w, in, si, sh, a);
+    archive_read_free(a);
+}
+
+/* The readers, by what sniffing found (parsers/sniff.c). */
+static const reader_fn readers[TL_KIND_LAST + 1] = {
+    [TL_KIND_UNKNOWN] = read_other,
+    [TL_KIND_MBOX] = read_mbox,
+    [TL_KIND_MESSAGE] = read_message,
+    [TL_KIND_EMLX] = read_message,
+    [TL_KIND_PST] = read_unsupported,
+    [TL_KIND_OLE] = read_unsupported,
+    [TL_KIND_OLE_OTHER] = read_office,
+    [TL_KIND_DBX] = read_unsupported,
+    [TL_KIND_EMPTY] = read_empty,
+    [TL_KIND_BSMTP] = read_unsupported,
+    [TL_KIND_LAST] = read_other,
+};
+
+/* Gathers a stream's head (a file is read straight into it) and sniffs it. */
+static void
+sniff_stream(in_stream *in, const stream_info *si, uint64_t max_message, stream_head *sh)
+{
     const uint8_t *b;
     ssize_t n = 0;
-    int eof = 0;
-    char sha[65];
-
-    /* Gather the head (hashed below, once we know whether we must); a file
-     * is read straight into it. */
+    /* A file whose size is known gets its buffer in one allocation. */
+    GByteArray *head = g_byte_array_sized_new(in->size_hint > 0 && (uint64_t)in->size_hint < max_message
+                                                  ? (guint)in->size_hint + 1 : HEAD);
+    sh->head = head;
+    sh->eof = 0;
     while (head->len < HEAD) {
         if (in->fd >= 0) {
             n = read_append(in, head, HEAD - head->len);
         } else if ((n = in_read(in, &b)) > 0)
             g_byte_array_append(head, b, (guint)n);
         if (n <= 0) {
-            eof = 1;
+            sh->eof = 1;
             break;
         }
     }
-    size_t skip = 0;
-    tl_kind_t kind = tl_sniff(head->data, head->len, &skip);
+    sh->skip = 0;
+    sh->kind = tl_sniff(head->data, head->len, &sh->skip);
     const char *bn = basename_of(si->member ? si->member : si->path);
-    if (kind == TL_KIND_UNKNOWN && head->len > 0 && !in->failed &&
+    if (sh->kind == TL_KIND_UNKNOWN && head->len > 0 && !in->failed &&
         (g_str_has_suffix(bn, ".eml") || g_str_has_suffix(bn, ".emlx")) && !head_is_archive(head->data, head->len))
-        kind = TL_KIND_MESSAGE;     /* named as mail, not readable as mail: let GMime say why */
-    if (si->md == MD_MESSAGE && kind == TL_KIND_UNKNOWN && !head_is_archive(head->data, head->len))
-        kind = TL_KIND_MESSAGE;     /* every file in cur/ or new/ is a delivered message */
+        sh->kind = TL_KIND_MESSAGE;     /* named as mail, not readable as mail: let GMime say why */
+    if (si->md == MD_MESSAGE && sh->kind == TL_KIND_UNKNOWN && !head_is_archive(head->data, head->len))
+        sh->kind = TL_KIND_MESSAGE;     /* every file in cur/ or new/ is a delivered message */
+}
 
+/* Reads one stream (a file or an archive entry) and hands it to the reader
+ * of its kind. */
+static void
+process_stream(tl_walker *w, in_stream *in, const stream_info *si)
+{
+    stream_head sh;
+    char sha[65];
+    sniff_stream(in, si, w->opt->max_message, &sh);
+    sh.h = tl_sha256_new(w->opt->jobs > 1);
     /* A single message that is its whole file needs no digest of its own:
      * the worker hashes the message, and that digest is the file's too.
      * Every other container is hashed from its first byte. */
-    int hashed = !(kind == TL_KIND_MESSAGE && skip == 0 && si->md != MD_TMP);
-    if (hashed)
-        tl_sha256_update(h, head->data, head->len);
-    if (in->failed && head->len == 0) {
+    sh.hashed = !(sh.kind == TL_KIND_MESSAGE && sh.skip == 0 && si->md != MD_TMP);
+    if (sh.hashed)
+        tl_sha256_update(sh.h, sh.head->data, sh.head->len);
+    if (in->failed && sh.head->len == 0) {
         uint64_t src = source_begin(w, si, "unreadable", NULL);
-        tl_sha256_finish(h, sha);
+        tl_sha256_finish(sh.h, sha);
         error_row(w, src, si->path, 0, 0, TL_ERR_READ, "read", "read failed: %s", in->errmsg);
         source_end(w, src, 0, NULL, 0, "failed");
-        g_byte_array_free(head, TRUE);
-        return;
-    }
-    if (si->md == MD_TMP) {
-        opaque_source(w, in, si, h, head->len, eof, "maildir-tmp", TL_SKIP_MAILDIR_TMP, "walk",
+    } else if (si->md == MD_TMP)
+        opaque_source(w, in, si, sh.h, sh.head->len, sh.eof, "maildir-tmp", TL_SKIP_MAILDIR_TMP, "walk",
                       "Maildir tmp/ file: a delivery in progress, not indexed", "skipped");
-        g_byte_array_free(head, TRUE);
-        return;
-    }
-
-    switch (kind) {
-    case TL_KIND_MBOX: {
-        uint64_t src = source_begin(w, si, "mbox", NULL);
-        mbox_ctx c = { w, src, si->path };
-        tl_mbox *mb = tl_mbox_new(skip, opt->max_message, on_mbox_message, &c);
-        uint64_t size = head->len;
-        int stop = tl_mbox_feed(mb, head->data + skip, head->len - skip);
-        while (!stop && !eof) {
-            if (in->fd >= 0) {
-                /* A file: read straight into the splitter's buffer. */
-                uint8_t *dst = tl_mbox_reserve(mb, BLOCK);
-                if ((n = read_fd(in, dst, BLOCK)) <= 0)
-                    break;
-                tl_sha256_update_chunk(h, dst, (size_t)n, tl_mbox_chunk(mb));
-                size += (uint64_t)n;
-                stop = tl_mbox_commit(mb, (size_t)n);
-            } else {
-                if ((n = in_read(in, &b)) <= 0)
-                    break;
-                tl_sha256_update(h, b, (size_t)n);
-                size += (uint64_t)n;
-                stop = tl_mbox_feed(mb, b, (size_t)n);
-            }
-        }
-        if (!stop)
-            tl_mbox_finish(mb);
-        tl_sha256_finish(h, sha);
-        if (in->failed)
-            error_row(w, src, si->path, size, 0, TL_WARN_TRUNCATED, "read",
-                      "mbox read failed after %" G_GUINT64_FORMAT " bytes (%s); the %" G_GUINT64_FORMAT
-                      " messages before it were kept", size, in->errmsg, tl_mbox_count(mb));
-        source_end(w, src, size, sha, tl_mbox_count(mb), in->failed ? "truncated" : "ok");
-        tl_mbox_free(mb);
-        break;
-    }
-    case TL_KIND_MESSAGE:
-    case TL_KIND_EMLX: {
-        const char *k = kind == TL_KIND_EMLX ? "emlx" : si->md == MD_MESSAGE ? "maildir-message" : "message";
-        uint64_t src = source_begin(w, si, k, NULL);
-        uint64_t size = head->len;
-        int too_big = 0;
-        while (!eof) {
-            int appended = 0;
-            if (in->fd >= 0 && !too_big) {
-                if ((n = read_append(in, head, BLOCK)) <= 0)
-                    break;
-                b = head->data + head->len - n;
-                appended = 1;
-            } else if ((n = in_read(in, &b)) <= 0)
-                break;
-            size += (uint64_t)n;
-            if (size > opt->max_message + 64 && !too_big) {
-                too_big = 1;    /* not kept: the digest must come from here */
-                if (!hashed)
-                    tl_sha256_update(h, head->data, head->len - (appended ? (size_t)n : 0));
-                hashed = 1;
-            }
-            if (hashed)
-                tl_sha256_update(h, b, (size_t)n);
-            if (!too_big && !appended)
-                g_byte_array_append(head, b, (guint)n);
-        }
-        if (in->failed)
-            error_row(w, src, si->path, size, 0, TL_WARN_TRUNCATED, "read",
-                      "read failed after %" G_GUINT64_FORMAT " bytes: %s; the message is kept as read", size, in->errmsg);
-        if (too_big) {
-            tl_sha256_finish(h, sha);
-            error_row(w, src, si->path, 0, size, TL_ERR_TOO_BIG, "read",
-                      "message file is %" G_GUINT64_FORMAT " bytes, over the limit of %" G_GUINT64_FORMAT
-                      " (--max-message)", size, opt->max_message);
-            source_end(w, src, size, sha, 0, "failed");
-            break;
-        }
-        size_t off = skip, len = head->len - skip;
-        if (kind == TL_KIND_EMLX) {
-            /* "<count>\n" then count bytes of message, then a plist. */
-            guint64 count = g_ascii_strtoull((const char *)head->data, NULL, 10);
-            const uint8_t *nl = memchr(head->data, '\n', head->len);
-            off = (size_t)(nl - head->data) + 1;
-            len = head->len - off;
-            if (count <= len)
-                len = (size_t)count;
-            else
-                error_row(w, src, si->path, off, len, TL_WARN_TRUNCATED, "split",
-                          ".emlx announces %" G_GUINT64_FORMAT " bytes but holds %zu; kept what is there", count, len);
-        }
-        GByteArray *raw;
-        int whole = off == 0 && len == head->len;
-        if (!whole && !hashed)
-            tl_sha256_update(h, head->data, head->len);
-        if (whole) {
-            raw = head;
-            head = NULL;
-        } else {
-            raw = g_byte_array_sized_new((guint)len);
-            g_byte_array_append(raw, head->data + off, (guint)len);
-        }
-        message_job(w, src, raw, NULL, off, 0, (uint64_t)-1, NULL, si->md_flags);
-        if (whole && !hashed) {
-            tl_sha256_finish(h, sha);   /* unused: the writer takes the message's */
-            source_end(w, src, size, NULL, 1, in->failed ? "truncated" : "ok");
-        } else {
-            tl_sha256_finish(h, sha);
-            source_end(w, src, size, sha, 1, in->failed ? "truncated" : "ok");
-        }
-        break;
-    }
-    case TL_KIND_PST:
-    case TL_KIND_OLE:
-    case TL_KIND_DBX:
-    case TL_KIND_BSMTP: {
-        static const char *const advice[] = {
-            [TL_KIND_BSMTP] = "batch SMTP file (HELO/MAIL FROM/RCPT TO/DATA): not read by this version",
-            [TL_KIND_PST] = "Outlook PST/OST store: export it with `readpst -r -D -o DIR FILE` (pst-utils) and scan DIR",
-            [TL_KIND_OLE] = "OLE2 compound file (Outlook .msg): not read by this version",
-            [TL_KIND_DBX] = "Outlook Express .dbx store: not read by this version",
-        };
-        opaque_source(w, in, si, h, head->len, eof, tl_kind_name(kind), TL_ERR_UNSUPPORTED, "walk", advice[kind],
-                      "failed");
-        break;
-    }
-    case TL_KIND_EMPTY: {
-        uint64_t src = source_begin(w, si, "empty", NULL);
-        tl_sha256_finish(h, sha);
-        if (si->md == MD_MESSAGE)
-            error_row(w, src, si->path, 0, 0, TL_ERR_EMPTY, "walk", "empty file in a Maildir");
-        source_end(w, src, 0, sha, 0, "ok");
-        break;
-    }
-    case TL_KIND_OLE_OTHER:
-        /* An Office document: not mail, not an archive libarchive reads. */
-        opaque_source(w, in, si, h, head->len, eof, tl_kind_name(kind), TL_OK, NULL, NULL, "ok");
-        break;
-    case TL_KIND_UNKNOWN:
-    case TL_KIND_LAST: {
-        if (!head_is_archive(head->data, head->len)) {
-            opaque_source(w, in, si, h, head->len, eof, "other", TL_OK, NULL, NULL, "ok");
-            break;
-        }
-        if (si->depth >= opt->max_depth) {
-            char *why = g_strdup_printf("archive nested %d deep, over the limit of %d (--max-depth)", si->depth + 1,
-                                        opt->max_depth);
-            opaque_source(w, in, si, h, head->len, eof, "archive", TL_ERR_NESTING, "archive", why, "failed");
-            g_free(why);
-            break;
-        }
-        struct archive *a = archive_reader_new();
-        if (si->disk_path) {
-            /* A file on disk: hash it to the end, then let libarchive read
-             * it from the file (7z and zip want to seek). */
-            uint64_t size = head->len + (eof ? 0 : drain(in, h));
-            if (in->failed) {
-                uint64_t src = source_begin(w, si, "archive", NULL);
-                tl_sha256_finish(h, sha);
-                error_row(w, src, si->path, size, 0, TL_ERR_READ, "read", "read failed: %s", in->errmsg);
-                source_end(w, src, size, sha, 0, "failed");
-                archive_read_free(a);
-                break;
-            }
-            /* Same descriptor (O_NOATIME), rewound: reopening by name
-             * would update the evidence's access time. */
-            if (lseek(in->fd, 0, SEEK_SET) != 0 || archive_read_open_fd(a, in->fd, BLOCK) != ARCHIVE_OK) {
-                uint64_t src = source_begin(w, si, "archive", NULL);
-                tl_sha256_finish(h, sha);
-                error_row(w, src, si->path, 0, size, TL_ERR_ARCHIVE, "archive", "libarchive cannot open it: %s",
-                          archive_error_string(a));
-                source_end(w, src, size, sha, 0, "failed");
-                archive_read_free(a);
-                break;
-            }
-            walk_archive(w, a, si, h, size);
-        } else {
-            /* A member: read it into memory.  The limit is for all nested
-             * archives held at once (an archive in an archive in an
-             * archive holds three), so that nesting cannot multiply it. */
-            GByteArray *mem = head;
-            head = NULL;
-            int too_big = 0;
-            uint64_t size = mem->len;
-            uint64_t room = opt->max_nested > w->nested_bytes ? opt->max_nested - w->nested_bytes : 0;
-            while (!eof && (n = in_read(in, &b)) > 0) {
-                tl_sha256_update(h, b, (size_t)n);
-                size += (uint64_t)n;
-                if (size > room)
-                    too_big = 1;
-                else
-                    g_byte_array_append(mem, b, (guint)n);
-            }
-            if (too_big || size > room) {
-                too_big = 1;
-                uint64_t src = source_begin(w, si, "archive", NULL);
-                tl_sha256_finish(h, sha);
-                error_row(w, src, si->path, 0, size, TL_ERR_TOO_BIG, "archive",
-                          "nested archive is %" G_GUINT64_FORMAT " bytes; with the %" G_GUINT64_FORMAT
-                          " bytes of the archives around it, over the limit of %" G_GUINT64_FORMAT " (--max-nested)",
-                          size, w->nested_bytes, opt->max_nested);
-                source_end(w, src, size, sha, 0, "failed");
-            } else if (in->failed) {
-                /* The outer archive is damaged inside this member: still
-                 * try the part we have (a truncated inner tar keeps its
-                 * first members). */
-                error_row(w, si->parent, si->path, size, 0, TL_WARN_TRUNCATED, "read",
-                          "member read failed after %" G_GUINT64_FORMAT " bytes: %s; reading what came before",
-                          size, in->errmsg);
-            }
-            if (!too_big) {
-                if (archive_read_open_memory(a, mem->data, mem->len) != ARCHIVE_OK) {
-                    uint64_t src = source_begin(w, si, "archive", NULL);
-                    tl_sha256_finish(h, sha);
-                    error_row(w, src, si->path, 0, size, TL_ERR_ARCHIVE, "archive", "libarchive cannot open it: %s",
-                              archive_error_string(a));
-                    source_end(w, src, size, sha, 0, "failed");
-                } else {
-                    w->nested_bytes += mem->len;
-                    walk_archive(w, a, si, h, size);
-                    w->nested_bytes -= mem->len;
-                }
-            }
-            g_byte_array_free(mem, TRUE);
-        }
-        archive_read_free(a);
-        break;
-    }
-    }
-    if (head)
-        g_byte_array_free(head, TRUE);
+    else
+        readers[sh.kind](w, in, si, &sh);
+    if (sh.head)
+        g_byte_array_free(sh.head, TRUE);
 }
 
 /* Name of a member inside a compressed single file: "inbox.mbox" for
