@@ -481,23 +481,13 @@ put_source_end(tl_writer *w, tl_job *j)
     return TL_OK;
 }
 
-/* Inserts the message row (or finds the existing one) and, for a new
- * message, its recipients, typo hits and anomalies. */
+/* The message row, or the row of the same message found before: its id
+ * into *mid, and whether it is new into *fresh. */
 static tl_status_t
-put_message(tl_writer *w, tl_job *j)
+put_message_row(tl_writer *w, const tl_job *j, sqlite3_int64 *mid, int *fresh)
 {
-    tl_record *r = j->rec;
+    const tl_record *r = j->rec;
     sqlite3_stmt *s = w->st[S_MSG];
-    sqlite3_int64 mid;
-    int fresh;
-
-    w->stats.messages++;
-    w->stats.bytes += j->raw ? j->raw->len : 0;
-    w->last_source = j->source;
-    g_strlcpy(w->last_sha, r ? r->sha256 : j->sha256, sizeof w->last_sha);
-    if (!r)
-        return put_error(w, j->source, NULL, j->offset, j->raw ? j->raw->len : 0, j->status, j->stage, j->reason,
-                         j->sha256);
     bind_text(s, 1, r->sha256);
     bind_text(s, 2, r->identity);
     sqlite3_bind_int64(s, 3, (sqlite3_int64)j->raw->len);
@@ -520,23 +510,29 @@ put_message(tl_writer *w, tl_job *j)
     bind_text(s, 20, r->severity);
     if (!step(s))
         return db_fail(w, "writing a message row");
-    fresh = sqlite3_changes(w->db) > 0;
-    if (fresh)
-        mid = sqlite3_last_insert_rowid(w->db);
-    else {
-        sqlite3_stmt *q = w->st[S_MSG_ID];
-        bind_text(q, 1, r->identity);
-        if (sqlite3_step(q) != SQLITE_ROW) {
-            sqlite3_reset(q);
-            return db_fail(w, "finding a duplicate message");
-        }
-        mid = sqlite3_column_int64(q, 0);
-        sqlite3_reset(q);
-        sqlite3_clear_bindings(q);
-        w->stats.duplicates++;
+    *fresh = sqlite3_changes(w->db) > 0;
+    if (*fresh) {
+        *mid = sqlite3_last_insert_rowid(w->db);
+        return TL_OK;
     }
+    sqlite3_stmt *q = w->st[S_MSG_ID];
+    bind_text(q, 1, r->identity);
+    if (sqlite3_step(q) != SQLITE_ROW) {
+        sqlite3_reset(q);
+        return db_fail(w, "finding a duplicate message");
+    }
+    *mid = sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    w->stats.duplicates++;
+    return TL_OK;
+}
 
-    s = w->st[S_OCC];
+/* Where this copy of the message was found: every copy gets one. */
+static tl_status_t
+put_occurrence(tl_writer *w, const tl_job *j, sqlite3_int64 mid)
+{
+    sqlite3_stmt *s = w->st[S_OCC];
     sqlite3_bind_int64(s, 1, mid);
     bind_source(s, 2, source_row(w, j->source));
     sqlite3_bind_int64(s, 3, w->run_id);
@@ -549,16 +545,45 @@ put_message(tl_writer *w, tl_job *j)
         sqlite3_bind_null(s, 7);
     bind_text(s, 8, j->marker);
     bind_text(s, 9, j->flags);
-    bind_text(s, 10, r->sha256);
+    bind_text(s, 10, j->rec->sha256);
     if (!step(s))
         return db_fail(w, "writing an occurrence row");
-    if (!fresh)
-        return TL_OK;
-    w->stats.parsed++;
+    return TL_OK;
+}
 
+/* A recipient at a typo domain: its hit, with the verdict. */
+static tl_status_t
+put_typo_hit(tl_writer *w, sqlite3_int64 mid, sqlite3_int64 rid, const tl_recipient *p)
+{
+    char *intended_addr = p->local ? g_strdup_printf("%s@%s", p->local, p->intended) : NULL;
+    const tl_typo_verdict *v = p->verdict;
+    sqlite3_stmt *s = w->st[S_TYPO];
+    sqlite3_bind_int64(s, 1, mid);
+    sqlite3_bind_int64(s, 2, rid);
+    bind_text(s, 3, p->domain);
+    bind_text(s, 4, p->intended);
+    bind_text(s, 5, intended_addr);
+    bind_text(s, 6, v->klass);
+    bind_text(s, 7, p->edit);
+    bind_text(s, 8, tl_exposure_name(v->exposure));
+    bind_text(s, 9, v->registrable[0] ? v->registrable : NULL);
+    sqlite3_bind_double(s, 10, v->prior);
+    sqlite3_bind_double(s, 11, v->score);
+    sqlite3_bind_int(s, 12, v->needs_context);
+    int ok = step(s);
+    g_free(intended_addr);
+    if (!ok)
+        return db_fail(w, "writing a typo hit");
+    w->stats.typo_hits++;
+    return TL_OK;
+}
+
+static tl_status_t
+put_recipients(tl_writer *w, const tl_record *r, sqlite3_int64 mid)
+{
     for (guint i = 0; i < r->recipients->len; i++) {
-        tl_recipient *p = r->recipients->pdata[i];
-        s = w->st[S_RCPT];
+        const tl_recipient *p = r->recipients->pdata[i];
+        sqlite3_stmt *s = w->st[S_RCPT];
         sqlite3_bind_int64(s, 1, mid);
         bind_text(s, 2, p->header);
         bind_text(s, 3, p->addr);
@@ -569,33 +594,22 @@ put_message(tl_writer *w, tl_job *j)
         bind_text(s, 8, p->raw);
         if (!step(s))
             return db_fail(w, "writing a recipient row");
-        if (!p->typo)
-            continue;
-        sqlite3_int64 rid = sqlite3_last_insert_rowid(w->db);
-        char *intended_addr = p->local ? g_strdup_printf("%s@%s", p->local, p->intended) : NULL;
-        s = w->st[S_TYPO];
-        sqlite3_bind_int64(s, 1, mid);
-        sqlite3_bind_int64(s, 2, rid);
-        bind_text(s, 3, p->domain);
-        bind_text(s, 4, p->intended);
-        const tl_typo_verdict *v = p->verdict;
-        bind_text(s, 5, intended_addr);
-        bind_text(s, 6, v->klass);
-        bind_text(s, 7, p->edit);
-        bind_text(s, 8, tl_exposure_name(v->exposure));
-        bind_text(s, 9, v->registrable[0] ? v->registrable : NULL);
-        sqlite3_bind_double(s, 10, v->prior);
-        sqlite3_bind_double(s, 11, v->score);
-        sqlite3_bind_int(s, 12, v->needs_context);
-        int ok = step(s);
-        g_free(intended_addr);
-        if (!ok)
-            return db_fail(w, "writing a typo hit");
-        w->stats.typo_hits++;
+        if (p->typo) {
+            tl_status_t st = put_typo_hit(w, mid, sqlite3_last_insert_rowid(w->db), p);
+            if (st != TL_OK)
+                return st;
+        }
     }
+    return TL_OK;
+}
+
+/* Bounces of a delivery-status report and GMime's parser anomalies. */
+static tl_status_t
+put_bounces_anomalies(tl_writer *w, const tl_record *r, sqlite3_int64 mid)
+{
     for (guint i = 0; r->bounces && i < r->bounces->len; i++) {
-        tl_bounce *b = r->bounces->pdata[i];
-        s = w->st[S_BOUNCE];
+        const tl_bounce *b = r->bounces->pdata[i];
+        sqlite3_stmt *s = w->st[S_BOUNCE];
         sqlite3_bind_int64(s, 1, mid);
         bind_text(s, 2, b->recipient);
         bind_text(s, 3, b->action);
@@ -604,8 +618,8 @@ put_message(tl_writer *w, tl_job *j)
             return db_fail(w, "writing a bounce row");
     }
     for (guint i = 0; i < r->anomalies->len; i++) {
-        tl_anomaly *a = &g_array_index(r->anomalies, tl_anomaly, i);
-        s = w->st[S_ANOM];
+        const tl_anomaly *a = &g_array_index(r->anomalies, tl_anomaly, i);
+        sqlite3_stmt *s = w->st[S_ANOM];
         sqlite3_bind_int64(s, 1, mid);
         bind_text(s, 2, tl_anomaly_name(a->code));
         sqlite3_bind_int64(s, 3, a->offset);
@@ -613,9 +627,17 @@ put_message(tl_writer *w, tl_job *j)
         if (!step(s))
             return db_fail(w, "writing an anomaly row");
     }
+    return TL_OK;
+}
+
+/* The classifier's findings (masks and keyed hashes only) and the masked
+ * text for the full-text index. */
+static tl_status_t
+put_findings(tl_writer *w, const tl_record *r, sqlite3_int64 mid)
+{
     for (guint i = 0; r->findings && i < r->findings->len; i++) {
         const tl_finding *f = r->findings->pdata[i];
-        s = w->st[S_FIND];
+        sqlite3_stmt *s = w->st[S_FIND];
         sqlite3_bind_int64(s, 1, mid);
         bind_text(s, 2, f->part);
         bind_text(s, 3, f->detector);
@@ -634,7 +656,7 @@ put_message(tl_writer *w, tl_job *j)
         w->stats.findings++;
     }
     if (r->text_masked) {
-        s = w->st[S_TEXT];
+        sqlite3_stmt *s = w->st[S_TEXT];
         sqlite3_bind_int64(s, 1, mid);
         bind_text(s, 2, r->subject);
         bind_text(s, 3, r->text_masked);
@@ -642,6 +664,34 @@ put_message(tl_writer *w, tl_job *j)
             return db_fail(w, "writing the message's text to the index");
     }
     return TL_OK;
+}
+
+/* A parsed message: its row (or the existing one) and this occurrence;
+ * for a new message, its recipients, typo hits, bounces, anomalies and
+ * findings.  A message that failed to parse is an error row. */
+static tl_status_t
+put_message(tl_writer *w, tl_job *j)
+{
+    const tl_record *r = j->rec;
+    sqlite3_int64 mid;
+    int fresh;
+    tl_status_t st;
+
+    w->stats.messages++;
+    w->stats.bytes += j->raw ? j->raw->len : 0;
+    w->last_source = j->source;
+    g_strlcpy(w->last_sha, r ? r->sha256 : j->sha256, sizeof w->last_sha);
+    if (!r)
+        return put_error(w, j->source, NULL, j->offset, j->raw ? j->raw->len : 0, j->status, j->stage, j->reason,
+                         j->sha256);
+    if ((st = put_message_row(w, j, &mid, &fresh)) != TL_OK || (st = put_occurrence(w, j, mid)) != TL_OK)
+        return st;
+    if (!fresh)
+        return TL_OK;
+    w->stats.parsed++;
+    if ((st = put_recipients(w, r, mid)) != TL_OK || (st = put_bounces_anomalies(w, r, mid)) != TL_OK)
+        return st;
+    return put_findings(w, r, mid);
 }
 
 tl_status_t

@@ -1,5 +1,5 @@
 /*
- * cli_check.c - `typoleak check ADDRESS...` (or one per line on stdin):
+ * check.c - `typoleak check ADDRESS...` (or one per line on stdin):
  * the typo engine's verdict for each address, without a scan, for mail
  * gateways and scripts; and `typoleak variants DOMAIN...`: what the engine
  * flags for a protected domain, as text, CSV, JSON or a Postfix access map.

@@ -1,5 +1,5 @@
 /*
- * cli_export.c - `typoleak export --db FILE --format jsonl|csv`: messages,
+ * export.c - `typoleak export --db FILE --format jsonl|csv`: messages,
  * typo hits and findings for SIEMs and spreadsheets.
  */
 #include <glib.h>

@@ -1,5 +1,5 @@
 /*
- * cli_lists.c - the options every command that judges domains shares:
+ * lists.c - the options every command that judges domains shares:
  * --protect, --protect-file, --allow, --allow-file, on top of the lists
  * compiled in from data/.
  */

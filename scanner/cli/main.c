@@ -1,5 +1,5 @@
 /*
- * cli_main.c - the typoleak command: a table of subcommands.
+ * main.c - the typoleak command: a table of subcommands.
  */
 #include <glib.h>
 #include <stdarg.h>

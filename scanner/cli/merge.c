@@ -1,5 +1,5 @@
 /*
- * cli_merge.c - `typoleak merge OUT.db IN.db...`.
+ * merge.c - `typoleak merge OUT.db IN.db...`.
  */
 #include <glib.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /*
- * cli_report.c - `typoleak report --db FILE`, and the option parsing of
+ * report.c - `typoleak report --db FILE`, and the option parsing of
  * the commands that take nothing but a database.
  */
 #include <glib.h>

@@ -1,5 +1,5 @@
 /*
- * cli_scan.c - `typoleak scan PATH... --db FILE`.
+ * scan.c - `typoleak scan PATH... --db FILE`.
  */
 #include <glib.h>
 #include <signal.h>
@@ -30,45 +30,30 @@ show_progress(const tl_scan_stats *s, void *data)
             s->seconds > 0 ? mb / s->seconds : 0.0, s->typo_hits, s->errors);
 }
 
-int
-cli_scan(int argc, char **argv)
-{
-    char *db = NULL;
-    cli_lists lists = { 0 };
-    int jobs = 0, depth = 8, quiet = 0, queue = 64, rescan = 0;
-    char *parse = NULL, *classify = NULL, *case_key = NULL, *index_text = NULL;
-    gint64 max_message = 256 << 20, max_nested = 1 << 30, max_inflight = 64 << 20;
-    GOptionEntry entries[] = {
-        { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "findings database (created when absent)", "FILE" },
-        { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "worker threads (default: the number of cores)", "N" },
-        { "max-depth", 0, 0, G_OPTION_ARG_INT, &depth, "archive nesting limit (default 8)", "N" },
-        { "max-message", 0, 0, G_OPTION_ARG_INT64, &max_message, "largest message in bytes (default 256 MiB)", "BYTES" },
-        { "max-nested", 0, 0, G_OPTION_ARG_INT64, &max_nested, "largest nested archive read in memory (default 1 GiB)", "BYTES" },
-        { "max-inflight", 0, 0, G_OPTION_ARG_INT64, &max_inflight, "message bytes in flight between the stages (default 64 MiB)", "BYTES" },
-        { "queue-depth", 0, 0, G_OPTION_ARG_INT, &queue, "messages in flight per worker (default 64)", "N" },
-        { "parse", 0, 0, G_OPTION_ARG_STRING, &parse,
-          "MIME trees to parse: flagged (messages with a typo recipient; default) or full (every message)", "WHAT" },
-        { "classify", 0, 0, G_OPTION_ARG_STRING, &classify,
-          "messages whose content is classified: flagged (with a typo recipient; default), all, none", "WHICH" },
-        { "index-text", 0, 0, G_OPTION_ARG_STRING, &index_text,
-          "whose classified text, values masked, goes to the full-text index: flagged (default), all (implies "
-          "--classify all), none", "WHICH" },
-        { "case-key", 0, 0, G_OPTION_ARG_FILENAME, &case_key,
-          "key of the keyed value hashes (default DB.casekey, created mode 0600 when absent)", "FILE" },
-        { "rescan", 0, 0, G_OPTION_ARG_NONE, &rescan,
-          "read again the files an earlier run read to the end (default: skip them when unchanged)", NULL },
-        { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no progress line", NULL },
-        { NULL, 0, 0, 0, NULL, NULL, NULL }
-    };
-    GOptionContext *ctx = g_option_context_new("PATH... - scan mail archives for misdirected mail");
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    cli_lists_add(ctx, &lists);
-    GError *err = NULL;
-    char *argv_text = g_strjoinv(" ", argv);
-    int rc = EXIT_USAGE;
-    tl_protect *p = NULL;
+/* What the command line said. */
+typedef struct {
+    char *db;
+    cli_lists lists;
+    int jobs, depth, quiet, queue, rescan;
+    char *parse, *classify, *case_key, *index_text;
+    gint64 max_message, max_nested, max_inflight;
+} scan_args;
 
-    /* GOption wants "-j 2"; accept the usual "-j2" too. */
+static void
+scan_args_clear(scan_args *a)
+{
+    g_free(a->db);
+    cli_lists_clear(&a->lists);
+    g_free(a->parse);
+    g_free(a->classify);
+    g_free(a->case_key);
+    g_free(a->index_text);
+}
+
+/* GOption wants "-j 2"; accept the usual "-j2" too.  A new argv (g_strfreev). */
+static char **
+split_jobs_arg(int argc, char **argv)
+{
     GPtrArray *args = g_ptr_array_new_with_free_func(g_free);
     for (int i = 0; i < argc; i++) {
         if (g_str_has_prefix(argv[i], "-j") && argv[i][2] && g_ascii_isdigit(argv[i][2])) {
@@ -78,91 +63,74 @@ cli_scan(int argc, char **argv)
             g_ptr_array_add(args, g_strdup(argv[i]));
     }
     g_ptr_array_add(args, NULL);
-    char **av = (char **)g_ptr_array_free(args, FALSE), **av_orig = g_memdup2(av, sizeof(char *) * (g_strv_length(av) + 1));
-    argc = (int)g_strv_length(av);
-    argv = av;
-    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
-        cli_error("%s", err->message);
-        g_error_free(err);
-        goto out;
+    return (char **)g_ptr_array_free(args, FALSE);
+}
+
+/* --classify and --index-text into the options; 0, or -1 after saying why. */
+static int
+scan_modes(const scan_args *a, tl_scan_options *o)
+{
+    if (a->parse && g_strcmp0(a->parse, "full") != 0 && g_strcmp0(a->parse, "flagged") != 0) {
+        cli_error("--parse takes flagged or full, not '%s'", a->parse);
+        return -1;
     }
-    if (!db || argc < 2 || jobs < 0 || depth < 0 || queue < 1 || max_inflight < 1 || max_message < 1 || max_nested < 1) {
-        cli_error("usage: typoleak scan PATH... --db FILE [-j N] [--protect DOMAIN] ... (see --help)");
-        goto out;
+    o->full_parse = g_strcmp0(a->parse, "full") == 0;
+    o->classify = TL_CLASSIFY_FLAGGED;
+    if (g_strcmp0(a->classify, "all") == 0)
+        o->classify = TL_CLASSIFY_ALL;
+    else if (g_strcmp0(a->classify, "none") == 0)
+        o->classify = TL_CLASSIFY_NONE;
+    else if (a->classify && g_strcmp0(a->classify, "flagged") != 0) {
+        cli_error("--classify takes flagged, all or none, not '%s'", a->classify);
+        return -1;
     }
-    if (parse && g_strcmp0(parse, "full") != 0 && g_strcmp0(parse, "flagged") != 0) {
-        cli_error("--parse takes flagged or full, not '%s'", parse);
-        goto out;
-    }
-    int classify_mode = TL_CLASSIFY_FLAGGED;
-    if (g_strcmp0(classify, "all") == 0)
-        classify_mode = TL_CLASSIFY_ALL;
-    else if (g_strcmp0(classify, "none") == 0)
-        classify_mode = TL_CLASSIFY_NONE;
-    else if (classify && g_strcmp0(classify, "flagged") != 0) {
-        cli_error("--classify takes flagged, all or none, not '%s'", classify);
-        goto out;
-    }
-    int index_mode = TL_INDEX_FLAGGED;
-    if (g_strcmp0(index_text, "all") == 0) {
-        index_mode = TL_INDEX_ALL;
-        if (classify && classify_mode != TL_CLASSIFY_ALL) {
+    o->index_text = TL_INDEX_FLAGGED;
+    if (g_strcmp0(a->index_text, "all") == 0) {
+        o->index_text = TL_INDEX_ALL;
+        if (a->classify && o->classify != TL_CLASSIFY_ALL) {
             cli_error("--index-text all reads every message's text: it needs --classify all");
-            goto out;
+            return -1;
         }
-        classify_mode = TL_CLASSIFY_ALL;
-    } else if (g_strcmp0(index_text, "none") == 0)
-        index_mode = TL_INDEX_NONE;
-    else if (index_text && g_strcmp0(index_text, "flagged") != 0) {
-        cli_error("--index-text takes flagged, all or none, not '%s'", index_text);
-        goto out;
+        o->classify = TL_CLASSIFY_ALL;
+    } else if (g_strcmp0(a->index_text, "none") == 0)
+        o->index_text = TL_INDEX_NONE;
+    else if (a->index_text && g_strcmp0(a->index_text, "flagged") != 0) {
+        cli_error("--index-text takes flagged, all or none, not '%s'", a->index_text);
+        return -1;
     }
-    if (!(p = cli_lists_build(&lists)))
-        goto out;
+    return 0;
+}
+
+/* Runs the scan with Ctrl-C and SIGTERM stopping it cleanly, and says
+ * what it did; the exit status. */
+static int
+run_scan(tl_scan_options *o, const char *const *paths, int n, int quiet)
+{
     char *msg = NULL;
-    tl_scan_options o;
-    tl_scan_options_init(&o);
-    o.db_path = db;
-    if (jobs > 0)
-        o.jobs = jobs;
-    o.max_depth = depth;
-    o.max_message = (uint64_t)max_message;
-    o.max_nested = (uint64_t)max_nested;
-    o.queue_depth = queue;
-    o.max_inflight = (uint64_t)max_inflight;
-    o.full_parse = g_strcmp0(parse, "full") == 0;
-    o.classify = classify_mode;
-    o.index_text = index_mode;
-    o.case_key_path = case_key;
-    o.protect = p;
-    o.argv_text = argv_text;
-    if (!quiet && isatty(STDERR_FILENO))
-        o.progress = show_progress;
     tl_scan_stats s;
-    o.rescan = rescan;
-    o.cancel = &cancel;
+    if (!quiet && isatty(STDERR_FILENO))
+        o->progress = show_progress;
+    o->cancel = &cancel;
     struct sigaction sa = { 0 }, old_int, old_term;
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
-    tl_status_t st = tl_scan(&o, (const char *const *)argv + 1, argc - 1, &s, &msg);
+    tl_status_t st = tl_scan(o, paths, n, &s, &msg);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
-    if (o.progress)
+    if (o->progress)
         fputc('\n', stderr);
     if (st == TL_INTERRUPTED) {
         fprintf(stderr, "typoleak: interrupted after %" G_GUINT64_FORMAT " messages; they are in %s. Run the same "
-                        "command again to finish: files already read are skipped.\n", s.messages, db);
+                        "command again to finish: files already read are skipped.\n", s.messages, o->db_path);
         g_free(msg);
-        rc = 130;
-        goto out;
+        return 130;
     }
     if (st != TL_OK) {
         cli_error("scan failed: %s (%s)", msg ? msg : tl_status_str(st), tl_status_name(st));
         g_free(msg);
-        rc = EXIT_FAIL;
-        goto out;
+        return EXIT_FAIL;
     }
     if (!quiet)
         fprintf(stderr, "typoleak: %" G_GUINT64_FORMAT " containers, %" G_GUINT64_FORMAT " messages (%"
@@ -170,23 +138,86 @@ cli_scan(int argc, char **argv)
                 " typo recipients, %" G_GUINT64_FORMAT " findings, %" G_GUINT64_FORMAT
                 " error rows, %.1f MB in %.2f s -> %s\n",
                 s.containers, s.messages, s.parsed, s.duplicates, s.typo_hits, s.findings, s.errors,
-                (double)s.bytes / 1e6, s.seconds, db);
+                (double)s.bytes / 1e6, s.seconds, o->db_path);
     if (!quiet && s.resumed)
         fprintf(stderr, "typoleak: resumed an interrupted run: %" G_GUINT64_FORMAT " unfinished sources were read "
                         "again\n", s.resumed);
     if (!quiet && s.unchanged)
         fprintf(stderr, "typoleak: %" G_GUINT64_FORMAT " files unchanged since an earlier run were skipped "
                         "(--rescan reads them again)\n", s.unchanged);
-    rc = EXIT_OK;
+    return EXIT_OK;
+}
+
+int
+cli_scan(int argc, char **argv)
+{
+    scan_args a = { .depth = 8, .queue = 64, .max_message = 256 << 20, .max_nested = 1 << 30,
+                    .max_inflight = 64 << 20 };
+    GOptionEntry entries[] = {
+        { "db", 0, 0, G_OPTION_ARG_FILENAME, &a.db, "findings database (created when absent)", "FILE" },
+        { "jobs", 'j', 0, G_OPTION_ARG_INT, &a.jobs, "worker threads (default: the number of cores)", "N" },
+        { "max-depth", 0, 0, G_OPTION_ARG_INT, &a.depth, "archive nesting limit (default 8)", "N" },
+        { "max-message", 0, 0, G_OPTION_ARG_INT64, &a.max_message, "largest message in bytes (default 256 MiB)", "BYTES" },
+        { "max-nested", 0, 0, G_OPTION_ARG_INT64, &a.max_nested, "largest nested archive read in memory (default 1 GiB)", "BYTES" },
+        { "max-inflight", 0, 0, G_OPTION_ARG_INT64, &a.max_inflight, "message bytes in flight between the stages (default 64 MiB)", "BYTES" },
+        { "queue-depth", 0, 0, G_OPTION_ARG_INT, &a.queue, "messages in flight per worker (default 64)", "N" },
+        { "parse", 0, 0, G_OPTION_ARG_STRING, &a.parse,
+          "MIME trees to parse: flagged (messages with a typo recipient; default) or full (every message)", "WHAT" },
+        { "classify", 0, 0, G_OPTION_ARG_STRING, &a.classify,
+          "messages whose content is classified: flagged (with a typo recipient; default), all, none", "WHICH" },
+        { "index-text", 0, 0, G_OPTION_ARG_STRING, &a.index_text,
+          "whose classified text, values masked, goes to the full-text index: flagged (default), all (implies "
+          "--classify all), none", "WHICH" },
+        { "case-key", 0, 0, G_OPTION_ARG_FILENAME, &a.case_key,
+          "key of the keyed value hashes (default DB.casekey, created mode 0600 when absent)", "FILE" },
+        { "rescan", 0, 0, G_OPTION_ARG_NONE, &a.rescan,
+          "read again the files an earlier run read to the end (default: skip them when unchanged)", NULL },
+        { "quiet", 'q', 0, G_OPTION_ARG_NONE, &a.quiet, "no progress line", NULL },
+        { NULL, 0, 0, 0, NULL, NULL, NULL }
+    };
+    GOptionContext *ctx = g_option_context_new("PATH... - scan mail archives for misdirected mail");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    cli_lists_add(ctx, &a.lists);
+    GError *err = NULL;
+    char *argv_text = g_strjoinv(" ", argv);
+    int rc = EXIT_USAGE;
+    tl_protect *p = NULL;
+    tl_scan_options o;
+    tl_scan_options_init(&o);
+
+    char **av = split_jobs_arg(argc, argv);
+    char **av_orig = g_memdup2(av, sizeof(char *) * (g_strv_length(av) + 1));
+    argc = (int)g_strv_length(av);
+    argv = av;
+    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+        cli_error("%s", err->message);
+        g_error_free(err);
+        goto out;
+    }
+    if (!a.db || argc < 2 || a.jobs < 0 || a.depth < 0 || a.queue < 1 || a.max_inflight < 1 || a.max_message < 1 ||
+        a.max_nested < 1) {
+        cli_error("usage: typoleak scan PATH... --db FILE [-j N] [--protect DOMAIN] ... (see --help)");
+        goto out;
+    }
+    if (scan_modes(&a, &o) != 0 || !(p = cli_lists_build(&a.lists)))
+        goto out;
+    o.db_path = a.db;
+    if (a.jobs > 0)
+        o.jobs = a.jobs;
+    o.max_depth = a.depth;
+    o.max_message = (uint64_t)a.max_message;
+    o.max_nested = (uint64_t)a.max_nested;
+    o.queue_depth = a.queue;
+    o.max_inflight = (uint64_t)a.max_inflight;
+    o.case_key_path = a.case_key;
+    o.protect = p;
+    o.argv_text = argv_text;
+    o.rescan = a.rescan;
+    rc = run_scan(&o, (const char *const *)argv + 1, argc - 1, a.quiet);
 out:
     tl_protect_free(p);
     g_free(argv_text);
-    g_free(db);
-    cli_lists_clear(&lists);
-    g_free(parse);
-    g_free(classify);
-    g_free(case_key);
-    g_free(index_text);
+    scan_args_clear(&a);
     g_strfreev(av_orig);
     g_free(av);
     g_option_context_free(ctx);

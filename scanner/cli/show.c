@@ -1,5 +1,5 @@
 /*
- * cli_show.c - `typoleak show --db FILE MESSAGE`.
+ * show.c - `typoleak show --db FILE MESSAGE`.
  */
 #include <glib.h>
 #include <stdio.h>

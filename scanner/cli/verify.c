@@ -1,5 +1,5 @@
 /*
- * cli_verify.c - `typoleak verify --db FILE`: chain of custody.
+ * verify.c - `typoleak verify --db FILE`: chain of custody.
  */
 #include <glib.h>
 #include <stdio.h>
