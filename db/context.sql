@@ -1,60 +1,150 @@
 -- Context of the typo hits, from the whole archive, and the per-domain
--- verdicts (docs/typo-model.md, "Context").  Run by the writer when a run
--- closes, after the indexes; it recomputes everything, so scans into the
--- same file in several runs give the figures of the whole file.
+-- verdicts (docs/typo-model.md, "The domain verdict").  Run by the writer
+-- (and merge) when a run closes, after the indexes; it recomputes
+-- everything, so scans into the same file in several runs give the
+-- figures of the whole file.
+--
+-- Two questions, kept apart:
+--   1. How likely is the domain a typo, on its own?  The engine says
+--      (typo_hits.strong, scanner/typo/score.c): strong is a typo of a
+--      protected name typed by accident often (prior >= 0.2) that is not a
+--      whole-TLD swap or an edit of a name of three letters or less; weak
+--      is the rest (distance 2, weak near-matches, TLD swaps, edits of short
+--      names), whose neighbourhood is full of real domains.
+--   2. What does the archive say?  Each signal weighs by how well it tells
+--      a typo from a correspondent: the same (non-role) local part seen at
+--      the intended domain and a display name naming the intended domain
+--      are strong; a co-recipient at the intended domain is weak (it is
+--      ordinary for anyone who writes to that domain's users); mail sent
+--      from the domain shows a real correspondent only when several
+--      senders, or several messages over weeks, came from it, never one
+--      reply; a delivery-status report that says the address failed means
+--      nothing was delivered.
+-- An alert is: open exposure, not bounced, and either a strong typo (on
+-- its own: its mail sent from the domain never hides it) or a weak one with
+-- strong context from a domain that is not a real correspondent.
 
 CREATE INDEX IF NOT EXISTS recipients_domain_local ON recipients(domain, local_part COLLATE NOCASE);
-CREATE TEMP TABLE IF NOT EXISTS tl_sender_domains(d TEXT PRIMARY KEY) WITHOUT ROWID;
-DELETE FROM tl_sender_domains;
-INSERT OR IGNORE INTO tl_sender_domains
-    SELECT lower(rtrim(substr(from_addr, instr(from_addr, '@') + 1), '.')) FROM messages
-    WHERE from_addr LIKE '%@%';
+
+-- Senders' addresses, and what each sender domain sent into the archive
+-- (one row per distinct message).
+CREATE TEMP TABLE IF NOT EXISTS tl_sender_addrs(a TEXT PRIMARY KEY) WITHOUT ROWID;
+DELETE FROM tl_sender_addrs;
+INSERT OR IGNORE INTO tl_sender_addrs SELECT lower(from_addr) FROM messages WHERE from_addr LIKE '%@%';
+CREATE TEMP TABLE IF NOT EXISTS tl_sent(
+    d TEXT PRIMARY KEY, n_messages INTEGER, n_senders INTEGER, n_days INTEGER, span_days REAL) WITHOUT ROWID;
+DELETE FROM tl_sent;
+INSERT INTO tl_sent
+    SELECT lower(rtrim(substr(from_addr, instr(from_addr, '@') + 1), '.')) AS d, count(*),
+           count(DISTINCT lower(from_addr)), count(DISTINCT substr(date_utc, 1, 10)),
+           coalesce(julianday(max(date_utc)) - julianday(min(date_utc)), 0)
+    FROM messages WHERE from_addr LIKE '%@%' GROUP BY d;
+
+-- Local parts that name a role or a mailbox, not a person: the same one at
+-- two domains is a coincidence, not a typo.
+CREATE TEMP TABLE IF NOT EXISTS tl_role_locals(l TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT OR IGNORE INTO tl_role_locals VALUES ('abuse'), ('accounts'), ('admin'), ('administrator'), ('billing'),
+    ('careers'), ('contact'), ('contacts'), ('enquiries'), ('feedback'), ('help'), ('helpdesk'), ('hostmaster'),
+    ('hr'), ('info'), ('inquiries'), ('it'), ('jobs'), ('list'), ('mail'), ('mailer-daemon'), ('marketing'),
+    ('media'), ('news'), ('newsletter'), ('no-reply'), ('noreply'), ('office'), ('orders'), ('postmaster'),
+    ('press'), ('root'), ('sales'), ('security'), ('service'), ('support'), ('team'), ('test'), ('user'),
+    ('webmaster');
 
 UPDATE typo_hits SET
     ctx_same_local = EXISTS (
-        SELECT 1 FROM recipients r JOIN recipients r2
-            ON r2.domain = typo_hits.intended_domain AND r2.local_part = r.local_part COLLATE NOCASE
-        WHERE r.id = typo_hits.recipient_id),
+        SELECT 1 FROM recipients r
+        WHERE r.id = typo_hits.recipient_id AND length(r.local_part) >= 3
+          AND lower(r.local_part) NOT IN (SELECT l FROM tl_role_locals)
+          AND (EXISTS (SELECT 1 FROM recipients r2
+                       WHERE r2.domain = typo_hits.intended_domain AND r2.local_part = r.local_part COLLATE NOCASE)
+               OR EXISTS (SELECT 1 FROM tl_sender_addrs
+                          WHERE a = lower(r.local_part) || '@' || typo_hits.intended_domain))),
     ctx_co_recipient = EXISTS (    -- "+": look up by message, not by (a big) domain
         SELECT 1 FROM recipients r2
         WHERE r2.message_id = typo_hits.message_id AND +r2.domain = typo_hits.intended_domain),
     ctx_display_name = EXISTS (
         SELECT 1 FROM recipients r
         WHERE r.id = typo_hits.recipient_id AND instr(lower(r.display_name), typo_hits.intended_domain) > 0),
-    ctx_domain_sent = EXISTS (SELECT 1 FROM tl_sender_domains WHERE d = typo_hits.typo_domain),
+    ctx_domain_sent = EXISTS (SELECT 1 FROM tl_sent WHERE d = typo_hits.typo_domain),
+    ctx_correspondent = EXISTS (
+        SELECT 1 FROM tl_sent WHERE d = typo_hits.typo_domain
+          AND (n_senders >= 3 OR (n_messages >= 3 AND n_days >= 3 AND span_days >= 14))),
     ctx_bounced = EXISTS (
         SELECT 1 FROM recipients r JOIN bounces b ON b.recipient = r.addr COLLATE NOCASE AND b.action = 'failed'
         WHERE r.id = typo_hits.recipient_id);
 
 UPDATE typo_hits SET
     final_score = min(1.0, score
-        * (1.0 + 0.5 * ctx_same_local + 0.5 * ctx_co_recipient + 0.3 * ctx_display_name)
-        * (CASE WHEN ctx_domain_sent THEN 0.3 ELSE 1.0 END)
+        * (1.0 + 0.5 * ctx_same_local + 0.3 * ctx_display_name + 0.1 * ctx_co_recipient)
+        * (CASE WHEN ctx_correspondent THEN 0.3 ELSE 1.0 END)
         * (CASE WHEN ctx_bounced THEN 0.5 ELSE 1.0 END)),
-    alert = exposure = 'open'
-        AND (needs_context = 0 OR ctx_same_local OR ctx_co_recipient OR ctx_display_name)
-        AND NOT ctx_domain_sent AND NOT ctx_bounced;
+    alert = exposure = 'open' AND NOT ctx_bounced
+        AND (strong OR ((ctx_same_local OR ctx_display_name) AND NOT ctx_correspondent));
 
 UPDATE typo_hits SET domain_id = NULL;
 DELETE FROM domains;
 INSERT INTO domains(domain, intended_domain, class, edit, exposure, registrable, prior, score, final_score,
-                    needs_context, alert, explanation, first_seen, last_seen, n_messages, n_recipients, n_senders,
-                    n_same_local, n_co_recipient, n_bounced, domain_sent)
+                    needs_context, strength, alert, explanation, first_seen, last_seen, n_messages, n_recipients,
+                    n_senders, n_same_local, n_co_recipient, n_display_name, n_bounced, domain_sent,
+                    n_from_messages, n_from_senders, from_days, correspondent)
     SELECT t.typo_domain, min(t.intended_domain), min(t.class), min(t.edit), min(t.exposure), min(t.registrable),
-           max(t.prior), max(t.score), max(t.final_score), max(t.needs_context), max(t.alert),
-           min(t.intended_domain) || ': ' || min(t.edit) || ' (' || min(t.class) || '); exposure '
-               || min(t.exposure) || coalesce(' via ' || min(t.registrable), '')
-               || CASE WHEN sum(t.ctx_same_local) > 0 THEN '; ' || sum(t.ctx_same_local)
-                       || ' hits with a local part also seen at ' || min(t.intended_domain) ELSE '' END
-               || CASE WHEN sum(t.ctx_co_recipient) > 0 THEN '; ' || sum(t.ctx_co_recipient)
-                       || ' hits with a co-recipient at ' || min(t.intended_domain) ELSE '' END
-               || CASE WHEN sum(t.ctx_bounced) > 0 THEN '; ' || sum(t.ctx_bounced)
-                       || ' hits to addresses a delivery-status report says failed' ELSE '' END
-               || CASE WHEN max(t.ctx_domain_sent) THEN '; the domain itself sent mail into the archive' ELSE '' END,
+           max(t.prior), max(t.score), max(t.final_score), max(t.needs_context),
+           CASE WHEN max(t.strong) THEN 'strong' ELSE 'weak' END, max(t.alert), '',
            min(m.date_utc), max(m.date_utc), count(DISTINCT t.message_id), count(DISTINCT lower(r.addr)),
-           count(DISTINCT lower(m.from_addr)), sum(t.ctx_same_local), sum(t.ctx_co_recipient), sum(t.ctx_bounced),
-           max(t.ctx_domain_sent)
+           count(DISTINCT lower(m.from_addr)), sum(t.ctx_same_local), sum(t.ctx_co_recipient),
+           sum(t.ctx_display_name), sum(t.ctx_bounced), max(t.ctx_domain_sent),
+           coalesce(s.n_messages, 0), coalesce(s.n_senders, 0), coalesce(s.n_days, 0), max(t.ctx_correspondent)
     FROM typo_hits t JOIN messages m ON m.id = t.message_id JOIN recipients r ON r.id = t.recipient_id
+         LEFT JOIN tl_sent s ON s.d = t.typo_domain
     GROUP BY t.typo_domain;
+
+-- The verdict in words: what the domain is, why it alerts or why not, and
+-- the evidence counts.
+UPDATE domains SET explanation =
+    (CASE WHEN alert THEN 'ALERT: ' ELSE 'no alert: ' END)
+    || intended_domain || ': ' || edit || ' (' || class || ', prior ' || printf('%.2f', prior) || ')'
+    || CASE exposure
+           WHEN 'open' THEN '; open: a third party can register ' || coalesce(registrable, domain)
+           WHEN 'closed' THEN '; closed: only the namespace''s owner can register it'
+           WHEN 'nonexistent-tld' THEN '; its TLD does not exist: mail to it bounces'
+           ELSE '; exposure ' || exposure END
+    || '. '
+    || CASE
+           WHEN exposure <> 'open' THEN 'Not open to a stranger, so no alert'
+           WHEN n_bounced > 0 AND alert = 0 AND strength = 'strong'
+               THEN 'Every hit''s address bounced: nothing was delivered'
+           WHEN strength = 'strong' AND alert
+               THEN 'A strong typo of a protected domain: alerts on its own'
+                    || CASE WHEN n_from_messages > 0
+                            THEN '; mail sent from the domain does not hide a strong typo' ELSE '' END
+           WHEN alert THEN 'A weak match, with strong context'
+           WHEN correspondent THEN 'A weak match, and the domain is a real correspondent'
+           ELSE 'A weak match ('
+                || CASE WHEN needs_context AND class = 'wrong-tld' THEN 'a whole-TLD swap'
+                        WHEN class = 'weak-near' THEN 'two edits or look-alikes away'
+                        WHEN needs_context THEN 'an edit of a name of three letters or less'
+                        ELSE 'a rare edit' END
+                || ') alerts only with strong context: the same local part seen at ' || intended_domain
+                || ', or a display name naming it'
+       END
+    || '. Evidence: ' || n_messages || ' message' || CASE WHEN n_messages > 1 THEN 's' ELSE '' END
+    || ' to ' || n_recipients || ' address' || CASE WHEN n_recipients > 1 THEN 'es' ELSE '' END
+    || CASE WHEN n_same_local > 0 THEN '; ' || n_same_local || ' hit' || CASE WHEN n_same_local > 1 THEN 's' ELSE '' END
+            || ' whose local part is also seen at ' || intended_domain || ' (strong)' ELSE '' END
+    || CASE WHEN n_display_name > 0 THEN '; ' || n_display_name || ' display name'
+            || CASE WHEN n_display_name > 1 THEN 's' ELSE '' END || ' naming ' || intended_domain || ' (strong)'
+            ELSE '' END
+    || CASE WHEN n_co_recipient > 0 THEN '; ' || n_co_recipient || ' hit' || CASE WHEN n_co_recipient > 1 THEN 's' ELSE '' END
+            || ' with a co-recipient at ' || intended_domain || ' (weak)' ELSE '' END
+    || CASE WHEN n_from_messages > 0 THEN '; the domain sent ' || n_from_messages || ' message'
+            || CASE WHEN n_from_messages > 1 THEN 's' ELSE '' END || ' from ' || n_from_senders || ' sender'
+            || CASE WHEN n_from_senders > 1 THEN 's' ELSE '' END || ' on ' || from_days || ' day'
+            || CASE WHEN from_days > 1 THEN 's' ELSE '' END
+            || CASE WHEN correspondent THEN ' (a real correspondent)'
+                    ELSE ' (not a correspondent: that takes 3 senders, or 3 messages on 3 days over 14 days)' END
+            ELSE '' END
+    || CASE WHEN n_bounced > 0 THEN '; ' || n_bounced || ' hit' || CASE WHEN n_bounced > 1 THEN 's' ELSE '' END
+            || ' to addresses a delivery-status report says failed' ELSE '' END
+    || '.';
 
 UPDATE typo_hits SET domain_id = (SELECT id FROM domains WHERE domain = typo_hits.typo_domain);

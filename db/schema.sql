@@ -102,16 +102,18 @@ CREATE TABLE typo_hits (
     registrable     TEXT,               -- registrable domain of the typo (who receives the mail)
     prior           REAL NOT NULL,      -- how likely the edit is typed by accident
     score           REAL NOT NULL,      -- prior x exposure weight
-    needs_context   INTEGER NOT NULL,   -- 1: a whole-TLD swap, an alert only with context
-    -- context from the whole archive, computed when a run closes (db/context.sql)
+    needs_context   INTEGER NOT NULL,   -- 1: a whole-TLD swap or an edit of a short name: weak on its own
+    -- context from the whole archive, computed when a run closes (db/context.sql, docs/typo-model.md)
     domain_id       INTEGER REFERENCES domains(id),
-    ctx_same_local  INTEGER,            -- the same local part is seen at the intended domain
+    strong          INTEGER NOT NULL DEFAULT 0, -- 1: a strong typo on its own (no needs_context, prior >= 0.2)
+    ctx_same_local  INTEGER,            -- the same local part (not a role name) is seen at the intended domain
     ctx_co_recipient INTEGER,           -- another recipient of the message is at the intended domain
     ctx_display_name INTEGER,           -- the display name shows the intended domain
-    ctx_domain_sent INTEGER,            -- the typo domain itself sent mail into the archive
+    ctx_domain_sent INTEGER,            -- the typo domain itself sent mail into the archive (one message is enough)
+    ctx_correspondent INTEGER,          -- it sent enough to be a real correspondent: 3+ senders, or 3+ messages on 3+ days over 14+ days
     ctx_bounced     INTEGER,            -- a delivery-status report says the address failed
     final_score     REAL,               -- score with the context
-    alert           INTEGER             -- 1: open exposure, and context where the class needs it
+    alert           INTEGER             -- 1: open exposure, not bounced; strong, or weak with strong context from a non-correspondent
 );
 
 CREATE TABLE domains (
@@ -126,8 +128,9 @@ CREATE TABLE domains (
     score           REAL NOT NULL,          -- without context
     final_score     REAL NOT NULL,          -- the highest of its hits, with context
     needs_context   INTEGER NOT NULL,
+    strength        TEXT NOT NULL,          -- strong or weak: how likely a typo on its own
     alert           INTEGER NOT NULL,       -- any of its hits alerts
-    explanation     TEXT NOT NULL,
+    explanation     TEXT NOT NULL,          -- ALERT or no alert, the edit, the exposure, and why, with the counts
     first_seen      TEXT,                   -- first and last Date of its messages
     last_seen       TEXT,
     n_messages      INTEGER NOT NULL,
@@ -135,8 +138,13 @@ CREATE TABLE domains (
     n_senders       INTEGER NOT NULL,
     n_same_local    INTEGER NOT NULL,       -- hits whose local part is seen at the intended domain
     n_co_recipient  INTEGER NOT NULL,
+    n_display_name  INTEGER NOT NULL,       -- hits whose display name names the intended domain
     n_bounced       INTEGER NOT NULL,       -- hits whose address a delivery-status report says failed
-    domain_sent     INTEGER NOT NULL        -- the domain itself sent mail into the archive
+    domain_sent     INTEGER NOT NULL,       -- the domain itself sent mail into the archive
+    n_from_messages INTEGER NOT NULL,       -- messages the domain sent into the archive
+    n_from_senders  INTEGER NOT NULL,       -- their distinct sender addresses
+    from_days       INTEGER NOT NULL,       -- distinct days they were sent on
+    correspondent   INTEGER NOT NULL        -- 1: enough of them to be a real correspondent
 );
 
 CREATE TABLE bounces (

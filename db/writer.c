@@ -48,7 +48,7 @@ static const char *const sql[S_LAST] = {
     [S_RCPT] = "INSERT INTO recipients(message_id, header, addr, local_part, domain, display_name, parsed, raw)"
                " VALUES(?,?,?,?,?,?,?,?)",
     [S_TYPO] = "INSERT INTO typo_hits(message_id, recipient_id, typo_domain, intended_domain, intended_addr, class,"
-               " edit, exposure, registrable, prior, score, needs_context) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+               " edit, exposure, registrable, prior, score, needs_context, strong) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [S_ANOM] = "INSERT INTO anomalies(message_id, code, offset, item) VALUES(?,?,?,?)",
     [S_BOUNCE] = "INSERT INTO bounces(message_id, recipient, action, status) VALUES(?,?,?,?)",
     [S_TEXT] = "INSERT INTO message_text(rowid, subject, body) VALUES (?, ?, ?)",
@@ -570,6 +570,7 @@ put_typo_hit(tl_writer *w, sqlite3_int64 mid, sqlite3_int64 rid, const tl_recipi
     sqlite3_bind_double(s, 10, v->prior);
     sqlite3_bind_double(s, 11, v->score);
     sqlite3_bind_int(s, 12, v->needs_context);
+    sqlite3_bind_int(s, 13, v->strong);
     int ok = step(s);
     g_free(intended_addr);
     if (!ok)

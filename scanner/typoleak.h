@@ -130,7 +130,9 @@ typedef struct {
     tl_exposure exposure;
     double prior;               /* how likely the edit is typed by accident, 0..1 */
     double score;               /* prior x exposure weight */
-    int needs_context;          /* a whole-TLD swap: alert only with a context booster */
+    int needs_context;          /* a whole-TLD swap, a weak match, an edit of a short name */
+    int strong;                 /* a strong typo on its own: no needs_context, prior >= 0.2
+                                 * (docs/typo-model.md, "The domain verdict") */
 } tl_typo_verdict;
 
 /* Judges one domain (any case, trailing dot, U-label or A-label). */

@@ -601,6 +601,7 @@ START_TEST(test_check_command)
     ck_assert_ptr_nonnull(strstr(lines[0], "\"exposure\":\"open\""));
     ck_assert_ptr_nonnull(strstr(lines[0], "\"score\":0.9"));
     ck_assert_ptr_nonnull(strstr(lines[0], "\"explanation\":\"army.mil: dropped"));
+    ck_assert_ptr_nonnull(strstr(lines[0], "\"strong\":true"));
     ck_assert_ptr_nonnull(strstr(lines[1], "\"verdict\":\"protected\""));
     ck_assert_ptr_nonnull(strstr(lines[2], "\"verdict\":\"allowlisted\""));
     ck_assert_ptr_nonnull(strstr(lines[3], "\"verdict\":\"ok\""));

@@ -64,6 +64,7 @@ Suite *suite_eval(void);
 Suite *suite_cred(void);
 Suite *suite_contact(void);
 Suite *suite_mark(void);
+Suite *suite_alerts(void);
 
 /* A new empty folder under $TMPDIR; removed by tl_test_rmtree(). */
 char *tl_test_tmpdir(void);

@@ -94,6 +94,8 @@ check_one(const tl_protect *p, const char *arg, int json)
         json_builder_add_double_value(b, two(v.score));
         json_builder_set_member_name(b, "needs_context");
         json_builder_add_boolean_value(b, v.needs_context);
+        json_builder_set_member_name(b, "strong");
+        json_builder_add_boolean_value(b, v.strong);
         json_builder_set_member_name(b, "explanation");
         json_builder_add_string_value(b, why);
         json_builder_end_object(b);
@@ -245,7 +247,7 @@ cli_variants(int argc, char **argv)
                 json_builder_end_object(b);
                 print_json(b);
                 g_object_unref(b);
-            } else if (v.exposure == TL_EXPOSURE_OPEN && !v.needs_context) {
+            } else if (v.exposure == TL_EXPOSURE_OPEN && v.strong) {
                 printf("%-32s REJECT 5.1.2 typo of %s (%s)\n", vars[k], v.intended, v.klass);
             }
         }

@@ -56,10 +56,11 @@ tl_typo_explain(const tl_typo_verdict *v, char *out, size_t len)
                       : v->exposure == TL_EXPOSURE_CLOSED ? "only the namespace's owner can register"
                       : v->exposure == TL_EXPOSURE_NONEXISTENT_TLD ? "its TLD does not exist, mail to it bounces:"
                       : "";
-    const char *why = !v->needs_context ? ""
-                      : strcmp(v->klass, "wrong-tld") == 0 ? "; a whole-TLD swap: alerts only with context"
-                      : strcmp(v->klass, "weak-near") == 0 ? "; a weak match: alerts only with context"
-                      : "; an edit of a short name: alerts only with context";
+    const char *why = v->strong ? "; strong: alerts on its own when open"
+                      : strcmp(v->klass, "wrong-tld") == 0 ? "; weak, a whole-TLD swap: alerts only with strong context"
+                      : strcmp(v->klass, "weak-near") == 0 ? "; weak, two edits or look-alikes away: alerts only with strong context"
+                      : v->needs_context ? "; weak, an edit of a name of three letters or less: alerts only with strong context"
+                      : "; weak, a rare edit: alerts only with strong context";
     g_snprintf(out, len, "%s: %s (%s, prior %.2f); %s %s; score %.2f%s", v->intended, v->edit, v->klass, v->prior,
                who, v->registrable[0] ? v->registrable : v->domain, v->score, why);
 }

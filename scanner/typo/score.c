@@ -57,4 +57,8 @@ tl_typo_score(tl_protect *p, const char *d, tl_typo_verdict *out)
     out->verdict = TL_VERDICT_TYPO;
     out->is_typo = 1;
     out->score = out->prior * tl_typo_exposure_weight(out->exposure);
+    /* How likely a typo on its own: a whole-TLD swap, an edit of a name of
+     * three letters or less, distance 2 and weak matches land among real
+     * domains as often as not; the rest is typed by accident. */
+    out->strong = !out->needs_context && out->prior >= TL_TYPO_STRONG_PRIOR;
 }

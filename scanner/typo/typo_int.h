@@ -83,6 +83,10 @@ struct tl_protect {
  * domains.  The label left of the TLD must have DL2_MIN characters. */
 #define DL2_MIN 5
 
+/* A typo whose prior is at least this (and needs no context) is strong:
+ * it alerts on its own when open (docs/typo-model.md). */
+#define TL_TYPO_STRONG_PRIOR 0.2
+
 /* lists.c */
 /* Trims blanks, lower-cases (ASCII and Unicode), drops a trailing dot. */
 char *tl_typo_normalise(const char *s);
