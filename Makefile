@@ -6,7 +6,7 @@
 #   make bench    benchmark against a bare GMime parse loop (bench/)
 #   make asan     build and run the suites under AddressSanitizer + UBSan
 #   make tsan     build and run the threaded suites under ThreadSanitizer
-#   make fuzz     mutate corpus files and archives, scan them under AddressSanitizer
+#   make fuzz     libFuzzer harnesses (FUZZ_SECONDS each), then mutated corpus files scanned under ASan
 
 CC      ?= cc
 PKGS     = gmime-3.0 glib-2.0 libarchive sqlite3 libcrypto libpsl libidn2 icu-uc icu-i18n json-glib-1.0 libxml-2.0 libhs
@@ -26,7 +26,7 @@ DETECT_SRC = scanner/detect/validate.c scanner/detect/engine.c scanner/detect/id
              scanner/detect/mark.c scanner/detect/cred.c
 PARSE_SRC  = parsers/sniff.c parsers/mbox.c parsers/message.c parsers/text.c parsers/walk.c
 WRITE_SRC  = db/writer.c
-READ_SRC   = db/report.c db/verify.c db/export.c db/show.c db/report_data.c db/report_html.c db/merge.c
+READ_SRC   = db/report.c db/verify.c db/audit.c db/export.c db/show.c db/report_data.c db/report_html.c db/merge.c
 LIB_SRC = $(BASE_SRC) $(TYPO_SRC) $(DETECT_SRC) $(PARSE_SRC) scanner/pipeline.c $(WRITE_SRC) $(READ_SRC)
 CLI_SRC = $(wildcard scanner/cli/*.c)
 TEST_SRC = $(wildcard tests/check_*.c)
@@ -36,7 +36,7 @@ LIB_OBJ  = $(CORE_OBJ) $(BUILD)/hsdb.o
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/main.o
 
-.PHONY: all deps deps-check check check-unit check-symbols check-style check-layers demo asan tsan fuzz clean
+.PHONY: all deps deps-check deps-fuzz fuzz-build fuzz-regress check check-unit check-symbols check-style check-layers demo asan tsan fuzz clean
 
 all: typoleak
 
@@ -103,8 +103,12 @@ check-style:
 check-layers:
 	@sh tools/layers.sh --self-test >/dev/null && sh tools/layers.sh && echo "layers: every include follows the direction"
 
-check-unit: typoleak $(BUILD)/check_typoleak check-symbols check-style check-layers
-	cd tests && TYPOLEAK=../typoleak ../$(BUILD)/check_typoleak
+$(BUILD)/peakrss: bench/peakrss.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -Wall -Wextra -o $@ $<
+
+check-unit: typoleak $(BUILD)/check_typoleak $(BUILD)/peakrss check-symbols check-style check-layers
+	cd tests && TYPOLEAK=../typoleak PEAKRSS=../$(BUILD)/peakrss ../$(BUILD)/check_typoleak
 
 check: deps-check
 	$(MAKE) check-unit
@@ -134,13 +138,52 @@ tsan:
 	$(MAKE) BUILD=build-tsan SAN="-fsanitize=thread" CFLAGS="-O1 -g" build-tsan/check_typoleak
 	cd tests && G_SLICE=always-malloc TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/tsan.supp" CK_FORK=no TL_TEST_ONLY=digest,pipeline,archive,walk,writer,detect,cred ../build-tsan/check_typoleak
 
-# Mutation fuzzing of the whole scan under AddressSanitizer (tests/fuzz.py).
-fuzz:
+# Coverage-guided fuzzing (libFuzzer, Debian's clang) of the mbox splitter,
+# the message worker, text extraction (HTML), the walker on an in-memory
+# archive, the typo engine and the detectors (tests/fuzz/), under ASan and
+# UBSan, each for FUZZ_SECONDS, from the seeds of tools/fuzz-seeds.sh and
+# the regressions in tests/fuzz/regress/NAME/; new inputs go to
+# build-fuzz/corpus/NAME, crashes to build-fuzz/crash/NAME/.  Then the
+# mutation fuzzing of the whole scan (tests/fuzz.py, with an audit).
+FUZZ_NAMES   = mbox message html archive typo detect
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fsanitize=fuzzer-no-link -fno-omit-frame-pointer
+FUZZ_ENV     = ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libtypoleak.a
+	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< $(BUILD)/libtypoleak.a $(PKG_LIBS) -lpthread
+
+fuzz-build: deps-fuzz
+	$(MAKE) BUILD=build-fuzz CC=clang SAN="$(FUZZ_SAN)" CFLAGS="-O1 -g" $(FUZZ_NAMES:%=build-fuzz/fuzz_%)
+	@[ -d build-fuzz/seeds ] || sh tools/fuzz-seeds.sh build-fuzz/seeds
+
+deps-fuzz:
+	@sh tools/deps.sh fuzz
+
+# Each harness over its seeds and regressions once (make check).
+fuzz-regress: fuzz-build
+	@for n in $(FUZZ_NAMES); do \
+	    mkdir -p tests/fuzz/regress/$$n; \
+	    $(FUZZ_ENV) build-fuzz/fuzz_$$n -runs=0 build-fuzz/seeds/$$n tests/fuzz/regress/$$n >build-fuzz/regress-$$n.log 2>&1 \
+	        || { tail -40 build-fuzz/regress-$$n.log; echo "fuzz-regress: $$n FAILED"; exit 1; }; \
+	    echo "fuzz-regress: $$n: $$(grep -o 'INITED.*' build-fuzz/regress-$$n.log | head -1)"; \
+	done
+
+fuzz: fuzz-build
+	@for n in $(FUZZ_NAMES); do \
+	    mkdir -p build-fuzz/corpus/$$n build-fuzz/crash/$$n tests/fuzz/regress/$$n; \
+	    echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+	    $(FUZZ_ENV) build-fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -max_len=262144 -rss_limit_mb=2048 -timeout=20 \
+	        -artifact_prefix=build-fuzz/crash/$$n/ -print_final_stats=1 \
+	        build-fuzz/corpus/$$n build-fuzz/seeds/$$n tests/fuzz/regress/$$n >build-fuzz/fuzz-$$n.log 2>&1 \
+	        || { tail -60 build-fuzz/fuzz-$$n.log; echo "fuzz: $$n found a crash: build-fuzz/crash/$$n/"; exit 1; }; \
+	    grep -E 'stat::number_of_executed_units|cov:' build-fuzz/fuzz-$$n.log | tail -2; \
+	done
 	$(MAKE) BUILD=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" CFLAGS="-O1 -g" typoleak-asan
 	TYPOLEAK=./typoleak-asan python3 tests/fuzz.py
 
 clean:
-	rm -rf build build-asan build-tsan typoleak typoleak-asan
+	rm -rf build build-asan build-tsan build-fuzz typoleak typoleak-asan
 
 -include bench/bench.mk
 

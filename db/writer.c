@@ -682,10 +682,22 @@ put_message(tl_writer *w, tl_job *j)
     w->stats.bytes += j->raw ? j->raw->len : 0;
     w->last_source = j->source;
     g_strlcpy(w->last_sha, r ? r->sha256 : j->sha256, sizeof w->last_sha);
-    if (!r)
-        return put_error(w, j->source, NULL, j->offset, j->raw ? j->raw->len : 0, j->status, j->stage, j->reason,
-                         j->sha256);
+    if (!r) {
+        /* An mbox message's row covers its From_ line too: the extent
+         * dropped, as for an oversized one (typoleak audit accounts for
+         * every byte of an mbox). */
+        uint64_t off = j->offset, len = j->raw ? j->raw->len : 0;
+        if (j->marker && j->marker_offset != (uint64_t)-1 && j->marker_offset < off) {
+            len += off - j->marker_offset;
+            off = j->marker_offset;
+        }
+        return put_error(w, j->source, NULL, off, len, j->status, j->stage, j->reason, j->sha256);
+    }
     if ((st = put_message_row(w, j, &mid, &fresh)) != TL_OK || (st = put_occurrence(w, j, mid)) != TL_OK)
+        return st;
+    if (r->limit_note &&
+        (st = put_error(w, j->source, NULL, j->offset, j->raw ? j->raw->len : 0, TL_WARN_LIMIT, "parse",
+                        r->limit_note, r->sha256)) != TL_OK)
         return st;
     if (!fresh)
         return TL_OK;

@@ -126,6 +126,16 @@ emit_range(tl_mbox *m, size_t s, size_t e)
         /* Bytes before the first From_ line: reported, not a message. */
         m->in_preamble = 0;
         msg.preamble = 1;
+        if (m->dropping) {
+            /* Junk over the size limit: its whole extent, no bytes (found
+             * by fuzz_mbox: it was reported twice, as junk from where the
+             * dropping had got to and as an oversized message). */
+            msg.offset = m->drop_offset;
+            msg.len = (size_t)(m->base + e - m->drop_offset);
+            g_clear_pointer(&m->drop_marker, g_free);
+            m->dropping = 0;
+            return m->emit(&msg, m->user_data);
+        }
         msg.offset = m->base + s;
         msg.len = e - s;
         msg.data = m->buf + s;
@@ -377,6 +387,8 @@ tl_mbox_finish(tl_mbox *m)
 {
     int rc;
     m->final = 1;
+    if (!m->buf)
+        return 0;       /* nothing was fed (found by fuzz_mbox: pointer arithmetic on NULL) */
     if ((rc = split(m)) != 0)
         return rc;
     if (m->len > m->start || m->dropping)

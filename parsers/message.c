@@ -37,6 +37,7 @@ struct tl_worker {
     tl_detector *det;       /* the classifier's pattern pass, NULL when none */
     int index_text;         /* TL_INDEX_*: whose masked text the record carries */
     tl_text_limits text_limits;
+    uint64_t max_headers, max_header_bytes, max_mime_depth, max_parts;
 };
 
 /* Headers whose addresses are recipients (compared case-insensitively). */
@@ -100,6 +101,19 @@ tl_worker_new(const tl_protect *protect, int full)
     w->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     tl_text_limits_init(&w->text_limits);
     return w;
+}
+
+void
+tl_worker_set_limits(tl_worker *w, const tl_scan_options *o)
+{
+    w->max_headers = o->max_headers;
+    w->max_header_bytes = o->max_header_bytes;
+    w->max_mime_depth = o->max_mime_depth;
+    w->max_parts = o->max_parts;
+    if (o->max_text)
+        w->text_limits.max_total = (size_t)MIN(o->max_text, (uint64_t)SIZE_MAX);
+    else
+        w->text_limits.max_total = SIZE_MAX;
 }
 
 void
@@ -626,6 +640,9 @@ classify(tl_worker *w, GMimeMessage *msg, tl_record *rec)
         g_ptr_array_unref(found);
     }
     for (guint i = 0; i < notes->len; i++) {
+        if (!rec->limit_note && strstr(notes->pdata[i], "message text limit"))
+            rec->limit_note = g_strdup_printf("%s (--max-text); the text before it was classified",
+                                              (const char *)notes->pdata[i]);
         tl_anomaly a = { -1, TL_ANOMALY_TEXT, g_strdup(notes->pdata[i]) };
         g_array_append_val(rec->anomalies, a);
     }
@@ -644,6 +661,81 @@ classify(tl_worker *w, GMimeMessage *msg, tl_record *rec)
     rec->severity = rec->findings ? tl_rollup(rec->findings, &rec->categories) : NULL;
     g_ptr_array_unref(parts);
     g_ptr_array_unref(notes);
+}
+
+/* MIME depth and part count of a parsed tree, walked with a stack of its
+ * own (a hostile tree is 10,000 deep); over a limit, rec->limit_note says
+ * so and the text is not read. */
+static void
+mime_limits(tl_worker *w, GMimeObject *top, tl_record *rec)
+{
+    if (!w->max_mime_depth && !w->max_parts)
+        return;
+    GPtrArray *stack = g_ptr_array_new();
+    GArray *depths = g_array_new(FALSE, FALSE, sizeof(guint64));
+    guint64 parts = 0, deepest = 0, d0 = 0;
+    g_ptr_array_add(stack, top);
+    g_array_append_val(depths, d0);
+    while (stack->len) {
+        GMimeObject *o = g_ptr_array_steal_index_fast(stack, stack->len - 1);
+        guint64 d = g_array_index(depths, guint64, depths->len - 1);
+        g_array_set_size(depths, depths->len - 1);
+        if (!o)
+            continue;
+        parts++;
+        deepest = MAX(deepest, d);
+        if ((w->max_parts && parts > w->max_parts) || (w->max_mime_depth && deepest > w->max_mime_depth))
+            break;
+        guint64 dn = d + 1;
+        if (GMIME_IS_MESSAGE(o)) {
+            g_ptr_array_add(stack, g_mime_message_get_mime_part(GMIME_MESSAGE(o)));
+            g_array_append_val(depths, dn);
+        } else if (GMIME_IS_MESSAGE_PART(o)) {
+            g_ptr_array_add(stack, g_mime_message_part_get_message(GMIME_MESSAGE_PART(o)));
+            g_array_append_val(depths, dn);
+        } else if (GMIME_IS_MULTIPART(o)) {
+            int n = g_mime_multipart_get_count(GMIME_MULTIPART(o));
+            for (int i = 0; i < n; i++) {
+                g_ptr_array_add(stack, g_mime_multipart_get_part(GMIME_MULTIPART(o), i));
+                g_array_append_val(depths, dn);
+            }
+        }
+    }
+    if (w->max_parts && parts > w->max_parts)
+        rec->limit_note = g_strdup_printf("MIME tree has more than %" G_GUINT64_FORMAT " parts (--max-parts);"
+                                          " the headers were read, the text was not", w->max_parts);
+    else if (w->max_mime_depth && deepest > w->max_mime_depth)
+        rec->limit_note = g_strdup_printf("MIME tree nested deeper than %" G_GUINT64_FORMAT " (--max-mime-depth);"
+                                          " the headers were read, the text was not", w->max_mime_depth);
+    g_ptr_array_free(stack, TRUE);
+    g_array_free(depths, TRUE);
+}
+
+/* The header fields of raw: the length of the prefix that holds at most
+ * max_fields fields and max_bytes bytes (cut at a field's start), or 0
+ * when the whole header block is within both. */
+static size_t
+header_cut(const guint8 *p, size_t n, uint64_t max_fields, uint64_t max_bytes, uint64_t *fields)
+{
+    size_t hb = header_block_len(p, n);
+    uint64_t count = 0;
+    for (size_t i = 0; i < hb;) {
+        if (p[i] != ' ' && p[i] != '\t' && p[i] != '\n' && p[i] != '\r') {
+            if ((max_fields && count >= max_fields) || (max_bytes && i >= max_bytes)) {
+                *fields = count;
+                return i;
+            }
+            count++;
+        }
+        const guint8 *nl = memchr(p + i, '\n', hb - i);
+        if (!nl)
+            break;
+        i = (size_t)(nl - p) + 1;
+    }
+    *fields = count;
+    if (max_bytes && hb > max_bytes)
+        return (size_t)max_bytes;
+    return 0;
 }
 
 /* Parses raw[0, len) into rec; 0 when GMime built nothing.  The whole
@@ -679,7 +771,9 @@ parse_into(tl_worker *w, GByteArray *raw, size_t len, tl_record *rec)
             dsn_ctx c = { w, rec };
             g_mime_message_foreach(GMIME_MESSAGE(obj), find_delivery_status, &c);
         }
-        if (whole && w->det && GMIME_IS_MESSAGE(obj) &&
+        if (whole && GMIME_IS_MESSAGE(obj))
+            mime_limits(w, obj, rec);
+        if (whole && w->det && GMIME_IS_MESSAGE(obj) && !rec->limit_note &&
             (w->classify == TL_CLASSIFY_ALL || (w->classify == TL_CLASSIFY_FLAGGED && rec->n_typo > 0)))
             classify(w, GMIME_MESSAGE(obj), rec);
         else
@@ -725,9 +819,19 @@ tl_worker_process(tl_worker *w, tl_job *job)
     tl_record *rec = record_new();
     tl_sha256_hex(job->raw->data, job->raw->len, rec->sha256);
     tl_message_identity(job->raw->data, job->raw->len, rec->sha256, job->marker != NULL, rec->identity);
-    size_t hlen = w->full ? job->raw->len : header_block_len(job->raw->data, job->raw->len);
+    uint64_t nfields = 0;
+    size_t cut = w->max_headers || w->max_header_bytes
+                     ? header_cut(job->raw->data, job->raw->len, w->max_headers, w->max_header_bytes, &nfields)
+                     : 0;
+    size_t hlen = cut ? cut : w->full ? job->raw->len : header_block_len(job->raw->data, job->raw->len);
     int ok = parse_into(w, job->raw, hlen, rec);
-    if (ok && hlen < job->raw->len && (rec->n_typo > 0 || rec->dsn)) {
+    if (cut) {
+        rec->limit_note = g_strdup_printf("header block over the limit of %" G_GUINT64_FORMAT " fields"
+                                          " (--max-headers) or %" G_GUINT64_FORMAT " bytes (--max-header-bytes):"
+                                          " the first %" G_GUINT64_FORMAT " fields (%zu bytes) were read, the rest"
+                                          " of the message was not", w->max_headers, w->max_header_bytes,
+                                          nfields, cut);
+    } else if (ok && hlen < job->raw->len && (rec->n_typo > 0 || rec->dsn)) {
         tl_record *full = record_new();
         memcpy(full->sha256, rec->sha256, sizeof rec->sha256);
         memcpy(full->identity, rec->identity, sizeof rec->identity);

@@ -99,6 +99,9 @@ typedef struct {
     void *emit_data;
     uint64_t next_source;   /* last source number given */
     uint64_t nested_bytes;  /* bytes of the nested archives held in memory now */
+    uint64_t expanded;      /* bytes read out of archives and compressed streams of the current file */
+    uint64_t top_size;      /* the current file's size */
+    char *cut_reason;       /* set when the current file went over its expansion budget */
     int stopped;
     GHashTable *done;       /* tl_writer_done_files, or NULL: files not to read again */
     uint64_t unchanged;     /* files skipped because done holds them as they are */
@@ -124,6 +127,10 @@ void tl_worker_set_classifier(tl_worker *w, int mode, tl_detector *det);
 /* Which classified messages' masked text goes to the full-text index:
  * TL_INDEX_FLAGGED (those with a typo recipient), TL_INDEX_ALL, TL_INDEX_NONE. */
 void tl_worker_set_index_text(tl_worker *w, int mode);
+/* The per-message limits (tl_scan_options; 0 = none): header fields and
+ * header bytes (over them only the fields before the limit are read), MIME
+ * depth and parts (over them the text is not read), text per message. */
+void tl_worker_set_limits(tl_worker *w, const tl_scan_options *o);
 /* Parses job->raw into job->rec, or sets job->status/stage/reason. */
 void tl_worker_process(tl_worker *w, tl_job *job);
 

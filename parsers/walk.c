@@ -50,6 +50,7 @@ typedef enum { MD_NONE = 0, MD_MESSAGE, MD_TMP } md_role;
 typedef struct {
     int fd;
     struct archive *a;
+    tl_walker *w;           /* archive entries: bytes count against the file's expansion budget */
     uint8_t *buf;
     int failed;             /* a read error happened */
     char *errmsg;
@@ -197,6 +198,33 @@ read_append(in_stream *in, GByteArray *a, size_t want)
     return n;
 }
 
+/*
+ * The expansion budget of one file given to the scan (docs/errors.md,
+ * "Limits"): every byte read out of an archive or a compressed stream,
+ * at every nesting level, counts.  Over --max-expand in all, or over
+ * --max-ratio times the file's size once past TL_RATIO_FLOOR bytes, the
+ * file is cut: the reads fail, the readers keep what came before, and
+ * walk_file writes the one TL_WARN_LIMIT row.
+ */
+static int
+over_budget(tl_walker *w, uint64_t n)
+{
+    const tl_scan_options *o = w->opt;
+    if (w->cut_reason)
+        return 1;
+    w->expanded += n;
+    if (o->max_expand && w->expanded > o->max_expand)
+        w->cut_reason = g_strdup_printf("archive bomb guard: %" G_GUINT64_FORMAT " bytes expanded from this file,"
+                                        " over the limit of %" G_GUINT64_FORMAT " (--max-expand)",
+                                        w->expanded, o->max_expand);
+    else if (o->max_ratio && w->expanded > TL_RATIO_FLOOR &&
+             w->expanded / (w->top_size ? w->top_size : 1) >= o->max_ratio)
+        w->cut_reason = g_strdup_printf("archive bomb guard: %" G_GUINT64_FORMAT " bytes expanded from a file of %"
+                                        G_GUINT64_FORMAT ", over %" G_GUINT64_FORMAT
+                                        " times its size (--max-ratio)", w->expanded, w->top_size, o->max_ratio);
+    return w->cut_reason != NULL;
+}
+
 /* Reads the next block: > 0 bytes in *out, 0 at the end, -1 on error (with
  * in->errmsg set). */
 static ssize_t
@@ -228,6 +256,11 @@ in_read(in_stream *in, const uint8_t **out)
         }
         if (in->blk_off > in->pos) {       /* a hole: zeros */
             size_t z = (size_t)MIN((int64_t)BLOCK, in->blk_off - in->pos);
+            if (in->w && over_budget(in->w, z)) {
+                in->failed = 1;
+                in->errmsg = g_strdup(in->w->cut_reason);
+                return -1;
+            }
             memset(in->buf, 0, z);
             in->pos += (int64_t)z;
             *out = in->buf;
@@ -237,6 +270,11 @@ in_read(in_stream *in, const uint8_t **out)
         n = (ssize_t)in->blk_len;
         in->pos += n;
         in->blk_len = 0;
+        if (in->w && over_budget(in->w, (uint64_t)n)) {
+            in->failed = 1;
+            in->errmsg = g_strdup(in->w->cut_reason);
+            return -1;
+        }
         return n;
     }
     n = read_fd(in, in->buf, BLOCK);
@@ -799,7 +837,7 @@ walk_archive(tl_walker *w, struct archive *a, const stream_info *si, tl_sha256 *
             char *path = g_strdup_printf("%s!/%s", si->path, name);
             stream_info c = { .parent = src, .path = path, .member = name, .depth = si->depth + 1,
                               .mtime = si->mtime };
-            in_stream in = { .fd = -1, .a = a, .buf = g_malloc(BLOCK) };
+            in_stream in = { .fd = -1, .a = a, .w = w, .buf = g_malloc(BLOCK) };
             process_stream(w, &in, &c);
             g_free(in.buf);
             g_free(in.errmsg);
@@ -821,7 +859,14 @@ walk_archive(tl_walker *w, struct archive *a, const stream_info *si, tl_sha256 *
     uint64_t members = 0;
     const char *status = "ok";
 
-    while ((r == ARCHIVE_OK || r == ARCHIVE_WARN) && !w->stopped) {
+    while ((r == ARCHIVE_OK || r == ARCHIVE_WARN) && !w->stopped && !w->cut_reason) {
+        if (w->opt->max_entries && members >= w->opt->max_entries) {
+            error_row(w, src, si->path, 0, 0, TL_WARN_LIMIT, "archive",
+                      "archive has more than %" G_GUINT64_FORMAT " members (--max-entries); the rest were not read",
+                      w->opt->max_entries);
+            status = "truncated";
+            break;
+        }
         const char *name = archive_entry_pathname_utf8(e);
         if (!name)
             name = archive_entry_pathname(e);
@@ -848,7 +893,7 @@ walk_archive(tl_walker *w, struct archive *a, const stream_info *si, tl_sha256 *
         } else {
             c.md = member_md_role(name);
             c.md_flags = c.md == MD_MESSAGE ? maildir_flags(basename_of(name)) : NULL;
-            in_stream in = { .fd = -1, .a = a, .buf = g_malloc(BLOCK) };
+            in_stream in = { .fd = -1, .a = a, .w = w, .buf = g_malloc(BLOCK) };
             process_stream(w, &in, &c);
             g_free(in.buf);
             g_free(in.errmsg);
@@ -856,7 +901,9 @@ walk_archive(tl_walker *w, struct archive *a, const stream_info *si, tl_sha256 *
         g_free(path);
         r = archive_read_next_header(a, &e);
     }
-    if (r != ARCHIVE_EOF && !w->stopped) {
+    if (w->cut_reason)
+        status = "truncated";
+    else if (r != ARCHIVE_EOF && !w->stopped && strcmp(status, "ok") == 0) {
         const char *msg = archive_error_string(a);
         error_row(w, src, si->path, 0, 0, members ? TL_WARN_TRUNCATED : TL_ERR_ARCHIVE, "archive",
                   "archive unreadable after %" G_GUINT64_FORMAT " members: %s", members,
@@ -922,7 +969,15 @@ walk_file(tl_walker *w, const char *path, uint64_t parent, md_role md, int64_t m
         return;
     }
     in_stream in = { .fd = fd, .buf = g_malloc(BLOCK), .size_hint = size };
+    uint64_t top = w->next_source + 1;     /* the file's source number */
+    w->expanded = 0;
+    w->top_size = (uint64_t)size;
     process_stream(w, &in, &si);
+    if (w->cut_reason) {
+        error_row(w, top, path, 0, (uint64_t)size, TL_WARN_LIMIT, "archive",
+                  "%s; what came before was scanned, the rest of the file was not read", w->cut_reason);
+        g_clear_pointer(&w->cut_reason, g_free);
+    }
     g_free(in.buf);
     g_free(in.errmsg);
     close(fd);

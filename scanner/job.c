@@ -51,6 +51,7 @@ tl_record_free(tl_record *r)
     g_free(r->sender);
     g_free(r->reply_to);
     g_free(r->subject);
+    g_free(r->limit_note);
     if (r->recipients)
         g_ptr_array_free(r->recipients, TRUE);
     if (r->anomalies)

@@ -64,6 +64,7 @@ typedef struct {
     char *categories;       /* roll-up: "PII.FIN,PII.GOVID", or NULL */
     const char *severity;   /* roll-up: "S1".."S4" (static), or NULL */
     char *text_masked;      /* the classified text, detected spans as their types, for the index; or NULL */
+    char *limit_note;       /* a limit this message reached (headers, MIME, text): a TL_WARN_LIMIT row, or NULL */
 } tl_record;
 
 /* One recipient of a delivery-status report (RFC 3464). */

@@ -167,6 +167,7 @@ worker_new(const pipeline *p)
         g_free(err);
         tl_worker_set_classifier(w, p->opt->classify, d);
         tl_worker_set_index_text(w, p->opt->index_text);
+        tl_worker_set_limits(w, p->opt);
     }
     return w;
 }
@@ -239,6 +240,14 @@ tl_scan_options_init(tl_scan_options *o)
     o->max_depth = 8;
     o->max_message = 256u << 20;
     o->max_nested = 1u << 30;
+    o->max_expand = (uint64_t)64 << 30;
+    o->max_ratio = 200;
+    o->max_entries = 1000000;
+    o->max_headers = 10000;
+    o->max_header_bytes = 1u << 20;
+    o->max_mime_depth = 64;
+    o->max_parts = 10000;
+    o->max_text = 32u << 20;
     o->queue_depth = 64;
     o->max_inflight = 64u << 20;
     o->classify = TL_CLASSIFY_FLAGGED;

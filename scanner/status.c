@@ -30,6 +30,7 @@ tl_status_name(tl_status_t st)
     case TL_ERR_INTERNAL: return "TL_ERR_INTERNAL";
     case TL_WARN_JUNK: return "TL_WARN_JUNK";
     case TL_INTERRUPTED: return "TL_INTERRUPTED";
+    case TL_WARN_LIMIT: return "TL_WARN_LIMIT";
     case TL_STATUS_LAST: break;
     }
     return "TL_UNKNOWN";
@@ -58,6 +59,7 @@ tl_status_str(tl_status_t st)
     case TL_ERR_INTERNAL: return "internal error";
     case TL_WARN_JUNK: return "bytes outside any message";
     case TL_INTERRUPTED: return "the scan was interrupted; run the same command again to finish it";
+    case TL_WARN_LIMIT: return "a scan limit was reached; what came before it was kept";
     case TL_STATUS_LAST: break;
     }
     return "unknown status";
@@ -71,6 +73,7 @@ tl_status_grade(tl_status_t st)
     case TL_WARN_TRUNCATED:
     case TL_WARN_JUNK: return TL_GRADE_WARN;
     case TL_INTERRUPTED: return TL_GRADE_FATAL;
+    case TL_WARN_LIMIT: return TL_GRADE_WARN;
     case TL_ERR_OPEN:
     case TL_ERR_READ:
     case TL_ERR_ARCHIVE:

@@ -53,6 +53,7 @@ typedef enum {
     TL_ERR_INTERNAL = 16,       /* a bug: an invariant did not hold */
     TL_WARN_JUNK = 17,          /* bytes outside any message (before an mbox's first From_ line) */
     TL_INTERRUPTED = 18,        /* the scan was asked to stop (SIGINT, SIGTERM): what is done is kept */
+    TL_WARN_LIMIT = 19,         /* a scan limit was reached (expansion, entries, headers, MIME, text): what came before was kept */
     TL_STATUS_LAST              /* not a code: one past the last */
 } tl_status_t;
 
@@ -173,6 +174,15 @@ typedef struct {
     int max_depth;              /* archive nesting limit (default 8) */
     uint64_t max_message;       /* largest message kept, bytes (default 256 MiB) */
     uint64_t max_nested;        /* largest nested archive read into memory (default 1 GiB) */
+    /* Limits against hostile evidence (docs/errors.md, "Limits"); 0 = none. */
+    uint64_t max_expand;        /* bytes expanded out of one file's archives, all levels (default 64 GiB) */
+    uint64_t max_ratio;         /* expanded bytes / file size, past TL_RATIO_FLOOR (default 200) */
+    uint64_t max_entries;       /* members read per archive (default 1,000,000) */
+    uint64_t max_headers;       /* header fields per message (default 10,000) */
+    uint64_t max_header_bytes;  /* bytes of a message's header block (default 1 MiB) */
+    uint64_t max_mime_depth;    /* MIME nesting of a message (default 64) */
+    uint64_t max_parts;         /* MIME parts per message (default 10,000) */
+    uint64_t max_text;          /* bytes of text extracted per message (default 32 MiB) */
     int queue_depth;            /* jobs in flight per worker (default 64) */
     uint64_t max_inflight;      /* message bytes in flight (default 64 MiB) */
     int full_parse;             /* parse every MIME tree (default: only messages with a typo recipient) */
@@ -188,6 +198,9 @@ typedef struct {
 } tl_scan_options;
 
 void tl_scan_options_init(tl_scan_options *o);
+
+/* The expansion ratio is judged once this many bytes came out of a file. */
+#define TL_RATIO_FLOOR (64u << 20)
 
 /*
  * Scans every path into the database.  Returns TL_OK when the run completed
@@ -233,6 +246,17 @@ tl_status_t tl_show(const char *db_path, const char *key, FILE *out, char **errm
  * rebuilt.  log gets a line per input.  Inputs classified under another
  * case key are refused (TL_ERR_DB with *errmsg). */
 tl_status_t tl_merge(const char *out, const char *const *ins, int n, const char *argv_text, FILE *log, char **errmsg);
+
+/* Accounting (db/audit.c): proves from the database alone that nothing
+ * was lost (docs/cli/audit.md): every source finished or explained by an
+ * error row, every message scanned or an error row, every byte of every
+ * mbox covered by messages, separators and error rows.  One line per
+ * problem to out, then a summary.  TL_ERR_DB when the database cannot be
+ * read; c->problems says whether anything is unaccounted for. */
+typedef struct {
+    int64_t sources, messages, occurrences, message_errors, errors, mboxes, mbox_bytes, mbox_covered, problems;
+} tl_audit_counts;
+tl_status_t tl_audit(const char *db_path, FILE *out, tl_audit_counts *c, char **errmsg);
 
 int tl_export_table_known(const char *name);
 tl_status_t tl_export(const char *db_path, int csv, const char *const *tables, const char *outdir, FILE *out,

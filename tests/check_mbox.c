@@ -77,6 +77,71 @@ static const char mboxo[] =
     "From bob@example.com  Tue Jan  2 00:00:00 2001\n"
     "From: bob@example.com\nSubject: two\n\nbody two\n";
 
+/* Regression (fuzz_mbox, UBSan): finishing a splitter that was fed
+ * nothing did pointer arithmetic on its NULL buffer. */
+static int
+count_msg(const tl_mbox_msg *m, void *data)
+{
+    (void)m;
+    (*(int *)data)++;
+    return 0;
+}
+
+START_TEST(test_regress_empty_input_null_pointer_offset)
+{
+    int n = 0;
+    tl_mbox *m = tl_mbox_new(0, 4096, count_msg, &n);
+    ck_assert_int_eq(tl_mbox_finish(m), 0);
+    ck_assert_int_eq(n, 0);
+    tl_mbox_free(m);
+}
+END_TEST
+
+/* Regression (fuzz_mbox): junk before the first From_ line, over the
+ * size limit, was reported twice (as junk and as an oversized message,
+ * overlapping). */
+typedef struct {
+    int n, preambles, oversized;
+    uint64_t end;
+    int overlap;
+} extents;
+
+static int
+on_extent(const tl_mbox_msg *m, void *data)
+{
+    extents *x = data;
+    x->n++;
+    x->preambles += m->preamble;
+    x->oversized += m->oversized;
+    x->overlap |= m->offset < x->end;
+    x->end = m->offset + m->len;
+    return 0;
+}
+
+START_TEST(test_regress_oversized_preamble_reported_twice)
+{
+    GString *s = g_string_new(NULL);
+    for (int i = 0; i < 400; i++)
+        g_string_append(s, "junk junk junk junk\r\n");
+    size_t junk = s->len;
+    g_string_append(s, "\nFrom a@b Mon Jan  1 00:00:00 2001\nFrom: a@example.org\nTo: b@army.ml\n\nx\n");
+    for (size_t block = 1; block < 5000; block += 997) {
+        extents x = { 0 };
+        tl_mbox *m = tl_mbox_new(0, 4096, on_extent, &x);
+        for (size_t off = 0; off < s->len; off += block)
+            tl_mbox_feed(m, (const uint8_t *)s->str + off, MIN(block, s->len - off));
+        tl_mbox_finish(m);
+        tl_mbox_free(m);
+        ck_assert_int_eq(x.n, 2);
+        ck_assert_int_eq(x.preambles, 1);
+        ck_assert_int_eq(x.oversized, 0);
+        ck_assert(!x.overlap);
+        ck_assert_uint_ge(x.end, junk);
+    }
+    g_string_free(s, TRUE);
+}
+END_TEST
+
 START_TEST(test_split_mboxo)
 {
     collected *c = split(mboxo, strlen(mboxo), 1 << 20, 0);
@@ -275,6 +340,8 @@ suite_mbox(void)
     tcase_add_test(tc, test_no_final_newline_and_base);
     tcase_add_test(tc, test_preamble);
     tcase_add_test(tc, test_content_length);
+    tcase_add_test(tc, test_regress_empty_input_null_pointer_offset);
+    tcase_add_test(tc, test_regress_oversized_preamble_reported_twice);
     suite_add_tcase(s, tc);
     return s;
 }

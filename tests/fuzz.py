@@ -4,7 +4,8 @@
 Takes files of ../shared/corpora, mutates them (truncation, byte flips,
 inserted separators, MIME fragments, NULs, repeats, archive wrapping and
 corruption), writes them to a folder and scans it with the AddressSanitizer
-build.  A crash, a sanitizer report or a non-zero exit fails the run.
+build, then runs `typoleak audit` over the database.  A crash, a sanitizer
+report, a non-zero exit or an audit that finds a loss fails the run.
 Deterministic for a seed: `make fuzz FUZZ_SEED=N FUZZ_FILES=M`.
 """
 import io, os, random, subprocess, sys, tarfile, tempfile, zipfile, gzip
@@ -98,8 +99,14 @@ with tempfile.TemporaryDirectory(prefix="typoleak-fuzz-") as tmp:
         print(r.stderr[-4000:])
         print(f"fuzz: FAILED (seed {seed}, {count} files, exit {r.returncode})")
         sys.exit(1)
+    # the accounting must hold on hostile input too (docs/cli/audit.md)
+    a = subprocess.run([binary, "audit", "--db", os.path.join(tmp, "f.db")], env=env, capture_output=True, text=True)
+    if a.returncode != 0:
+        print(a.stdout[-4000:] + a.stderr[-2000:])
+        print(f"fuzz: AUDIT FAILED (seed {seed}, {count} files, exit {a.returncode})")
+        sys.exit(1)
     import sqlite3
     db = sqlite3.connect(os.path.join(tmp, "f.db"))
     occ = db.execute("SELECT count(*) FROM occurrences").fetchone()[0]
     err = db.execute("SELECT count(*) FROM errors").fetchone()[0]
-    print(f"fuzz: seed {seed}, {count} mutated files scanned cleanly: {occ} messages, {err} error rows")
+    print(f"fuzz: seed {seed}, {count} mutated files scanned cleanly and audited: {occ} messages, {err} error rows")

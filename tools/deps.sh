@@ -1,5 +1,5 @@
 #!/bin/sh
-# deps.sh [build|check|bench] - installs the Debian packages typoleak needs
+# deps.sh [build|check|bench|fuzz] - installs the Debian packages typoleak needs
 # when they are missing (Debian 12, as root, with apt-get).  Nothing is
 # installed when everything is already there.
 set -eu
@@ -10,6 +10,8 @@ if [ "$(dpkg --print-architecture 2>/dev/null)" = amd64 ]; then pkgs="$pkgs libh
 case "$what" in
     check) pkgs="$pkgs check pst-utils dnstwist chromium" ;;
     bench) pkgs="$pkgs" ;;
+    # libFuzzer and the sanitizers' runtimes come with clang's runtime package
+    fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
 esac
 missing=""
 for p in $pkgs; do

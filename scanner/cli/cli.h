@@ -16,12 +16,14 @@ enum {
     EXIT_OK = 0,        /* done; items that could not be read are error rows */
     EXIT_FAIL = 1,      /* the run failed (database, memory) */
     EXIT_USAGE = 2,     /* bad command line */
-    EXIT_CHANGED = 3    /* verify: evidence changed, disappeared or unreadable */
+    EXIT_CHANGED = 3,   /* verify: evidence changed, disappeared or unreadable */
+    EXIT_LOST = 4       /* audit: something the scans met is not accounted for */
 };
 
 int cli_scan(int argc, char **argv);
 int cli_report(int argc, char **argv);
 int cli_verify(int argc, char **argv);
+int cli_audit(int argc, char **argv);
 int cli_export(int argc, char **argv);
 int cli_show(int argc, char **argv);
 int cli_merge(int argc, char **argv);

@@ -18,6 +18,7 @@ static const struct {
     { "merge", cli_merge, "combine databases of scans of parts of the evidence, without counting twice" },
     { "show", cli_show, "one message: headers, recipients and verdicts, findings, where its bytes are" },
     { "export", cli_export, "messages, typo hits and findings as JSON Lines or CSV" },
+    { "audit", cli_audit, "prove from the database that nothing was lost: every source, message and mbox byte" },
     { "verify", cli_verify, "re-hash the evidence a database recorded; say what changed" },
     { "check", cli_check, "the typo verdict for addresses (or stdin), without a scan" },
     { "variants", cli_variants, "what the engine flags for a domain; --format postfix for a block map" },

@@ -37,6 +37,8 @@ typedef struct {
     int jobs, depth, quiet, queue, rescan;
     char *parse, *classify, *case_key, *index_text;
     gint64 max_message, max_nested, max_inflight;
+    /* the limits against hostile evidence: -1 = the library's default, 0 = none */
+    gint64 max_expand, max_ratio, max_entries, max_headers, max_header_bytes, max_mime_depth, max_parts, max_text;
 } scan_args;
 
 static void
@@ -152,13 +154,25 @@ int
 cli_scan(int argc, char **argv)
 {
     scan_args a = { .depth = 8, .queue = 64, .max_message = 256 << 20, .max_nested = 1 << 30,
-                    .max_inflight = 64 << 20 };
+                    .max_inflight = 64 << 20, .max_expand = -1, .max_ratio = -1, .max_entries = -1,
+                    .max_headers = -1, .max_header_bytes = -1, .max_mime_depth = -1, .max_parts = -1, .max_text = -1 };
     GOptionEntry entries[] = {
         { "db", 0, 0, G_OPTION_ARG_FILENAME, &a.db, "findings database (created when absent)", "FILE" },
         { "jobs", 'j', 0, G_OPTION_ARG_INT, &a.jobs, "worker threads (default: the number of cores)", "N" },
         { "max-depth", 0, 0, G_OPTION_ARG_INT, &a.depth, "archive nesting limit (default 8)", "N" },
         { "max-message", 0, 0, G_OPTION_ARG_INT64, &a.max_message, "largest message in bytes (default 256 MiB)", "BYTES" },
         { "max-nested", 0, 0, G_OPTION_ARG_INT64, &a.max_nested, "largest nested archive read in memory (default 1 GiB)", "BYTES" },
+        { "max-expand", 0, 0, G_OPTION_ARG_INT64, &a.max_expand,
+          "bytes expanded out of one file's archives, all levels (default 64 GiB; 0: none)", "BYTES" },
+        { "max-ratio", 0, 0, G_OPTION_ARG_INT64, &a.max_ratio,
+          "expanded bytes per byte of the file, judged past 64 MiB (default 200; 0: none)", "N" },
+        { "max-entries", 0, 0, G_OPTION_ARG_INT64, &a.max_entries, "members read per archive (default 1000000; 0: none)", "N" },
+        { "max-headers", 0, 0, G_OPTION_ARG_INT64, &a.max_headers, "header fields per message (default 10000; 0: none)", "N" },
+        { "max-header-bytes", 0, 0, G_OPTION_ARG_INT64, &a.max_header_bytes,
+          "bytes of a message's header block (default 1 MiB; 0: none)", "BYTES" },
+        { "max-mime-depth", 0, 0, G_OPTION_ARG_INT64, &a.max_mime_depth, "MIME nesting per message (default 64; 0: none)", "N" },
+        { "max-parts", 0, 0, G_OPTION_ARG_INT64, &a.max_parts, "MIME parts per message (default 10000; 0: none)", "N" },
+        { "max-text", 0, 0, G_OPTION_ARG_INT64, &a.max_text, "bytes of text read per message (default 32 MiB; 0: none)", "BYTES" },
         { "max-inflight", 0, 0, G_OPTION_ARG_INT64, &a.max_inflight, "message bytes in flight between the stages (default 64 MiB)", "BYTES" },
         { "queue-depth", 0, 0, G_OPTION_ARG_INT, &a.queue, "messages in flight per worker (default 64)", "N" },
         { "parse", 0, 0, G_OPTION_ARG_STRING, &a.parse,
@@ -207,6 +221,14 @@ cli_scan(int argc, char **argv)
     o.max_depth = a.depth;
     o.max_message = (uint64_t)a.max_message;
     o.max_nested = (uint64_t)a.max_nested;
+    const struct { gint64 v; uint64_t *to; } lim[] = {
+        { a.max_expand, &o.max_expand }, { a.max_ratio, &o.max_ratio }, { a.max_entries, &o.max_entries },
+        { a.max_headers, &o.max_headers }, { a.max_header_bytes, &o.max_header_bytes },
+        { a.max_mime_depth, &o.max_mime_depth }, { a.max_parts, &o.max_parts }, { a.max_text, &o.max_text },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(lim); i++)
+        if (lim[i].v >= 0)
+            *lim[i].to = (uint64_t)lim[i].v;
     o.queue_depth = a.queue;
     o.max_inflight = (uint64_t)a.max_inflight;
     o.case_key_path = a.case_key;
