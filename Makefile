@@ -36,7 +36,7 @@ LIB_OBJ  = $(CORE_OBJ) $(BUILD)/hsdb.o
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/main.o
 
-.PHONY: all deps deps-check deps-fuzz fuzz-build fuzz-regress check check-unit check-symbols check-style check-layers demo asan tsan fuzz clean
+.PHONY: all deps deps-check deps-fuzz fuzz-build fuzz-regress check-asan check check-unit check-symbols check-style check-layers demo asan tsan fuzz clean
 
 all: typoleak
 
@@ -107,11 +107,32 @@ $(BUILD)/peakrss: bench/peakrss.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -Wall -Wextra -o $@ $<
 
-check-unit: typoleak $(BUILD)/check_typoleak $(BUILD)/peakrss check-symbols check-style check-layers
-	cd tests && TYPOLEAK=../typoleak PEAKRSS=../$(BUILD)/peakrss ../$(BUILD)/check_typoleak
+# Injected I/O faults, preloaded into the command (tests/check_faults.c).
+$(BUILD)/libtlfault.so: tests/faults/preload.c
+	@mkdir -p $(dir $@)
+	cc -shared -fPIC -O2 -Wall -Wextra -o $@ $< -ldl
+
+check-unit: typoleak $(BUILD)/check_typoleak $(BUILD)/peakrss $(BUILD)/libtlfault.so check-symbols check-style check-layers
+	cd tests && TYPOLEAK=../typoleak PEAKRSS=../$(BUILD)/peakrss TL_FAULT_SO=$(CURDIR)/$(BUILD)/libtlfault.so ../$(BUILD)/check_typoleak
+
+# make check also runs each fuzz harness over its seeds and regressions,
+# and a subset of the suites under ASan and UBSan (clang, sharing the fuzz
+# build); make asan runs every suite (docs/errors.md, "CI").
+ASAN_SUITES = status,digest,sniff,mbox,message,walk,archive,writer,pipeline,text,typo,validate,audit,faults
 
 check: deps-check
 	$(MAKE) check-unit
+	$(MAKE) fuzz-regress
+	$(MAKE) check-asan
+
+$(BUILD)/typoleak-bin: $(CLI_OBJ) $(BUILD)/libtypoleak.a
+	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libtypoleak.a $(PKG_LIBS) -lpthread
+
+check-asan: fuzz-build
+	$(MAKE) BUILD=build-fuzz CC=clang SAN="$(FUZZ_SAN)" CFLAGS="-O1 -g" build-fuzz/check_typoleak build-fuzz/typoleak-bin \
+	    build-fuzz/peakrss build-fuzz/libtlfault.so
+	cd tests && $(FUZZ_ENV) CK_FORK=no TL_TEST_ONLY=$(ASAN_SUITES) TYPOLEAK=../build-fuzz/typoleak-bin \
+	    PEAKRSS=../build-fuzz/peakrss TL_FAULT_SO=$(CURDIR)/build-fuzz/libtlfault.so ../build-fuzz/check_typoleak
 
 demo: deps
 	$(MAKE) typoleak $(BUILD)/gen

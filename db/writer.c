@@ -100,6 +100,16 @@ exec(tl_writer *w, const char *q)
     return TL_OK;
 }
 
+/* Undoes the open transaction, if any, keeping the error that caused it
+ * (found by check_faults: a locked database was reported as "ROLLBACK:
+ * cannot rollback - no transaction is active"). */
+static void
+rollback(tl_writer *w)
+{
+    if (!sqlite3_get_autocommit(w->db))
+        sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
 static char *
 now_iso(void)
 {
@@ -220,7 +230,7 @@ recover(tl_writer *w)
     if (st == TL_OK)
         st = exec(w, "DROP TABLE tl_open_src; COMMIT;");
     else
-        exec(w, "ROLLBACK");
+        rollback(w);
     return st;
 }
 
@@ -762,7 +772,10 @@ tl_writer_close(tl_writer *w, const char *status, char **errmsg)
     if (!w)
         return TL_OK;
     if (w->db && w->in_txn) {
-        st = exec(w, status ? "COMMIT" : "ROLLBACK");
+        if (status)
+            st = exec(w, "COMMIT");
+        else
+            rollback(w);
         w->in_txn = 0;
     }
     /* The secondary indexes, built once at the end rather than row by row;
@@ -776,7 +789,10 @@ tl_writer_close(tl_writer *w, const char *status, char **errmsg)
         st = exec(w, tl_context_sql);
         if (st == TL_OK)
             st = exec(w, tl_views_sql);
-        st = exec(w, st == TL_OK ? "COMMIT" : "ROLLBACK") == TL_OK ? st : TL_ERR_DB;
+        if (st == TL_OK)
+            st = exec(w, "COMMIT");
+        else
+            rollback(w);
     }
     if (w->db && status && w->run_id) {
         sqlite3_stmt *s;

@@ -67,6 +67,7 @@ Suite *suite_mark(void);
 Suite *suite_alerts(void);
 Suite *suite_bombs(void);
 Suite *suite_audit(void);
+Suite *suite_faults(void);
 
 /* A new empty folder under $TMPDIR; removed by tl_test_rmtree(). */
 char *tl_test_tmpdir(void);
