@@ -131,7 +131,7 @@ $(BUILD)/typoleak-bin: $(CLI_OBJ) $(BUILD)/libtypoleak.a
 check-asan: fuzz-build
 	$(MAKE) BUILD=build-fuzz CC=clang SAN="$(FUZZ_SAN)" CFLAGS="-O1 -g" build-fuzz/check_typoleak build-fuzz/typoleak-bin \
 	    build-fuzz/peakrss build-fuzz/libtlfault.so
-	cd tests && $(FUZZ_ENV) CK_FORK=no TL_TEST_ONLY=$(ASAN_SUITES) TYPOLEAK=../build-fuzz/typoleak-bin \
+	cd tests && $(FUZZ_ENV) CK_FORK=no TL_SANITIZED=1 TL_TEST_ONLY=$(ASAN_SUITES) TYPOLEAK=../build-fuzz/typoleak-bin \
 	    PEAKRSS=../build-fuzz/peakrss TL_FAULT_SO=$(CURDIR)/build-fuzz/libtlfault.so ../build-fuzz/check_typoleak
 
 demo: deps

@@ -11,7 +11,9 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -333,6 +335,55 @@ START_TEST(test_evidence_faults)
 }
 END_TEST
 
+static void
+limit_memory(gpointer data)
+{
+    struct rlimit rl = { (rlim_t)GPOINTER_TO_SIZE(data), (rlim_t)GPOINTER_TO_SIZE(data) };
+    setrlimit(RLIMIT_AS, &rl);
+}
+
+/* Out of memory: GLib aborts by design (g_malloc never returns NULL):
+ * a message on stderr, SIGTRAP; the database stays whole and the same
+ * command without the limit completes the run.  Not under the sanitizers
+ * (their shadow memory needs the address space). */
+START_TEST(test_out_of_memory)
+{
+    if (g_getenv("TL_SANITIZED"))
+        return;
+    char *tmp = tl_test_tmpdir();
+    char *ev = evidence(tmp, 20);
+    GString *big = g_string_new("From: a@example.org\nTo: b@army.ml\nSubject: big\n\n");
+    while (big->len < (40u << 20))
+        g_string_append(big, "a long line of a large message, repeated until it is forty megabytes\n");
+    char *p = g_build_filename(ev, "big.eml", NULL);
+    tl_test_write(p, big->str, big->len);
+    char *db = g_build_filename(tmp, "f.db", NULL);
+    const char *bin = g_getenv("TYPOLEAK");
+    char *abs = g_canonicalize_filename(bin ? bin : "../typoleak", NULL);
+    char *argv[] = { abs, "scan", "-q", "-j", "1", "--parse", "full", "--db", db, ev, NULL };
+    int status = 0;
+    char *err = NULL;
+    ck_assert(g_spawn_sync(NULL, argv, NULL, 0, limit_memory, GSIZE_TO_POINTER((gsize)150 << 20), NULL, &err,
+                           &status, NULL));
+    ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGTRAP, "status %d: %s", status, err);
+    ck_assert_msg(strstr(err, "failed to allocate"), "%s", err);
+    g_free(err);
+    if (g_file_test(db, G_FILE_TEST_EXISTS))
+        assert_consistent(db);
+    run_result r = run_env(NULL, "scan", "-q", "-j", "1", "--parse", "full", "--db", db, ev, NULL);
+    ck_assert_msg(r.rc == 0, "exit %d: %s", r.rc, r.err);
+    run_free(&r);
+    assert_complete(db, 23);
+    g_string_free(big, TRUE);
+    g_free(abs);
+    g_free(p);
+    tl_test_rmtree(tmp);
+    g_free(db);
+    g_free(ev);
+    g_free(tmp);
+}
+END_TEST
+
 Suite *
 suite_faults(void)
 {
@@ -344,6 +395,7 @@ suite_faults(void)
     tcase_add_test(tc, test_disk_full);
     tcase_add_test(tc, test_read_only);
     tcase_add_test(tc, test_locked);
+    tcase_add_test(tc, test_out_of_memory);
     suite_add_tcase(s, tc);
     return s;
 }
