@@ -86,24 +86,6 @@ static const char join_ranges_sql[] =
     " WHERE id IN (SELECT keep FROM whole);"
     "DROP TABLE whole; DROP TABLE joined;";
 
-/* The distinct plan ids of the shards whose runs schema db holds, comma-
- * separated, or NULL when none. */
-static char *
-plan_ids(merger *m, const char *schema)
-{
-    char *q = g_strdup_printf("SELECT group_concat(DISTINCT json_extract(settings, '$.shard.plan')) FROM %s.runs"
-                              " WHERE json_valid(settings) AND json_extract(settings, '$.shard.plan') IS NOT NULL",
-                              schema);
-    sqlite3_stmt *s = NULL;
-    char *v = NULL;
-    if (sqlite3_prepare_v2(m->db, q, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW &&
-        sqlite3_column_text(s, 0))
-        v = g_strdup((const char *)sqlite3_column_text(s, 0));
-    sqlite3_finalize(s);
-    g_free(q);
-    return v;
-}
-
 /* Says, for the plan whose shards the output holds, which are missing. */
 static void
 say_missing_shards(merger *m, FILE *log)
@@ -142,14 +124,15 @@ say_missing_shards(merger *m, FILE *log)
     sqlite3_finalize(s);
 }
 
-/* The distinct case key ids the runs of schema db recorded ("main",
- * "src"), comma-separated, or NULL when none. */
+/* The distinct values of a member of the runs' settings in schema db
+ * ("main", "src"), e.g. '$.case_key_id', comma-separated, or NULL when
+ * none. */
 static char *
-key_ids(merger *m, const char *schema)
+setting_values(merger *m, const char *schema, const char *member)
 {
-    char *q = g_strdup_printf("SELECT group_concat(DISTINCT json_extract(settings, '$.case_key_id')) FROM %s.runs"
-                              " WHERE json_valid(settings) AND json_extract(settings, '$.case_key_id') IS NOT NULL",
-                              schema);
+    char *q = g_strdup_printf("SELECT group_concat(DISTINCT json_extract(settings, '%s')) FROM %s.runs"
+                              " WHERE json_valid(settings) AND json_extract(settings, '%s') IS NOT NULL",
+                              member, schema, member);
     sqlite3_stmt *s = NULL;
     char *v = NULL;
     if (sqlite3_prepare_v2(m->db, q, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW &&
@@ -158,6 +141,20 @@ key_ids(merger *m, const char *schema)
     sqlite3_finalize(s);
     g_free(q);
     return v;
+}
+
+/* Which case keys (their ids) the runs of schema db used. */
+static char *
+key_ids(merger *m, const char *schema)
+{
+    return setting_values(m, schema, "$.case_key_id");
+}
+
+/* Which plans the shards among the runs of schema db belong to. */
+static char *
+plan_ids(merger *m, const char *schema)
+{
+    return setting_values(m, schema, "$.shard.plan");
 }
 
 /* INSERT INTO main.T (every column) SELECT (every column, or its
