@@ -13,7 +13,9 @@
  *     lines (marker_offset up to offset), the error rows of dropped
  *     messages and junk (offset, length), and the one blank line (1 or 2
  *     bytes) that separates a message from the next; a UTF-8 BOM (3
- *     bytes) may open the file.
+ *     bytes) may open the file.  A range of a file that a plan gave a shard
+ *     (sources.range_start, range_end) is covered from its start to its
+ *     end, in the whole file's offsets.
  *
  * Read-only: the database is opened with tl_db_open_ro.
  */
@@ -55,7 +57,7 @@ problem(FILE *out, int64_t *n, const char *fmt, ...)
 
 /* Checks one mbox's extents; returns the bytes covered. */
 static int64_t
-cover_mbox(sqlite3 *db, FILE *out, int64_t src, const char *path, int64_t size, int64_t *problems)
+cover_mbox(sqlite3 *db, FILE *out, int64_t src, const char *path, int64_t start, int64_t size, int64_t *problems)
 {
     GArray *ex = g_array_new(FALSE, FALSE, sizeof(extent));
     sqlite3_stmt *s;
@@ -80,7 +82,7 @@ cover_mbox(sqlite3 *db, FILE *out, int64_t src, const char *path, int64_t size, 
     }
     sqlite3_finalize(s);
     g_array_sort(ex, cmp_extent);
-    int64_t pos = 0, covered = 0;
+    int64_t pos = start, covered = 0;
     int after_message = 0;
     for (guint i = 0; i < ex->len; i++) {
         const extent *e = &g_array_index(ex, extent, i);
@@ -88,7 +90,7 @@ cover_mbox(sqlite3 *db, FILE *out, int64_t src, const char *path, int64_t size, 
             problem(out, problems, "overlap: %s bytes %" PRId64 "-%" PRId64 " are counted twice", path, e->off, pos);
         else if (e->off > pos) {
             int64_t gap = e->off - pos;
-            int ok = (after_message && gap <= 2) || (pos == 0 && gap == 3);
+            int ok = (after_message && gap <= 2) || (pos == 0 && start == 0 && gap == 3);
             if (!ok)
                 problem(out, problems, "gap: %s bytes %" PRId64 "-%" PRId64 " (%" PRId64
                         " bytes) belong to no message, separator or error row", path, pos, e->off, gap);
@@ -99,6 +101,7 @@ cover_mbox(sqlite3 *db, FILE *out, int64_t src, const char *path, int64_t size, 
         }
         after_message = e->message;
     }
+    size += start;      /* the end, in the file's offsets */
     if (pos < size && !(after_message && size - pos <= 2) && !(pos == 0 && size <= 3))
         problem(out, problems, "gap: %s bytes %" PRId64 "-%" PRId64 " at its end belong to no message", path, pos,
                 size);
@@ -149,6 +152,7 @@ tl_audit(const char *db_path, FILE *out, tl_audit_counts *c, char **errmsg)
                        "  (SELECT count(*) FROM errors e WHERE e.source_id = s.id AND e.code <> 'TL_WARN_JUNK'"
                        "     AND (e.stage = 'parse' AND e.code <> 'TL_WARN_LIMIT'"
                        "          OR e.stage = 'split' AND e.code IN ('TL_ERR_TOO_BIG', 'TL_ERR_EMPTY')))"
+                       "  , coalesce(s.range_start, 0)"
                        " FROM sources s WHERE s.kind IN ('mbox', 'message', 'maildir-message', 'emlx')"
                        " ORDER BY s.id",
                        -1, &s, NULL);
@@ -171,7 +175,7 @@ tl_audit(const char *db_path, FILE *out, tl_audit_counts *c, char **errmsg)
         if (strcmp(kind, "mbox") == 0 && st && strcmp(st, "failed") != 0) {
             c->mboxes++;
             c->mbox_bytes += size;
-            c->mbox_covered += cover_mbox(db, out, id, path, size, &c->problems);
+            c->mbox_covered += cover_mbox(db, out, id, path, sqlite3_column_int64(s, 8), size, &c->problems);
         }
     }
     sqlite3_finalize(s);

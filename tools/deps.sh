@@ -9,7 +9,7 @@ pkgs="build-essential pkg-config libglib2.0-dev libgmime-3.0-dev libarchive-dev 
 if [ "$(dpkg --print-architecture 2>/dev/null)" = amd64 ]; then pkgs="$pkgs libhyperscan-dev"; else pkgs="$pkgs libvectorscan-dev"; fi
 case "$what" in
     # make check builds the fuzz harnesses and runs suites under ASan/UBSan with clang
-    check) pkgs="$pkgs check pst-utils dnstwist chromium clang libclang-rt-14-dev" ;;
+    check) pkgs="$pkgs check pst-utils dnstwist chromium parallel clang libclang-rt-14-dev" ;;
     bench) pkgs="$pkgs" ;;
     # libFuzzer and the sanitizers' runtimes come with clang's runtime package
     fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
