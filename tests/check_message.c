@@ -171,6 +171,12 @@ END_TEST
 /* A huge header (100k recipients) is read whole, without quadratic time. */
 START_TEST(test_huge_header)
 {
+    /* Under ASan realloc copies every time, and GMime grows a header
+     * value by realloc: quadratic there only; make check's sanitizer run
+     * (TL_SANITIZED) leaves this one to the plain build (the scan's
+     * --max-header-bytes bounds it anyway). */
+    if (g_getenv("TL_SANITIZED"))
+        return;
     GString *s = g_string_new("From: a@b.c\nTo: ");
     for (int i = 0; i < 100000; i++)
         g_string_append_printf(s, "%suser%d@example.com", i ? ",\n " : "", i);
