@@ -115,8 +115,11 @@ $(BUILD)/libtlfault.so: tests/faults/preload.c
 	cc -shared -fPIC -O2 -Wall -Wextra -o $@ $< -ldl
 
 check-unit: typoleak $(BUILD)/check_typoleak $(BUILD)/peakrss $(BUILD)/libtlfault.so check-symbols check-style check-layers
-	cd tests && TYPOLEAK=../typoleak PEAKRSS=../$(BUILD)/peakrss TL_FAULT_SO=$(CURDIR)/$(BUILD)/libtlfault.so ../$(BUILD)/check_typoleak
+	cd tests && CK_TIMEOUT_MULTIPLIER=$${CK_TIMEOUT_MULTIPLIER:-4} TYPOLEAK=../typoleak PEAKRSS=../$(BUILD)/peakrss \
+	    TL_FAULT_SO=$(CURDIR)/$(BUILD)/libtlfault.so ../$(BUILD)/check_typoleak
 
+# Check's per-test timeouts (4 s by default) are multiplied by 4: the CI
+# machine is two cores shared with other jobs.
 # make check also runs each fuzz harness over its seeds and regressions,
 # and a subset of the suites under ASan and UBSan (clang, sharing the fuzz
 # build); make asan runs every suite (docs/errors.md, "CI").

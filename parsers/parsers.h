@@ -127,6 +127,7 @@ typedef struct {
     uint64_t expanded;      /* bytes read out of archives and compressed streams of the current file */
     uint64_t top_size;      /* the current file's size */
     char *cut_reason;       /* set when the current file went over its expansion budget */
+    int cut_reported;       /* its TL_WARN_LIMIT row was written */
     int stopped;
     GHashTable *done;       /* tl_writer_done_files, or NULL: files not to read again */
     uint64_t unchanged;     /* files skipped because done holds them as they are */
