@@ -149,6 +149,13 @@ fuzz:
 clean:
 	rm -rf build build-asan build-tsan typoleak typoleak-asan
 
+# make bench-extract: extraction rate per attachment format (bench/extract.c)
+# on the fixtures, or on BENCH_FILES.
+.PHONY: bench-extract
+bench-extract: $(BUILD)/libtypoleak.a
+	$(CC) $(CFLAGS) $(TL_CFLAGS) $(PKG_CFLAGS) -o $(BUILD)/bench-extract bench/extract.c $(BUILD)/libtypoleak.a $(PKG_LIBS) -lpthread
+	$(BUILD)/bench-extract $${BENCH_FILES:-tests/fixtures/attach/*.*}
+
 -include bench/bench.mk
 
 -include $(shell find $(BUILD) -name "*.d" 2>/dev/null)
