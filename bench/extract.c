@@ -8,7 +8,7 @@
  */
 #include <stdio.h>
 
-#include "../parsers/extract/extract.h"
+#include "parsers/extract/extract.h"
 
 int
 main(int argc, char **argv)
