@@ -1,7 +1,8 @@
 /*
  * show.c - one message's record, as an investigator reads it: headers,
  * recipients with their verdicts, findings with masked evidence and
- * offsets, anomalies, and every place its raw bytes can be found.
+ * offsets, its attachments (type, status, digest), anomalies, and every
+ * place its raw bytes can be found.
  *
  * Read-only (SQLITE_OPEN_READONLY).  The message is named by its row id,
  * by a prefix of its SHA-256 (at least 8 hex digits), or by its
@@ -138,6 +139,23 @@ tl_show(const char *db_path, const char *key, FILE *out, char **errmsg)
     }
     if (!nf)
         fprintf(out, "  none\n");
+    sqlite3_finalize(s);
+
+    s = query(db,
+              "SELECT part, coalesce(filename, ''), coalesce(declared_type, '-'), sniffed_type, size, status,"
+              " coalesce(reason, ''), chars, width, height, exif_gps, sha256 FROM attachments WHERE message_id = ?1"
+              " ORDER BY id",
+              id);
+    int nat = 0;
+    while (s && sqlite3_step(s) == SQLITE_ROW) {
+        fprintf(out, "%s  part %-5s %s  %s (declared %s)  %lld bytes  %s%s%s  %lld chars", nat++ ? "" : "\nattachments:\n",
+                text(s, 0), text(s, 1), text(s, 3), text(s, 2), (long long)sqlite3_column_int64(s, 4), text(s, 5),
+                *text(s, 6) ? ": " : "", text(s, 6), (long long)sqlite3_column_int64(s, 7));
+        if (sqlite3_column_type(s, 8) != SQLITE_NULL)
+            fprintf(out, "  %dx%d%s", sqlite3_column_int(s, 8), sqlite3_column_int(s, 9),
+                    sqlite3_column_int(s, 10) ? "  GPS" : "");
+        fprintf(out, "\n             sha256 %s\n", text(s, 11));
+    }
     sqlite3_finalize(s);
 
     s = query(db, "SELECT code, coalesce(item, '') FROM anomalies WHERE message_id = ?1 ORDER BY id", id);

@@ -7,6 +7,7 @@
  * truncated and encrypted PDFs) giving their status fast; every limit
  * reported.
  */
+#include <gmime/gmime.h>
 #include <libxml/HTMLparser.h>
 #include <string.h>
 
@@ -608,6 +609,151 @@ START_TEST(test_garbage_never_crashes)
 }
 END_TEST
 
+/* A message with attachments, through parsers/text.c: each attachment's
+ * text is a part at its path, members of containers at PATH/NAME/N, and
+ * every attachment a row. */
+static void
+attach(GString *m, const char *ctype, const char *name)
+{
+    GBytes *b = fixture(name);
+    gsize n = 0;
+    const guint8 *d = g_bytes_get_data(b, &n);
+    char *b64 = g_base64_encode(d, n);
+    g_string_append_printf(m, "--B\nContent-Type: %s; name=\"%s\"\nContent-Disposition: attachment; filename=\"%s\"\n"
+                           "Content-Transfer-Encoding: base64\n\n", ctype, name, name);
+    size_t blen = strlen(b64);
+    for (size_t i = 0; i < blen; i += 76)
+        g_string_append_printf(m, "%.76s\n", b64 + i);
+    g_free(b64);
+    g_bytes_unref(b);
+}
+
+static const tl_text_part *
+text_at(GPtrArray *parts, const char *path)
+{
+    for (guint i = 0; i < parts->len; i++)
+        if (strcmp(((tl_text_part *)parts->pdata[i])->path, path) == 0)
+            return parts->pdata[i];
+    return NULL;
+}
+
+static const tl_attachment *
+row_at(GPtrArray *rows, const char *path)
+{
+    for (guint i = 0; i < rows->len; i++)
+        if (strcmp(((tl_attachment *)rows->pdata[i])->path, path) == 0)
+            return rows->pdata[i];
+    ck_abort_msg("no attachment row %s", path);
+    return NULL;
+}
+
+/* A message to a typo domain with five attachments. */
+static GString *
+message_with_attachments(void)
+{
+    GString *m = g_string_new("From: a@example.org\nTo: b@army.ml\nSubject: s\nMIME-Version: 1.0\n"
+                              "Date: Mon, 13 May 2024 10:00:00 +0000\nMessage-ID: <att@example.org>\n"
+                              "Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nSee attached.\n");
+    attach(m, "application/pdf", "report.pdf");
+    attach(m, "application/ms-tnef", "winmail-files.dat");
+    attach(m, "application/zip", "crew.zip");
+    attach(m, "application/pdf", "photo.jpg");         /* a photo sent as a PDF */
+    attach(m, "application/pdf", "encrypted.pdf");
+    g_string_append(m, "--B--\n");
+    return m;
+}
+
+START_TEST(test_message_attachments)
+{
+    tl_library_init();
+    GString *m = message_with_attachments();
+    GMimeStream *s = g_mime_stream_mem_new_with_buffer(m->str, m->len);
+    GMimeParser *ps = g_mime_parser_new_with_stream(s);
+    GMimeMessage *msg = g_mime_parser_construct_message(ps, NULL);
+    ck_assert(msg != NULL);
+    tl_text_limits lim;
+    tl_text_limits_init(&lim);
+    GPtrArray *an = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *rows = g_ptr_array_new_with_free_func(tl_attachment_free);
+    GPtrArray *parts = tl_text_extract_all(msg, &lim, an, rows);
+    const tl_text_part *p = text_at(parts, "2");
+    ck_assert(p != NULL);
+    ck_assert(strstr(p->text, "318-52-1947") != NULL);
+    ck_assert_str_eq(p->filename, "report.pdf");
+    ck_assert(text_at(parts, "3") != NULL);                     /* the TNEF subject */
+    ck_assert(text_at(parts, "3/winmail-files.dat/1") != NULL); /* AUTHORS */
+    p = text_at(parts, "4/crew.zip/1");
+    ck_assert(p != NULL && strstr(p->text, "212-45-6789") != NULL);
+    const tl_attachment *a = row_at(rows, "2");
+    ck_assert_str_eq(a->sniffed, "pdf");
+    ck_assert_str_eq(a->status, "text");
+    ck_assert_str_eq(a->declared, "application/pdf");
+    ck_assert_int_gt(a->chars, 50);
+    ck_assert_uint_eq(strlen(a->sha256), 64);
+    a = row_at(rows, "4");
+    ck_assert_str_eq(a->status, "container");
+    a = row_at(rows, "4/crew.zip/2");
+    ck_assert_str_eq(a->filename, "photo.jpg");
+    ck_assert_str_eq(a->status, "no_text_layer");
+    ck_assert_int_eq(a->width, 640);
+    ck_assert(a->has_gps);
+    a = row_at(rows, "5");
+    ck_assert_str_eq(a->sniffed, "jpeg");
+    a = row_at(rows, "6");
+    ck_assert_str_eq(a->status, "encrypted");
+    int mismatch = 0, encrypted = 0;
+    for (guint i = 0; i < an->len; i++) {
+        mismatch |= strstr(an->pdata[i], "part 5: type mismatch: declared pdf, sniffed jpeg") != NULL;
+        encrypted |= strstr(an->pdata[i], "part 6: attachment encrypted") != NULL;
+    }
+    ck_assert(mismatch && encrypted);
+    g_ptr_array_unref(parts);
+    g_ptr_array_unref(rows);
+    g_ptr_array_unref(an);
+    g_object_unref(msg);
+    g_object_unref(ps);
+    g_object_unref(s);
+    g_string_free(m, TRUE);
+}
+END_TEST
+
+/* The scan writes the attachments table, and the detectors read the
+ * attachments' text: the crew list inside the zip gives SSN findings at
+ * its member path. */
+START_TEST(test_scan_attachments)
+{
+    char *dir = tl_test_tmpdir();
+    char *mbox = g_build_filename(dir, "in.mbox", NULL), *db = g_build_filename(dir, "f.db", NULL);
+    GString *m = message_with_attachments();
+    g_string_prepend(m, "From a@example.org Mon May 13 10:00:00 2024\n");
+    tl_test_write(mbox, m->str, m->len);
+    tl_test_scan(db, 1, NULL, mbox, NULL);
+    char *rows = tl_test_rows(db, "SELECT part, sniffed_type, status, coalesce(width, '-'), coalesce(exif_gps, '-')"
+                                  " FROM attachments ORDER BY id");
+    ck_assert_str_eq(rows, "2|pdf|text|-|-\n3|tnef|text|-|-\n3/winmail-files.dat/1|text|text|-|-\n"
+                           "3/winmail-files.dat/2|text|text|-|-\n4|zip|container|-|-\n4/crew.zip/1|csv|text|-|-\n"
+                           "4/crew.zip/2|jpeg|no_text_layer|640|1\n5|jpeg|no_text_layer|640|1\n6|pdf|encrypted|-|-");
+    g_free(rows);
+    ck_assert_int_ge(tl_test_int(db, "SELECT count(*) FROM findings WHERE part = '4/crew.zip/1' AND detector = 'ssn'"), 5);
+    ck_assert_int_ge(tl_test_int(db, "SELECT count(*) FROM findings WHERE part = '2' AND detector = 'ssn'"), 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM anomalies WHERE item LIKE 'part 5: type mismatch%%'"), 1);
+    char *sha = tl_test_str(db, "SELECT sha256 FROM attachments WHERE part = '2'");
+    GBytes *b = fixture("report.pdf");
+    gsize n = 0;
+    const guint8 *d = g_bytes_get_data(b, &n);
+    char want[65];
+    tl_sha256_hex(d, n, want);
+    ck_assert_str_eq(sha, want);
+    g_free(sha);
+    g_bytes_unref(b);
+    g_string_free(m, TRUE);
+    tl_test_rmtree(dir);
+    g_free(mbox);
+    g_free(db);
+    g_free(dir);
+}
+END_TEST
+
 Suite *
 suite_extract(void)
 {
@@ -631,6 +777,8 @@ suite_extract(void)
     tcase_add_test(tc, test_images);
     tcase_add_test(tc, test_hostile_office);
     tcase_add_test(tc, test_garbage_never_crashes);
+    tcase_add_test(tc, test_message_attachments);
+    tcase_add_test(tc, test_scan_attachments);
     suite_add_tcase(s, tc);
     return s;
 }

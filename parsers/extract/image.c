@@ -292,6 +292,4 @@ tl_ex_image(tl_ex *x, const guint8 *data, size_t len)
     tl_image_read(data, len, im);
     x->r->is_image = 1;
     tl_ex_fail(x, TL_EX_NO_TEXT_LAYER, "image (OCR is not done)");
-    if (!im->width)
-        tl_ex_anomaly(x, "image dimensions unreadable");
 }
