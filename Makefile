@@ -25,7 +25,7 @@ BASE_SRC   = scanner/status.c scanner/util.c scanner/chunk.c scanner/queue.c sca
 TYPO_SRC   = $(wildcard scanner/typo/*.c)
 DETECT_SRC = scanner/detect/validate.c scanner/detect/engine.c scanner/detect/id.c scanner/detect/contact.c \
              scanner/detect/mark.c scanner/detect/cred.c
-PARSE_SRC  = parsers/sniff.c parsers/mbox.c parsers/message.c parsers/text.c parsers/walk.c parsers/plan.c
+PARSE_SRC  = parsers/sniff.c parsers/mbox.c parsers/message.c parsers/text.c parsers/walk.c parsers/plan.c parsers/attachment.c
 # Attachment extractors (issue 11): a module with its own header, parsers/extract/extract.h.
 EXTRACT_SRC = $(wildcard parsers/extract/*.c)
 WRITE_SRC  = db/writer.c
