@@ -156,6 +156,9 @@ bench-extract: $(BUILD)/libtypoleak.a
 	$(CC) $(CFLAGS) $(TL_CFLAGS) $(PKG_CFLAGS) -o $(BUILD)/bench-extract bench/extract.c $(BUILD)/libtypoleak.a $(PKG_LIBS) -lpthread
 	$(BUILD)/bench-extract $${BENCH_FILES:-tests/fixtures/attach/*.*}
 
+# The classifier's benchmark reports the extraction rates too.
+bench-classify: bench-extract
+
 -include bench/bench.mk
 
 -include $(shell find $(BUILD) -name "*.d" 2>/dev/null)

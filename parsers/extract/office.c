@@ -32,6 +32,7 @@
  */
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlreader.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,18 +86,17 @@ members_like(GHashTable *h, const char *prefix, const char *suffix)
     return a;
 }
 
-/* Parses a member, refusing entity declarations past the limit; NULL when
- * absent, refused or not well-formed (with an anomaly). */
-static xmlDocPtr
-parse_member(tl_ex *x, GHashTable *h, const char *name, int *refused)
+/* A member's bytes, or NULL when absent or when it declares more entities
+ * than the limit (an anomaly; *refused set). */
+static const char *
+member_bytes(tl_ex *x, GHashTable *h, const char *name, int *refused, gsize *n)
 {
     GBytes *b = g_hash_table_lookup(h, name);
     if (!b)
         return NULL;
-    gsize n = 0;
-    const char *d = g_bytes_get_data(b, &n);
+    const char *d = g_bytes_get_data(b, n);
     int entities = 0;
-    const char *p = d, *end = d + n;
+    const char *p = d, *end = d + *n;
     while (p && p < end && (p = memmem(p, (size_t)(end - p), "<!ENTITY", 8)) != NULL) {
         entities++;
         p += 8;
@@ -108,6 +108,18 @@ parse_member(tl_ex *x, GHashTable *h, const char *name, int *refused)
             *refused = 1;
         return NULL;
     }
+    return d;
+}
+
+/* Parses a member, refusing entity declarations past the limit; NULL when
+ * absent, refused or not well-formed (with an anomaly). */
+static xmlDocPtr
+parse_member(tl_ex *x, GHashTable *h, const char *name, int *refused)
+{
+    gsize n = 0;
+    const char *d = member_bytes(x, h, name, refused, &n);
+    if (!d)
+        return NULL;
     xmlDocPtr doc = xmlReadMemory(d, (int)MIN(n, (gsize)G_MAXINT), name, NULL,
                                   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_COMPACT);
     if (!doc)
@@ -453,12 +465,63 @@ ref_col(const char *r)
     return any ? c - 1 : -1;
 }
 
+/* One cell's value at column at of the row being read: empty cells before
+ * it as separators, the value as text and as a table cell.  0 when a limit
+ * stops the sheet. */
+static int
+sheet_cell(tl_ex *x, tl_table *t, int *col, int at, const char *type, GString *v, GPtrArray *ss, size_t *cells)
+{
+    if (type && strcmp(type, "s") == 0) {
+        char *e = NULL;
+        long idx = strtol(v->str, &e, 10);
+        const char *s = idx >= 0 && (guint)idx < ss->len && e != v->str ? ss->pdata[idx] : "";
+        g_string_assign(v, s);
+    } else if (type && strcmp(type, "b") == 0) {
+        g_string_assign(v, strcmp(v->str, "1") == 0 ? "TRUE" : "FALSE");
+    }
+    if (!v->len)
+        return 1;
+    if (++*cells > x->lim->max_sheet_cells) {
+        tl_ex_anomaly(x, "limit: cells per sheet (%zu) reached", x->lim->max_sheet_cells);
+        return 0;
+    }
+    if (at < *col)
+        at = *col;
+    if (at - *col > 1024)
+        at = *col + 1024;       /* a cell far to the right stays in reach */
+    for (; *col < at; (*col)++) {
+        if (*col > 0)
+            tl_ex_append_c(x, '\t');
+        tl_table_add_cell(t, "", 0, x->r->text->len, 0);
+    }
+    if (*col > 0)
+        tl_ex_append_c(x, '\t');
+    size_t off = x->r->text->len;
+    for (size_t i = 0; i < v->len; i++)
+        if (v->str[i] == '\n' || v->str[i] == '\t' || v->str[i] == '\r')
+            v->str[i] = ' ';
+    tl_ex_append(x, v->str, v->len);
+    tl_table_add_cell(t, v->str, v->len, off, x->r->text->len - off);
+    (*col)++;
+    return !x->text_full;
+}
+
+/* One worksheet, streamed with libxml2's reader (a sheet's tree would cost
+ * several times its size): rows, cells (c) and their values (v, or is/t
+ * without phonetic runs). */
 static void
 sheet(tl_ex *x, GHashTable *h, const char *member, const char *name, GPtrArray *ss, int *refused)
 {
-    xmlDocPtr doc = parse_member(x, h, member, refused);
-    if (!doc)
+    gsize n = 0;
+    const char *d = member_bytes(x, h, member, refused, &n);
+    if (!d)
         return;
+    xmlTextReaderPtr rd = xmlReaderForMemory(d, (int)MIN(n, (gsize)G_MAXINT), member, NULL,
+                                             XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_COMPACT);
+    if (!rd) {
+        tl_ex_anomaly(x, "XML not well-formed: %s", member);
+        return;
+    }
     char *sec = g_strdup_printf("sheet %s", name);
     tl_ex_newline(x);
     tl_ex_section(x, sec);
@@ -466,79 +529,63 @@ sheet(tl_ex *x, GHashTable *h, const char *member, const char *name, GPtrArray *
     tl_table *t = tl_table_new("sheet");
     t->name = g_strdup(name);
     size_t cells = 0;
-    int stop = 0;
-    xmlNodePtr root = xmlDocGetRootElement(doc), data = NULL;
-    for (xmlNodePtr c = root ? root->children : NULL; c; c = c->next)
-        if (is(c, "sheetData"))
-            data = c;
+    int col = 0, at = 0, in_c = 0, in_v = 0, in_t = 0, in_rph = 0, rc;
+    char *type = NULL;
     GString *v = g_string_new(NULL);
-    for (xmlNodePtr row = data ? data->children : NULL; row && !stop; row = row->next) {
-        if (!is(row, "row"))
-            continue;
-        tl_ex_newline(x);
-        tl_table_add_row(t);
-        int col = 0;
-        for (xmlNodePtr c = row->children; c && !stop; c = c->next) {
-            if (!is(c, "c"))
-                continue;
-            const char *type = attr(c, "t");
-            int at = ref_col(attr(c, "r"));
-            g_string_truncate(v, 0);
-            for (xmlNodePtr k = c->children; k; k = k->next) {
-                if (is(k, "v")) {
-                    xmlChar *s = xmlNodeGetContent(k);
-                    if (s)
-                        g_string_append(v, (const char *)s);
-                    xmlFree(s);
-                } else if (is(k, "is")) {
-                    collect_t(k, v);
-                }
+    while ((rc = xmlTextReaderRead(rd)) == 1) {
+        int kind = xmlTextReaderNodeType(rd);
+        const char *ln = (const char *)xmlTextReaderConstLocalName(rd);
+        if (kind == XML_READER_TYPE_ELEMENT) {
+            int empty = xmlTextReaderIsEmptyElement(rd);
+            if (strcmp(ln, "row") == 0) {
+                tl_ex_newline(x);
+                tl_table_add_row(t);
+                col = 0;
+            } else if (strcmp(ln, "c") == 0) {
+                g_free(type);
+                type = (char *)xmlTextReaderGetAttribute(rd, (const xmlChar *)"t");
+                xmlChar *r = xmlTextReaderGetAttribute(rd, (const xmlChar *)"r");
+                at = ref_col((const char *)r);
+                xmlFree(r);
+                g_string_truncate(v, 0);
+                in_c = !empty;
+            } else if (in_c && strcmp(ln, "v") == 0) {
+                in_v = !empty;
+            } else if (in_c && strcmp(ln, "t") == 0) {
+                in_t = !empty;
+            } else if (in_c && strcmp(ln, "rPh") == 0) {
+                in_rph = !empty;
             }
-            if (type && strcmp(type, "s") == 0) {
-                char *e = NULL;
-                long idx = strtol(v->str, &e, 10);
-                const char *s = idx >= 0 && (guint)idx < ss->len && e != v->str ? ss->pdata[idx] : "";
-                g_string_assign(v, s);
-            } else if (type && strcmp(type, "b") == 0) {
-                g_string_assign(v, strcmp(v->str, "1") == 0 ? "TRUE" : "FALSE");
+        } else if (kind == XML_READER_TYPE_END_ELEMENT) {
+            if (strcmp(ln, "v") == 0)
+                in_v = 0;
+            else if (strcmp(ln, "t") == 0)
+                in_t = 0;
+            else if (strcmp(ln, "rPh") == 0)
+                in_rph = 0;
+            else if (in_c && strcmp(ln, "c") == 0) {
+                in_c = 0;
+                if (!sheet_cell(x, t, &col, at, type, v, ss, &cells))
+                    break;
             }
-            if (!v->len)
-                continue;
-            if (++cells > x->lim->max_sheet_cells) {
-                tl_ex_anomaly(x, "limit: cells per sheet (%zu) reached", x->lim->max_sheet_cells);
-                stop = 1;
-                break;
-            }
-            if (at < col)
-                at = col;
-            if (at - col > 1024)
-                at = col + 1024;    /* a cell far to the right stays in reach */
-            /* Empty cells before this one: separators and empty cells. */
-            for (; col < at; col++) {
-                if (col > 0)
-                    tl_ex_append_c(x, '\t');
-                tl_table_add_cell(t, "", 0, x->r->text->len, 0);
-            }
-            if (col > 0)
-                tl_ex_append_c(x, '\t');
-            size_t off = x->r->text->len;
-            for (size_t i = 0; i < v->len; i++)
-                if (v->str[i] == '\n' || v->str[i] == '\t' || v->str[i] == '\r')
-                    v->str[i] = ' ';
-            tl_ex_append(x, v->str, v->len);
-            tl_table_add_cell(t, v->str, v->len, off, x->r->text->len - off);
-            col++;
-            if (x->text_full)
-                stop = 1;
+        } else if ((kind == XML_READER_TYPE_TEXT || kind == XML_READER_TYPE_CDATA
+                    || kind == XML_READER_TYPE_SIGNIFICANT_WHITESPACE)
+                   && in_c && (in_v || (in_t && !in_rph))) {
+            const char *val = (const char *)xmlTextReaderConstValue(rd);
+            if (val)
+                g_string_append(v, val);
         }
     }
+    if (rc < 0)
+        tl_ex_anomaly(x, "XML not well-formed: %s", member);
+    g_free(type);
     g_string_free(v, TRUE);
+    xmlFreeTextReader(rd);
     tl_ex_newline(x);
     tl_ex_section_end(x);
     t = tl_table_finish(t);
     if (t)
         g_ptr_array_add(x->r->tables, t);
-    xmlFreeDoc(doc);
 }
 
 static void

@@ -55,7 +55,19 @@ tl_ex_pdf(tl_ex *x, const guint8 *data, size_t len)
         tl_ex_anomaly(x, "PDF truncated: no %%%%EOF at its end");
     GBytes *b = g_bytes_new_static(data, len);
     GError *err = NULL;
-    PopplerDocument *doc = poppler_document_new_from_bytes(b, NULL, &err);
+    /* poppler sets up its global parameters on first use: the first
+     * document of the process is opened by one worker at a time. */
+    static GMutex first;
+    static gint ready;
+    PopplerDocument *doc;
+    if (g_atomic_int_get(&ready)) {
+        doc = poppler_document_new_from_bytes(b, NULL, &err);
+    } else {
+        g_mutex_lock(&first);
+        doc = poppler_document_new_from_bytes(b, NULL, &err);
+        g_atomic_int_set(&ready, 1);
+        g_mutex_unlock(&first);
+    }
     g_bytes_unref(b);
     if (!doc) {
         if (err && g_error_matches(err, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
