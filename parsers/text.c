@@ -330,6 +330,112 @@ tl_text_normalise(const char *in, size_t n, char **out, guint32 **map, size_t *o
 /* Quoted replies                                                      */
 /* ------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------ */
+/* Tables: one layout for the detectors                                */
+/* ------------------------------------------------------------------ */
+
+/* Appends n bytes of src to out with their places in the decoded text. */
+static void
+put_mapped(GString *out, GArray *map, const char *src, const guint32 *src_map, size_t n)
+{
+    g_string_append_len(out, src, (gssize)n);
+    g_array_append_vals(map, src_map, (guint)n);
+}
+
+static void
+put_byte(GString *out, GArray *map, char c, guint32 at)
+{
+    g_string_append_c(out, c);
+    g_array_append_val(map, at);
+}
+
+/* A cell's value, each byte placed where it sits in the raw cell (the
+ * value is the raw span trimmed and, for CSV, unquoted). */
+static void
+put_cell(GString *out, GArray *map, const tl_text_part *t, const tl_cell *c)
+{
+    size_t vn = strlen(c->text);
+    const char *in = c->len ? memmem(t->text + c->off, c->len, c->text, vn) : NULL;
+    for (size_t k = 0; k < vn; k++) {
+        size_t at = in ? (size_t)(in - t->text) + k : c->off;
+        put_byte(out, map, c->text[k], t->map[MIN(at, t->len)]);
+    }
+}
+
+static void
+put_row(GString *out, GArray *map, const tl_text_part *t, const GPtrArray *row)
+{
+    for (guint j = 0; j < row->len; j++) {
+        const tl_cell *c = row->pdata[j];
+        if (j)
+            put_byte(out, map, '\t', t->map[MIN(c->off, t->len)]);
+        put_cell(out, map, t, c);
+    }
+    const tl_cell *last = row->pdata[row->len - 1];
+    put_byte(out, map, '\n', t->map[MIN(last->off + last->len, t->len)]);
+}
+
+/* Tables typed into a part (pipe tables, columns aligned with spaces) and
+ * the rows of a CSV part are rewritten as tab-separated rows, the layout
+ * sheets, documents and HTML tables already come in: the same list then
+ * gives the detectors the same rows and header whatever its layout
+ * (docs/extraction.md).  The map keeps every byte's place in the decoded
+ * text, so evidence offsets stay exact. */
+static void
+tabulate(tl_text_part *t, int csv)
+{
+    GPtrArray *tables = g_ptr_array_new_with_free_func(tl_table_free);
+    if (csv) {
+        tl_table *tb = tl_table_parse_delimited(t->text, t->len, ',', 200000);
+        if (tb)
+            g_ptr_array_add(tables, tb);
+    } else {
+        tl_tables_detect(t->text, t->len, tables);
+    }
+    GString *out = NULL;
+    GArray *map = NULL;
+    size_t pos = 0;
+    for (guint i = 0; i < tables->len; i++) {
+        const tl_table *tb = tables->pdata[i];
+        if (strcmp(tb->source, "tabs") == 0 || !tb->rows->len)
+            continue;
+        /* The lines the table spans. */
+        size_t lo = t->len, hi = 0;
+        const GPtrArray *last_row = tb->rows->pdata[tb->rows->len - 1];
+        const tl_cell *first = tb->header->len ? tb->header->pdata[0] : ((GPtrArray *)tb->rows->pdata[0])->pdata[0];
+        const tl_cell *lastc = last_row->pdata[last_row->len - 1];
+        lo = first->off;
+        hi = lastc->off + lastc->len;
+        while (lo > 0 && t->text[lo - 1] != '\n')
+            lo--;
+        while (hi < t->len && t->text[hi] != '\n')
+            hi++;
+        if (lo < pos || hi > t->len)
+            continue;
+        if (!out) {
+            out = g_string_sized_new(t->len + 16);
+            map = g_array_sized_new(FALSE, FALSE, sizeof(guint32), (guint)t->len + 16);
+        }
+        put_mapped(out, map, t->text + pos, t->map + pos, lo - pos);
+        if (tb->header->len)
+            put_row(out, map, t, tb->header);
+        for (guint k = 0; k < tb->rows->len; k++)
+            put_row(out, map, t, tb->rows->pdata[k]);
+        pos = hi < t->len ? hi + 1 : hi;
+    }
+    g_ptr_array_unref(tables);
+    if (!out)
+        return;
+    put_mapped(out, map, t->text + pos, t->map + pos, t->len - pos);
+    guint32 end = t->map[t->len];
+    g_array_append_val(map, end);
+    g_free(t->text);
+    g_free(t->map);
+    t->len = out->len;
+    t->text = g_string_free(out, FALSE);
+    t->map = (guint32 *)(void *)g_array_free(map, FALSE);
+}
+
 /* The offset where a forwarded or replied-to copy starts ("-----Original
  * Message-----", "On ... wrote:", "Begin forwarded message:"), or len. */
 static size_t
@@ -531,7 +637,8 @@ attachment_row(walk_ctx *c, const char *path, const char *fname, const char *dec
 /* One more text part: an attachment's text (HTML reduced to its visible
  * text first). */
 static void
-add_text(walk_ctx *c, const char *path, const char *ctype, const char *fname, const char *text, size_t n, int html)
+add_text(walk_ctx *c, const char *path, const char *ctype, const char *fname, const char *text, size_t n, int html,
+         int csv)
 {
     tl_text_part *t = g_new0(tl_text_part, 1);
     t->path = g_strdup(path);
@@ -545,6 +652,7 @@ add_text(walk_ctx *c, const char *path, const char *ctype, const char *fname, co
         g_free(vis);
     } else {
         tl_text_normalise(text, n, &t->text, &t->map, &t->len);
+        tabulate(t, csv);
     }
     t->quote_from = quote_start(t->text, t->len);
     g_ptr_array_add(c->parts, t);
@@ -626,7 +734,7 @@ extract_bytes(walk_ctx *c, const guint8 *d, size_t n, const char *declared, cons
         size_t m = MIN(n, (size_t)xl.max_text);
         char *utf8 = to_utf8(d, m, NULL, c->lim, &used, &problem);
         c->total += m;
-        add_text(c, path, "text/html", fname, utf8, strlen(utf8), 1);
+        add_text(c, path, "text/html", fname, utf8, strlen(utf8), 1, 0);
         if (a) {
             a->status = "text";
             g_clear_pointer(&a->reason, g_free);
@@ -637,7 +745,7 @@ extract_bytes(walk_ctx *c, const guint8 *d, size_t n, const char *declared, cons
         g_free(problem);
     } else if (r->text->len) {
         c->total += r->text->len;
-        add_text(c, path, ctype, fname, r->text->str, r->text->len, 0);
+        add_text(c, path, ctype, fname, r->text->str, r->text->len, 0, r->type == TL_FT_CSV);
         if (a)
             a->chars = g_utf8_strlen(r->text->str, (gssize)r->text->len);
     }
@@ -710,6 +818,11 @@ add_leaf(walk_ctx *c, GMimePart *part, const char *path)
     }
     tl_text_normalise(utf8, strlen(utf8), &t->text, &t->map, &t->len);
     g_free(utf8);
+    if (!is_html) {
+        char *lower = fname ? g_ascii_strdown(fname, -1) : NULL;
+        tabulate(t, g_mime_content_type_is_type(ct, "text", "csv") || (lower && g_str_has_suffix(lower, ".csv")));
+        g_free(lower);
+    }
     t->quote_from = quote_start(t->text, t->len);
     if (a)
         a->chars = g_utf8_strlen(t->text, (gssize)t->len);

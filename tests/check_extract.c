@@ -808,6 +808,76 @@ START_TEST(test_scan_attachments)
 }
 END_TEST
 
+/* The same crew list in every layout gives the same findings: typed with
+ * tabs, with pipes, aligned with spaces, as an HTML table in the body, and
+ * attached as CSV, xlsx, ods, docx and odt. */
+START_TEST(test_same_findings_every_layout)
+{
+    static const struct {
+        const char *file, *ctype;
+        int body;
+    } layouts[] = {
+        { "crew-tabs.txt", "text/plain", 1 }, { "crew-pipes.txt", "text/plain", 1 },
+        { "crew-columns.txt", "text/plain", 1 }, { "crew.html", "text/html", 1 }, { "crew.csv", "text/csv", 0 },
+        { "crew.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", 0 },
+        { "crew.ods", "application/vnd.oasis.opendocument.spreadsheet", 0 },
+        { "crew.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", 0 },
+        { "crew.odt", "application/vnd.oasis.opendocument.text", 0 },
+    };
+    char *dir = tl_test_tmpdir();
+    char *mbox = g_build_filename(dir, "in.mbox", NULL), *db = g_build_filename(dir, "f.db", NULL);
+    GString *all = g_string_new(NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS(layouts); i++) {
+        g_string_append_printf(all, "From a@example.org Mon May 13 10:00:00 2024\nFrom: a@example.org\nTo: b@army.ml\n"
+                               "Subject: %s\nMessage-ID: <layout%zu@example.org>\nDate: Mon, 13 May 2024 10:00:00 +0000\n"
+                               "MIME-Version: 1.0\n", layouts[i].file, i);
+        if (layouts[i].body) {
+            GBytes *b = fixture(layouts[i].file);
+            gsize n = 0;
+            const char *d = g_bytes_get_data(b, &n);
+            g_string_append_printf(all, "Content-Type: %s; charset=utf-8\n\n", layouts[i].ctype);
+            g_string_append_len(all, d, (gssize)n);
+            g_string_append(all, "\n");
+            g_bytes_unref(b);
+        } else {
+            g_string_append(all, "Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\n"
+                                 "The list is attached.\n");
+            attach(all, layouts[i].ctype, layouts[i].file);
+            g_string_append(all, "--B--\n\n");
+        }
+    }
+    tl_test_write(mbox, all->str, all->len);
+    tl_test_scan(db, 1, NULL, mbox, NULL);
+    char *want = NULL;
+    for (size_t i = 0; i < G_N_ELEMENTS(layouts); i++) {
+        char *got = tl_test_rows(db,
+                                 "SELECT f.detector, count(*), min(f.score), max(f.score) FROM findings f JOIN messages m"
+                                 " ON m.id = f.message_id WHERE m.subject = '%s' AND f.detector IN ('ssn', 'dob')"
+                                 " GROUP BY 1 ORDER BY 1",
+                                 layouts[i].file);
+        if (!want) {
+            want = got;
+            ck_assert_str_eq(want, "dob|5|100|100\nssn|5|100|100");
+            continue;
+        }
+        ck_assert_msg(strcmp(got, want) == 0, "%s gives\n%s\nnot\n%s", layouts[i].file, got, want);
+        g_free(got);
+    }
+    /* Evidence offsets still point at the value in the decoded body. */
+    GBytes *b = fixture("crew-columns.txt");
+    int64_t off = tl_test_int(db, "SELECT min(f.part_offset) FROM findings f JOIN messages m ON m.id = f.message_id"
+                                  " WHERE m.subject = 'crew-columns.txt' AND f.detector = 'ssn'");
+    ck_assert(memcmp((const char *)g_bytes_get_data(b, NULL) + off, "212-45-6789", 11) == 0);
+    g_bytes_unref(b);
+    g_free(want);
+    g_string_free(all, TRUE);
+    tl_test_rmtree(dir);
+    g_free(mbox);
+    g_free(db);
+    g_free(dir);
+}
+END_TEST
+
 Suite *
 suite_extract(void)
 {
@@ -833,6 +903,7 @@ suite_extract(void)
     tcase_add_test(tc, test_garbage_never_crashes);
     tcase_add_test(tc, test_message_attachments);
     tcase_add_test(tc, test_scan_attachments);
+    tcase_add_test(tc, test_same_findings_every_layout);
     suite_add_tcase(s, tc);
     return s;
 }
