@@ -69,6 +69,7 @@ Suite *suite_bombs(void);
 Suite *suite_audit(void);
 Suite *suite_faults(void);
 Suite *suite_scaleout(void);
+Suite *suite_extract(void);
 
 /* Runs the typoleak binary ($TYPOLEAK, else ../typoleak) with the
  * arguments (NULL-terminated) in cwd (NULL: here); its exit status, with
