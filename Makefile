@@ -19,6 +19,7 @@ BUILD   ?= build
 SAN     ?=
 
 LIB_SRC = scanner/status.c scanner/util.c scanner/queue.c scanner/digest.c scanner/job.c scanner/typo.c scanner/validate.c scanner/detect.c scanner/detect_id.c scanner/detect_contact.c scanner/detect_mark.c scanner/detect_cred.c scanner/pipeline.c \
+          scanner/detect/travel.c scanner/detect/people.c scanner/detect/medical.c scanner/detect/tax.c scanner/detect/naval.c scanner/detect/places.c \
           parsers/sniff.c parsers/mbox.c parsers/message.c parsers/text.c parsers/walk.c \
           db/writer.c db/report.c db/verify.c db/export.c db/show.c db/report_data.c db/report_html.c db/merge.c
 CLI_SRC = scanner/cli_main.c scanner/cli_scan.c scanner/cli_report.c scanner/cli_verify.c scanner/cli_export.c scanner/cli_show.c scanner/cli_merge.c scanner/cli_lists.c scanner/cli_check.c
@@ -39,12 +40,13 @@ deps:
 deps-check:
 	@sh tools/deps.sh check
 
-$(BUILD)/embed.c: db/schema.sql db/indexes.sql db/context.sql db/views.sql data/protected-domains.txt data/allowlist.txt tools/embed.sh
+$(BUILD)/embed.c: db/schema.sql db/indexes.sql db/context.sql db/views.sql data/protected-domains.txt data/allowlist.txt data/iata-airlines.txt data/iata-airports.txt tools/embed.sh
 	@mkdir -p $(dir $@)
 	sh tools/embed.sh tl_schema_sql db/schema.sql tl_index_sql db/indexes.sql tl_context_sql db/context.sql tl_views_sql db/views.sql \
-	    tl_default_protected data/protected-domains.txt tl_default_allowlist data/allowlist.txt > $@
+	    tl_default_protected data/protected-domains.txt tl_default_allowlist data/allowlist.txt \
+	    tl_iata_airlines data/iata-airlines.txt tl_iata_airports data/iata-airports.txt > $@
 
-$(BUILD)/%.o: %.c scanner/typoleak.h scanner/tl_internal.h scanner/detect.h
+$(BUILD)/%.o: %.c scanner/typoleak.h scanner/tl_internal.h scanner/detect.h scanner/detect/leak.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) $(PKG_CFLAGS) -c -o $@ $<
 
