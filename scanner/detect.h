@@ -49,7 +49,7 @@ enum {
     /* detect/travel.c */
     K_VIP,
     /* detect/medical.c */
-    K_MEDFORM, K_BH,
+    K_MEDFORM,
     /* detect/tax.c */
     K_TAXFORM, K_LES,
     /* detect/naval.c */

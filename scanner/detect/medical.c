@@ -48,14 +48,13 @@ const tl_pattern tl_patterns_medical[] = {
       "\\b(temp|temperature)\\x20?:?\\x20?\\d{2,3}(\\.\\d)?\\x20?(f|c)?\\b|\\b(spo2|o2\\x20sat)\\x20?:?\\x20?\\d{2,3}\\x20?%|"
       "\\b(a1c|hba1c|ldl|hdl|glucose|creatinine|hgb|wbc)\\x20?:?\\x20?\\d{1,3}(\\.\\d{1,2})?)",
       0 },
+    /* DoD medical forms and care words that start a record; the rest of
+     * the lexicon is counted in C under one of them */
     { K_MEDFORM,
       "\\b(sf\\x20?600|dd\\x20?(form\\x20)?2766|dd\\x20?(form\\x20)?689|dd\\x20?2807-1|dd\\x20?2808|da\\x20?3349|"
       "dd\\x20?279[56]|pdhra?|limdu|physical\\x20profile|temporary\\x20profile|permanent\\x20profile|sick\\x20call|"
-      "sick\\x20slip|meb|peb|ides|mtf|tricare|mhs\\x20genesis|ahlta|chcs|dental\\x20class|immunization\\x20record|"
-      "shot\\x20record|patient|diagnosis|prescribed|rx|medication|medications|allergies|vitals)\\b",
-      HS_FLAG_CASELESS },
-    { K_BH, "\\b(behavioral\\x20health|behavioural\\x20health|mental\\x20health|fap|sarc|sapr|restricted\\x20report|"
-            "suicidal|suicide\\x20risk|ptsd|post-traumatic\\x20stress|psychiatric|substance\\x20use|sexual\\x20assault)\\b",
+      "sick\\x20slip|tricare|mhs\\x20genesis|ahlta|immunization\\x20record|shot\\x20record|patient|diagnosis|"
+      "chief\\x20complaint)\\b",
       HS_FLAG_CASELESS },
     { 0, NULL, 0 }
 };
@@ -200,12 +199,25 @@ tl_cand_medical(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand 
 /* A record: health content (forms, care words, vitals, codes) with an
  * identifier of the person (an SSN, DoD ID, date of birth, MBI, MRN, a
  * rank-name unit) in the same part. */
+static const char *const care[] = { "SF 600", "SF600", "DD 2766", "DD Form 2766", "DD 689", "DD Form 689", "DD 2807-1",
+                                    "DD 2808", "DA 3349", "DD 2795", "DD 2796", "PHA", "PDHA", "PDHRA", "LIMDU",
+                                    "physical profile", "temporary profile", "permanent profile", "sick call", "sick slip",
+                                    "MEB", "PEB", "IDES", "MTF", "TRICARE", "MHS GENESIS", "AHLTA", "CHCS", "dental class",
+                                    "immunization record", "shot record", "patient", "diagnosis", "prescribed", "Rx",
+                                    "medication", "medications", "allergies", "vitals", "chief complaint", NULL };
+static const char *const bh_words[] = { "behavioral health", "behavioural health", "mental health", "FAP", "SARC",
+                                           "SAPR", "restricted report", "suicidal", "suicide risk", "PTSD",
+                                           "post-traumatic stress", "psychiatric", "substance use", "sexual assault",
+                                           NULL };
+
 void
 tl_doc_medical(tl_detector *d, const tl_text_part *p, const GPtrArray *found, GArray *out)
 {
-    int forms = tl_distinct_in(d, K_MEDFORM, 0, p->len), vitals = (int)tl_hits_of(d, P_VITAL)->len;
-    int codes = tl_best_of(found, NULL, "icd10") >= 75;
-    int bh = tl_hits_of(d, K_BH)->len > 0;
+    int codes = tl_best_of(found, NULL, "icd10") >= 75, vitals = (int)tl_hits_of(d, P_VITAL)->len;
+    if (!tl_hits_of(d, K_MEDFORM)->len && !codes && vitals < 2)
+        return;
+    int forms = tl_words_in(p->text, p->len, 0, p->len, 0, 0, care, NULL);
+    int bh = tl_words_in(p->text, p->len, 0, p->len, 0, 0, bh_words, NULL) > 0;
     int health = forms + (vitals >= 2) + codes + (bh && forms);
     if (health < 2)
         return;

@@ -16,23 +16,32 @@
 #include "leak.h"
 
 const tl_pattern tl_patterns_naval[] = {
+    /* the anchors only; the rest of the lexicon is counted in C under one */
     { K_NAVAL,
       "\\b(insurv|board\\x20of\\x20inspection\\x20and\\x20survey|material\\x20inspection|trial\\x20cards?|"
-      "acceptance\\x20trials|final\\x20contract\\x20trials|casrep|casreps|casualty\\x20report|mission\\x20degrading|"
-      "departure\\x20from\\x20specification|3-m|pms|sra|dsra|pia|rmc|supship|navsea|tycom|opnav|surflant|surfpac|"
-      "material\\x20condition|propulsion|combat\\x20systems|damage\\x20control|deficiencies|sitrep|spotrep|opreps?-3|"
-      "oprep|intsum|fpcon|threatcon|opord|frago|warno|conop)\\b",
+      "acceptance\\x20trials|final\\x20contract\\x20trials|casreps?|casualty\\x20report|"
+      "departure\\x20from\\x20specification|sitrep|spotrep|opreps?-3|oprep|intsum|opord|frago|warno|conop)\\b",
       HS_FLAG_CASELESS },
     { 0, NULL, 0 }
 };
 
+static const char *const lexicon[] = { "INSURV", "Board of Inspection and Survey", "Material Inspection", "trial card",
+                                       "trial cards", "Acceptance Trials", "Final Contract Trials", "CASREP", "CASREPs",
+                                       "casualty report", "mission degrading", "departure from specification", "3-M",
+                                       "PMS", "SRA", "DSRA", "PIA", "RMC", "SUPSHIP", "NAVSEA", "TYCOM", "OPNAV",
+                                       "SURFLANT", "SURFPAC", "material condition", "propulsion", "combat systems",
+                                       "damage control", "deficiencies", "SITREP", "SPOTREP", "OPREP-3", "OPREP",
+                                       "INTSUM", "FPCON", "THREATCON", "OPORD", "FRAGO", "WARNO", "CONOP", NULL };
+
 void
 tl_doc_naval(tl_detector *d, const tl_text_part *p, const GPtrArray *found, GArray *out)
 {
-    int terms = tl_distinct_in(d, K_NAVAL, 0, p->len);
-    if (terms < 3)
+    if (!tl_hits_of(d, K_NAVAL)->len)
         return;
     const char *t = p->text;
+    int terms = tl_words_in(t, p->len, 0, p->len, 0, 0, lexicon, NULL);
+    if (terms < 3)
+        return;
     static const char *const status[] = { "degraded", "deficiency", "deficiencies", "casualty", "inoperative", "inop",
                                           "not mission capable", "NMC", "partially mission capable", "PMC", "C2",
                                           "C3", "C4", "unsat", "unsatisfactory", "failed", "failure", "restricted",

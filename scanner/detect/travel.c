@@ -22,9 +22,9 @@
 #include "leak.h"
 
 const tl_pattern tl_patterns_travel[] = {
-    /* a designator (two letters, a letter and a digit, or a digit and a
-     * letter), an optional space, 1-4 digits, an optional suffix */
-    { P_FLIGHT, "\\b([A-Z][A-Z0-9]|[0-9][A-Z])\\x20?\\d{1,4}[A-Z]?\\b", 0 },
+    /* flight numbers are looked for in C, in booked parts and on
+     * time-line rows only (tl_doc_travel): as a pattern of the one pass,
+     * a two-character designator before digits matched everywhere */
     /* the code right after its label; the label only is caseless */
     { P_PNR,
       "(?i:\\b(pnr|record\\x20locator|booking\\x20(reference|ref\\.?|code|number|no\\.?)|"
@@ -349,8 +349,6 @@ int
 tl_cand_travel(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
 {
     switch (h->id) {
-    case P_FLIGHT:
-        return flight(d, p, h, c);
     case P_PNR:
         return pnr(p, h, c);
     case P_ETKT:
@@ -363,6 +361,40 @@ tl_cand_travel(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *
         return room(d, p, h, c, 1);
     default:
         return 0;
+    }
+}
+
+/* Flight numbers on t[from, to): a designator (two letters, a letter and
+ * a digit, or a digit and a letter), an optional space, 1-4 digits, an
+ * optional suffix letter, as a whole word; each judged by flight(). */
+static void
+flights_in(tl_detector *d, const tl_text_part *p, size_t from, size_t to, GArray *out)
+{
+    const char *t = p->text;
+    for (size_t i = from; i + 3 <= to; i++) {
+        if ((i > 0 && g_ascii_isalnum(t[i - 1])) || !g_ascii_isalnum(t[i]) || !g_ascii_isalnum(t[i + 1]))
+            continue;
+        if (!(g_ascii_isupper(t[i]) && (g_ascii_isupper(t[i + 1]) || g_ascii_isdigit(t[i + 1]))) &&
+            !(g_ascii_isdigit(t[i]) && g_ascii_isupper(t[i + 1])))
+            continue;
+        size_t j = i + 2;
+        if (j < to && t[j] == ' ')
+            j++;
+        size_t ds = j;
+        while (j < to && j - ds < 5 && g_ascii_isdigit(t[j]))
+            j++;
+        if (j == ds || j - ds > 4)
+            continue;
+        if (j < to && g_ascii_isupper(t[j]))
+            j++;
+        if (j < p->len && g_ascii_isalnum(t[j]))
+            continue;
+        tl_hit h = { P_FLIGHT, i, j };
+        tl_cand c = { 0 };
+        c.from = i, c.to = j, c.doc_neg_penalty = 20;
+        if (flight(d, p, &h, &c))
+            g_array_append_val(out, c);
+        i = j;
     }
 }
 
@@ -504,6 +536,19 @@ tl_doc_travel(tl_detector *d, const tl_text_part *p, const GPtrArray *found, GAr
     guint first = out->len;
     jsonld(p, out);
     microdata(p, out);
+
+    /* flight numbers: in a booked part anywhere, else on time-line rows */
+    if (booked(d, p))
+        flights_in(d, p, 0, p->len, out);
+    else {
+        const GArray *r = tl_hits_of(d, P_TIMEROW);
+        for (guint i = 0; i < r->len; i++) {
+            const tl_hit *h = &g_array_index(r, tl_hit, i);
+            if (i + 1 < r->len && g_array_index(r, tl_hit, i + 1).from == h->from)
+                continue;
+            flights_in(d, p, h->from, tl_line_end(t, p->len, h->from), out);
+        }
+    }
 
     /* a time-line: four or more lines that start with a time, with two
      * or more distinct movement words over them */
