@@ -32,7 +32,7 @@ enum {
     /* detect_cred.c */
     P_PEM, P_AWS, P_JWT, P_GITHUB, P_SLACK, P_GOOGLE, P_URL_AUTH, P_AUTH_HDR, P_PASSWORD, P_SECRET_KV,
     /* detect/travel.c */
-    P_FLIGHT, P_PNR, P_ETKT, P_BCBP, P_ROOM, P_DOORCODE,
+    P_FLIGHT, P_PNR, P_ETKT, P_BCBP, P_ROOM, P_DOORCODE, P_NAMED,
     /* detect/medical.c */
     P_ICD10, P_NPI, P_DEA, P_MBI, P_MRN,
     /* detect/places.c */

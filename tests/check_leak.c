@@ -116,7 +116,7 @@ END_TEST
 
 START_TEST(test_timeline_and_vip)
 {
-    const char *dv = "Schedule for the DV:\n"
+    const char *dv = "Schedule for the DV, MG Harlan. Passenger: DOE/JOHN\n"
                      "0730L Wheels up JB Andrews\n"
                      "0915L Wheels down, flight line\n"
                      "0930L Motorcade to the hotel\n"
@@ -128,6 +128,9 @@ START_TEST(test_timeline_and_vip)
     ck_assert_str_eq(severity(&r, &cats), "S1");
     ck_assert(strstr(cats, "TRAVEL.VIPMOVE") != NULL);
     g_free(cats);
+    /* the officer's and the passenger's names in no snippet */
+    tl_test_assert_not_stored(r.found, "Harlan");
+    tl_test_assert_not_stored(r.found, "DOE/JOHN");
     tl_test_found_free(&r);
     /* the same time-line for an ordinary traveller: an itinerary, S3 */
     r = scan("Schedule:\n0730 Depart home\n0915 Arrive airport\n0930 Flight to Denver\n1830 Check-in hotel\n");

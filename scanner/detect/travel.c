@@ -43,6 +43,14 @@ const tl_pattern tl_patterns_travel[] = {
     { P_ROOM, "(?i:\\b(room|rm\\.?|suite|ste\\.?)\\x20?(#|no\\.?|number)?\\x20?:?\\x20?)\\d{3,5}[A-Z]?\\b", 0 },
     { P_DOORCODE,
       "(?i:\\b(door|room|access|safe|gate|keypad|lockbox|entry)\\x20code\\x20?(is|:)?\\x20?)\\d{3,8}\\b", 0 },
+    /* a name after its label (passenger, guest, patient): never a
+     * finding, always a candidate, so that snippets and the full-text
+     * index write it as its type */
+    { P_NAMED,
+      "(?i:\\b((full\\x20)?name|passenger(\\x20name)?|traveler|traveller|guest\\x20name|patient(\\x20name)?|name\\x20of\\x20patient)"
+      "\\x20?:\\x20?)(SGT\\x20|SSG\\x20|SPC\\x20|PFC\\x20|CPT\\x20|MAJ\\x20|LTC\\x20|COL\\x20|Mr\\.?\\x20|Ms\\.?\\x20|Mrs\\.?\\x20|Dr\\.?\\x20)?"
+      "[A-Z][A-Za-z'-]+([/,]\\x20?[A-Z][A-Za-z'-]+|\\x20[A-Z][A-Za-z'.-]+){0,3}",
+      0 },
     /* lines that start with a time: 0730, 0730L, 07:30, 7:30 PM,
      * 0730-0800, then an activity */
     { P_TIMEROW,
@@ -345,6 +353,35 @@ room(const tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c, i
     return 1;
 }
 
+/* A labelled name: the span covers the name, never a finding (score 60):
+ * what it buys is that no snippet and no indexed text shows it. */
+static int
+named(const tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
+{
+    const char *t = p->text;
+    /* the maximal match: Hyperscan reports each end of the name */
+    const GArray *a = tl_hits_of(d, P_NAMED);
+    for (guint i = 0; i < a->len; i++) {
+        const tl_hit *x = &g_array_index(a, tl_hit, i);
+        if (x->from == h->from && x->to > h->to)
+            return 0;
+    }
+    size_t v = h->from;
+    while (v < h->to && t[v] != ':')
+        v++;
+    v++;
+    while (v < h->to && t[v] == ' ')
+        v++;
+    if (v >= h->to)
+        return 0;
+    c->from = v;
+    c->det = "name", c->cat = "PERSONNEL.ROSTER";
+    c->score = 60;
+    c->masked = g_strdup("name");
+    c->no_hash = 1;
+    return 1;
+}
+
 int
 tl_cand_travel(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
 {
@@ -359,6 +396,8 @@ tl_cand_travel(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *
         return room(d, p, h, c, 0);
     case P_DOORCODE:
         return room(d, p, h, c, 1);
+    case P_NAMED:
+        return named(d, p, h, c);
     default:
         return 0;
     }
@@ -598,7 +637,9 @@ tl_doc_travel(tl_detector *d, const tl_text_part *p, const GPtrArray *found, GAr
     if (itin < 75)
         return;
     const tl_hit *flag = tl_first_hit(d, P_FLAGNAME), *vip = tl_first_hit(d, K_VIP);
-    const tl_hit *cue = flag && (!vip || flag->from < vip->from) ? flag : vip;
+    /* a flag officer's name first: the finding's span hides it in every
+     * snippet */
+    const tl_hit *cue = flag ? flag : vip;
     if (!cue)
         return;
     int score = MIN(itin + 10, 99);
