@@ -324,12 +324,18 @@ roster(tl_detector *d, const tl_text_part *p, const GPtrArray *found, GArray *ou
 {
     const char *t = p->text;
     GArray *starts = g_array_new(FALSE, FALSE, sizeof(size_t));
+    /* found is sorted by offset: one cursor finds every line start (a
+     * long line with many findings must not be walked back each time) */
+    size_t cur = 0, line = 0;
     for (guint i = 0; i < found->len; i++) {
         const tl_finding *f = found->pdata[i];
-        if (f->pii && f->score >= 65) {
-            size_t ls = tl_line_start(t, f->off);
-            g_array_append_val(starts, ls);
-        }
+        if (!f->pii || f->score < 65)
+            continue;
+        for (; cur < f->off; cur++)
+            if (t[cur] == '\n')
+                line = cur + 1;
+        if (!starts->len || g_array_index(starts, size_t, starts->len - 1) != line)
+            g_array_append_val(starts, line);
     }
     const GArray *grades = tl_hits_of(d, P_GRADE);
     for (guint i = 0; i < grades->len; i++) {

@@ -359,11 +359,22 @@ static int
 named(const tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
 {
     const char *t = p->text;
-    /* the maximal match: Hyperscan reports each end of the name */
+    /* the maximal match: Hyperscan reports each end of the name; the
+     * hits are sorted by end, so the longer ones follow this one closely */
     const GArray *a = tl_hits_of(d, P_NAMED);
-    for (guint i = 0; i < a->len; i++) {
+    guint l = 0, r = a->len;
+    while (l < r) {
+        guint m = l + (r - l) / 2;
+        if (g_array_index(a, tl_hit, m).to <= h->to)
+            l = m + 1;
+        else
+            r = m;
+    }
+    for (guint i = l; i < a->len; i++) {
         const tl_hit *x = &g_array_index(a, tl_hit, i);
-        if (x->from == h->from && x->to > h->to)
+        if (x->to > h->to + 200)
+            break;
+        if (x->from == h->from)
             return 0;
     }
     size_t v = h->from;
