@@ -238,7 +238,7 @@ END_TEST
 
 START_TEST(test_tax)
 {
-    tl_test_found r = scan("Form W-2 Wage and Tax Statement\nEmployee's social security number: 523-61-4872\n"
+    tl_test_found r = scan("Form W-2 Wage and Tax Statement\nEmployee's social security number: 741-61-4872\n"
                            "Wages, tips, other compensation: $48,250.00\nFederal income tax withheld: $5,120.00\n");
     ck_assert_int_eq(count(&r, "tax-form", 95), 1);
     char *cats = NULL;
