@@ -9,7 +9,7 @@
 #   make fuzz     mutate corpus files and archives, scan them under AddressSanitizer
 
 CC      ?= cc
-PKGS     = gmime-3.0 glib-2.0 libarchive sqlite3 libcrypto libpsl libidn2 icu-uc icu-i18n json-glib-1.0 libxml-2.0 libhs
+PKGS     = gmime-3.0 glib-2.0 libarchive sqlite3 libcrypto libpsl libidn2 icu-uc icu-i18n json-glib-1.0 libxml-2.0 libhs libpff libolecf libbfio
 CFLAGS  ?= -O2 -g
 # Flags the code needs whatever CFLAGS the caller gives (make asan sets CFLAGS).
 TL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -Wswitch-enum -I.
@@ -24,7 +24,8 @@ BASE_SRC   = scanner/status.c scanner/util.c scanner/chunk.c scanner/queue.c sca
 TYPO_SRC   = $(wildcard scanner/typo/*.c)
 DETECT_SRC = scanner/detect/validate.c scanner/detect/engine.c scanner/detect/id.c scanner/detect/contact.c \
              scanner/detect/mark.c scanner/detect/cred.c
-PARSE_SRC  = parsers/sniff.c parsers/mbox.c parsers/message.c parsers/text.c parsers/walk.c parsers/plan.c
+PARSE_SRC  = parsers/sniff.c parsers/mbox.c parsers/message.c parsers/text.c parsers/walk.c parsers/plan.c \
+             parsers/outlook.c
 WRITE_SRC  = db/writer.c
 READ_SRC   = db/report.c db/verify.c db/export.c db/show.c db/report_data.c db/report_html.c db/merge.c
 LIB_SRC = $(BASE_SRC) $(TYPO_SRC) $(DETECT_SRC) $(PARSE_SRC) scanner/pipeline.c $(WRITE_SRC) $(READ_SRC)
@@ -59,6 +60,9 @@ $(BUILD)/%.o: %.c Makefile
 
 $(BUILD)/embed.o: $(BUILD)/embed.c
 	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) -c -o $@ $<
+
+# The Outlook reader's header is outside scanner/.
+$(BUILD)/parsers/outlook.o $(BUILD)/tests/check_outlook.o: parsers/outlook.h
 
 $(BUILD)/libtypoleak.a: $(LIB_OBJ)
 	rm -f $@
