@@ -7,6 +7,7 @@
 #   make asan     build and run the suites under AddressSanitizer + UBSan
 #   make tsan     build and run the threaded suites under ThreadSanitizer
 #   make fuzz     mutate corpus files and archives, scan them under AddressSanitizer
+#   make fuzz-outlook  mutate PST, .msg and TNEF files, read them under AddressSanitizer
 
 CC      ?= cc
 PKGS     = gmime-3.0 glib-2.0 libarchive sqlite3 libcrypto libpsl libidn2 icu-uc icu-i18n json-glib-1.0 libxml-2.0 libhs libpff libolecf libbfio
@@ -37,7 +38,7 @@ LIB_OBJ  = $(CORE_OBJ) $(BUILD)/hsdb.o
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/main.o
 
-.PHONY: all deps deps-check check check-unit check-symbols check-style check-layers demo asan tsan fuzz clean
+.PHONY: all deps deps-check check check-unit check-symbols check-style check-layers demo asan tsan fuzz fuzz-outlook clean
 
 all: typoleak
 
@@ -146,6 +147,15 @@ tsan:
 fuzz:
 	$(MAKE) BUILD=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" CFLAGS="-O1 -g" typoleak-asan
 	TYPOLEAK=./typoleak-asan python3 tests/fuzz.py
+
+# Mutation fuzzing of the Outlook reader alone (PST, .msg, TNEF) under
+# AddressSanitizer (tests/fuzz_outlook.c): FUZZ_SEED=N FUZZ_RUNS=M.
+fuzz-outlook:
+	$(MAKE) BUILD=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" CFLAGS="-O1 -g" build-asan/fuzz_outlook
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan-outlook.supp UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 TL_CORPORA=$${TL_CORPORA:-../shared/corpora} build-asan/fuzz_outlook
+
+$(BUILD)/fuzz_outlook: tests/fuzz_outlook.c parsers/outlook.h $(BUILD)/libtypoleak.a
+	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) $(PKG_CFLAGS) -o $@ $< $(BUILD)/libtypoleak.a $(PKG_LIBS) -lpthread
 
 clean:
 	rm -rf build build-asan build-tsan typoleak typoleak-asan

@@ -1846,9 +1846,13 @@ tl_outlook_msg_mem(const uint8_t *buf, size_t len, const tl_ol_opts *opts, tl_ol
         *why = g_strdup("libbfio: cannot make a memory handle");
         return FALSE;
     }
-    if (libolecf_file_initialize(&file, &e) != 1 || libolecf_file_open_file_io_handle(file, h, LIBOLECF_OPEN_READ, &e) != 1 ||
+    int opened = 0;
+    if (libolecf_file_initialize(&file, &e) != 1 ||
+        (opened = libolecf_file_open_file_io_handle(file, h, LIBOLECF_OPEN_READ, &e)) != 1 ||
         libolecf_file_get_root_item(file, &root, &e) != 1) {
         *why = olecf_why(&e, "not a readable OLE2 compound file");
+        if (opened == 1)
+            libolecf_file_close(file, NULL);
         if (file)
             libolecf_file_free(&file, NULL);
         libbfio_handle_free(&h, NULL);

@@ -424,9 +424,11 @@ START_TEST(pst_built_headers)
 }
 END_TEST
 
-/* An embedded message (tika's variousBodyTypes has none in the PST; the
- * .msg test covers message/rfc822) and an RTF body: the RTF-only item of
- * testPST_variousBodyTypes.pst keeps its text. */
+/* Bodies: of the four e-mails of testPST_variousBodyTypes.pst two have
+ * plain and HTML bodies, two plain and RTF (the RTF is left out when a
+ * plain or HTML body exists); every one has a text/plain part.  An
+ * embedded message: tika/testPST.pst's "FW: First email" carries "First
+ * email" as a message/rfc822 part, with its own attachment. */
 START_TEST(pst_bodies)
 {
     const char *root = tl_test_corpora();
@@ -455,6 +457,37 @@ START_TEST(pst_bodies)
     }
     ck_assert_uint_eq(live, 4);
     ck_assert_uint_eq(html, 2);
+    g_free(why);
+    g_free(pst);
+    g_ptr_array_free(items, TRUE);
+
+    pst = g_build_filename(root, "pst/tika/testPST.pst", NULL);
+    items = read_pst(pst, &info, &ok, &why);
+    ck_assert(ok);
+    gboolean embedded = FALSE;
+    for (guint i = 0; i < items->len; i++) {
+        item *it = items->pdata[i];
+        if (it->event != TL_OL_MESSAGE || it->recovered)
+            continue;
+        GMimeMessage *m = parse(it->data);
+        if (g_strcmp0(g_mime_message_get_subject(m), "FW: First email") == 0) {
+            GMimeObject *top = g_mime_message_get_mime_part(m);
+            ck_assert(GMIME_IS_MULTIPART(top));
+            GMimeObject *p = g_mime_multipart_get_part(GMIME_MULTIPART(top), 1);
+            ck_assert(GMIME_IS_MESSAGE_PART(p));
+            GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(p));
+            ck_assert_str_eq(g_mime_message_get_subject(inner), "First email");
+            ck_assert_str_eq(g_mime_message_get_message_id(inner), "3148510c2360443396a78d35e0888de9@pf.gov.br");
+            GMimeObject *itop = g_mime_message_get_mime_part(inner);
+            ck_assert(GMIME_IS_MULTIPART(itop));
+            GMimeObject *doc = g_mime_multipart_get_part(GMIME_MULTIPART(itop), 1);
+            ck_assert(GMIME_IS_PART(doc));
+            ck_assert_str_eq(g_mime_part_get_filename(GMIME_PART(doc)), "attachment.docx");
+            embedded = TRUE;
+        }
+        g_object_unref(m);
+    }
+    ck_assert(embedded);
     g_free(why);
     g_free(pst);
     g_ptr_array_free(items, TRUE);
