@@ -590,15 +590,18 @@ leaf_part(const char *type, const char *charset, const ol_att *a, GBytes *data)
         if (a->filename && *a->filename)
             put_param(o, "filename", a->filename);
         g_string_append_c(o, '\n');
-        if (a->cid && *a->cid) {
-            g_string_append(o, "Content-ID: ");
-            put_text(o, a->cid[0] == '<' ? a->cid : "");
-            if (a->cid[0] != '<') {
-                g_string_append_c(o, '<');
-                put_text(o, a->cid);
-                g_string_append_c(o, '>');
-            }
-            g_string_append_c(o, '\n');
+        /* A Content-ID is an msg-id: printable ASCII in angle brackets;
+         * another value is left out. */
+        if (a->cid) {
+            char *id = g_strstrip(g_strdup(a->cid));
+            size_t n = strlen(id);
+            gboolean ok = n > 0;
+            for (size_t i = 0; i < n; i++)
+                if ((unsigned char)id[i] <= 0x20 || (unsigned char)id[i] >= 0x7f)
+                    ok = FALSE;
+            if (ok)
+                g_string_append_printf(o, id[0] == '<' ? "Content-ID: %s\n" : "Content-ID: <%s>\n", id);
+            g_free(id);
         }
     }
     g_string_append(o, "Content-Transfer-Encoding: base64\n\n");
