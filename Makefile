@@ -152,7 +152,7 @@ fuzz:
 # AddressSanitizer (tests/fuzz_outlook.c): FUZZ_SEED=N FUZZ_RUNS=M.
 fuzz-outlook:
 	$(MAKE) BUILD=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" CFLAGS="-O1 -g" build-asan/fuzz_outlook
-	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan-outlook.supp UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 TL_CORPORA=$${TL_CORPORA:-../shared/corpora} build-asan/fuzz_outlook
+	ASAN_OPTIONS=fast_unwind_on_malloc=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan-outlook.supp UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 TL_CORPORA=$${TL_CORPORA:-../shared/corpora} build-asan/fuzz_outlook
 
 $(BUILD)/fuzz_outlook: tests/fuzz_outlook.c parsers/outlook.h $(BUILD)/libtypoleak.a
 	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) $(PKG_CFLAGS) -o $@ $< $(BUILD)/libtypoleak.a $(PKG_LIBS) -lpthread

@@ -812,6 +812,7 @@ deliver(ol_ctx *c, tl_ol_item *it)
 {
     if (c->stop)
         return;
+    it->info = c->info;
     switch (it->event) {
     case TL_OL_FOLDER: c->info->folders++; break;
     case TL_OL_MESSAGE:
@@ -819,7 +820,11 @@ deliver(ol_ctx *c, tl_ol_item *it)
         if (it->recovered)
             c->info->recovered++;
         break;
-    case TL_OL_ERROR: c->info->errors++; break;
+    case TL_OL_ERROR:
+        c->info->errors++;
+        if (!it->recovered || it->item_id == 0)
+            c->info->damaged++;
+        break;
     case TL_OL_LAST: break;
     }
     if (c->cb(it, c->user) != 0) {
@@ -1196,6 +1201,15 @@ pff_item(ol_ctx *c, libpff_item_t *item, const char *folder, unsigned index, int
         return;
     char *why = NULL;
     ol_msg *m = pff_read_msg(c, item, 0, &why);
+    /* libpff's recovery scan also finds internal tables and other
+     * non-message nodes whose values are gone: a recovered entry that
+     * cannot be read is reported only when its node identifier says it
+     * was a message (NID type 0x04 normal, 0x08 associated). */
+    if (!m && recovered && (id & 0x1F) != 0x04 && (id & 0x1F) != 0x08) {
+        c->info->remnants++;
+        g_free(why);
+        return;
+    }
     if (!m) {
         deliver_error(c, folder, id, index, recovered, why);
         g_free(why);

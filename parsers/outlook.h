@@ -67,6 +67,9 @@ typedef struct {
     /* TL_OL_ERROR (and, for a message that was read only in part, also
      * TL_OL_MESSAGE): why, one line; else NULL. */
     const char *reason;
+    /* What the read knows of the container so far (format, password
+     * flag: set before the first event). */
+    const struct tl_ol_info *info;
 } tl_ol_item;
 
 /* Called once per event, in store order (folders depth-first, each folder's
@@ -88,7 +91,7 @@ typedef struct {
 } tl_ol_opts;
 
 /* What a read found, filled in by every tl_outlook_* call. */
-typedef struct {
+typedef struct tl_ol_info {
     char format[8];            /* "pst", "ost", "msg", "tnef" */
     int wide;                  /* PST/OST: 1 for 64-bit (Unicode), 0 for 32-bit (ANSI) */
     int password_flag;         /* the store has a password checksum (not encryption) */
@@ -98,6 +101,8 @@ typedef struct {
     unsigned messages;         /* TL_OL_MESSAGE events */
     unsigned recovered;        /* of which recovered or orphan */
     unsigned errors;           /* TL_OL_ERROR events */
+    unsigned damaged;          /* of which about the store's own folders and items (not recovered entries) */
+    unsigned remnants;         /* recovered entries that are no message and cannot be read: not reported */
     int stopped;               /* the callback asked to stop */
 } tl_ol_info;
 

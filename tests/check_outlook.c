@@ -254,7 +254,8 @@ START_TEST(pst_vs_readpst)
     ck_assert_uint_gt(psts->len, 0);
     char *tmp = tl_test_tmpdir();
     GString *bad = g_string_new(NULL);
-    fprintf(stderr, "outlook: PST | e-mails (ours / readpst) | other items | recovered | errors | recipients equal\n");
+    fprintf(stderr, "outlook: PST | e-mails (ours / readpst) | other items | recovered | errors | remnants |"
+                    " recipients equal\n");
     for (guint k = 0; k < psts->len; k++) {
         const char *pst = psts->pdata[k];
         tl_ol_info info;
@@ -289,8 +290,9 @@ START_TEST(pst_vs_readpst)
         gboolean same = ours->len == theirs->len;
         for (guint i = 0; same && i < ours->len; i++)
             same = strcmp(ours->pdata[i], theirs->pdata[i]) == 0;
-        fprintf(stderr, "outlook: %s | %u / %u | %u | %u | %u | %s%s\n", strstr(pst, "/pst/") ? strstr(pst, "/pst/") + 5 : pst,
-                ours->len, theirs->len, other, rec, err, same ? "yes" : "NO",
+        fprintf(stderr, "outlook: %s | %u / %u | %u | %u | %u | %u | %s%s\n",
+                strstr(pst, "/pst/") ? strstr(pst, "/pst/") + 5 : pst, ours->len, theirs->len, other, rec, err,
+                info.remnants, same ? "yes" : "NO",
                 info.password_flag ? " (password flag)" : "");
         if (!same) {
             g_string_append_printf(bad, "%s: ours:\n", pst);
@@ -848,6 +850,108 @@ START_TEST(tnef_files)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* 6. in the walker                                                    */
+/* ------------------------------------------------------------------ */
+
+/* A PST on disk and the same PST inside a zip: every folder is a source
+ * under the store, every item a message whose offset is its identifier;
+ * the two copies give the same messages (one identity, two occurrences);
+ * the recovered item lies in a pst-recovered source; show prints the
+ * folder path and the item. */
+START_TEST(scan_pst_on_disk_and_in_zip)
+{
+    const char *root = tl_test_corpora();
+    if (!root) {
+        fprintf(stderr, "note: ../shared/corpora absent: scan_pst_on_disk_and_in_zip skipped (passes)\n");
+        return;
+    }
+    char *src = g_build_filename(root, "pst/tika/testPST.pst", NULL);
+    gchar *buf = NULL;
+    gsize len = 0;
+    ck_assert(g_file_get_contents(src, &buf, &len, NULL));
+    char *tmp = tl_test_tmpdir();
+    char *pst = g_build_filename(tmp, "ev", "mail.pst", NULL);
+    char *zip = g_build_filename(tmp, "ev", "copy.zip", NULL);
+    char *db = g_build_filename(tmp, "f.db", NULL);
+    tl_test_write(pst, buf, len);
+    GByteArray *data = g_byte_array_new_take((guint8 *)buf, len);
+    const char *names[] = { "backup/mail.pst" };
+    const GByteArray *datas[] = { data };
+    tl_test_archive(zip, "zip", 1, names, datas);
+    char *ev = g_build_filename(tmp, "ev", NULL);
+    tl_test_scan(db, 2, NULL, ev, NULL);
+
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM sources WHERE kind = 'pst'"), 2);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM sources WHERE kind = 'pst' AND status = 'ok'"
+                                     " AND format = 'pst 64-bit (Unicode)' AND n_messages = 8"), 2);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM sources WHERE kind = 'pst-folder' AND n_messages = 7"
+                                     " AND path LIKE '%%!/Début du fichier de données Outlook'"), 2);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM sources WHERE kind = 'pst-folder' AND member ="
+                                     " '/Début du fichier de données Outlook' AND path LIKE '%%copy.zip!/backup/mail.pst!/%%'"), 1);
+    /* Seven e-mails and a recovered item, each found twice. */
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM messages"), 8);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM occurrences"), 16);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM messages m WHERE (SELECT count(*) FROM occurrences o"
+                                     " WHERE o.message_id = m.id) = 2"), 8);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM occurrences WHERE offset = 2097188 AND position = 0"), 2);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM occurrences o JOIN sources s ON s.id = o.source_id"
+                                     " WHERE s.kind = 'pst-recovered'"), 2);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM messages WHERE subject = 'FW: First email'"
+                                     " AND message_id = '2915856a7d3449e68529f3e61b8d26bc@pf.gov.br'"), 1);
+    /* Nothing is left as unsupported, and no read error. */
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM errors WHERE grade != 'warn'"), 0);
+
+    char *key = tl_test_str(db, "SELECT sha256 FROM messages WHERE subject = 'FW: First email'");
+    char *outp = g_build_filename(tmp, "show.txt", NULL);
+    FILE *out = fopen(outp, "w");
+    char *msg = NULL;
+    ck_assert_int_eq(tl_show(db, key, out, &msg), TL_OK);
+    fclose(out);
+    gchar *shown = NULL;
+    ck_assert(g_file_get_contents(outp, &shown, NULL, NULL));
+    ck_assert_msg(strstr(shown, "mail.pst!/Début du fichier de données Outlook  Outlook item 2097380 (position 6"),
+                  "%s", shown);
+    ck_assert_msg(strstr(shown, "copy.zip!/backup/mail.pst!/Début du fichier de données Outlook  Outlook item 2097380"),
+                  "%s", shown);
+    g_free(shown);
+    g_free(outp);
+    g_free(key);
+    g_byte_array_free(data, TRUE);
+    tl_test_rmtree(tmp);
+    g_free(tmp), g_free(pst), g_free(zip), g_free(db), g_free(ev), g_free(src);
+}
+END_TEST
+
+/* The password-flagged store is read and says so; .msg and TNEF files
+ * are one message each. */
+START_TEST(scan_flags_msg_tnef)
+{
+    const char *root = tl_test_corpora();
+    if (!root) {
+        fprintf(stderr, "note: ../shared/corpora absent: scan_flags_msg_tnef skipped (passes)\n");
+        return;
+    }
+    char *tmp = tl_test_tmpdir();
+    char *db = g_build_filename(tmp, "f.db", NULL);
+    char *a = g_build_filename(root, "pst/java-libpst/passworded.pst", NULL);
+    char *b = g_build_filename(root, "tika/microsoft-module/testMSG_att_msg.msg", NULL);
+    char *c = g_build_filename(root, "tika/microsoft-module/testWINMAIL.dat", NULL);
+    tl_test_scan(db, 1, NULL, a, b, c, NULL);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM sources WHERE kind = 'pst' AND format LIKE"
+                                     " '%%password checksum set%%' AND n_messages = 3"), 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM sources WHERE kind = 'outlook-msg' AND n_messages = 1"
+                                     " AND status = 'ok'"), 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM sources WHERE kind = 'tnef' AND n_messages = 1"
+                                     " AND status = 'ok'"), 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM messages WHERE subject = 'test email'"), 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM messages WHERE subject = 'This is a test message'"), 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM errors"), 0);
+    tl_test_rmtree(tmp);
+    g_free(tmp), g_free(db), g_free(a), g_free(b), g_free(c);
+}
+END_TEST
+
 Suite *
 suite_outlook(void)
 {
@@ -864,6 +968,8 @@ suite_outlook(void)
     tcase_add_test(tc, msg_files);
     tcase_add_test(tc, msg_not_outlook);
     tcase_add_test(tc, tnef_files);
+    tcase_add_test(tc, scan_pst_on_disk_and_in_zip);
+    tcase_add_test(tc, scan_flags_msg_tnef);
     suite_add_tcase(s, tc);
     return s;
 }
