@@ -62,9 +62,6 @@ $(BUILD)/%.o: %.c Makefile
 $(BUILD)/embed.o: $(BUILD)/embed.c
 	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) -c -o $@ $<
 
-# The Outlook reader's header is outside scanner/.
-$(BUILD)/parsers/outlook.o $(BUILD)/tests/check_outlook.o: parsers/outlook.h
-
 $(BUILD)/libtypoleak.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^

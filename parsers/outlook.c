@@ -711,61 +711,93 @@ att_part(const ol_att *a, unsigned depth)
     return leaf_part(att_type(a), NULL, a, a->data);
 }
 
+/* Whether a header block has a field of this name. */
+static gboolean
+has_field(const char *block, size_t len, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t p = 0; p < len;) {
+        const char *line = block + p;
+        const char *nl = memchr(line, '\n', len - p);
+        size_t l = nl ? (size_t)(nl - line) : len - p;
+        if (l > n && line[n] == ':' && g_ascii_strncasecmp(line, name, n) == 0)
+            return TRUE;
+        p += l + 1;
+    }
+    return FALSE;
+}
+
+/* The header fields built from the properties, each only when the block
+ * written so far (the transport headers, from `start` in o) lacks it: a
+ * store may keep partial transport headers.  Bcc comes from the recipient
+ * table only when there are no transport headers (a sent item's copy). */
+static void
+put_built_headers(const ol_msg *m, GString *o, size_t start)
+{
+    gboolean transport = o->len > start;
+#define LACKS(f) (!has_field(o->str + start, o->len - start, (f)))
+    const char *fn = m->from_name ? m->from_name : m->sender_name;
+    const char *fa = m->from_addr ? m->from_addr : m->sender_addr;
+    gint64 t = m->submit != G_MININT64 ? m->submit : m->delivery != G_MININT64 ? m->delivery : m->creation;
+    if (t != G_MININT64 && LACKS("Date")) {
+        g_string_append(o, "Date: ");
+        put_date(o, t);
+        g_string_append_c(o, '\n');
+    }
+    if ((fn || fa) && LACKS("From")) {
+        g_string_append(o, "From: ");
+        put_mailbox(o, fn, fa);
+        g_string_append_c(o, '\n');
+    }
+    if ((m->sender_addr || m->sender_name) && (m->from_addr || m->from_name) &&
+        g_strcmp0(m->sender_addr, m->from_addr) != 0 && LACKS("Sender")) {
+        g_string_append(o, "Sender: ");
+        put_mailbox(o, m->sender_name, m->sender_addr);
+        g_string_append_c(o, '\n');
+    }
+    static const char *const fields[] = { NULL, "To", "Cc", "Bcc" };
+    for (uint32_t type = 1; type <= 3; type++) {
+        gboolean any = FALSE;
+        if ((type == 3 && transport) || !LACKS(fields[type]))
+            continue;
+        for (guint i = 0; i < m->recips->len; i++) {
+            const ol_recip *r = m->recips->pdata[i];
+            if (r->type != type)
+                continue;
+            g_string_append(o, any ? ",\n " : fields[type]);
+            if (!any)
+                g_string_append(o, ": ");
+            put_mailbox(o, r->name, r->addr);
+            any = TRUE;
+        }
+        if (any)
+            g_string_append_c(o, '\n');
+    }
+    if (m->subject && LACKS("Subject")) {
+        g_string_append(o, "Subject: ");
+        put_text(o, m->subject);
+        g_string_append_c(o, '\n');
+    }
+    if (LACKS("Message-ID"))
+        put_msgid_field(o, "Message-ID", m->message_id);
+    if (LACKS("In-Reply-To"))
+        put_msgid_field(o, "In-Reply-To", m->in_reply_to);
+    if (m->references && *m->references && LACKS("References")) {
+        g_string_append(o, "References: ");
+        put_text(o, m->references);
+        g_string_append_c(o, '\n');
+    }
+#undef LACKS
+}
+
 /* Appends the RFC 5322 bytes of m to o. */
 static void
 render(const ol_msg *m, GString *o, unsigned depth)
 {
-    if (m->headers && *m->headers) {
+    size_t start = o->len;
+    if (m->headers && *m->headers)
         put_transport_headers(o, m->headers);
-    } else {
-        const char *fn = m->from_name ? m->from_name : m->sender_name;
-        const char *fa = m->from_addr ? m->from_addr : m->sender_addr;
-        gint64 t = m->submit != G_MININT64 ? m->submit : m->delivery != G_MININT64 ? m->delivery : m->creation;
-        if (t != G_MININT64) {
-            g_string_append(o, "Date: ");
-            put_date(o, t);
-            g_string_append_c(o, '\n');
-        }
-        if (fn || fa) {
-            g_string_append(o, "From: ");
-            put_mailbox(o, fn, fa);
-            g_string_append_c(o, '\n');
-        }
-        if ((m->sender_addr || m->sender_name) && (m->from_addr || m->from_name) &&
-            g_strcmp0(m->sender_addr, m->from_addr) != 0) {
-            g_string_append(o, "Sender: ");
-            put_mailbox(o, m->sender_name, m->sender_addr);
-            g_string_append_c(o, '\n');
-        }
-        static const char *const fields[] = { NULL, "To", "Cc", "Bcc" };
-        for (uint32_t type = 1; type <= 3; type++) {
-            gboolean any = FALSE;
-            for (guint i = 0; i < m->recips->len; i++) {
-                const ol_recip *r = m->recips->pdata[i];
-                if (r->type != type)
-                    continue;
-                g_string_append(o, any ? ",\n " : fields[type]);
-                if (!any)
-                    g_string_append(o, ": ");
-                put_mailbox(o, r->name, r->addr);
-                any = TRUE;
-            }
-            if (any)
-                g_string_append_c(o, '\n');
-        }
-        if (m->subject) {
-            g_string_append(o, "Subject: ");
-            put_text(o, m->subject);
-            g_string_append_c(o, '\n');
-        }
-        put_msgid_field(o, "Message-ID", m->message_id);
-        put_msgid_field(o, "In-Reply-To", m->in_reply_to);
-        if (m->references && *m->references) {
-            g_string_append(o, "References: ");
-            put_text(o, m->references);
-            g_string_append_c(o, '\n');
-        }
-    }
+    put_built_headers(m, o, start);
     g_string_append(o, "MIME-Version: 1.0\n");
     GString *body = body_part(m);
     if (m->atts->len > 0) {
