@@ -898,6 +898,142 @@ deliver_error(ol_ctx *c, const char *folder, uint64_t id, unsigned index, int re
 }
 
 /* ------------------------------------------------------------------ */
+/* A bounded memory handle for libpff and libolecf                     */
+/* ------------------------------------------------------------------ */
+
+/* libbfio's own memory range (20170123) copies as many bytes as asked,
+ * past the end of a buffer shorter than the read (ASan: a .msg of 52
+ * bytes, a store cut short): this handle clamps every read to the
+ * buffer.  libbfio calls these through its custom-handle interface. */
+typedef struct {
+    const uint8_t *buf;
+    size_t len;
+    size_t pos;
+    int open;
+} mem_io;
+
+static int
+mem_io_free(intptr_t **h, libbfio_error_t **e)
+{
+    (void)e;
+    g_free(*h);
+    *h = NULL;
+    return 1;
+}
+
+static int
+mem_io_clone(intptr_t **dst, intptr_t *src, libbfio_error_t **e)
+{
+    (void)e;
+    if (!src) {
+        *dst = NULL;
+        return 1;
+    }
+    mem_io *c = g_memdup2(src, sizeof(mem_io));
+    c->pos = 0;
+    c->open = 0;
+    *dst = (intptr_t *)c;
+    return 1;
+}
+
+static int
+mem_io_open(intptr_t *h, int flags, libbfio_error_t **e)
+{
+    mem_io *m = (mem_io *)h;
+    (void)e;
+    if (flags & LIBBFIO_ACCESS_FLAG_WRITE)
+        return -1;
+    m->open = 1;
+    m->pos = 0;
+    return 1;
+}
+
+static int
+mem_io_close(intptr_t *h, libbfio_error_t **e)
+{
+    (void)e;
+    ((mem_io *)h)->open = 0;
+    return 0;
+}
+
+static ssize_t
+mem_io_read(intptr_t *h, uint8_t *buf, size_t size, libbfio_error_t **e)
+{
+    mem_io *m = (mem_io *)h;
+    (void)e;
+    if (!m->open || size > (size_t)SSIZE_MAX)
+        return -1;
+    size_t n = m->pos < m->len ? MIN(size, m->len - m->pos) : 0;
+    if (n)
+        memcpy(buf, m->buf + m->pos, n);
+    m->pos += n;
+    return (ssize_t)n;
+}
+
+static ssize_t
+mem_io_write(intptr_t *h, const uint8_t *buf, size_t size, libbfio_error_t **e)
+{
+    (void)h, (void)buf, (void)size, (void)e;
+    return -1;
+}
+
+static off64_t
+mem_io_seek(intptr_t *h, off64_t off, int whence, libbfio_error_t **e)
+{
+    mem_io *m = (mem_io *)h;
+    (void)e;
+    off64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (off64_t)m->pos : (off64_t)m->len;
+    if (whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END)
+        return -1;
+    if (off < -base || off > G_MAXINT64 - base)
+        return -1;
+    m->pos = (size_t)(base + off);
+    return base + off;
+}
+
+static int
+mem_io_exists(intptr_t *h, libbfio_error_t **e)
+{
+    (void)h, (void)e;
+    return 1;
+}
+
+static int
+mem_io_is_open(intptr_t *h, libbfio_error_t **e)
+{
+    (void)e;
+    return ((mem_io *)h)->open;
+}
+
+static int
+mem_io_size(intptr_t *h, size64_t *size, libbfio_error_t **e)
+{
+    (void)e;
+    *size = ((mem_io *)h)->len;
+    return 1;
+}
+
+/* A libbfio handle over buf (which must outlive it), or NULL. */
+static libbfio_handle_t *
+mem_handle(const uint8_t *buf, size_t len)
+{
+    libbfio_handle_t *h = NULL;
+    libbfio_error_t *e = NULL;
+    mem_io *m = g_new0(mem_io, 1);
+    m->buf = buf;
+    m->len = len;
+    if (libbfio_handle_initialize(&h, (intptr_t *)m, mem_io_free, mem_io_clone, mem_io_open, mem_io_close,
+                                  mem_io_read, mem_io_write, mem_io_seek, mem_io_exists, mem_io_is_open,
+                                  mem_io_size, LIBBFIO_FLAG_IO_HANDLE_MANAGED | LIBBFIO_FLAG_IO_HANDLE_CLONE_BY_FUNCTION,
+                                  &e) != 1) {
+        libbfio_error_free(&e);
+        g_free(m);
+        return NULL;
+    }
+    return h;
+}
+
+/* ------------------------------------------------------------------ */
 /* PST and OST (libpff)                                                */
 /* ------------------------------------------------------------------ */
 
@@ -1430,13 +1566,9 @@ tl_outlook_pst_mem(const uint8_t *buf, size_t len, const tl_ol_opts *opts, tl_ol
     ol_ctx c;
     libpff_file_t *file = NULL;
     libpff_error_t *e = NULL;
-    libbfio_handle_t *h = NULL;
-    libbfio_error_t *be = NULL;
     ctx_init(&c, opts, cb, user, info, "pst");
-    if (libbfio_memory_range_initialize(&h, &be) != 1 ||
-        libbfio_memory_range_set(h, (uint8_t *)(uintptr_t)buf, len, &be) != 1) {
-        libbfio_error_free(&be);
-        libbfio_handle_free(&h, NULL);
+    libbfio_handle_t *h = mem_handle(buf, len);
+    if (!h) {
         *why = g_strdup("libbfio: cannot make a memory handle");
         return FALSE;
     }
@@ -1884,14 +2016,10 @@ tl_outlook_msg_mem(const uint8_t *buf, size_t len, const tl_ol_opts *opts, tl_ol
     ol_ctx c;
     libolecf_file_t *file = NULL;
     libolecf_error_t *e = NULL;
-    libbfio_handle_t *h = NULL;
-    libbfio_error_t *be = NULL;
     libolecf_item_t *root = NULL;
     ctx_init(&c, opts, cb, user, info, "msg");
-    if (libbfio_memory_range_initialize(&h, &be) != 1 ||
-        libbfio_memory_range_set(h, (uint8_t *)(uintptr_t)buf, len, &be) != 1) {
-        libbfio_error_free(&be);
-        libbfio_handle_free(&h, NULL);
+    libbfio_handle_t *h = mem_handle(buf, len);
+    if (!h) {
         *why = g_strdup("libbfio: cannot make a memory handle");
         return FALSE;
     }

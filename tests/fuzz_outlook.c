@@ -139,6 +139,11 @@ main(void)
             tl_ol_info info;
             char *why = NULL;
             mutate(r, d, &len);
+            /* An exact-size copy, so that a read past the mutant's end is
+             * an ASan report, not a read of the original's tail. */
+            uint8_t *exact = g_memdup2(d, len);
+            g_free(d);
+            d = exact;
             if (kind == 0)
                 tl_outlook_pst_mem(d, len, &opts, count, NULL, &info, &why);
             else if (kind == 1)
