@@ -942,6 +942,7 @@ read_outlook_item(tl_walker *w, in_stream *in, const stream_info *si, stream_hea
     GByteArray *mem = slurp(in, sh, w->opt->max_message, &size);
     tl_sha256_finish(sh->h, sha);
     item_walk c = { .w = w, .path = si->path };
+    gboolean ok = FALSE;
     c.src = source_begin(w, si, tl_kind_name(sh->kind), NULL);
     if (in->failed) {
         error_row(w, c.src, si->path, size, 0, TL_ERR_READ, "read", "read failed after %" G_GUINT64_FORMAT
@@ -953,14 +954,14 @@ read_outlook_item(tl_walker *w, in_stream *in, const stream_info *si, stream_hea
         tl_ol_opts o = { .max_item = w->opt->max_message + 1 };
         tl_ol_info info;
         char *why = NULL;
-        gboolean ok = sh->kind == TL_KIND_TNEF
-                          ? tl_outlook_tnef_mem(mem->data, mem->len, &o, on_outlook_item, &c, &info, &why)
-                          : tl_outlook_msg_mem(mem->data, mem->len, &o, on_outlook_item, &c, &info, &why);
+        ok = sh->kind == TL_KIND_TNEF
+                 ? tl_outlook_tnef_mem(mem->data, mem->len, &o, on_outlook_item, &c, &info, &why)
+                 : tl_outlook_msg_mem(mem->data, mem->len, &o, on_outlook_item, &c, &info, &why);
         if (!ok)
             error_row(w, c.src, si->path, 0, size, TL_ERR_PARSE, "store", "%s", why);
         g_free(why);
     }
-    source_end(w, c.src, size, sha, c.n, in->failed || !mem ? "failed" : "ok");
+    source_end(w, c.src, size, sha, c.n, in->failed || !ok ? "failed" : "ok");
     if (mem)
         g_byte_array_free(mem, TRUE);
 }
