@@ -26,7 +26,7 @@ DETECT_SRC = scanner/detect/validate.c scanner/detect/engine.c scanner/detect/id
              scanner/detect/mark.c scanner/detect/cred.c
 PARSE_SRC  = parsers/sniff.c parsers/mbox.c parsers/message.c parsers/text.c parsers/walk.c
 WRITE_SRC  = db/writer.c
-READ_SRC   = db/report.c db/verify.c db/export.c db/show.c db/report_data.c db/report_html.c db/merge.c
+READ_SRC   = db/open.c db/report.c db/verify.c db/export.c db/show.c db/report_data.c db/report_html.c db/merge.c
 LIB_SRC = $(BASE_SRC) $(TYPO_SRC) $(DETECT_SRC) $(PARSE_SRC) scanner/pipeline.c $(WRITE_SRC) $(READ_SRC)
 CLI_SRC = $(wildcard scanner/cli/*.c)
 TEST_SRC = $(wildcard tests/check_*.c)

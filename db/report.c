@@ -13,6 +13,7 @@
 
 typedef struct {
     sqlite3 *db;
+    const char *path;
     FILE *out;
     char *err;
 } report;
@@ -23,7 +24,7 @@ each(report *r, const char *q, void (*row)(report *, sqlite3_stmt *))
 {
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(r->db, q, -1, &s, NULL) != SQLITE_OK) {
-        r->err = g_strdup_printf("query failed: %s", sqlite3_errmsg(r->db));
+        r->err = tl_db_read_error(r->db, r->path);
         return -1;
     }
     int rc;
@@ -31,7 +32,7 @@ each(report *r, const char *q, void (*row)(report *, sqlite3_stmt *))
         row(r, s);
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE) {
-        r->err = g_strdup_printf("query failed: %s", sqlite3_errmsg(r->db));
+        r->err = tl_db_read_error(r->db, r->path);
         return -1;
     }
     return 0;
@@ -167,7 +168,7 @@ each_section(report *r, const char *name, const char *wrap, void (*row)(report *
 tl_status_t
 tl_report_text(const char *db_path, FILE *out, char **errmsg)
 {
-    report r = { .out = out, .db = tl_db_open_ro(db_path, errmsg) };
+    report r = { .out = out, .path = db_path, .db = tl_db_open_ro(db_path, errmsg) };
     if (!r.db)
         return TL_ERR_DB;
 

@@ -149,33 +149,6 @@ tl_json_row(JsonBuilder *b, sqlite3_stmt *s)
     json_builder_end_object(b);
 }
 
-sqlite3 *
-tl_db_open_ro(const char *db_path, char **errmsg)
-{
-    sqlite3 *db = NULL;
-    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        if (errmsg)
-            *errmsg = g_strdup_printf("cannot open %s: %s", db_path, db ? sqlite3_errmsg(db) : "out of memory");
-        sqlite3_close(db);
-        return NULL;
-    }
-    sqlite3_stmt *s;
-    int version = -1;
-    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK) {
-        if (sqlite3_step(s) == SQLITE_ROW)
-            version = sqlite3_column_int(s, 0);
-        sqlite3_finalize(s);
-    }
-    if (version != TL_SCHEMA_VERSION) {
-        if (errmsg)
-            *errmsg = g_strdup_printf("%s is not a typoleak database of schema version %d (user_version %d)", db_path,
-                                  TL_SCHEMA_VERSION, version);
-        sqlite3_close(db);
-        return NULL;
-    }
-    return db;
-}
-
 JsonNode *
 tl_report_model(const char *db_path, char **errmsg)
 {
@@ -200,7 +173,7 @@ tl_report_model(const char *db_path, char **errmsg)
     for (size_t i = 0; i < G_N_ELEMENTS(sections) && ok; i++) {
         sqlite3_stmt *s = NULL;
         if (sqlite3_prepare_v2(db, sections[i].sql, -1, &s, NULL) != SQLITE_OK) {
-            *errmsg = g_strdup_printf("report section %s: %s", sections[i].name, sqlite3_errmsg(db));
+            *errmsg = tl_db_read_error(db, db_path);
             ok = 0;
             break;
         }
@@ -211,7 +184,7 @@ tl_report_model(const char *db_path, char **errmsg)
             tl_json_row(b, s);
         json_builder_end_array(b);
         if (rc != SQLITE_DONE) {
-            *errmsg = g_strdup_printf("report section %s: %s", sections[i].name, sqlite3_errmsg(db));
+            *errmsg = tl_db_read_error(db, db_path);
             ok = 0;
         }
         sqlite3_finalize(s);
@@ -262,7 +235,7 @@ tl_report_csv(const char *db_path, const char *outdir, char **errmsg)
         sqlite3_stmt *s = NULL;
         FILE *f = NULL;
         if (sqlite3_prepare_v2(db, sections[i].sql, -1, &s, NULL) != SQLITE_OK) {
-            *errmsg = g_strdup_printf("report section %s: %s", sections[i].name, sqlite3_errmsg(db));
+            *errmsg = tl_db_read_error(db, db_path);
             st = TL_ERR_DB;
         } else if (!(f = fopen(path, "w"))) {
             *errmsg = g_strdup_printf("cannot write %s: %s", path, g_strerror(errno));
@@ -273,7 +246,7 @@ tl_report_csv(const char *db_path, const char *outdir, char **errmsg)
             while ((rc = sqlite3_step(s)) == SQLITE_ROW)
                 tl_csv_row(s, f, 0);
             if (rc != SQLITE_DONE) {
-                *errmsg = g_strdup_printf("report section %s: %s", sections[i].name, sqlite3_errmsg(db));
+                *errmsg = tl_db_read_error(db, db_path);
                 st = TL_ERR_DB;
             }
             if (fclose(f) != 0 && st == TL_OK) {

@@ -102,6 +102,9 @@ typedef struct {
     int stopped;
     GHashTable *done;       /* tl_writer_done_files, or NULL: files not to read again */
     uint64_t unchanged;     /* files skipped because done holds them as they are */
+    GHashTable *own;        /* "dev:ino" -> what: the scan's own files, never read as evidence */
+    const char *top_path;   /* the command-line path being walked */
+    uint64_t path_errors;   /* command-line paths that could not be stat'ed, opened or listed */
 } tl_walker;
 
 /* Walks one top-level path: a directory, a file or an archive. */

@@ -4,6 +4,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "scanner/base.h"
 
@@ -25,4 +28,57 @@ tl_open_evidence(const char *path, int flags)
     if (fd < 0 && errno == EPERM)
         fd = open(path, O_RDONLY | O_CLOEXEC | flags);
     return fd;
+}
+
+char *
+tl_text_db_path(const char *db_path)
+{
+    size_t n = strlen(db_path);
+    if (n > 3 && strcmp(db_path + n - 3, ".db") == 0)
+        return g_strdup_printf("%.*s.text.db", (int)(n - 3), db_path);
+    return g_strconcat(db_path, ".text.db", NULL);
+}
+
+static uint32_t
+be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+char *
+tl_db_file_problem(const char *path, int *exists)
+{
+    struct stat st;
+    *exists = 0;
+    if (stat(path, &st) != 0)
+        return errno == ENOENT ? NULL : g_strdup_printf("cannot read %s: %s", path, g_strerror(errno));
+    *exists = 1;
+    if (S_ISDIR(st.st_mode))
+        return g_strdup_printf("%s is a folder, not a database file", path);
+    if (st.st_size == 0)
+        return NULL;        /* an empty file: SQLite makes it a database */
+    unsigned char h[100];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return g_strdup_printf("cannot read %s: %s", path, g_strerror(errno));
+    ssize_t n = read(fd, h, sizeof h);
+    int e = errno;
+    close(fd);
+    if (n < 0)
+        return g_strdup_printf("cannot read %s: %s", path, g_strerror(e));
+    if (n < (ssize_t)sizeof h || memcmp(h, "SQLite format 3", 16) != 0)
+        return g_strdup_printf("%s is not a SQLite database: it does not start with the SQLite header", path);
+    /* the size in the header is valid when its change counter matches
+     * (offsets 24 and 92); with a -wal beside it the file may lag behind */
+    uint64_t page = (uint64_t)h[16] << 8 | h[17];
+    if (page == 1)
+        page = 65536;
+    uint64_t pages = be32(h + 28), want = page * pages;
+    char *wal = g_strconcat(path, "-wal", NULL);
+    int has_wal = access(wal, F_OK) == 0;
+    g_free(wal);
+    if (!has_wal && pages > 0 && be32(h + 24) == be32(h + 92) && (uint64_t)st.st_size < want)
+        return g_strdup_printf("%s is truncated: it holds %ju bytes, its header says %ju", path,
+                               (uintmax_t)st.st_size, (uintmax_t)want);
+    return NULL;
 }

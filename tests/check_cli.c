@@ -4,7 +4,11 @@
  */
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <utime.h>
 
 #include "tl_test.h"
@@ -158,6 +162,299 @@ START_TEST(test_verify)
     g_free(out), g_free(err);
     g_free(more), g_free(mb);
     g_free(a), g_free(b), g_free(c), g_free(db), g_free(ev);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
+/* Runs the binary in a private mount namespace where folder is a read-only
+ * bind mount of itself: read-only media as a disc or a write-protected
+ * share gives it, which root's permissions cannot step over (chmod does
+ * not stop root; EROFS does).  -1 when the machine allows no mount
+ * namespace. */
+static int
+run_on_ro_folder(const char *folder, const char *cwd, char **out, char **err, const char *args)
+{
+    const char *bin = g_getenv("TYPOLEAK");
+    char *abs = g_canonicalize_filename(bin ? bin : "../typoleak", NULL);
+    char *q = g_shell_quote(folder), *qb = g_shell_quote(abs);
+    char *script = g_strdup_printf("mount --bind %s %s && mount -o remount,ro,bind %s %s || exit 99; "
+                                   "touch %s/.w 2>/dev/null && exit 98; exec %s %s",
+                                   q, q, q, q, q, qb, args);
+    char *argv[] = { "unshare", "-m", "sh", "-c", script, NULL };
+    int status = -1;
+    GError *e = NULL;
+    ck_assert_msg(g_spawn_sync(cwd, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out, err, &status, &e),
+                  "unshare: %s", e ? e->message : "?");
+    g_free(script), g_free(q), g_free(qb), g_free(abs);
+    int rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    ck_assert_msg(rc != 98, "the read-only bind mount could be written");
+    return rc == 99 ? -1 : rc;
+}
+
+static gint
+cmp_names(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Files in a folder, sorted, one a line. */
+static char *
+listing(const char *dir)
+{
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *n;
+    while (d && (n = g_dir_read_name(d)) != NULL)
+        g_ptr_array_add(names, g_strdup(n));
+    if (d)
+        g_dir_close(d);
+    g_ptr_array_sort(names, cmp_names);
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < names->len; i++)
+        g_string_append_printf(s, "%s\n", (char *)names->pdata[i]);
+    g_ptr_array_free(names, TRUE);
+    return g_string_free(s, FALSE);
+}
+
+/* Issue 13, 1: a findings database handed over on read-only media reads
+ * as it reads in place, with every read-side command, and no command
+ * makes a -wal or -shm beside it, in place or there. */
+START_TEST(test_read_only_media)
+{
+    char *d = tl_test_tmpdir();
+    char *f = g_build_filename(d, "sent.mbox", NULL), *rw = g_build_filename(d, "rw", NULL),
+         *ro = g_build_filename(d, "ro", NULL), *db = g_build_filename(rw, "case.db", NULL);
+    char *mb = tl_test_mbox(6, "ops@corp.exampel", 2);
+    tl_test_write_str(f, mb);
+    g_mkdir(rw, 0755);
+    g_mkdir(ro, 0755);
+    char *out, *err;
+    ck_assert_int_eq(run(&out, &err, "scan", f, "--db", db, "--protect", "corp.example", "--quiet", NULL), 0);
+    g_free(out), g_free(err);
+    /* a finished run leaves each file whole: no -wal, no -shm */
+    char *files = listing(rw);
+    ck_assert_str_eq(files, "case.db\ncase.db.casekey\ncase.text.db\n");
+    g_free(files);
+    char *cmd = g_strdup_printf("cp %s/case.db %s/case.text.db %s/", rw, rw, ro);
+    ck_assert_int_eq(system(cmd), 0);
+    g_free(cmd);
+    static const char *const commands[] = { "report --db case.db", "report --db case.db --format json",
+                                            "export --db case.db", "show --db case.db 1", "verify --db case.db" };
+    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++) {
+        char **argv = g_strsplit(commands[i], " ", -1);
+        GPtrArray *a = g_ptr_array_new();
+        const char *bin = g_getenv("TYPOLEAK");
+        char *abs = g_canonicalize_filename(bin ? bin : "../typoleak", NULL);
+        g_ptr_array_add(a, abs);
+        for (char **x = argv; *x; x++)
+            g_ptr_array_add(a, *x);
+        g_ptr_array_add(a, NULL);
+        char *in_out = NULL, *in_err = NULL;
+        int status = -1;
+        ck_assert(g_spawn_sync(rw, (char **)a->pdata, NULL, 0, NULL, NULL, &in_out, &in_err, &status, NULL));
+        char *args = g_strjoinv(" ", argv);
+        int rc = run_on_ro_folder(ro, ro, &out, &err, args);
+        if (rc == -1) {
+            fprintf(stderr, "test_read_only_media: no mount namespace here (%s); skipped\n", err);
+            g_free(out), g_free(err), g_free(in_out), g_free(in_err), g_free(args), g_free(abs);
+            g_ptr_array_free(a, TRUE), g_strfreev(argv);
+            break;
+        }
+        ck_assert_msg(rc == WEXITSTATUS(status), "%s on read-only media: exit %d (in place %d): %s", commands[i], rc,
+                      WEXITSTATUS(status), err);
+        if (!strstr(commands[i], "json") && !strstr(commands[i], "verify"))
+            ck_assert_msg(strcmp(out, in_out) == 0, "%s: read-only output differs", commands[i]);
+        ck_assert_str_eq(err, in_err);
+        g_free(out), g_free(err), g_free(in_out), g_free(in_err), g_free(args), g_free(abs);
+        g_ptr_array_free(a, TRUE);
+        g_strfreev(argv);
+    }
+    /* in place: nothing new beside the database */
+    files = listing(rw);
+    ck_assert_str_eq(files, "case.db\ncase.db.casekey\ncase.text.db\n");
+    g_free(files);
+    files = listing(ro);
+    ck_assert_str_eq(files, "case.db\ncase.text.db\n");
+    g_free(files);
+    g_free(mb), g_free(f), g_free(rw), g_free(ro), g_free(db);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
+/* Issue 13, 2: each failure says what happened, naming the file and the
+ * reason, with the exit status docs/errors.md gives; no SQL in any. */
+START_TEST(test_database_errors)
+{
+    char *d = tl_test_tmpdir();
+    char *f = g_build_filename(d, "sent.mbox", NULL), *db = g_build_filename(d, "case.db", NULL);
+    char *mb = tl_test_mbox(4, "ops@corp.exampel", 1);
+    tl_test_write_str(f, mb);
+    char *out, *err;
+    ck_assert_int_eq(run(&out, &err, "scan", f, "--db", db, "--quiet", NULL), 0);
+    g_free(out), g_free(err);
+    /* a folder that does not exist */
+    char *nodir = g_build_filename(d, "no", "such", "case.db", NULL);
+    ck_assert_int_eq(run(&out, &err, "scan", f, "--db", nodir, NULL), 1);
+    ck_assert_msg(strstr(err, "cannot create the database") && strstr(err, "does not exist"), "%s", err);
+    ck_assert_ptr_nonnull(strstr(err, nodir));
+    g_free(out), g_free(err);
+    /* a folder that cannot be written (read-only media) */
+    char *rodir = g_build_filename(d, "ro", NULL);
+    g_mkdir(rodir, 0755);
+    char *args = g_strdup_printf("scan %s --db %s/new.db", f, rodir);
+    int rc = run_on_ro_folder(rodir, NULL, &out, &err, args);
+    if (rc != -1) {
+        ck_assert_int_eq(rc, 1);
+        ck_assert_msg(strstr(err, "cannot be written (Read-only file system)"), "%s", err);
+    }
+    g_free(out), g_free(err), g_free(args);
+    /* a file that is not a database, for the scan and for the readers */
+    char *junk = g_build_filename(d, "notes.db", NULL);
+    tl_test_write_str(junk, "these are my notes, not a database\n");
+    const char *const readers[] = { "report", "show", "export", "verify" };
+    ck_assert_int_eq(run(&out, &err, "scan", f, "--db", junk, NULL), 1);
+    ck_assert_msg(strstr(err, "is not a SQLite database"), "%s", err);
+    ck_assert_msg(!strstr(err, "PRAGMA") && !strstr(err, "SELECT"), "SQL in the message: %s", err);
+    g_free(out), g_free(err);
+    for (size_t i = 0; i < G_N_ELEMENTS(readers); i++) {
+        ck_assert_int_eq(run(&out, &err, readers[i], "--db", junk, i == 1 ? "1" : NULL, NULL), 1);
+        ck_assert_msg(strstr(err, junk) && strstr(err, "is not a SQLite database"), "%s: %s", readers[i], err);
+        g_free(out), g_free(err);
+    }
+    /* truncated: cut to a third */
+    gchar *bytes = NULL;
+    gsize len = 0;
+    ck_assert(g_file_get_contents(db, &bytes, &len, NULL));
+    char *cut = g_build_filename(d, "cut.db", NULL);
+    tl_test_write(cut, bytes, len / 3);
+    for (size_t i = 0; i < G_N_ELEMENTS(readers); i++) {
+        ck_assert_int_eq(run(&out, &err, readers[i], "--db", cut, i == 1 ? "1" : NULL, NULL), 1);
+        ck_assert_msg(strstr(err, "is truncated: it holds"), "%s: %s", readers[i], err);
+        g_free(out), g_free(err);
+    }
+    /* damaged: every page after the first overwritten */
+    char *bad = g_build_filename(d, "bad.db", NULL);
+    for (gsize p = 4096; p < len; p++)
+        bytes[p] = (char)0xa5;
+    tl_test_write(bad, bytes, len);
+    ck_assert_int_eq(run(&out, &err, "show", "--db", bad, "1", NULL), 1);
+    ck_assert_msg(strstr(err, "is damaged: database disk image is malformed"), "%s", err);
+    ck_assert(!strstr(err, "no message"));
+    g_free(out), g_free(err);
+    g_free(bytes);
+    /* another schema version */
+    char *old = g_build_filename(d, "old.db", NULL);
+    char *mk = g_strdup_printf("sqlite3 %s 'CREATE TABLE runs(id); PRAGMA user_version=6;'", old);
+    ck_assert_int_eq(system(mk), 0);
+    g_free(mk);
+    ck_assert_int_eq(run(&out, &err, "report", "--db", old, NULL), 1);
+    ck_assert_msg(strstr(err, "is a typoleak database of schema version 6; this typoleak"), "%s", err);
+    g_free(out), g_free(err);
+    ck_assert_int_eq(run(&out, &err, "scan", f, "--db", old, NULL), 1);
+    ck_assert_msg(strstr(err, "schema version 6"), "%s", err);
+    g_free(out), g_free(err);
+    /* locked: a second scan while one writes (flock held here) */
+    int fd = open(db, O_RDONLY);
+    ck_assert_int_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
+    ck_assert_int_eq(run(&out, &err, "scan", f, "--db", db, NULL), 1);
+    ck_assert_msg(strstr(err, "is locked: another typoleak scan or merge is writing it"), "%s", err);
+    g_free(out), g_free(err);
+    close(fd);
+    g_free(f), g_free(db), g_free(mb), g_free(nodir), g_free(rodir), g_free(junk), g_free(cut), g_free(bad), g_free(old);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
+/* Issue 13, 3 and 4: a path of the command line that cannot be read is
+ * said on stderr and makes the exit status 4, the rest is scanned; a
+ * named pipe is a special file, not a link; the scan's own files inside
+ * the evidence folder are skipped with the reason, so verify finds
+ * nothing changed; -o outputs never destroy what was there. */
+START_TEST(test_paths_and_outputs)
+{
+    char *d = tl_test_tmpdir();
+    char *ev = g_build_filename(d, "evidence", NULL), *f = g_build_filename(ev, "sent.mbox", NULL);
+    char *mb = tl_test_mbox(4, "ops@corp.exampel", 1);
+    tl_test_write_str(f, mb);
+    char *fifo = g_build_filename(ev, "pipe", NULL);
+    ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+    char *missing = g_build_filename(d, "gone.mbox", NULL);
+    char *out, *err;
+    ck_assert_int_eq(run_in(ev, &out, &err, "scan", ".", missing, "--db", "findings.db", NULL), 4);
+    char *said = g_strdup_printf("typoleak: %s: cannot stat: No such file or directory", missing);
+    ck_assert_msg(strstr(err, said), "%s", err);
+    ck_assert_ptr_nonnull(strstr(err, "4 messages (4 new"));
+    g_free(said), g_free(out), g_free(err);
+    char *db = g_build_filename(ev, "findings.db", NULL);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM errors WHERE code='TL_ERR_OPEN' AND path='%s'", missing), 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM errors WHERE code='TL_SKIP_SPECIAL'"
+                                     " AND reason='named pipe (FIFO) not read'"), 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM errors WHERE code='TL_SKIP_SYMLINK'"), 0);
+    /* its own files: skipped, with the reason */
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM errors WHERE code='TL_SKIP_OWN' AND path='./findings.db'"
+                                     " AND reason='not evidence: this scan''s database'"), 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM errors WHERE code='TL_SKIP_OWN' AND path IN"
+                                     " ('./findings.db-wal', './findings.db-shm', './findings.db.casekey',"
+                                     "  './findings.text.db')"), 4);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM sources WHERE path LIKE './findings%%'"
+                                     " AND sha256 IS NOT NULL"), 0);
+    /* a report written into the evidence folder, and a scan again */
+    ck_assert_int_eq(run_in(ev, &out, &err, "report", "--db", "findings.db", "--format", "html", "-o", "report.html",
+                            NULL), 0);
+    g_free(out), g_free(err);
+    ck_assert_int_eq(run_in(ev, &out, &err, "report", "--db", "findings.db", "--format", "json", "-o", "report.json",
+                            NULL), 0);
+    g_free(out), g_free(err);
+    ck_assert_int_eq(run_in(ev, &out, &err, "scan", ".", "--db", "findings.db", "--quiet", NULL), 0);
+    g_free(out), g_free(err);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM errors WHERE code='TL_SKIP_OWN' AND path='./report.html'"
+                                     " AND reason='not evidence: a typoleak HTML report'"), 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM errors WHERE code='TL_SKIP_OWN' AND path='./report.json'"), 1);
+    ck_assert_int_eq(run_in(ev, &out, &err, "verify", "--db", "findings.db", NULL), 0);
+    ck_assert_msg(!strstr(out, "findings.db"), "%s", out);
+    ck_assert_str_eq(out, "1 files: 1 unchanged (0 with a new mtime), 0 changed, 0 missing, 0 unreadable\n");
+    g_free(out), g_free(err);
+    /* -o: a failed report leaves the old file as it was, no temporary */
+    char *good = g_build_filename(d, "good.html", NULL), *bad = g_build_filename(d, "bad.db", NULL);
+    tl_test_write_str(good, "the report of last week\n");
+    tl_test_write_str(bad, "not a database at all\n");
+    ck_assert_int_eq(run(&out, &err, "report", "--db", bad, "--format", "html", "-o", good, NULL), 1);
+    g_free(out), g_free(err);
+    char *kept = NULL;
+    ck_assert(g_file_get_contents(good, &kept, NULL, NULL));
+    ck_assert_str_eq(kept, "the report of last week\n");
+    g_free(kept);
+    char *csv = g_build_filename(d, "csv", NULL), *csv_old = g_build_filename(csv, "totals.csv", NULL);
+    tl_test_write_str(csv_old, "old totals\n");
+    ck_assert_int_eq(run(&out, &err, "report", "--db", bad, "--format", "csv", "-o", csv, NULL), 1);
+    g_free(out), g_free(err);
+    ck_assert(g_file_get_contents(csv_old, &kept, NULL, NULL));
+    ck_assert_str_eq(kept, "old totals\n");
+    g_free(kept);
+    ck_assert_int_eq(run(&out, &err, "export", "--db", bad, "--format", "csv", "-o", csv, NULL), 1);
+    g_free(out), g_free(err);
+    char *files = listing(d);
+    ck_assert_str_eq(files, "bad.db\ncsv\nevidence\ngood.html\n");     /* no temporary left */
+    g_free(files);
+    /* and a good one replaces it whole */
+    ck_assert_int_eq(run(&out, &err, "report", "--db", db, "--format", "csv", "-o", csv, NULL), 0);
+    g_free(out), g_free(err);
+    ck_assert(g_file_get_contents(csv_old, &kept, NULL, NULL));
+    ck_assert_ptr_nonnull(strstr(kept, "messages"));
+    g_free(kept);
+    ck_assert_int_eq(run(&out, &err, "report", "--db", db, "--format", "html", "-o", good, NULL), 0);
+    g_free(out), g_free(err);
+    ck_assert(g_file_get_contents(good, &kept, NULL, NULL));
+    ck_assert_ptr_nonnull(strstr(kept, "<!DOCTYPE html>"));
+    g_free(kept);
+    files = listing(d);
+    ck_assert_str_eq(files, "bad.db\ncsv\nevidence\ngood.html\n");
+    g_free(files);
+    g_free(ev), g_free(f), g_free(mb), g_free(fifo), g_free(missing), g_free(db), g_free(good), g_free(bad);
+    g_free(csv), g_free(csv_old);
     tl_test_rmtree(d);
     g_free(d);
 }
@@ -677,6 +974,9 @@ suite_cli(void)
     tcase_add_test(tc, test_progress_line);
     tcase_add_test(tc, test_check_command);
     tcase_add_test(tc, test_variants_command);
+    tcase_add_test(tc, test_read_only_media);
+    tcase_add_test(tc, test_database_errors);
+    tcase_add_test(tc, test_paths_and_outputs);
     suite_add_tcase(s, tc);
     TCase *browser = tcase_create("report formats");
     tcase_set_timeout(browser, 120);     /* a browser starts */

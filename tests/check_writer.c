@@ -141,7 +141,7 @@ START_TEST(test_refuses_foreign_db)
     const char *paths[] = { f };
     char *msg = NULL;
     ck_assert_int_eq(tl_scan(&o, paths, 1, NULL, &msg), TL_ERR_DB);
-    ck_assert_ptr_nonnull(strstr(msg, "not a typoleak database"));
+    ck_assert_ptr_nonnull(strstr(msg, "but not a typoleak findings database"));
     g_free(msg);
     /* Unwritable location. */
     o.db_path = "/nonexistent-dir/x.db";

@@ -50,7 +50,17 @@ cli_export(int argc, char **argv)
         goto done;
     }
     char *msg = NULL;
-    tl_status_t st = tl_export(db, csv, (const char *const *)names, output, stdout, &msg);
+    cli_out o = { 0 };
+    if (output && cli_out_open(&o, output, 1) != 0) {
+        rc = EXIT_FAIL;
+        goto done;
+    }
+    tl_status_t st = tl_export(db, csv, (const char *const *)names, output ? o.tmp : NULL, stdout, &msg);
+    if (output && cli_out_close(&o, st == TL_OK) != 0 && st == TL_OK) {
+        g_free(msg);
+        rc = EXIT_FAIL;
+        goto done;
+    }
     rc = cli_status(st, msg);
 done:
     g_strfreev(names);

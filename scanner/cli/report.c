@@ -76,23 +76,27 @@ cli_report(int argc, char **argv)
         char *msg = NULL;
         tl_status_t st;
         FILE *out = stdout;
-        if (output && strcmp(f, "csv") != 0 && !(out = fopen(output, "w"))) {
-            cli_error("cannot write %s: %s", output, g_strerror(errno));
+        cli_out o = { 0 };
+        if (output && cli_out_open(&o, output, strcmp(f, "csv") == 0) != 0) {
+            rc = EXIT_FAIL;
             goto done;
         }
+        if (o.f)
+            out = o.f;
         if (strcmp(f, "json") == 0)
             st = tl_report_json(db, out, &msg);
         else if (strcmp(f, "csv") == 0)
-            st = tl_report_csv(db, output, &msg);
+            st = tl_report_csv(db, o.tmp, &msg);
         else if (strcmp(f, "html") == 0)
             st = tl_report_html(db, out, &msg);
         else
             st = tl_report_text(db, out, &msg);
-        if (out != stdout && fclose(out) != 0 && st == TL_OK) {
-            msg = g_strdup_printf("writing %s failed", output);
-            st = TL_ERR_USAGE;
+        if (output && cli_out_close(&o, st == TL_OK) != 0 && st == TL_OK) {
+            g_free(msg);
+            rc = EXIT_FAIL;
+            goto done;
         }
-        rc = cli_status(st == TL_ERR_DB ? TL_ERR_DB : st, msg);
+        rc = cli_status(st, msg);
     }
 done:
     g_free(db), g_free(format), g_free(output);
