@@ -7,6 +7,7 @@
 #   make asan     build and run the suites under AddressSanitizer + UBSan
 #   make tsan     build and run the threaded suites under ThreadSanitizer
 #   make fuzz     mutate corpus files and archives, scan them under AddressSanitizer
+#   make install  the binary, the man page and the default lists under $(DESTDIR)$(PREFIX)
 
 CC      ?= cc
 PKGS     = gmime-3.0 glib-2.0 libarchive sqlite3 libcrypto libpsl libidn2 icu-uc icu-i18n json-glib-1.0 libxml-2.0 libhs
@@ -36,9 +37,28 @@ LIB_OBJ  = $(CORE_OBJ) $(BUILD)/hsdb.o
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/main.o
 
-.PHONY: all deps deps-check check check-unit check-symbols check-style check-layers demo asan tsan fuzz clean
+.PHONY: all install uninstall deps deps-check check check-unit check-symbols check-style check-layers demo asan tsan fuzz clean
 
 all: typoleak
+
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the binary, typoleak(1),
+# and the default lists (compiled in; installed for reference and as a start
+# for --protect-file and --allow-file).
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/typoleak
+
+install: typoleak
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
+	install -m 0755 typoleak $(DESTDIR)$(BINDIR)/typoleak
+	install -m 0644 docs/typoleak.1 $(DESTDIR)$(MANDIR)/man1/typoleak.1
+	install -m 0644 data/protected-domains.txt data/allowlist.txt $(DESTDIR)$(DATADIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/typoleak $(DESTDIR)$(MANDIR)/man1/typoleak.1 \
+	    $(DESTDIR)$(DATADIR)/protected-domains.txt $(DESTDIR)$(DATADIR)/allowlist.txt
+	-rmdir $(DESTDIR)$(DATADIR)
 
 deps:
 	@sh tools/deps.sh build

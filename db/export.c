@@ -55,7 +55,8 @@ jsonl_row(sqlite3_stmt *s, const char *table, FILE *out)
     tl_json_row(b, s);
     JsonNode *root = json_builder_get_root(b);
     json_object_set_string_member(json_node_get_object(root), "table", table);
-    char *line = json_to_string(root, FALSE);
+    char *raw = json_to_string(root, FALSE), *line = tl_json_tidy_numbers(raw);
+    g_free(raw);
     fputs(line, out);
     fputc('\n', out);
     g_free(line);

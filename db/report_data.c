@@ -209,7 +209,8 @@ tl_report_json(const char *db_path, FILE *out, char **errmsg)
     JsonGenerator *g = json_generator_new();
     json_generator_set_root(g, root);
     json_generator_set_pretty(g, TRUE);
-    char *text = json_generator_to_data(g, NULL);
+    char *raw = json_generator_to_data(g, NULL), *text = tl_json_tidy_numbers(raw);
+    g_free(raw);
     fputs(text, out);
     fputc('\n', out);
     g_free(text);

@@ -205,6 +205,11 @@ void tl_scan_options_init(tl_scan_options *o);
 tl_status_t tl_scan(const tl_scan_options *o, const char *const *paths, int npaths,
                     tl_scan_stats *stats, char **errmsg);
 
+/* JSON text with every number written as people write it: the shortest
+ * form that reads back as the same double (0.9, not the generator's
+ * 0.90000000000000002); strings untouched.  g_free() the result. */
+char *tl_json_tidy_numbers(const char *json);
+
 /* Writes the summary report of a database as text to out. */
 tl_status_t tl_report_text(const char *db_path, FILE *out, char **errmsg);
 /* The same report as data (docs/report.md): one JSON document; one CSV

@@ -82,3 +82,53 @@ tl_db_file_problem(const char *path, int *exists)
                                (uintmax_t)st.st_size, (uintmax_t)want);
     return NULL;
 }
+
+/* The shortest "%.Ng" that reads back as v. */
+static void
+shortest(double v, char *out, size_t len)
+{
+    for (int digits = 1; digits <= 17; digits++) {
+        g_ascii_formatd(out, (int)len, digits == 17 ? "%.17g" : (const char *[]){
+            "%.1g", "%.2g", "%.3g", "%.4g", "%.5g", "%.6g", "%.7g", "%.8g", "%.9g", "%.10g", "%.11g", "%.12g",
+            "%.13g", "%.14g", "%.15g", "%.16g" }[digits - 1], v);
+        if (g_ascii_strtod(out, NULL) == v)
+            return;
+    }
+}
+
+char *
+tl_json_tidy_numbers(const char *json)
+{
+    GString *o = g_string_sized_new(strlen(json));
+    const char *p = json;
+    while (*p) {
+        if (*p == '"') {                    /* a string, escapes and all */
+            const char *q = p + 1;
+            while (*q && *q != '"')
+                q += (*q == '\\' && q[1]) ? 2 : 1;
+            if (*q)
+                q++;
+            g_string_append_len(o, p, q - p);
+            p = q;
+        } else if (*p == '-' || g_ascii_isdigit(*p)) {
+            const char *q = p;
+            int fraction = 0;
+            while (*q && (g_ascii_isdigit(*q) || strchr("+-.eE", *q))) {
+                fraction |= *q == '.' || *q == 'e' || *q == 'E';
+                q++;
+            }
+            if (fraction) {
+                char buf[G_ASCII_DTOSTR_BUF_SIZE];
+                shortest(g_ascii_strtod(p, NULL), buf, sizeof buf);
+                /* keep it a fraction when it was one: 1.0 stays 1.0 */
+                g_string_append(o, buf);
+                if (!strpbrk(buf, ".eEn"))
+                    g_string_append(o, ".0");
+            } else
+                g_string_append_len(o, p, q - p);
+            p = q;
+        } else
+            g_string_append_c(o, *p++);
+    }
+    return g_string_free(o, FALSE);
+}

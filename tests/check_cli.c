@@ -59,7 +59,7 @@ START_TEST(test_usage_errors)
 {
     char *out, *err;
     ck_assert_int_eq(run(&out, &err, NULL), 2);
-    ck_assert_ptr_nonnull(strstr(err, "usage: typoleak COMMAND"));
+    ck_assert_ptr_nonnull(strstr(err, "Usage: typoleak COMMAND"));
     g_free(out);
     g_free(err);
     ck_assert_int_eq(run(&out, &err, "frobnicate", NULL), 2);
@@ -460,6 +460,165 @@ START_TEST(test_paths_and_outputs)
 }
 END_TEST
 
+/* The column (in characters) where needle starts on the line of text that
+ * holds key, or -1. */
+static long
+column_of(const char *text, const char *key, const char *needle)
+{
+    const char *k = strstr(text, key);
+    if (!k)
+        return -1;
+    const char *bol = k;
+    while (bol > text && bol[-1] != '\n')
+        bol--;
+    const char *eol = strchr(k, '\n');
+    const char *n = strstr(bol, needle);
+    if (!n || (eol && n > eol))
+        return -1;
+    return g_utf8_pointer_to_offset(bol, n);
+}
+
+/* Issue 13, 6: the conventions of a command-line tool. */
+START_TEST(test_conventions)
+{
+    char *out, *err;
+    /* --version; --help's usage line names the tool, in any locale */
+    ck_assert_int_eq(run(&out, &err, "--version", NULL), 0);
+    ck_assert_str_eq(out, "typoleak " TL_VERSION "\n");
+    g_free(out), g_free(err);
+    static const char *const usage[][2] = {
+        { "scan", "Usage: typoleak scan [OPTION...] PATH..." }, { "report", "Usage: typoleak report [OPTION...]" },
+        { "show", "Usage: typoleak show [OPTION...] MESSAGE" }, { "export", "Usage: typoleak export [OPTION...]" },
+        { "verify", "Usage: typoleak verify [OPTION...]" }, { "merge", "Usage: typoleak merge [OPTION...] OUT.db" },
+        { "check", "Usage: typoleak check [OPTION...] [ADDRESS...]" },
+        { "variants", "Usage: typoleak variants [OPTION...] DOMAIN..." },
+    };
+    g_setenv("LC_ALL", "C", TRUE);
+    for (size_t i = 0; i < G_N_ELEMENTS(usage); i++) {
+        ck_assert_int_eq(run(&out, &err, usage[i][0], "--help", NULL), 0);
+        ck_assert_msg(g_str_has_prefix(out, usage[i][1]), "%s --help: %s", usage[i][0], out);
+        g_free(out), g_free(err);
+    }
+    g_unsetenv("LC_ALL");
+    /* an unknown --format value is named, for every command that takes one */
+    static const char *const formats[][6] = {
+        { "report", "--db", "x.db", "--format", "xml", NULL }, { "export", "--db", "x.db", "--format", "xml", NULL },
+        { "check", "a@army.ml", "--format", "xml", NULL }, { "variants", "army.mil", "--format", "xml", NULL },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(formats); i++) {
+        const char *const *a = formats[i];
+        ck_assert_int_eq(run(&out, &err, a[0], a[1], a[2], a[3], a[4], NULL), 2);
+        ck_assert_msg(strstr(err, "unknown --format 'xml'"), "%s: %s", a[0], err);
+        g_free(out), g_free(err);
+    }
+    /* check: a header line; invalid for what is neither address nor domain */
+    ck_assert_int_eq(run(&out, &err, "check", "notanaddress", "bob@army.ml", "@army.ml", NULL), 0);
+    char **lines = g_strsplit(out, "\n", -1);
+    ck_assert_str_eq(lines[0], "address\tverdict\tintended\tclass\texposure\tscore\texplanation");
+    ck_assert(g_str_has_prefix(lines[1], "notanaddress\tinvalid\t"));
+    ck_assert(g_str_has_prefix(lines[2], "bob@army.ml\ttypo\tbob@army.mil\t"));
+    ck_assert(g_str_has_prefix(lines[3], "@army.ml\tinvalid\t"));
+    g_strfreev(lines);
+    g_free(out), g_free(err);
+    /* JSON numbers as people write them */
+    ck_assert_int_eq(run(&out, &err, "check", "bob@army.ml", "--format", "json", NULL), 0);
+    ck_assert_msg(strstr(out, "\"prior\":0.9,") && strstr(out, "\"score\":0.9,"), "%s", out);
+    g_free(out), g_free(err);
+    /* the text report: long names keep the columns aligned; a cut list
+     * says how many more; markings are counted as markings */
+    char *d = tl_test_tmpdir();
+    char *f = g_build_filename(d, "sent.mbox", NULL), *db = g_build_filename(d, "c.db", NULL);
+    GString *mb = g_string_new(NULL);
+    for (int i = 0; i < 12; i++)
+        for (int k = 0; k < 2; k++)
+            g_string_append_printf(mb, "From x Mon Jan  2 10:00:00 2023\nFrom: clerk%d@example.org\n"
+                                       "To: ops@%s\nSubject: s%d\nDate: Mon, %d Jan 2023 10:00:00 +0000\n\n"
+                                       "SECRET//NOFORN\nplan\n\n", i, i % 2 ? "a-rather-long-name.exampel" : "corp.exampel",
+                                   i, 2 + k);
+    tl_test_write_str(f, mb->str);
+    g_string_free(mb, TRUE);
+    ck_assert_int_eq(run(&out, &err, "scan", f, "--db", db, "--quiet", "--protect", "corp.example", "--protect",
+                         "a-rather-long-name.example", NULL), 0);
+    g_free(out), g_free(err);
+    ck_assert_int_eq(run(&out, &err, "report", "--db", db, NULL), 0);
+    long c1 = column_of(out, "  -  a-rather-long-name.exampel", "a-rather-long-name.example ");
+    long c2 = column_of(out, "  -  corp.exampel", "corp.example ");
+    ck_assert_msg(c1 > 0 && c1 == c2, "typo domain columns not aligned (%ld, %ld)", c1, c2);
+    c1 = column_of(out, "clerk11@example.org ", "2  messages");
+    c2 = column_of(out, "clerk2@example.org ", "2  messages");
+    ck_assert_msg(c1 > 0 && c1 == c2, "sender columns not aligned (%ld, %ld)", c1, c2);
+    ck_assert_msg(strstr(out, "  ... and 2 more (--format csv or json lists them all)\n"), "no 'N more' line");
+    ck_assert_msg(strstr(out, "  ... and 14 more (--format csv or json lists them all)\n"), "no 'N more' line");
+    ck_assert_msg(strstr(out, "MARK.CLASS  banner  HIGH  24  markings") && !strstr(out, "0  distinct values"),
+                  "markings counted as values");
+    g_free(out), g_free(err);
+    /* and the JSON report's numbers */
+    ck_assert_int_eq(run(&out, &err, "report", "--db", db, "--format", "json", NULL), 0);
+    GRegex *long_num = g_regex_new("[0-9]\\.[0-9]{12,}", 0, 0, NULL);
+    ck_assert_msg(!g_regex_match(long_num, out, 0, NULL), "a number with 12+ decimals in the JSON report");
+    g_regex_unref(long_num);
+    g_free(out), g_free(err);
+    /* the man page reads in place and covers every command */
+    char *src = g_strdup(TL_SOURCE_DIR);
+    char *argv_man[] = { "man", "./docs/typoleak.1", NULL };
+    const char *env[] = { "MANWIDTH=80", "MANPAGER=cat", "PAGER=cat", "PATH=/usr/bin:/bin", NULL };
+    int status = -1;
+    ck_assert(g_spawn_sync(src, argv_man, (char **)env, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, NULL));
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "man: %s", err);
+    static const char *const cmds[] = { "scan", "report", "merge", "show", "export", "verify", "check", "variants" };
+    for (size_t i = 0; i < G_N_ELEMENTS(cmds); i++) {
+        char *h = g_strdup_printf("typoleak %s", cmds[i]);
+        ck_assert_msg(strstr(out, h), "the man page lacks %s", h);
+        g_free(h);
+    }
+    ck_assert_ptr_nonnull(strstr(out, "EXIT STATUS"));
+    g_free(out), g_free(err);
+    /* make install honours PREFIX and DESTDIR */
+    char *stage = g_build_filename(d, "stage", NULL);
+    char *dest = g_strdup_printf("DESTDIR=%s", stage);
+    char *argv_make[] = { "make", "-s", "install", "PREFIX=/opt/tl", dest, NULL };
+    ck_assert(g_spawn_sync(src, argv_make, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, NULL));
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "make install: %s", err);
+    g_free(out), g_free(err);
+    static const char *const installed[] = { "/opt/tl/bin/typoleak", "/opt/tl/share/man/man1/typoleak.1",
+                                             "/opt/tl/share/typoleak/protected-domains.txt",
+                                             "/opt/tl/share/typoleak/allowlist.txt" };
+    for (size_t i = 0; i < G_N_ELEMENTS(installed); i++) {
+        char *p = g_strconcat(stage, installed[i], NULL);
+        ck_assert_msg(g_file_test(p, G_FILE_TEST_IS_REGULAR), "make install did not install %s", p);
+        g_free(p);
+    }
+    char *bin = g_strconcat(stage, "/opt/tl/bin/typoleak", NULL);
+    char *argv_v[] = { bin, "--version", NULL };
+    ck_assert(g_spawn_sync(NULL, argv_v, NULL, 0, NULL, NULL, &out, &err, &status, NULL));
+    ck_assert_str_eq(out, "typoleak " TL_VERSION "\n");
+    g_free(out), g_free(err), g_free(bin), g_free(dest), g_free(stage);
+    /* tools/deps.sh waits for another apt run's lock: with a fake apt-get
+     * that fails as apt does on a held lock unless told to wait */
+    char *fake = g_build_filename(d, "fake", NULL), *log = g_build_filename(d, "apt.log", NULL);
+    g_mkdir(fake, 0755);
+    char *p_dq = g_build_filename(fake, "dpkg-query", NULL), *p_apt = g_build_filename(fake, "apt-get", NULL);
+    tl_test_write_str(p_dq, "#!/bin/sh\nexit 1\n");                     /* nothing installed */
+    char *apt = g_strdup_printf("#!/bin/sh\necho \"$*\" >> %s\ncase \"$*\" in *DPkg::Lock::Timeout=*) exit 0 ;; esac\n"
+                                "echo 'E: Could not get lock /var/lib/dpkg/lock-frontend' >&2\nexit 100\n", log);
+    tl_test_write_str(p_apt, apt);
+    g_chmod(p_dq, 0755), g_chmod(p_apt, 0755);
+    char *path_env = g_strdup_printf("PATH=%s:/usr/bin:/bin", fake);
+    const char *env2[] = { path_env, NULL };
+    char *argv_deps[] = { "sh", "tools/deps.sh", "check", NULL };
+    ck_assert(g_spawn_sync(src, argv_deps, (char **)env2, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, NULL));
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "deps.sh failed on a held lock: %s", err);
+    char *calls = NULL;
+    ck_assert(g_file_get_contents(log, &calls, NULL, NULL));
+    ck_assert_msg(strstr(calls, "update") && strstr(calls, "install") && strstr(calls, "poppler-utils"), "%s", calls);
+    g_free(calls), g_free(out), g_free(err);
+    g_free(fake), g_free(log), g_free(p_dq), g_free(p_apt), g_free(apt), g_free(path_env);
+    g_free(src), g_free(f), g_free(db);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
 /* export: JSON Lines (one object per row, typed values, every table) and
  * CSV (a file per table, RFC 4180 quoting, formulas defused); show: one
  * message's record. */
@@ -806,6 +965,9 @@ START_TEST(test_merge)
     ck_assert_int_eq(run(&out, &err, "scan", box1, box2, tgz, one, "--db", b, "--case-key", key, "--quiet", NULL), 0);
     g_free(out), g_free(err);
     ck_assert_int_eq(g_rename(b, b_odd), 0);
+    char *bt = tl_test_text_db(b), *bt_odd = tl_test_text_db(b_odd);     /* the text index goes with it */
+    ck_assert_int_eq(g_rename(bt, bt_odd), 0);
+    g_free(bt), g_free(bt_odd);
     ck_assert_int_eq(run(&out, &err, "merge", m, a, b_odd, NULL), 0);
     ck_assert_ptr_nonnull(strstr(err, "1 sources left out"));
     g_free(out), g_free(err);
@@ -977,6 +1139,7 @@ suite_cli(void)
     tcase_add_test(tc, test_read_only_media);
     tcase_add_test(tc, test_database_errors);
     tcase_add_test(tc, test_paths_and_outputs);
+    tcase_add_test(tc, test_conventions);
     suite_add_tcase(s, tc);
     TCase *browser = tcase_create("report formats");
     tcase_set_timeout(browser, 120);     /* a browser starts */

@@ -66,6 +66,11 @@ int cli_out_open(cli_out *o, const char *path, int dir);
  * completing failed. */
 int cli_out_close(cli_out *o, int ok);
 
+/* g_option_context_parse, with --help (-h, -?) printing the help with a
+ * usage line that names the tool (`Usage: typoleak scan [OPTION...]
+ * PATH...`) and exiting 0 (main.c). */
+gboolean cli_parse(GOptionContext *ctx, int *argc, char ***argv, GError **err);
+
 /* Prints "typoleak: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

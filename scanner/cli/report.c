@@ -34,7 +34,7 @@ cli_db_command(int argc, char **argv, const char *what, const char *description,
     g_option_context_add_main_entries(ctx, entries, NULL);
     GError *err = NULL;
     int rc = EXIT_USAGE;
-    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+    if (!cli_parse(ctx, &argc, &argv, &err)) {
         cli_error("%s", err->message);
         g_error_free(err);
     } else if (!db || argc != 1 + nargs)
@@ -64,11 +64,13 @@ cli_report(int argc, char **argv)
     GError *err = NULL;
     int rc = EXIT_USAGE;
     const char *f = NULL;
-    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+    if (!cli_parse(ctx, &argc, &argv, &err)) {
         cli_error("%s", err->message);
         g_error_free(err);
-    } else if (!db || argc != 1 ||
-               !g_strv_contains((const char *const[]){ "text", "json", "csv", "html", NULL }, (f = format ? format : "text"))) {
+    } else if (!g_strv_contains((const char *const[]){ "text", "json", "csv", "html", NULL },
+                                (f = format ? format : "text"))) {
+        cli_error("unknown --format '%s': report writes text, json, csv or html", format);
+    } else if (!db || argc != 1) {
         cli_error("usage: typoleak report --db FILE [--format text|json|csv|html] [--output PATH]");
     } else if (strcmp(f, "csv") == 0 && !output) {
         cli_error("the CSV report is one file per section: give --output DIR");

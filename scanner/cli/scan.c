@@ -204,7 +204,7 @@ cli_scan(int argc, char **argv)
     char **av_orig = g_memdup2(av, sizeof(char *) * (g_strv_length(av) + 1));
     argc = (int)g_strv_length(av);
     argv = av;
-    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+    if (!cli_parse(ctx, &argc, &argv, &err)) {
         cli_error("%s", err->message);
         g_error_free(err);
         goto out;
