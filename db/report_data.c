@@ -13,7 +13,7 @@
 
 #include "db/read.h"
 
-#define REPORT_VERSION 1
+#define REPORT_VERSION 2
 
 /* The typo hits of one message at most once per typo domain. */
 #define HITS "(SELECT DISTINCT message_id, typo_domain, intended_domain, exposure FROM typo_hits)"
@@ -68,6 +68,18 @@ static const tl_report_section sections[] = {
       " FROM " HITS " h JOIN messages m ON m.id = h.message_id"
       " JOIN typo_hits t ON t.message_id = h.message_id AND t.typo_domain = h.typo_domain"
       " WHERE m.date_utc IS NOT NULL GROUP BY month ORDER BY month" },
+    { "daily", "Misdirected messages per day",
+      "SELECT substr(m.date_utc, 1, 10) AS day, count(DISTINCT h.message_id) AS messages,"
+      " count(DISTINCT CASE WHEN t.alert THEN h.message_id END) AS alert_messages"
+      " FROM " HITS " h JOIN messages m ON m.id = h.message_id"
+      " JOIN typo_hits t ON t.message_id = h.message_id AND t.typo_domain = h.typo_domain"
+      " WHERE m.date_utc IS NOT NULL GROUP BY day ORDER BY day" },
+    { "domain_recipients", "Intended recipients per typo domain",
+      "SELECT t.typo_domain, lower(t.intended_addr) AS intended_address, lower(r.addr) AS typo_address,"
+      " count(DISTINCT t.message_id) AS messages, min(m.date_utc) AS first_date, max(m.date_utc) AS last_date"
+      " FROM typo_hits t JOIN messages m ON m.id = t.message_id JOIN recipients r ON r.id = t.recipient_id"
+      " GROUP BY t.typo_domain, lower(t.intended_addr), lower(r.addr)"
+      " ORDER BY t.typo_domain, messages DESC, intended_address LIMIT 5000" },
     { "monthly_by_domain", "Misdirected messages per month and typo domain",
       "SELECT h.typo_domain, h.intended_domain, substr(m.date_utc, 1, 7) AS month,"
       " count(DISTINCT h.message_id) AS messages"

@@ -619,6 +619,95 @@ START_TEST(test_conventions)
 }
 END_TEST
 
+/* Issue 13, 7: the HTML report as a reader uses it, printed to PDF by
+ * headless Chromium and read back with pdftotext: the summary, column
+ * titles in words, long paths shortened (whole on hover), mail per day
+ * with the peak day marked beside per month, a section per typo domain
+ * with whom the mail was meant for and what was inside, and every word
+ * inside the page. */
+START_TEST(test_html_print)
+{
+    char *chromium = g_find_program_in_path("chromium"), *pdftotext = g_find_program_in_path("pdftotext");
+    if (!chromium || !pdftotext) {
+        fprintf(stderr, "note: chromium or pdftotext (poppler-utils) is not installed: the print test is skipped\n");
+        g_free(chromium), g_free(pdftotext);
+        return;
+    }
+    char *d = tl_test_tmpdir();
+    char *deep = g_build_filename(d, "evidence", "exported-from-the-mail-server-of-the-contractor", "2023",
+                                  "mailboxes-of-the-logistics-department", "sent.mbox", NULL);
+    GString *mb = g_string_new(NULL);
+    static const char *const dates[] = { "1 May 2023", "2 May 2023", "2 May 2023", "2 May 2023", "9 Jun 2023" };
+    for (size_t i = 0; i < G_N_ELEMENTS(dates); i++)
+        g_string_append_printf(mb, "From x Mon May  1 10:00:00 2023\nFrom: clerk@example.org\nTo: %s\n"
+                                   "Subject: orders %zu\nDate: Mon, %s 10:00:00 +0000\n\nSSN: 741-22-%04zu\n\n",
+                               i == 4 ? "jane.roe@navy.ml" : "john.doe@army.ml", i, dates[i], 3190 + i);
+    tl_test_write_str(deep, mb->str);
+    g_string_free(mb, TRUE);
+    char *db = g_build_filename(d, "case.db", NULL), *html = g_build_filename(d, "report.html", NULL),
+         *pdf = g_build_filename(d, "report.pdf", NULL);
+    char *out, *err;
+    ck_assert_int_eq(run(&out, &err, "scan", deep, "--db", db, "--quiet", NULL), 0);
+    g_free(out), g_free(err);
+    ck_assert_int_eq(run(&out, &err, "report", "--db", db, "--format", "html", "-o", html, NULL), 0);
+    g_free(out), g_free(err);
+    char *page = NULL;
+    ck_assert(g_file_get_contents(html, &page, NULL, NULL));
+    ck_assert_ptr_nonnull(strstr(page, "<th title=\"typo_domain\">Typo domain</th>"));
+    ck_assert_ptr_null(strstr(page, ">typo_domain</th>"));
+    char *hover = g_strdup_printf("<span class=\"short\" title=\"%s\">", deep);
+    ck_assert_msg(strstr(page, hover), "the long path is not shortened with the whole on hover");
+    g_free(hover);
+    ck_assert_ptr_nonnull(strstr(page, "@media print{"));
+    ck_assert_ptr_nonnull(strstr(page, "<svg id=\"chart-daily\""));
+    ck_assert_ptr_nonnull(strstr(page, "class=\"bar peak\"><title>2023-05-02: 3</title>"));
+    g_free(page);
+    char *url = g_strconcat("file://", html, NULL), *to = g_strconcat("--print-to-pdf=", pdf, NULL);
+    const char *argv[] = { chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                           "--no-pdf-header-footer", to, url, NULL };
+    int status = -1;
+    ck_assert(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, NULL));
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0 && g_file_test(pdf, G_FILE_TEST_EXISTS),
+                  "chromium --print-to-pdf failed");
+    g_free(out), g_free(err);
+    const char *argv_t[] = { pdftotext, pdf, "-", NULL };
+    ck_assert(g_spawn_sync(NULL, (char **)argv_t, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, NULL));
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "pdftotext failed");
+    static const char *const want[] = { "Summary", "misdirected messages", "typo domains",
+                                        "Peak day: 2023-05-02, with 3 misdirected messages.",
+                                        "Misdirected messages per day (the peak day marked)",
+                                        "Misdirected messages per month", "Typo domains, one by one",
+                                        "army.ml for army.mil", "Meant for", "john.doe@army.mil (written john.doe@army.ml; 4 messages)",
+                                        "What was inside", "PII.GOVID: 4 messages, 4 findings", "navy.ml for navy.mil",
+                                        "Typo domain", "Intended recipients" };
+    for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
+        ck_assert_msg(strstr(out, want[i]), "the printed report lacks \"%s\"", want[i]);
+    ck_assert_ptr_null(strstr(out, "741-22-3190"));
+    g_free(out), g_free(err);
+    /* every word inside the page (tables fit it) */
+    const char *argv_b[] = { pdftotext, "-bbox", pdf, "-", NULL };
+    ck_assert(g_spawn_sync(NULL, (char **)argv_b, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, NULL));
+    double width = 0;
+    long words = 0, outside = 0;
+    for (const char *c = out; (c = strstr(c, "<")); c++) {
+        if (g_str_has_prefix(c, "<page width=\""))
+            width = g_ascii_strtod(c + 13, NULL);
+        else if (g_str_has_prefix(c, "<word xMin=\"")) {
+            const char *x = strstr(c, "xMax=\"");
+            words++;
+            if (x && g_ascii_strtod(x + 6, NULL) > width + 0.5)
+                outside++;
+        }
+    }
+    ck_assert_int_gt(words, 100);
+    ck_assert_msg(outside == 0, "%ld of %ld words beyond the page's width %.0f", outside, words, width);
+    g_free(out), g_free(err);
+    g_free(url), g_free(to), g_free(deep), g_free(db), g_free(html), g_free(pdf), g_free(chromium), g_free(pdftotext);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
 /* export: JSON Lines (one object per row, typed values, every table) and
  * CSV (a file per table, RFC 4180 quoting, formulas defused); show: one
  * message's record. */
@@ -729,7 +818,7 @@ START_TEST(test_report_formats)
     ck_assert(json_parser_load_from_data(p, out, -1, NULL));
     JsonObject *r = json_node_get_object(json_parser_get_root(p));
     ck_assert_str_eq(json_object_get_string_member(r, "format"), "typoleak-report");
-    ck_assert_int_eq(json_object_get_int_member(r, "version"), 1);
+    ck_assert_int_eq(json_object_get_int_member(r, "version"), 2);
     JsonObject *tot = json_array_get_object_element(json_object_get_array_member(r, "totals"), 0);
     ck_assert_int_eq(json_object_get_int_member(tot, "flagged_messages"), 2);
     ck_assert_int_eq(json_object_get_int_member(tot, "findings"), 2);
@@ -1136,13 +1225,17 @@ suite_cli(void)
     tcase_add_test(tc, test_progress_line);
     tcase_add_test(tc, test_check_command);
     tcase_add_test(tc, test_variants_command);
-    tcase_add_test(tc, test_read_only_media);
-    tcase_add_test(tc, test_database_errors);
-    tcase_add_test(tc, test_paths_and_outputs);
-    tcase_add_test(tc, test_conventions);
     suite_add_tcase(s, tc);
     TCase *browser = tcase_create("report formats");
     tcase_set_timeout(browser, 120);     /* a browser starts */
+    TCase *handover = tcase_create("handover");     /* issue 13: many processes each */
+    tcase_set_timeout(handover, 180);
+    tcase_add_test(handover, test_read_only_media);
+    tcase_add_test(handover, test_database_errors);
+    tcase_add_test(handover, test_paths_and_outputs);
+    tcase_add_test(handover, test_conventions);
+    tcase_add_test(handover, test_html_print);
+    suite_add_tcase(s, handover);
     tcase_add_test(browser, test_report_formats);
     tcase_add_test(browser, test_kill_and_resume);
     tcase_add_test(browser, test_merge);

@@ -831,7 +831,7 @@ START_TEST(test_scan_stores_findings_safely)
     fclose(mf);
     ck_assert_msg(strstr(rep, "Sensitive content (1 messages classified, 3 findings;") != NULL, "%s", rep);
     ck_assert_msg(strstr(rep, "  S2  1  message,  1  with a typo recipient") != NULL, "%s", rep);
-    ck_assert_msg(strstr(rep, "  PII.GOVID  ssn     HIGH  1  finding   1  distinct value   1  message") != NULL, "%s", rep);
+    ck_assert_msg(strstr(rep, "  PII.GOVID  ssn   HIGH  1  finding  1  distinct value  1  message") != NULL, "%s", rep);
     ck_assert(!strstr(rep, ssn_fmt) && !strstr(rep, pan_fmt) && !strstr(rep, ssn));
     free(rep);
 
