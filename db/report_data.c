@@ -13,7 +13,7 @@
 
 #include "db/read.h"
 
-#define REPORT_VERSION 2
+#define REPORT_VERSION 1
 
 /* The typo hits of one message at most once per typo domain. */
 #define HITS "(SELECT DISTINCT message_id, typo_domain, intended_domain, exposure FROM typo_hits)"
