@@ -1,7 +1,8 @@
 /*
  * open.c - how every read-side tool opens a findings database: read-only,
  * as immutable when its folder cannot be written (a disc, a write-protected
- * share: SQLite could make no -shm there), never making a -wal or -shm;
+ * share: SQLite could make no -shm there) or when it is in WAL mode with no
+ * -wal beside it, never making a -wal or -shm;
  * the text index beside it attached as "text" when it is there.  Failures
  * name the file and say what is wrong with it in words (docs/errors.md).
  */
@@ -54,6 +55,28 @@ one_int(sqlite3 *db, const char *q)
     return v;
 }
 
+/* Whether to open path as immutable: its folder cannot be written (SQLite
+ * could make no -shm there), or it is in WAL mode with no -wal beside it
+ * (nothing is in a log, no scan is writing it: a read-only connection
+ * would need a -shm it may not make). */
+static int
+immutable(const char *path)
+{
+    if (!tl_db_folder_writable(path))
+        return 1;
+    unsigned char h[20];
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(h, 1, sizeof h, f) : 0;
+    if (f)
+        fclose(f);
+    if (n < sizeof h || h[18] != 2)
+        return 0;
+    char *wal = g_strconcat(path, "-wal", NULL);
+    int none = access(wal, F_OK) != 0;
+    g_free(wal);
+    return none;
+}
+
 /* The text index beside the database, attached as "text" when it is there
  * and of this version; 0, or -1 with the reason. */
 static int
@@ -67,7 +90,7 @@ attach_text(sqlite3 *db, const char *db_path, char **errmsg)
         g_free(why);        /* a damaged text index does not keep the findings from being read */
         return 0;
     }
-    char *uri = ro_uri(path, !tl_db_folder_writable(path));
+    char *uri = ro_uri(path, immutable(path));
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(db, "ATTACH ? AS text", -1, &s, NULL) == SQLITE_OK) {
         sqlite3_bind_text(s, 1, uri, -1, SQLITE_TRANSIENT);
@@ -107,7 +130,7 @@ tl_db_open_ro(const char *db_path, char **errmsg)
         return NULL;
     }
     sqlite3 *db = NULL;
-    char *uri = ro_uri(db_path, !tl_db_folder_writable(db_path));
+    char *uri = ro_uri(db_path, immutable(db_path));
     int rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
     g_free(uri);
     if (rc != SQLITE_OK) {

@@ -901,8 +901,9 @@ own_file(tl_walker *w, const struct stat *st, const char *path)
     char key[64];
     g_snprintf(key, sizeof key, "%ju:%ju", (uintmax_t)st->st_dev, (uintmax_t)st->st_ino);
     const char *what = w->own ? g_hash_table_lookup(w->own, key) : NULL;
-    if (what || !S_ISREG(st->st_mode) || st->st_size < 16)
-        return what;
+    if (what || !S_ISREG(st->st_mode) || st->st_size < 16 ||
+        !(g_str_has_suffix(path, ".html") || g_str_has_suffix(path, ".htm") || g_str_has_suffix(path, ".json")))
+        return what;        /* only a file named as a report costs a look at its head */
     char head[256] = "";
     int fd = tl_open_evidence(path, O_NOFOLLOW);
     ssize_t n = fd >= 0 ? read(fd, head, sizeof head - 1) : -1;

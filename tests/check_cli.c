@@ -178,13 +178,18 @@ run_on_ro_folder(const char *folder, const char *cwd, char **out, char **err, co
     const char *bin = g_getenv("TYPOLEAK");
     char *abs = g_canonicalize_filename(bin ? bin : "../typoleak", NULL);
     char *q = g_shell_quote(folder), *qb = g_shell_quote(abs);
+    /* cd after the mount: a working folder entered before it would be the
+     * writable folder underneath */
+    char *qc = g_shell_quote(cwd ? cwd : ".");
+    char *enter = cwd ? g_strdup_printf("cd %s || exit 97; touch .w 2>/dev/null && exit 98; ", qc) : g_strdup("");
     char *script = g_strdup_printf("mount --bind %s %s && mount -o remount,ro,bind %s %s || exit 99; "
-                                   "touch %s/.w 2>/dev/null && exit 98; exec %s %s",
-                                   q, q, q, q, q, qb, args);
+                                   "touch %s/.w 2>/dev/null && exit 98; %sexec %s %s",
+                                   q, q, q, q, q, enter, qb, args);
+    g_free(qc), g_free(enter);
     char *argv[] = { "unshare", "-m", "sh", "-c", script, NULL };
     int status = -1;
     GError *e = NULL;
-    ck_assert_msg(g_spawn_sync(cwd, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out, err, &status, &e),
+    ck_assert_msg(g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out, err, &status, &e),
                   "unshare: %s", e ? e->message : "?");
     g_free(script), g_free(q), g_free(qb), g_free(abs);
     int rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -270,12 +275,24 @@ START_TEST(test_read_only_media)
         g_ptr_array_free(a, TRUE);
         g_strfreev(argv);
     }
+    /* a database left in WAL mode (an interrupted scan): read-only media
+     * give SQLite no -shm; opened as immutable it reads all the same */
+    cmd = g_strdup_printf("cp %s/case.db %s/wal.db && sqlite3 %s/wal.db 'PRAGMA journal_mode=WAL' >/dev/null && "
+                          "cp %s/wal.db %s/case-wal.db", rw, d, d, d, ro);
+    ck_assert_int_eq(system(cmd), 0);
+    g_free(cmd);
+    int rc = run_on_ro_folder(ro, ro, &out, &err, "show --db case-wal.db 1");
+    if (rc != -1) {
+        ck_assert_msg(rc == 0, "a WAL-mode database on read-only media: exit %d: %s", rc, err);
+        ck_assert_ptr_nonnull(strstr(out, "message 1\n"));
+    }
+    g_free(out), g_free(err);
     /* in place: nothing new beside the database */
     files = listing(rw);
     ck_assert_str_eq(files, "case.db\ncase.db.casekey\ncase.text.db\n");
     g_free(files);
     files = listing(ro);
-    ck_assert_str_eq(files, "case.db\ncase.text.db\n");
+    ck_assert_str_eq(files, "case-wal.db\ncase.db\ncase.text.db\n");
     g_free(files);
     g_free(mb), g_free(f), g_free(rw), g_free(ro), g_free(db);
     tl_test_rmtree(d);

@@ -71,6 +71,12 @@ check_one(const tl_protect *p, const char *arg, int json)
 {
     const char *local_end;
     char *addr = g_strstrip(g_strdup(arg));
+    char *lt = strrchr(addr, '<');
+    if (lt && g_str_has_suffix(lt, ">")) {      /* "Name <addr>": the address */
+        char *inner = g_strndup(lt + 1, strlen(lt) - 2);
+        g_free(addr);
+        addr = g_strstrip(inner);
+    }
     const char *dom = domain_of(addr, &local_end);
     tl_typo_verdict v;
     char why[700];
