@@ -50,8 +50,9 @@ char *tl_iso_utc(int64_t unix_time);
  * kernel allows it (O_NOATIME needs the file's owner); flags are added
  * (O_NOFOLLOW...).  -1 and errno as open(2) (util.c). */
 int tl_open_evidence(const char *path, int flags);
-/* The full-text index beside a findings database (util.c): DB with its
- * ".db" replaced by ".text.db", or ".text.db" added (docs/schema.md). */
+/* The full-text index beside a findings database (util.c): DB.text, as
+ * the case key is DB.casekey; not DB-something, not *.db, so that globs of
+ * databases do not take it (docs/schema.md). */
 char *tl_text_db_path(const char *db_path);
 /* Why the file at path cannot be a SQLite database, in words naming the
  * path (not there, a folder, not a SQLite file, shorter than its header

@@ -33,10 +33,7 @@ tl_open_evidence(const char *path, int flags)
 char *
 tl_text_db_path(const char *db_path)
 {
-    size_t n = strlen(db_path);
-    if (n > 3 && strcmp(db_path + n - 3, ".db") == 0)
-        return g_strdup_printf("%.*s.text.db", (int)(n - 3), db_path);
-    return g_strconcat(db_path, ".text.db", NULL);
+    return g_strconcat(db_path, ".text", NULL);
 }
 
 static uint32_t

@@ -239,9 +239,9 @@ START_TEST(test_read_only_media)
     g_free(out), g_free(err);
     /* a finished run leaves each file whole: no -wal, no -shm */
     char *files = listing(rw);
-    ck_assert_str_eq(files, "case.db\ncase.db.casekey\ncase.text.db\n");
+    ck_assert_str_eq(files, "case.db\ncase.db.casekey\ncase.db.text\n");
     g_free(files);
-    char *cmd = g_strdup_printf("cp %s/case.db %s/case.text.db %s/", rw, rw, ro);
+    char *cmd = g_strdup_printf("cp %s/case.db %s/case.db.text %s/", rw, rw, ro);
     ck_assert_int_eq(system(cmd), 0);
     g_free(cmd);
     static const char *const commands[] = { "report --db case.db", "report --db case.db --format json",
@@ -289,10 +289,10 @@ START_TEST(test_read_only_media)
     g_free(out), g_free(err);
     /* in place: nothing new beside the database */
     files = listing(rw);
-    ck_assert_str_eq(files, "case.db\ncase.db.casekey\ncase.text.db\n");
+    ck_assert_str_eq(files, "case.db\ncase.db.casekey\ncase.db.text\n");
     g_free(files);
     files = listing(ro);
-    ck_assert_str_eq(files, "case-wal.db\ncase.db\ncase.text.db\n");
+    ck_assert_str_eq(files, "case-wal.db\ncase.db\ncase.db.text\n");
     g_free(files);
     g_free(mb), g_free(f), g_free(rw), g_free(ro), g_free(db);
     tl_test_rmtree(d);
@@ -415,7 +415,7 @@ START_TEST(test_paths_and_outputs)
                                      " AND reason='not evidence: this scan''s database'"), 1);
     ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM errors WHERE code='TL_SKIP_OWN' AND path IN"
                                      " ('./findings.db-wal', './findings.db-shm', './findings.db.casekey',"
-                                     "  './findings.text.db')"), 4);
+                                     "  './findings.db.text')"), 4);
     ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM sources WHERE path LIKE './findings%%'"
                                      " AND sha256 IS NOT NULL"), 0);
     /* a report written into the evidence folder, and a scan again */

@@ -1187,7 +1187,7 @@ START_TEST(hostile_archives)
     char *left = dir_names(tmp), *cwd_after = dir_names(cwd), *arch_after = dir_names(dir);
     char **names = g_strsplit(left, "\n", -1);
     for (int i = 0; names[i]; i++)
-        ck_assert_msg(g_str_has_prefix(names[i], "archives.db") || g_str_has_prefix(names[i], "archives.text.db"),
+        ck_assert_msg(g_str_has_prefix(names[i], "archives.db") || g_str_has_prefix(names[i], "archives.db.text"),
                       "scan left %s in its folder %s", names[i], tmp);
     g_strfreev(names);
     ck_assert_msg(strcmp(cwd_before, cwd_after) == 0, "the scan changed the working folder %s:\nbefore:\n%s\nafter:\n%s",

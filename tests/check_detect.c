@@ -736,7 +736,7 @@ START_TEST(test_text_index_own_file)
     char *db = g_build_filename(dir, "case.db", NULL), *text = tl_test_text_db(db);
     scan_with(db, path, TL_CLASSIFY_FLAGGED, 1);
     ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM findings"), 1);
-    ck_assert_str_eq(text + strlen(dir), "/case.text.db");
+    ck_assert_str_eq(text + strlen(dir), "/case.db.text");
     /* the findings file alone: no word of the message the detectors did not take */
     ck_assert_msg(!tl_test_file_holds(db, "Quixoticmoor"), "the findings database holds the message's text");
     ck_assert_msg(!tl_test_file_holds(db, "xerophthalmia"), "the findings database holds the message's text");

@@ -17,6 +17,7 @@ static const struct {
     { "scan", cli_scan, "scan mail archives into a findings database" },
     { "report", cli_report, "print the summary of a findings database" },
     { "merge", cli_merge, "combine databases of scans of parts of the evidence, without counting twice" },
+    { "plan", cli_plan, "cut the evidence into shards for scans on several machines (GNU parallel, Slurm)" },
     { "show", cli_show, "one message: headers, recipients and verdicts, findings, where its bytes are" },
     { "export", cli_export, "messages, typo hits and findings as JSON Lines or CSV" },
     { "verify", cli_verify, "re-hash the evidence a database recorded; say what changed" },
