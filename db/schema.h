@@ -13,7 +13,7 @@ extern const char tl_schema_sql[];
 extern const char tl_index_sql[];
 extern const char tl_context_sql[];    /* db/context.sql: context and domains, at run close */
 extern const char tl_views_sql[];      /* db/views.sql: the investigators' views, at run close */
-#define TL_SCHEMA_VERSION 7
+#define TL_SCHEMA_VERSION 8
 
 /* The full-text index, in its own file beside the findings database
  * (tl_text_db_path), attached as "text": the classified text of the

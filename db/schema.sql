@@ -204,6 +204,26 @@ CREATE TABLE findings (
     snippet         TEXT NOT NULL
 );
 
+-- Attachments of the messages classified (docs/extraction.md): one row per
+-- attachment part and per member of an attached container (archive, TNEF,
+-- files embedded in Office documents), whatever could be read of it.
+CREATE TABLE attachments (
+    id              INTEGER PRIMARY KEY,
+    message_id      INTEGER NOT NULL REFERENCES messages(id),
+    part            TEXT NOT NULL,      -- MIME part path "2"; a member "2/winmail.dat/1"
+    filename        TEXT,               -- as sent, or the member's name
+    declared_type   TEXT,               -- Content-Type as sent; NULL for members
+    sniffed_type    TEXT NOT NULL,      -- from the bytes: pdf, docx, xlsx, jpeg, zip, tnef, unknown...
+    size            INTEGER NOT NULL,   -- decoded bytes
+    sha256          TEXT NOT NULL,      -- of the decoded bytes
+    status          TEXT NOT NULL,      -- text, no_text_layer, encrypted, too_large, unsupported, container, failed
+    reason          TEXT,               -- why not text
+    chars           INTEGER NOT NULL,   -- characters of text read from it
+    width           INTEGER,            -- images: pixels, NULL otherwise
+    height          INTEGER,
+    exif_gps        INTEGER             -- images: 1 when EXIF or XMP holds a GPS position
+);
+
 -- The full-text index (FTS5) of the classified text is not here: it lives
 -- in its own file beside this one (docs/schema.md, "The text index file"),
 -- so that this file never holds what the messages say.

@@ -509,6 +509,7 @@ START_TEST(test_conventions)
         { "verify", "Usage: typoleak verify [OPTION...]" }, { "merge", "Usage: typoleak merge [OPTION...] OUT.db" },
         { "check", "Usage: typoleak check [OPTION...] [ADDRESS...]" },
         { "variants", "Usage: typoleak variants [OPTION...] DOMAIN..." },
+        { "extract", "Usage: typoleak extract [OPTION...] MESSAGE PART" },
     };
     g_setenv("LC_ALL", "C", TRUE);
     for (size_t i = 0; i < G_N_ELEMENTS(usage); i++) {
@@ -582,7 +583,8 @@ START_TEST(test_conventions)
     int status = -1;
     ck_assert(g_spawn_sync(src, argv_man, (char **)env, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, NULL));
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "man: %s", err);
-    static const char *const cmds[] = { "scan", "report", "merge", "show", "export", "verify", "check", "variants" };
+    static const char *const cmds[] = { "scan", "report", "merge", "show", "export", "verify", "extract", "check",
+                                        "variants" };
     for (size_t i = 0; i < G_N_ELEMENTS(cmds); i++) {
         char *h = g_strdup_printf("typoleak %s", cmds[i]);
         ck_assert_msg(strstr(out, h), "the man page lacks %s", h);
