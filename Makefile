@@ -25,7 +25,8 @@ SAN     ?=
 BASE_SRC   = scanner/status.c scanner/util.c scanner/chunk.c scanner/queue.c scanner/digest.c scanner/job.c
 TYPO_SRC   = $(wildcard scanner/typo/*.c)
 DETECT_SRC = scanner/detect/validate.c scanner/detect/engine.c scanner/detect/id.c scanner/detect/contact.c \
-             scanner/detect/mark.c scanner/detect/cred.c
+             scanner/detect/mark.c scanner/detect/cred.c scanner/detect/travel.c scanner/detect/people.c \
+             scanner/detect/medical.c scanner/detect/tax.c scanner/detect/naval.c scanner/detect/places.c
 PARSE_SRC  = parsers/sniff.c parsers/mbox.c parsers/message.c parsers/text.c parsers/walk.c parsers/plan.c parsers/attachment.c
 # Attachment extractors (issue 11): a module with its own header, parsers/extract/extract.h.
 EXTRACT_SRC = $(wildcard parsers/extract/*.c)
@@ -69,10 +70,11 @@ deps:
 deps-check:
 	@sh tools/deps.sh check
 
-$(BUILD)/embed.c: db/schema.sql db/indexes.sql db/context.sql db/views.sql data/protected-domains.txt data/allowlist.txt tools/embed.sh
+$(BUILD)/embed.c: db/schema.sql db/indexes.sql db/context.sql db/views.sql data/protected-domains.txt data/allowlist.txt data/iata-airlines.txt data/iata-airports.txt tools/embed.sh
 	@mkdir -p $(dir $@)
 	sh tools/embed.sh tl_schema_sql db/schema.sql tl_index_sql db/indexes.sql tl_context_sql db/context.sql tl_views_sql db/views.sql \
-	    tl_default_protected data/protected-domains.txt tl_default_allowlist data/allowlist.txt > $@
+	    tl_default_protected data/protected-domains.txt tl_default_allowlist data/allowlist.txt \
+	    tl_iata_airlines data/iata-airlines.txt tl_iata_airports data/iata-airports.txt > $@
 
 # Every object depends on this Makefile too: objects from before the
 # automatic header dependencies (-MMD) are then rebuilt.

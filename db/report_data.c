@@ -116,7 +116,13 @@ static const tl_report_section sections[] = {
       "   ORDER BY o.id LIMIT 1) AS path,"
       " (SELECT o.offset FROM occurrences o WHERE o.message_id = m.id ORDER BY o.id LIMIT 1) AS offset"
       " FROM messages m WHERE m.n_typo > 0"
-      " ORDER BY m.severity IS NULL, m.severity, score DESC, m.n_findings DESC, m.date_utc LIMIT 500" },
+      /* within a severity: VIP movements, identity documents and rosters
+       * with validated identifiers first (issue 12) */
+      " ORDER BY m.severity IS NULL, m.severity,"
+      " (coalesce(m.categories, '') LIKE '%TRAVEL.VIPMOVE%' OR coalesce(m.categories, '') LIKE '%IDDOC.ATTACH%'"
+      "  OR EXISTS (SELECT 1 FROM findings f WHERE f.message_id = m.id AND f.detector IN ('roster', 'crew-list')"
+      "  AND f.score >= 95)) DESC,"
+      " score DESC, m.n_findings DESC, m.date_utc LIMIT 500" },
     { "containers", "Containers by kind",
       "SELECT kind, count(*) AS sources FROM sources GROUP BY kind ORDER BY sources DESC, kind" },
     { "errors", "Errors by reason",
