@@ -8,10 +8,11 @@
 #   make tsan     build and run the threaded suites under ThreadSanitizer
 #   make fuzz     mutate corpus files and archives, scan them under AddressSanitizer
 #   make install  the binary, the man page and the default lists under $(DESTDIR)$(PREFIX)
+#   make fuzz-outlook  mutate PST, .msg and TNEF files, read them under AddressSanitizer
 
 CC      ?= cc
 PKGS     = gmime-3.0 glib-2.0 libarchive sqlite3 libcrypto libpsl libidn2 icu-uc icu-i18n json-glib-1.0 libxml-2.0 libhs \
-           poppler-glib libexif libical libytnef
+           poppler-glib libexif libical libytnef libpff libolecf libbfio
 CFLAGS  ?= -O2 -g
 # Flags the code needs whatever CFLAGS the caller gives (make asan sets CFLAGS).
 TL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -Wswitch-enum -I.
@@ -27,7 +28,8 @@ TYPO_SRC   = $(wildcard scanner/typo/*.c)
 DETECT_SRC = scanner/detect/validate.c scanner/detect/engine.c scanner/detect/id.c scanner/detect/contact.c \
              scanner/detect/mark.c scanner/detect/cred.c scanner/detect/travel.c scanner/detect/people.c \
              scanner/detect/medical.c scanner/detect/tax.c scanner/detect/naval.c scanner/detect/places.c
-PARSE_SRC  = parsers/sniff.c parsers/mbox.c parsers/message.c parsers/text.c parsers/walk.c parsers/plan.c parsers/attachment.c
+PARSE_SRC  = parsers/sniff.c parsers/mbox.c parsers/message.c parsers/text.c parsers/walk.c parsers/plan.c parsers/attachment.c \
+             parsers/outlook.c parsers/outlook_pst.c parsers/outlook_msg.c parsers/outlook_tnef.c
 # Attachment extractors (issue 11): a module with its own header, parsers/extract/extract.h.
 EXTRACT_SRC = $(wildcard parsers/extract/*.c)
 WRITE_SRC  = db/writer.c
@@ -41,7 +43,7 @@ LIB_OBJ  = $(CORE_OBJ) $(BUILD)/hsdb.o
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/main.o
 
-.PHONY: all install uninstall deps deps-check check check-unit check-symbols check-style check-layers demo asan tsan fuzz clean
+.PHONY: all install uninstall deps deps-check check check-unit check-symbols check-style check-layers demo asan tsan fuzz fuzz-outlook clean
 
 all: typoleak
 
@@ -167,6 +169,15 @@ tsan:
 fuzz:
 	$(MAKE) BUILD=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" CFLAGS="-O1 -g" typoleak-asan
 	TYPOLEAK=./typoleak-asan python3 tests/fuzz.py
+
+# Mutation fuzzing of the Outlook reader alone (PST, .msg, TNEF) under
+# AddressSanitizer (tests/fuzz_outlook.c): FUZZ_SEED=N FUZZ_RUNS=M.
+fuzz-outlook:
+	$(MAKE) BUILD=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" CFLAGS="-O1 -g" build-asan/fuzz_outlook
+	ASAN_OPTIONS=fast_unwind_on_malloc=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan-outlook.supp UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 TL_CORPORA=$${TL_CORPORA:-../shared/corpora} build-asan/fuzz_outlook
+
+$(BUILD)/fuzz_outlook: tests/fuzz_outlook.c parsers/outlook.h $(BUILD)/libtypoleak.a
+	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) $(PKG_CFLAGS) -o $@ $< $(BUILD)/libtypoleak.a $(PKG_LIBS) -lpthread
 
 clean:
 	rm -rf build build-asan build-tsan typoleak typoleak-asan
