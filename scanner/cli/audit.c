@@ -22,7 +22,7 @@ int
 cli_audit(int argc, char **argv)
 {
     return cli_db_command(argc, argv, "prove from the database alone that nothing was lost",
-                          "Exit status: 0 when every source, message and mbox byte is accounted for, 4 when "
+                          "Exit status: 0 when every source, message and mbox byte is accounted for, 5 when "
                           "something is not (one line each), 1 when the database cannot be read.",
                           0, audit);
 }
