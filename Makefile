@@ -20,13 +20,13 @@ SAN     ?=
 
 # Rooms (docs/internals/layout.md): base, typo engine, detectors, parsers,
 # pipeline, writer, read-side tools; the commands on top.
-BASE_SRC   = scanner/status.c scanner/util.c scanner/chunk.c scanner/queue.c scanner/digest.c scanner/job.c
+BASE_SRC   = scanner/build.c scanner/status.c scanner/util.c scanner/chunk.c scanner/queue.c scanner/digest.c scanner/job.c
 TYPO_SRC   = $(wildcard scanner/typo/*.c)
 DETECT_SRC = scanner/detect/validate.c scanner/detect/engine.c scanner/detect/id.c scanner/detect/contact.c \
              scanner/detect/mark.c scanner/detect/cred.c
 PARSE_SRC  = parsers/sniff.c parsers/mbox.c parsers/message.c parsers/text.c parsers/walk.c
 WRITE_SRC  = db/writer.c
-READ_SRC   = db/report.c db/verify.c db/export.c db/show.c db/report_data.c db/report_html.c db/merge.c
+READ_SRC   = db/report.c db/verify.c db/export.c db/show.c db/extract.c db/report_data.c db/report_html.c db/merge.c
 LIB_SRC = $(BASE_SRC) $(TYPO_SRC) $(DETECT_SRC) $(PARSE_SRC) scanner/pipeline.c $(WRITE_SRC) $(READ_SRC)
 CLI_SRC = $(wildcard scanner/cli/*.c)
 TEST_SRC = $(wildcard tests/check_*.c)
@@ -35,6 +35,9 @@ CORE_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/embed.o
 LIB_OBJ  = $(CORE_OBJ) $(BUILD)/hsdb.o
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/main.o
+
+# The build (commit) id in the tool and in every run it records (runs.tool_build).
+TL_BUILD_ID := $(shell git -C '$(CURDIR)' describe --always --dirty --tags 2>/dev/null || echo unknown)
 
 .PHONY: all deps deps-check check check-unit check-symbols check-style check-layers demo asan tsan fuzz clean
 
@@ -54,6 +57,15 @@ $(BUILD)/embed.c: db/schema.sql db/indexes.sql db/context.sql db/views.sql data/
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/build-id: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(TL_BUILD_ID)' | cmp -s - $@ || echo '$(TL_BUILD_ID)' > $@
+
+$(BUILD)/scanner/build.o: $(BUILD)/build-id
+$(BUILD)/scanner/build.o: TL_CFLAGS += -DTL_BUILD_ID='"$(TL_BUILD_ID)"'
+
+FORCE:
 
 $(BUILD)/embed.o: $(BUILD)/embed.c
 	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) -c -o $@ $<

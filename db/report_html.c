@@ -241,10 +241,73 @@ static const char script[] =
     "&&/^-?[0-9.]+$/.test(q))?a-c:p.localeCompare(q);return asc?r:-r});rows.forEach(function(r){b.appendChild(r)})"
     "})});t.setAttribute('data-sortable','ready')})})();";
 
+/* The custody manifest (issue 14): the tool and its build, the digests
+ * of the rules and lists, the runs the figures come from, the report's
+ * scope and its own digest; the evidence files are the "evidence" table. */
+static void
+manifest_html(GString *h, JsonObject *root)
+{
+    JsonObject *m = json_object_has_member(root, "manifest") ? json_object_get_object_member(root, "manifest") : NULL;
+    g_string_append(h, "<section id=\"manifest\"><h2>Custody manifest</h2><dl>");
+    g_string_append(h, "<dt>Tool</dt><dd>typoleak ");
+    esc(h, str(root, "tool_version"));
+    g_string_append(h, ", build ");
+    esc(h, str(root, "tool_build"));
+    g_string_append(h, "</dd><dt>Report SHA-256</dt><dd><code>");
+    esc(h, str(root, "report_sha256"));
+    g_string_append(h, "</code> (of the JSON report without this member: typoleak report --format json)</dd>");
+    JsonObject *sc = json_object_has_member(root, "scope") ? json_object_get_object_member(root, "scope") : NULL;
+    if (sc) {
+        g_string_append(h, "<dt>Scope</dt><dd>");
+        GList *keys = json_object_get_members(sc);
+        for (GList *k = keys; k; k = k->next) {
+            JsonNode *v = json_object_get_member(sc, k->data);
+            if (JSON_NODE_HOLDS_NULL(v))
+                continue;
+            g_string_append_printf(h, "%s ", (const char *)k->data);
+            char *c = cell(v);
+            esc(h, c);
+            g_free(c);
+            g_string_append(h, "; ");
+        }
+        g_list_free(keys);
+        g_string_append(h, "</dd>");
+    }
+    JsonObject *dg = m && json_object_has_member(m, "digests") ? json_object_get_object_member(m, "digests") : NULL;
+    if (dg) {
+        GList *keys = json_object_get_members(dg);
+        for (GList *k = keys; k; k = k->next) {
+            g_string_append(h, "<dt>");
+            esc(h, k->data);
+            g_string_append(h, "</dt><dd><code>");
+            JsonArray *a = json_object_get_array_member(dg, k->data);
+            for (guint i = 0; a && i < json_array_get_length(a); i++) {
+                if (i)
+                    g_string_append(h, ", ");
+                esc(h, json_array_get_string_element(a, i));
+            }
+            g_string_append(h, "</code></dd>");
+        }
+        g_list_free(keys);
+    }
+    JsonArray *runs = m && json_object_has_member(m, "runs") ? json_object_get_array_member(m, "runs") : NULL;
+    g_string_append(h, "<dt>Runs the figures come from</dt><dd>");
+    for (guint i = 0; runs && i < json_array_get_length(runs); i++)
+        g_string_append_printf(h, "%s%" G_GINT64_FORMAT, i ? ", " : "",
+                               json_object_get_int_member(json_array_get_object_element(runs, i), "run"));
+    g_string_append(h, "</dd></dl></section>\n");
+}
+
 tl_status_t
 tl_report_html(const char *db_path, FILE *out, char **errmsg)
 {
-    JsonNode *node = tl_report_model(db_path, errmsg);
+    return tl_report_html_opts(db_path, NULL, out, errmsg);
+}
+
+tl_status_t
+tl_report_html_opts(const char *db_path, const tl_report_options *o, FILE *out, char **errmsg)
+{
+    JsonNode *node = tl_report_model_opts(db_path, o, errmsg);
     if (!node)
         return TL_ERR_DB;
     JsonObject *root = json_node_get_object(node);
@@ -286,6 +349,7 @@ tl_report_html(const char *db_path, FILE *out, char **errmsg)
     g_string_append(h, "</section>\n");
     size_t ns = 0;
     const tl_report_section *secs = tl_report_sections(&ns);
+    manifest_html(h, root);
     table(h, root, "triage", "Read first (severity, score, findings; where each message is)");
     for (size_t i = 0; i < ns; i++)
         if (strcmp(secs[i].name, "triage") != 0)

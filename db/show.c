@@ -7,6 +7,7 @@
  * by a prefix of its SHA-256 (at least 8 hex digits), or by its
  * Message-ID header (with or without the angle brackets).
  */
+#include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -20,8 +21,8 @@ text(sqlite3_stmt *s, int i)
 }
 
 /* The row id of the message key names; 0 when none, -1 when ambiguous. */
-static sqlite3_int64
-find(sqlite3 *db, const char *key)
+long long
+tl_db_find_message(sqlite3 *db, const char *key)
 {
     sqlite3_stmt *s = NULL;
     sqlite3_int64 id = 0;
@@ -72,7 +73,7 @@ tl_show(const char *db_path, const char *key, FILE *out, char **errmsg)
     if (!db)
         return TL_ERR_DB;
     tl_status_t st = TL_OK;
-    sqlite3_int64 id = find(db, key);
+    sqlite3_int64 id = tl_db_find_message(db, key);
     sqlite3_stmt *s = id > 0 ? query(db,
                                      "SELECT id, sha256, size, message_id, date, date_utc, from_text, sender, reply_to,"
                                      " subject, n_recipients, n_typo, mime_parsed, classified, n_findings, categories,"
@@ -168,4 +169,84 @@ tl_show(const char *db_path, const char *key, FILE *out, char **errmsg)
     }
     sqlite3_close(db);
     return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* show --format json (issue 14)                                       */
+/* ------------------------------------------------------------------ */
+
+/* The rows of a query about message id as a JSON array member. */
+static void
+json_rows(JsonBuilder *b, sqlite3 *db, const char *name, const char *q, sqlite3_int64 id, int one)
+{
+    sqlite3_stmt *s = query(db, q, id);
+    json_builder_set_member_name(b, name);
+    if (!one)
+        json_builder_begin_array(b);
+    int n = 0;
+    while (s && sqlite3_step(s) == SQLITE_ROW && (!one || !n++))
+        tl_json_row(b, s);
+    if (one && !n)
+        json_builder_add_null_value(b);
+    if (!one)
+        json_builder_end_array(b);
+    sqlite3_finalize(s);
+}
+
+tl_status_t
+tl_show_json(const char *db_path, const char *key, FILE *out, char **errmsg)
+{
+    sqlite3 *db = tl_db_open_ro(db_path, errmsg);
+    if (!db)
+        return TL_ERR_DB;
+    sqlite3_int64 id = tl_db_find_message(db, key);
+    if (id <= 0) {
+        *errmsg = id < 0 ? g_strdup_printf("'%s' names more than one message: give more of the SHA-256", key)
+                         : g_strdup_printf("no message '%s' (give its number, SHA-256 prefix or Message-ID)", key);
+        sqlite3_close(db);
+        return TL_ERR_USAGE;
+    }
+    JsonBuilder *b = json_builder_new();
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "format");
+    json_builder_add_string_value(b, "typoleak-message");
+    json_builder_set_member_name(b, "version");
+    json_builder_add_int_value(b, 1);
+    json_rows(b, db, "message", "SELECT * FROM messages WHERE id = ?1", id, 1);
+    json_rows(b, db, "recipients",
+              "SELECT r.id, r.header, r.addr, r.addr_norm, r.dup, r.display_name, r.parsed, r.raw, t.typo_domain,"
+              " t.intended_domain, t.intended_addr, t.class, t.edit, t.exposure, t.alert,"
+              " coalesce(t.final_score, t.score) AS score FROM recipients r"
+              " LEFT JOIN typo_hits t ON t.recipient_id = r.id WHERE r.message_id = ?1 ORDER BY r.id", id, 0);
+    json_rows(b, db, "findings",
+              "SELECT id, part, detector, category, level, score, masked, vhash, offset, length, part_offset, quoted,"
+              " counted, uncounted_reason, sets_severity, snippet FROM findings WHERE message_id = ?1"
+              " ORDER BY sets_severity DESC, part, offset", id, 0);
+    json_rows(b, db, "anomalies", "SELECT code, offset, item FROM anomalies WHERE message_id = ?1 ORDER BY id", id, 0);
+    json_rows(b, db, "bounces", "SELECT recipient, action, status FROM bounces WHERE message_id = ?1 ORDER BY id", id, 0);
+    json_rows(b, db, "occurrences",
+              "SELECT o.id, s.path, s.member, o.offset, o.length, o.marker_offset, o.maildir_flags, o.sha256,"
+              " o.run_id AS run FROM occurrences o JOIN sources s ON s.id = o.source_id WHERE o.message_id = ?1"
+              " ORDER BY o.id", id, 0);
+    json_rows(b, db, "thread",
+              "SELECT m.id, m.date_utc, m.from_addr, m.subject, m.message_id FROM messages m"
+              " WHERE m.thread_key = (SELECT thread_key FROM messages WHERE id = ?1) ORDER BY m.date_utc, m.id", id, 0);
+    json_builder_end_object(b);
+    JsonNode *root = json_builder_get_root(b);
+    JsonGenerator *g = json_generator_new();
+    json_generator_set_root(g, root);
+    json_generator_set_pretty(g, TRUE);
+    char *doc = json_generator_to_data(g, NULL);
+    fputs(doc, out);
+    fputc('\n', out);
+    g_free(doc);
+    g_object_unref(g);
+    json_node_unref(root);
+    g_object_unref(b);
+    sqlite3_close(db);
+    if (ferror(out)) {
+        *errmsg = g_strdup("writing the output failed");
+        return TL_ERR_USAGE;
+    }
+    return TL_OK;
 }

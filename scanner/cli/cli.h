@@ -27,6 +27,7 @@ int cli_show(int argc, char **argv);
 int cli_merge(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_variants(int argc, char **argv);
+int cli_extract(int argc, char **argv);
 
 /* --protect, --protect-file, --allow, --allow-file (cli_lists.c). */
 typedef struct {

@@ -17,6 +17,7 @@ static const struct {
     { "report", cli_report, "print the summary of a findings database" },
     { "merge", cli_merge, "combine databases of scans of parts of the evidence, without counting twice" },
     { "show", cli_show, "one message: headers, recipients and verdicts, findings, where its bytes are" },
+    { "extract", cli_extract, "a message's raw bytes from the evidence, checked against its SHA-256" },
     { "export", cli_export, "messages, typo hits and findings as JSON Lines or CSV" },
     { "verify", cli_verify, "re-hash the evidence a database recorded; say what changed" },
     { "check", cli_check, "the typo verdict for addresses (or stdin), without a scan" },

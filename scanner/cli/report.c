@@ -51,7 +51,19 @@ int
 cli_report(int argc, char **argv)
 {
     char *db = NULL, *format = NULL, *output = NULL;
+    char *since = NULL, *until = NULL, *bucket = NULL, *exposure = NULL, *intended = NULL, *min_score = NULL;
+    gint64 run_no = 0;
     GOptionEntry entries[] = {
+        { "since", 0, 0, G_OPTION_ARG_STRING, &since, "messages dated on or after this day", "YYYY-MM-DD" },
+        { "until", 0, 0, G_OPTION_ARG_STRING, &until, "messages dated on or before this day", "YYYY-MM-DD" },
+        { "bucket", 0, 0, G_OPTION_ARG_STRING, &bucket, "periods of the per-period sections (default month)",
+          "week|month|quarter|year" },
+        { "run", 0, 0, G_OPTION_ARG_INT64, &run_no, "messages a copy of which this run recorded", "N" },
+        { "exposure", 0, 0, G_OPTION_ARG_STRING, &exposure, "typo hits of this exposure only",
+          "open|closed|nonexistent-tld" },
+        { "intended", 0, 0, G_OPTION_ARG_STRING, &intended, "typo hits of this intended (protected) domain only",
+          "DOMAIN" },
+        { "min-score", 0, 0, G_OPTION_ARG_STRING, &min_score, "typo hits scoring at least this (0..1)", "SCORE" },
         { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "findings database", "FILE" },
         { "format", 0, 0, G_OPTION_ARG_STRING, &format, "text (default), json, csv or html", "FORMAT" },
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
@@ -69,10 +81,34 @@ cli_report(int argc, char **argv)
         g_error_free(err);
     } else if (!db || argc != 1 ||
                !g_strv_contains((const char *const[]){ "text", "json", "csv", "html", NULL }, (f = format ? format : "text"))) {
-        cli_error("usage: typoleak report --db FILE [--format text|json|csv|html] [--output PATH]");
+        cli_error("usage: typoleak report --db FILE [--format text|json|csv|html] [--output PATH] [--since DAY]"
+                  " [--until DAY] [--bucket week|month|quarter|year] [--run N] [--exposure E] [--intended DOMAIN]"
+                  " [--min-score S]");
     } else if (strcmp(f, "csv") == 0 && !output) {
         cli_error("the CSV report is one file per section: give --output DIR");
     } else {
+        tl_report_options o;
+        tl_report_options_init(&o);
+        o.since = since, o.until = until, o.exposure = exposure, o.intended = intended, o.run = run_no;
+        if (bucket)
+            o.bucket = bucket;
+        char *end = NULL, *why = NULL;
+        if (min_score) {
+            o.min_score = g_ascii_strtod(min_score, &end);
+            if (!end || *end || end == min_score || o.min_score < 0) {
+                cli_error("--min-score %s: give a number from 0 to 1", min_score);
+                goto done;
+            }
+        }
+        if (run_no < 0) {
+            cli_error("--run: give a run number (the report's runs section lists them)");
+            goto done;
+        }
+        if (tl_report_options_check(&o, &why) != TL_OK) {
+            cli_error("%s", why);
+            g_free(why);
+            goto done;
+        }
         char *msg = NULL;
         tl_status_t st;
         FILE *out = stdout;
@@ -81,13 +117,13 @@ cli_report(int argc, char **argv)
             goto done;
         }
         if (strcmp(f, "json") == 0)
-            st = tl_report_json(db, out, &msg);
+            st = tl_report_json_opts(db, &o, out, &msg);
         else if (strcmp(f, "csv") == 0)
-            st = tl_report_csv(db, output, &msg);
+            st = tl_report_csv_opts(db, &o, output, &msg);
         else if (strcmp(f, "html") == 0)
-            st = tl_report_html(db, out, &msg);
+            st = tl_report_html_opts(db, &o, out, &msg);
         else
-            st = tl_report_text(db, out, &msg);
+            st = tl_report_text_opts(db, &o, out, &msg);
         if (out != stdout && fclose(out) != 0 && st == TL_OK) {
             msg = g_strdup_printf("writing %s failed", output);
             st = TL_ERR_USAGE;
@@ -96,6 +132,7 @@ cli_report(int argc, char **argv)
     }
 done:
     g_free(db), g_free(format), g_free(output);
+    g_free(since), g_free(until), g_free(bucket), g_free(exposure), g_free(intended), g_free(min_score);
     g_option_context_free(ctx);
     return rc;
 }
