@@ -273,7 +273,7 @@ START_TEST(test_report_formats)
     ck_assert(json_parser_load_from_data(p, out, -1, NULL));
     JsonObject *r = json_node_get_object(json_parser_get_root(p));
     ck_assert_str_eq(json_object_get_string_member(r, "format"), "typoleak-report");
-    ck_assert_int_eq(json_object_get_int_member(r, "version"), 1);
+    ck_assert_int_eq(json_object_get_int_member(r, "version"), 2);
     JsonObject *tot = json_array_get_object_element(json_object_get_array_member(r, "totals"), 0);
     ck_assert_int_eq(json_object_get_int_member(tot, "flagged_messages"), 2);
     ck_assert_int_eq(json_object_get_int_member(tot, "findings"), 2);

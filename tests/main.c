@@ -367,6 +367,7 @@ static const struct {
     { "archive", suite_archive }, { "writer", suite_writer }, { "pipeline", suite_pipeline },
     { "corpora", suite_corpora }, { "cli", suite_cli }, { "validate", suite_validate }, { "text", suite_text }, { "detect", suite_detect }, { "eval", suite_eval },
     { "cred", suite_cred }, { "contact", suite_contact }, { "mark", suite_mark }, { "alerts", suite_alerts },
+    { "audit", suite_audit },
 };
 
 int

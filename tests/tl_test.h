@@ -65,6 +65,7 @@ Suite *suite_cred(void);
 Suite *suite_contact(void);
 Suite *suite_mark(void);
 Suite *suite_alerts(void);
+Suite *suite_audit(void);
 
 /* A new empty folder under $TMPDIR; removed by tl_test_rmtree(). */
 char *tl_test_tmpdir(void);
