@@ -66,6 +66,28 @@ query(sqlite3 *db, const char *q, sqlite3_int64 id)
     return s;
 }
 
+/* Issue 14: where the date comes from, the sender's unit, the thread. */
+static void
+show_dates_thread(sqlite3 *db, sqlite3_int64 id, FILE *out)
+{
+    sqlite3_stmt *s = query(db,
+                            "SELECT date_flag, date_source, date_header_utc, from_unit, thread_key, in_reply_to,"
+                            " (SELECT count(*) FROM messages t WHERE t.thread_key = m.thread_key) FROM messages m"
+                            " WHERE id = ?1", id);
+    if (s && sqlite3_step(s) == SQLITE_ROW) {
+        if (sqlite3_column_type(s, 0) != SQLITE_NULL)
+            fprintf(out, "  date note   Date %s (%s); dated by %s\n", text(s, 0),
+                    sqlite3_column_type(s, 2) == SQLITE_NULL ? "no time" : text(s, 2),
+                    sqlite3_column_type(s, 1) == SQLITE_NULL ? "nothing" : "the first Received header");
+        if (sqlite3_column_type(s, 3) != SQLITE_NULL)
+            fprintf(out, "  unit        %s\n", text(s, 3));
+        if (sqlite3_column_type(s, 4) != SQLITE_NULL)
+            fprintf(out, "  thread      %s (%lld messages)%s%s\n", text(s, 4), (long long)sqlite3_column_int64(s, 6),
+                    sqlite3_column_type(s, 5) == SQLITE_NULL ? "" : "; in reply to ", text(s, 5));
+    }
+    sqlite3_finalize(s);
+}
+
 tl_status_t
 tl_show(const char *db_path, const char *key, FILE *out, char **errmsg)
 {
@@ -97,6 +119,7 @@ tl_show(const char *db_path, const char *key, FILE *out, char **errmsg)
     if (sqlite3_column_type(s, 8) != SQLITE_NULL)
         fprintf(out, "  reply-to    %s\n", text(s, 8));
     fprintf(out, "  subject     %s\n", text(s, 9));
+    show_dates_thread(db, id, out);
     fprintf(out, "  parsed      %s; %lld recipients, %lld at typo domains\n",
             sqlite3_column_int(s, 12) ? "whole MIME tree" : "header block", (long long)sqlite3_column_int64(s, 10),
             (long long)sqlite3_column_int64(s, 11));
@@ -111,11 +134,12 @@ tl_show(const char *db_path, const char *key, FILE *out, char **errmsg)
     fprintf(out, "\nrecipients:\n");
     s = query(db,
               "SELECT r.header, r.addr, r.parsed, t.intended_addr, t.class, t.edit, t.exposure, t.alert,"
-              " coalesce(t.final_score, t.score), t.needs_context FROM recipients r"
+              " coalesce(t.final_score, t.score), t.needs_context, r.dup FROM recipients r"
               " LEFT JOIN typo_hits t ON t.recipient_id = r.id WHERE r.message_id = ?1 ORDER BY r.id",
               id);
     while (s && sqlite3_step(s) == SQLITE_ROW) {
-        fprintf(out, "  %-8s %s%s\n", text(s, 0), text(s, 1), sqlite3_column_int(s, 2) ? "" : " (recovered from raw)");
+        fprintf(out, "  %-8s %s%s%s\n", text(s, 0), text(s, 1), sqlite3_column_int(s, 2) ? "" : " (recovered from raw)",
+                sqlite3_column_int(s, 10) ? " (named again: counted once)" : "");
         if (sqlite3_column_type(s, 3) != SQLITE_NULL || sqlite3_column_type(s, 4) != SQLITE_NULL)
             fprintf(out, "           %s: meant %s; %s (%s); exposure %s; score %.2f%s\n",
                     sqlite3_column_int(s, 7) ? "ALERT" : "typo", text(s, 3), text(s, 5), text(s, 4), text(s, 6),
@@ -125,8 +149,8 @@ tl_show(const char *db_path, const char *key, FILE *out, char **errmsg)
 
     fprintf(out, "\nfindings (masked; offsets in the part's text):\n");
     s = query(db,
-              "SELECT part, detector, category, level, score, masked, offset, length, part_offset, quoted, snippet"
-              " FROM findings WHERE message_id = ?1 ORDER BY part, offset",
+              "SELECT part, detector, category, level, score, masked, offset, length, part_offset, quoted, snippet,"
+              " sets_severity, uncounted_reason FROM findings WHERE message_id = ?1 ORDER BY part, offset",
               id);
     int nf = 0;
     while (s && sqlite3_step(s) == SQLITE_ROW) {
@@ -135,6 +159,9 @@ tl_show(const char *db_path, const char *key, FILE *out, char **errmsg)
                 text(s, 2), text(s, 3), sqlite3_column_int(s, 4), text(s, 5), (long long)sqlite3_column_int64(s, 6),
                 (long long)sqlite3_column_int64(s, 7), (long long)sqlite3_column_int64(s, 8),
                 sqlite3_column_int(s, 9) ? " quoted" : "");
+        if (sqlite3_column_int(s, 11) || sqlite3_column_type(s, 12) != SQLITE_NULL)
+            fprintf(out, "             %s%s%s\n", sqlite3_column_int(s, 11) ? "set the severity" : "",
+                    sqlite3_column_type(s, 12) == SQLITE_NULL ? "" : "not counted: ", text(s, 12));
         fprintf(out, "             %s\n", text(s, 10));
     }
     if (!nf)

@@ -802,7 +802,9 @@ subject_detect(tl_worker *w, tl_record *rec, GPtrArray *findings)
  * per message (the same detector and keyed hash, or the same marking,
  * again in another part, such as the text/html alternative of a
  * text/plain part, or repeated, is not counted again), and a roster (ten
- * or more contact findings of one detector in one part) as one finding;
+ * or more contact findings of one detector in one part) as one finding,
+ * or, where a roster detector (category *.ROSTER) named the part, as that
+ * finding;
  * and the finding that set the message's severity. */
 static void
 mark_counted(tl_record *rec)
@@ -826,11 +828,24 @@ mark_counted(tl_record *rec)
             g_hash_table_insert(per_part, pk, GINT_TO_POINTER(n));
         }
     }
+    /* a part a roster detector named (PERSONNEL.ROSTER...): that finding
+     * stands for its contact values */
+    GHashTable *roster_parts = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < f->len; i++) {
+        tl_finding *x = f->pdata[i];
+        if (g_str_has_suffix(x->category, ".ROSTER") && x->part)
+            g_hash_table_add(roster_parts, x->part);
+    }
     GHashTable *lead = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (guint i = 0; i < f->len; i++) {
         tl_finding *x = f->pdata[i];
         if (x->uncounted || strcmp(x->category, "PII.CONTACT") != 0)
             continue;
+        if (x->part && g_hash_table_contains(roster_parts, x->part)) {
+            x->uncounted = 1;
+            x->why_uncounted = "roster";
+            continue;
+        }
         char *pk = g_strdup_printf("%s\x1f%s", x->part ? x->part : "", x->detector);
         if (GPOINTER_TO_INT(g_hash_table_lookup(per_part, pk)) < TL_ROSTER_MIN)
             g_free(pk);
@@ -843,6 +858,7 @@ mark_counted(tl_record *rec)
         }
     }
     g_hash_table_destroy(lead);
+    g_hash_table_destroy(roster_parts);
     g_hash_table_destroy(per_part);
     g_hash_table_destroy(seen);
     int why = tl_rollup_reason(f, rec->severity);
