@@ -342,6 +342,8 @@ tl_report_html_opts(const char *db_path, const tl_report_options *o, FILE *out, 
     }
     g_string_append(h, "<section id=\"charts\"><h2>Charts</h2>\n");
     chart(h, root, "monthly", "month", "messages", 600, 1, "chart-monthly", "Misdirected messages per month");
+    chart(h, root, "periods", "period", "messages", 600, 1, "chart-periods",
+          "Misdirected messages per period of the report (--bucket)");
     chart(h, root, "typo_domains", "typo_domain", "messages", 20, 0, "chart-domains",
           "Misdirected messages by typo domain (top 20)");
     chart(h, root, "severity", "severity", "messages", 10, 0, "chart-severity", "Classified messages by severity");

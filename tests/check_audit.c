@@ -212,6 +212,7 @@ START_TEST(test_periods_and_filters)
     g_free(out), g_free(err);
     ck_assert(g_file_get_contents(html, &text, NULL, NULL));
     ck_assert_ptr_nonnull(strstr(text, "id=\"section-periods\""));
+    ck_assert_ptr_nonnull(strstr(text, "id=\"chart-periods\""));
     ck_assert_ptr_nonnull(strstr(text, "id=\"section-intended_categories\""));
     ck_assert_ptr_nonnull(strstr(text, "until 2023-03-31"));
     g_free(text);
