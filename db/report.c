@@ -176,7 +176,8 @@ row_period(report *r, sqlite3_stmt *s)
     fprintf(r->out, "  %-10s %8lld %8lld %8lld %8lld %8lld  %8s %7s%s\n", col(s, 0), sqlite3_column_int64(s, 3),
             sqlite3_column_int64(s, 4), sqlite3_column_int64(s, 5), sqlite3_column_int64(s, 6),
             sqlite3_column_int64(s, 7), sqlite3_column_type(s, 8) == SQLITE_NULL ? "" : col(s, 8),
-            sqlite3_column_type(s, 9) == SQLITE_NULL ? "" : col(s, 9), sqlite3_column_type(s, 9) == SQLITE_NULL ? "" : "%");
+            sqlite3_column_type(s, 9) == SQLITE_NULL ? "" : col(s, 9),
+            sqlite3_column_type(s, 9) == SQLITE_NULL ? "" : "%");
 }
 
 static void
@@ -200,7 +201,8 @@ row_person(report *r, sqlite3_stmt *s)
 {
     fprintf(r->out, "  %-36s %5lld messages to %4lld typo domains (%lld addresses)  %.10s .. %.10s%s%s\n", col(s, 0),
             sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4), col(s, 8), col(s, 9),
-            sqlite3_column_type(s, 1) == SQLITE_NULL ? "" : "  ", sqlite3_column_type(s, 1) == SQLITE_NULL ? "" : col(s, 1));
+            sqlite3_column_type(s, 1) == SQLITE_NULL ? "" : "  ",
+            sqlite3_column_type(s, 1) == SQLITE_NULL ? "" : col(s, 1));
 }
 
 static void
@@ -272,9 +274,10 @@ text_custody(report *r)
 {
     fprintf(r->out, "\nCustody (typoleak %s, build %s; the full manifest: --format json, or typoleak verify"
                     " --manifest):\n", TL_VERSION, tl_build_id());
-    int rc = each(r, "SELECT id, coalesce(tool_build, '-'), rules_hash, protected_hash, allowlist_hash, psl_hash FROM runs"
-                     " WHERE EXISTS (SELECT 1 FROM messages x WHERE x.first_run_id = runs.id)"
-                     " OR EXISTS (SELECT 1 FROM errors e WHERE e.run_id = runs.id) ORDER BY id", row_custody);
+    int rc = each(r, "SELECT id, coalesce(tool_build, '-'), rules_hash, protected_hash, allowlist_hash, psl_hash"
+                     " FROM runs"
+                     " WHERE EXISTS (SELECT 1 FROM main.messages x WHERE x.first_run_id = runs.id)"
+                     " OR EXISTS (SELECT 1 FROM main.errors e WHERE e.run_id = runs.id) ORDER BY id", row_custody);
     if (!rc)
         rc = each_section(r, "evidence", "LIMIT 50", row_evidence);
     fprintf(r->out, "\nWhat the numbers count: a message once wherever it was found; a recipient once per message"
@@ -302,12 +305,13 @@ tl_report_text_opts(const char *db_path, const tl_report_options *o, FILE *out, 
     fprintf(out, "\nRuns:\n");
     if (!rc)
         rc = each(&r, "SELECT id, tool_version, started_at, coalesce(finished_at,'(unfinished)'), status,"
-                      " n_messages, n_errors, argv FROM runs WHERE EXISTS (SELECT 1 FROM messages x WHERE"
-                      " x.first_run_id = runs.id) OR EXISTS (SELECT 1 FROM errors e WHERE e.run_id = runs.id)"
+                      " n_messages, n_errors, argv FROM runs WHERE EXISTS (SELECT 1 FROM main.messages x WHERE"
+                      " x.first_run_id = runs.id) OR EXISTS (SELECT 1 FROM main.errors e WHERE e.run_id = runs.id)"
                       " ORDER BY id", row_run);
     if (!rc)
-        rc = each(&r, "SELECT count(*), group_concat(id, ', ') FROM runs WHERE NOT EXISTS (SELECT 1 FROM messages x"
-                      " WHERE x.first_run_id = runs.id) AND NOT EXISTS (SELECT 1 FROM errors e WHERE e.run_id = runs.id)",
+        rc = each(&r, "SELECT count(*), group_concat(id, ', ') FROM runs"
+                      " WHERE NOT EXISTS (SELECT 1 FROM main.messages x WHERE x.first_run_id = runs.id)"
+                      " AND NOT EXISTS (SELECT 1 FROM main.errors e WHERE e.run_id = runs.id)",
                   row_rescans);
     if (!rc) {
         fputc('\n', out);
@@ -369,7 +373,8 @@ tl_report_text_opts(const char *db_path, const tl_report_options *o, FILE *out, 
             rc = each(&r, "SELECT severity, count(*), sum(n_typo > 0) FROM messages WHERE severity IS NOT NULL"
                       " GROUP BY 1 ORDER BY 1", row_severity);
         if (!rc)
-            rc = each(&r, "SELECT category, detector, level, sum(counted), count(DISTINCT vhash), count(DISTINCT message_id)"
+            rc = each(&r, "SELECT category, detector, level, sum(counted), count(DISTINCT vhash),"
+                          " count(DISTINCT message_id)"
                           " FROM findings GROUP BY 1, 2, 3 ORDER BY 1, 2, level='HIGH' DESC, level='MEDIUM' DESC",
                       row_finding);
     }

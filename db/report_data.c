@@ -27,8 +27,8 @@ atoi_n(const char *s, int n)
 }
 
 /* A run whose figures count: it recorded a message first, or an error. */
-#define RUN_ADDED "(EXISTS (SELECT 1 FROM messages x WHERE x.first_run_id = runs.id)" \
-                  " OR EXISTS (SELECT 1 FROM errors e WHERE e.run_id = runs.id))"
+#define RUN_ADDED "(EXISTS (SELECT 1 FROM main.messages x WHERE x.first_run_id = runs.id)" \
+                  " OR EXISTS (SELECT 1 FROM main.errors e WHERE e.run_id = runs.id))"
 
 /* The typo hits of one message at most once per typo domain. */
 #define HITS "(SELECT DISTINCT message_id, typo_domain, intended_domain, exposure FROM typo_hits)"
