@@ -19,8 +19,11 @@
  * Truth TSV columns (one line per message, no header, 0-based index):
  *   index  message-id (without <>)  distinct To/Cc/Bcc recipients  of which typo
  *
+ * With --catcher, every message has a recipient at a typo domain, as in
+ * the archive of a catcher of misdirected mail (the seed's .ml case).
+ *
  * Usage: gen --messages N [--seed S] [--mbox OUT.mbox] [--maildir DIR]
- *            [--truth OUT.tsv]      (at least one of --mbox / --maildir)
+ *            [--truth OUT.tsv] [--catcher 1] [--audit 1]   (at least one of --mbox / --maildir)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <glib.h>
@@ -568,13 +571,15 @@ static void append_sensitive(guint64 idx, GString *text)
                            d + 8, d + 12, 1 + rng_below(&s, 12), 25 + rng_below(&s, 5));
 }
 
+static gboolean catcher;    /* --catcher: every message is misdirected */
+
 static void build_message(rng_t *r, GString *out, gint64 t, guint64 idx, gboolean inner,
                           guint8 *scratch, char *mid, gsize mid_size, guint *n_rcpt, guint *n_typo)
 {
     addr_t from, rc[MAX_RCPT];
     guint counts[] = {1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 4, 4, 5, 6, 7, 8};
     guint n = PICK(r, counts), n_to = 1 + rng_below(r, n), n_bcc = 0;
-    gboolean typo_msg = !inner && rng_chance(r, 40);
+    gboolean typo_msg = !inner && (rng_chance(r, 40) || catcher);
     gen_addr(r, &from, FALSE);
     for (guint i = 0; i < n; i++) gen_addr(r, &rc[i], FALSE);
     if (typo_msg) {
@@ -818,9 +823,10 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--maildir")) maildir = v;
         else if (!strcmp(a, "--truth")) truth_path = v;
         else if (!strcmp(a, "--audit")) audit = parse_u64(a, v) != 0;
+        else if (!strcmp(a, "--catcher")) catcher = parse_u64(a, v) != 0;
         else {
             fprintf(stderr, "usage: gen --messages N [--seed S] [--mbox OUT.mbox] [--maildir DIR] "
-                            "[--truth OUT.tsv] [--audit 1]\n");
+                            "[--truth OUT.tsv] [--catcher 1] [--audit 1]\n");
             return 2;
         }
     }

@@ -18,6 +18,11 @@
 #   BENCH_REPEAT    runs per measurement, best wall time kept (default 1)
 #   BENCH_TMPDIR    where the corpora go (default $TMPDIR or /tmp)
 #   BENCH_KEEP=1    keep the work directory
+#   BENCH_CATCHER=1 only the catcher's case: a corpus in which every message
+#                   is misdirected (gen --catcher 1; BENCH_MESSAGES defaults to
+#                   117000, the size of the seed's catcher), the default scan
+#                   (text index included) and --index-text none at -j 2 beside
+#                   refloop -s -j 2; the target is under 30 s
 #   CC              C compiler (default cc)
 set -euo pipefail
 
@@ -109,6 +114,36 @@ verdict() {
     [[ $1 == n/a ]] && { echo "n/a"; return; }
     awk -v v="$1" -v t="$2" -v le="${3:-}" 'BEGIN { pass = le ? v <= t : v >= t; print pass ? "ok" : "MISS" }'
 }
+
+# ---- the catcher's case (BENCH_CATCHER=1) ---------------------------------
+if [[ ${BENCH_CATCHER:-0} == 1 ]]; then
+    n=${BENCH_MESSAGES:-117000}
+    corpus=$work/catcher.mbox
+    log "generating $n misdirected messages (seed $seed)"
+    "$work/gen" --messages "$n" --seed "$seed" --mbox "$corpus" --catcher 1
+    measure "refloop+sha-catcher-j2" "$corpus" "$n" -- "$work/refloop" -s -j 2 "$corpus"
+    if ((have_typoleak)); then
+        measure "typoleak-catcher-j2" "$corpus" "$n" -- "$typoleak" scan "$corpus" --db "$work/scan.db" -j 2 --quiet
+        measure "noindex-catcher-j2" "$corpus" "$n" -- "$typoleak" scan "$corpus" --db "$work/scan.db" -j 2 \
+            --index-text none --quiet
+    fi
+    mkdir -p "$here/out"
+    {
+        echo
+        echo "typoleak benchmark, catcher's case  $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+        echo "machine: nproc=$(nproc) kernel=$(uname -r); corpus: $n messages, every one misdirected," \
+             "$(($(bytes_of "$corpus") >> 20)) MiB mbox, seed $seed"
+        for r in "${rows[@]}"; do
+            printf '  %-26s %9s s  peak RSS %6d MiB  exit %s\n' "$r" "${wall[$r]}" "$((rss[$r] / 1024))" "${rc[$r]}"
+        done
+        if ok typoleak-catcher-j2; then
+            printf '  default scan: %s s (target under 30 s: %s); throughput / refloop -s -j2: %s\n' \
+                "${wall[typoleak-catcher-j2]}" "$(verdict "${wall[typoleak-catcher-j2]}" 30 le)" \
+                "$(ratio "${wall[refloop+sha-catcher-j2]}" "${wall[typoleak-catcher-j2]}")"
+        fi
+    } | tee "$here/out/catcher.txt"
+    exit 0
+fi
 
 # ---- main corpus -------------------------------------------------------
 corpus=$work/corpus.mbox maildir=$work/maildir

@@ -60,14 +60,79 @@ one_int(merger *m, const char *q)
     return v;
 }
 
-/* The distinct case key ids the runs of schema db recorded ("main",
- * "src"), comma-separated, or NULL when none. */
-static char *
-key_ids(merger *m, const char *schema)
+/* The ranges of a file that a plan split across shards, joined into one
+ * source row once the shards merged so far cover the whole file: the row
+ * a scan of the whole file has (size, digest and messages of the file), with
+ * the occurrences and error rows of every range. */
+static const char join_ranges_sql[] =
+    "CREATE TEMP TABLE whole AS SELECT path, file_sha256 AS sha, max(file_size) AS size, min(id) AS keep,"
+    "  sum(n_messages) AS n, max(CASE status WHEN 'failed' THEN 2 WHEN 'truncated' THEN 1 ELSE 0 END) AS worst"
+    " FROM main.sources WHERE range_start IS NOT NULL AND depth = 0 AND status <> 'reading'"
+    " GROUP BY path, file_sha256 HAVING min(range_start) = 0 AND max(range_end) = max(file_size)"
+    "  AND sum(range_end - range_start) = max(file_size) AND count(*) = count(DISTINCT range_start);"
+    "CREATE TEMP TABLE joined AS SELECT s.id AS old, w.keep AS new FROM main.sources s"
+    " JOIN whole w ON s.path = w.path AND s.file_sha256 = w.sha WHERE s.range_start IS NOT NULL;"
+    "UPDATE main.occurrences SET source_id = (SELECT new FROM joined WHERE old = source_id)"
+    " WHERE source_id IN (SELECT old FROM joined);"
+    "UPDATE main.errors SET source_id = (SELECT new FROM joined WHERE old = source_id)"
+    " WHERE source_id IN (SELECT old FROM joined);"
+    "DELETE FROM main.sources WHERE id IN (SELECT old FROM joined WHERE old <> new);"
+    "UPDATE main.sources SET size = (SELECT size FROM whole WHERE keep = sources.id),"
+    " sha256 = (SELECT sha FROM whole WHERE keep = sources.id),"
+    " n_messages = (SELECT n FROM whole WHERE keep = sources.id),"
+    " status = (SELECT CASE worst WHEN 2 THEN 'failed' WHEN 1 THEN 'truncated' ELSE 'ok' END FROM whole"
+    "  WHERE keep = sources.id),"
+    " range_start = NULL, range_end = NULL, file_size = NULL, file_sha256 = NULL"
+    " WHERE id IN (SELECT keep FROM whole);"
+    "DROP TABLE whole; DROP TABLE joined;";
+
+/* Says, for the plan whose shards the output holds, which are missing. */
+static void
+say_missing_shards(merger *m, FILE *log)
 {
-    char *q = g_strdup_printf("SELECT group_concat(DISTINCT json_extract(settings, '$.case_key_id')) FROM %s.runs"
-                              " WHERE json_valid(settings) AND json_extract(settings, '$.case_key_id') IS NOT NULL",
-                              schema);
+    sqlite3_stmt *s = NULL;
+    if (!log || sqlite3_prepare_v2(m->db,
+                                   "SELECT json_extract(settings, '$.shard.plan'), json_extract(settings, '$.shard.count'),"
+                                   " group_concat(DISTINCT json_extract(settings, '$.shard.index'))"
+                                   " FROM runs WHERE json_valid(settings) AND json_extract(settings, '$.shard.plan')"
+                                   " IS NOT NULL AND status = 'completed' GROUP BY 1, 2",
+                                   -1, &s, NULL) != SQLITE_OK) {
+        sqlite3_finalize(s);
+        return;
+    }
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *plan = (const char *)sqlite3_column_text(s, 0);
+        int count = sqlite3_column_int(s, 1);
+        char **have = g_strsplit((const char *)sqlite3_column_text(s, 2), ",", -1);
+        GString *missing = g_string_new(NULL);
+        int n = 0;
+        for (int k = 1; k <= count; k++) {
+            char num[16];
+            g_snprintf(num, sizeof num, "%d", k);
+            if (!g_strv_contains((const char *const *)have, num)) {
+                g_string_append_printf(missing, "%s%d", missing->len ? ", " : "", k);
+                n++;
+            }
+        }
+        if (n)
+            fprintf(log, "plan %s: %d of %d shards merged; missing: %s\n", plan, count - n, count, missing->str);
+        else
+            fprintf(log, "plan %s: all %d shards merged\n", plan, count);
+        g_string_free(missing, TRUE);
+        g_strfreev(have);
+    }
+    sqlite3_finalize(s);
+}
+
+/* The distinct values of a member of the runs' settings in schema db
+ * ("main", "src"), e.g. '$.case_key_id', comma-separated, or NULL when
+ * none. */
+static char *
+setting_values(merger *m, const char *schema, const char *member)
+{
+    char *q = g_strdup_printf("SELECT group_concat(DISTINCT json_extract(settings, '%s')) FROM %s.runs"
+                              " WHERE json_valid(settings) AND json_extract(settings, '%s') IS NOT NULL",
+                              member, schema, member);
     sqlite3_stmt *s = NULL;
     char *v = NULL;
     if (sqlite3_prepare_v2(m->db, q, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW &&
@@ -76,6 +141,20 @@ key_ids(merger *m, const char *schema)
     sqlite3_finalize(s);
     g_free(q);
     return v;
+}
+
+/* Which case keys (their ids) the runs of schema db used. */
+static char *
+key_ids(merger *m, const char *schema)
+{
+    return setting_values(m, schema, "$.case_key_id");
+}
+
+/* Which plans the shards among the runs of schema db belong to. */
+static char *
+plan_ids(merger *m, const char *schema)
+{
+    return setting_values(m, schema, "$.shard.plan");
 }
 
 /* INSERT INTO main.T (every column) SELECT (every column, or its
@@ -163,6 +242,15 @@ merge_one(merger *m, const char *in, FILE *log)
         return -1;
     }
     g_free(ka), g_free(kb);
+    char *pa = plan_ids(m, "main"), *pb = plan_ids(m, "src");
+    if (pa && pb && strcmp(pa, pb) != 0) {
+        m->err = g_strdup_printf("%s is a shard of plan %s and the output holds shards of plan %s: shards of "
+                                 "different plans cannot be merged", in, pb, pa);
+        g_free(pa), g_free(pb);
+        run_sql(m, "DETACH src");
+        return -1;
+    }
+    g_free(pa), g_free(pb);
     sqlite3_int64 before = one_int(m, "SELECT count(*) FROM main.messages");
     rc = run_sql(m, "BEGIN IMMEDIATE");
     /* sources to leave out: already here (same file, same digest), or left
@@ -171,7 +259,9 @@ merge_one(merger *m, const char *in, FILE *log)
         rc = run_sql(m, "CREATE TEMP TABLE skip_src AS WITH RECURSIVE o(id) AS ("
                         "  SELECT s.id FROM src.sources s WHERE s.status = 'reading' OR (s.depth = 0 AND s.sha256 IS NOT NULL"
                         "   AND EXISTS (SELECT 1 FROM main.sources x WHERE x.path = s.path AND x.sha256 = s.sha256"
-                        "    AND x.status <> 'reading'))"
+                        "    AND x.status <> 'reading') OR (s.depth = 0 AND s.file_sha256 IS NOT NULL"
+                        "   AND EXISTS (SELECT 1 FROM main.sources x WHERE x.path = s.path AND x.sha256 = s.file_sha256"
+                        "    AND x.range_start IS NULL AND x.status <> 'reading')))"
                         "  UNION SELECT c.id FROM src.sources c JOIN o ON c.parent_id = o.id) SELECT id FROM o;"
                         " CREATE TEMP TABLE same_folder AS SELECT s.id AS old, (SELECT max(x.id) FROM main.sources x"
                         "  WHERE x.path = s.path AND x.kind = s.kind AND x.status = 'ok') AS new FROM src.sources s"
@@ -234,6 +324,8 @@ merge_one(merger *m, const char *in, FILE *log)
     if (!rc)
         rc = run_sql(m, "INSERT INTO main.message_text(rowid, subject, body) SELECT (SELECT new FROM m_msg WHERE old ="
                         " t.rowid), t.subject, t.body FROM src.message_text t WHERE t.rowid IN (SELECT id FROM new_msg)");
+    if (!rc)
+        rc = run_sql(m, join_ranges_sql);
     sqlite3_int64 skipped = one_int(m, "SELECT count(*) FROM skip_src");
     if (!rc)
         rc = run_sql(m, "DROP TABLE skip_src; DROP TABLE same_folder; DROP TABLE new_msg; DROP TABLE m_run; DROP TABLE m_src; DROP TABLE m_msg;"
@@ -324,6 +416,8 @@ tl_merge(const char *out, const char *const *ins, int n, const char *argv_text, 
         sqlite3_finalize(s);
         g_free(iso);
     }
+    if (st == TL_OK)
+        say_missing_shards(&m, log);
     if (st == TL_OK && (run_sql(&m, tl_index_sql) || run_sql(&m, "BEGIN") || run_sql(&m, tl_context_sql) ||
                         run_sql(&m, tl_views_sql) || run_sql(&m, "COMMIT"))) {
         sqlite3_exec(m.db, "ROLLBACK", NULL, NULL, NULL);

@@ -183,7 +183,8 @@ static const tl_report_section sections[] = {
       " WHERE m.from_addr IS NOT NULL GROUP BY m.from_addr"
       " ORDER BY messages DESC, typo_domains DESC, sender LIMIT 1000" },
     { "evidence", "Evidence: every top-level source (its latest reading)",
-      "SELECT s.path, s.kind, s.size, s.sha256, s.mtime, s.run_id AS run, s.status, s.n_messages FROM sources s"
+      "SELECT s.path, s.kind, coalesce(s.file_size, s.size) AS size, coalesce(s.file_sha256, s.sha256) AS sha256,"
+      " s.mtime, s.run_id AS run, s.status, s.n_messages FROM sources s"
       " WHERE s.depth = 0 AND s.id IN (SELECT max(id) FROM sources WHERE depth = 0 GROUP BY path) ORDER BY s.path" },
     { "containers", "Containers by kind",
       "SELECT kind, count(*) AS sources FROM sources GROUP BY kind ORDER BY sources DESC, kind" },
@@ -502,7 +503,8 @@ tl_report_manifest_node(sqlite3 *db, char **errmsg)
     int rc = 0;
     json_builder_set_member_name(b, "evidence");
     rc = add_rows(b, db,
-                  "SELECT s.path, s.kind, s.size, s.sha256, s.mtime, s.run_id AS run, s.status FROM sources s"
+                  "SELECT s.path, s.kind, coalesce(s.file_size, s.size) AS size,"
+                  " coalesce(s.file_sha256, s.sha256) AS sha256, s.mtime, s.run_id AS run, s.status FROM sources s"
                   " WHERE s.depth = 0 AND s.id IN (SELECT max(id) FROM sources WHERE depth = 0 GROUP BY path)"
                   " ORDER BY s.path", errmsg);
     json_builder_set_member_name(b, "runs");

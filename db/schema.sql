@@ -40,7 +40,14 @@ CREATE TABLE sources (
     sha256          TEXT,
     mtime           TEXT,
     n_messages      INTEGER,
-    status          TEXT            -- reading, ok, truncated, failed, skipped
+    status          TEXT,           -- reading, ok, truncated, failed, skipped
+    -- a byte range of a file that a plan split across shards (typoleak plan);
+    -- NULL for whole files.  size and sha256 are the range's; merge joins
+    -- the ranges of a file into one row once they cover it.
+    range_start     INTEGER,
+    range_end       INTEGER,
+    file_size       INTEGER,        -- the whole file's, from the plan
+    file_sha256     TEXT
 );
 
 CREATE TABLE messages (

@@ -74,8 +74,10 @@ tl_verify(const char *db_path, FILE *out, tl_verify_counts *counts, char **errms
         return TL_ERR_DB;
     /* the latest record of every file read from the file system */
     static const char q[] =
-        "SELECT s.path, s.size, s.sha256, s.mtime, r.settings, r.id FROM sources s JOIN runs r ON r.id = s.run_id"
-        " WHERE s.id IN (SELECT max(id) FROM sources WHERE depth = 0 AND sha256 IS NOT NULL GROUP BY path)"
+        "SELECT s.path, coalesce(s.file_size, s.size), coalesce(s.file_sha256, s.sha256), s.mtime, r.settings, r.id"
+        " FROM sources s JOIN runs r ON r.id = s.run_id"
+        " WHERE s.id IN (SELECT max(id) FROM sources WHERE depth = 0 AND coalesce(file_sha256, sha256) IS NOT NULL"
+        "  GROUP BY path)"
         " ORDER BY s.path";
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(db, q, -1, &s, NULL) != SQLITE_OK) {

@@ -36,8 +36,8 @@ enum {
 };
 
 static const char *const sql[S_LAST] = {
-    [S_SOURCE] = "INSERT INTO sources(run_id, parent_id, path, member, kind, format, depth, mtime, status)"
-                 " VALUES(?,?,?,?,?,?,?,?, 'reading')",
+    [S_SOURCE] = "INSERT INTO sources(run_id, parent_id, path, member, kind, format, depth, mtime, status,"
+                 " range_start, range_end, file_size, file_sha256) VALUES(?,?,?,?,?,?,?,?, 'reading',?,?,?,?)",
     [S_SOURCE_END] = "UPDATE sources SET size=?, sha256=?, n_messages=?, status=? WHERE id=?",
     [S_MSG] = "INSERT INTO messages(sha256, identity, size, message_id, date, date_utc, from_text, from_addr, sender,"
               " reply_to, subject, n_recipients, n_typo, n_anomalies, mime_parsed, first_run_id, classified, n_findings,"
@@ -189,6 +189,17 @@ settings_json(const tl_scan_options *o)
     json_builder_add_string_value(b, o->index_text == TL_INDEX_ALL    ? "all"
                                      : o->index_text == TL_INDEX_NONE ? "none"
                                                                       : "flagged");
+    if (o->shard_plan) {
+        json_builder_set_member_name(b, "shard");
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "plan");
+        json_builder_add_string_value(b, o->shard_plan);
+        json_builder_set_member_name(b, "index");
+        json_builder_add_int_value(b, o->shard_index);
+        json_builder_set_member_name(b, "count");
+        json_builder_add_int_value(b, o->shard_count);
+        json_builder_end_object(b);
+    }
     char *cwd = g_get_current_dir();
     json_builder_set_member_name(b, "cwd");
     json_builder_add_string_value(b, cwd);
@@ -233,7 +244,7 @@ tl_writer_done_files(tl_writer *w)
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(w->db,
                            "SELECT path, size, mtime, sha256 FROM sources WHERE id IN (SELECT max(id) FROM sources"
-                           " WHERE depth = 0 AND sha256 IS NOT NULL AND status <> 'reading' GROUP BY path)",
+                           " WHERE depth = 0 AND sha256 IS NOT NULL AND status <> 'reading' AND range_start IS NULL GROUP BY path)",
                            -1, &s, NULL) == SQLITE_OK)
         while (sqlite3_step(s) == SQLITE_ROW) {
             tl_done_file *d = g_new0(tl_done_file, 1);
@@ -446,6 +457,14 @@ put_source(tl_writer *w, tl_job *j)
     sqlite3_bind_int(s, 7, j->depth);
     char *mtime = j->mtime >= 0 ? tl_iso_utc(j->mtime) : NULL;
     bind_text(s, 8, mtime);
+    if (j->ranged) {
+        sqlite3_bind_int64(s, 9, (sqlite3_int64)j->range_start);
+        sqlite3_bind_int64(s, 10, (sqlite3_int64)j->range_end);
+        sqlite3_bind_int64(s, 11, (sqlite3_int64)j->file_size);
+        bind_text(s, 12, j->file_sha256[0] ? j->file_sha256 : NULL);
+    } else
+        for (int i = 9; i <= 12; i++)
+            sqlite3_bind_null(s, i);
     int ok = step(s);
     g_free(mtime);
     if (!ok)

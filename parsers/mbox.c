@@ -96,6 +96,12 @@ tl_mbox_free(tl_mbox *m)
     g_free(m);
 }
 
+void
+tl_mbox_set_index(tl_mbox *m, uint64_t index)
+{
+    m->count = index;
+}
+
 uint64_t
 tl_mbox_count(const tl_mbox *m)
 {

@@ -79,6 +79,9 @@ uint8_t *tl_mbox_reserve(tl_mbox *m, size_t len);
 int tl_mbox_commit(tl_mbox *m, size_t n);
 /* The chunk the last reserve() pointed into. */
 tl_chunk *tl_mbox_chunk(const tl_mbox *m);
+/* The index the next message gets (a range of an mbox starts at the index
+ * its first message has in the whole file). */
+void tl_mbox_set_index(tl_mbox *m, uint64_t index);
 /* Emits the last message.  Returns 0 or the callback's value. */
 int tl_mbox_finish(tl_mbox *m);
 uint64_t tl_mbox_count(const tl_mbox *m);
@@ -93,6 +96,28 @@ void tl_mbox_free(tl_mbox *m);
  * (the writer failed). */
 typedef int (*tl_emit_fn)(tl_job *job, void *user_data);
 
+/* What a shard of a plan owns of one file (parsers/plan.c): the whole
+ * file, or a byte range of an mbox cut at message boundaries. */
+typedef struct {
+    char *path;             /* as the walker names it */
+    int ranged;
+    uint64_t start, end;    /* [start, end) when ranged */
+    uint64_t first_index;   /* index of the range's first message in the whole file */
+    uint64_t file_size;     /* the whole file's size and SHA-256 when ranged */
+    char file_sha256[65];
+} tl_shard_item;
+/* A shard file, read (parsers/plan.c). */
+typedef struct {
+    char *plan;             /* the plan's id */
+    int index, count;       /* shard index of count, from 1 */
+    char **paths;           /* the plan's top-level paths */
+    GHashTable *owned;      /* path -> tl_shard_item */
+} tl_shard;
+tl_shard *tl_shard_load(const char *path, char **errmsg);
+void tl_shard_free(tl_shard *s);
+/* Bytes after a range's end shown to the splitter (not read as the range's). */
+#define TL_RANGE_TAIL (64u << 10)
+
 typedef struct {
     const tl_scan_options *opt;
     tl_emit_fn emit;
@@ -102,6 +127,14 @@ typedef struct {
     int stopped;
     GHashTable *done;       /* tl_writer_done_files, or NULL: files not to read again */
     uint64_t unchanged;     /* files skipped because done holds them as they are */
+    /* A plan lists, and reads nothing: every leaf (file, link, special file,
+     * unreadable entry) in the order a scan reads them, with its size when
+     * it is a regular file. */
+    void (*list)(void *data, const char *path, int regular, int64_t size);
+    void *list_data;
+    /* A shard's scan: the leaves it owns (path -> tl_shard_item), or NULL
+     * for all; the others are passed over without a row. */
+    GHashTable *owned;
 } tl_walker;
 
 /* Walks one top-level path: a directory, a file or an archive. */

@@ -60,6 +60,7 @@ typedef struct {
     int64_t blk_off;
     int64_t pos;
     int64_t size_hint;      /* a file's size when known, else 0 */
+    int64_t limit;          /* bytes left of a file range (a shard's), -1 for the whole file */
 } in_stream;
 
 /* What is known about a stream before reading it. */
@@ -72,6 +73,7 @@ typedef struct {
     int64_t mtime;
     md_role md;
     const char *md_flags;   /* Maildir info flags */
+    const tl_shard_item *range; /* a byte range of this file that a shard owns, or NULL */
 } stream_info;
 
 /* ------------------------------------------------------------------ */
@@ -104,6 +106,13 @@ source_begin(tl_walker *w, const stream_info *si, const char *kind, const char *
     j->format = g_strdup(format);
     j->mtime = si->mtime;
     j->depth = si->depth;
+    if (si->range) {
+        j->ranged = 1;
+        j->range_start = si->range->start;
+        j->range_end = si->range->end;
+        j->file_size = si->range->file_size;
+        g_strlcpy(j->file_sha256, si->range->file_sha256, sizeof j->file_sha256);
+    }
     uint64_t id = j->source;
     emit(w, j);
     return id;
@@ -175,13 +184,18 @@ read_fd(in_stream *in, uint8_t *dst, size_t cap)
     ssize_t n;
     if (in->failed)
         return -1;
+    if (in->limit >= 0 && (int64_t)cap > in->limit)
+        cap = (size_t)in->limit;
+    if (cap == 0)
+        return 0;
     do
         n = read(in->fd, dst, cap);
     while (n < 0 && errno == EINTR);
     if (n < 0) {
         in->failed = 1;
         in->errmsg = g_strdup(g_strerror(errno));
-    }
+    } else if (in->limit >= 0)
+        in->limit -= n;
     return n;
 }
 
@@ -289,17 +303,22 @@ typedef struct {
     tl_walker *w;
     uint64_t src;
     const char *path;
+    uint64_t end;           /* a range's end: the splitter stops at the message starting there */
+    uint64_t n;             /* messages handed on */
 } mbox_ctx;
 
 static int
 on_mbox_message(const tl_mbox_msg *m, void *data)
 {
     mbox_ctx *c = data;
+    if (!m->preamble && m->marker_offset >= c->end)
+        return 1;           /* the next shard's first message */
     if (m->preamble) {
         error_row(c->w, c->src, c->path, m->offset, m->len, TL_WARN_JUNK, "split",
                   "%" G_GUINT64_FORMAT " bytes before the first From_ line are not a message", (uint64_t)m->len);
         return c->w->stopped;
     }
+    c->n++;
     if (m->oversized) {
         error_row(c->w, c->src, c->path, m->offset, m->len, TL_ERR_TOO_BIG, "split",
                   "message %" G_GUINT64_FORMAT " is %" G_GUINT64_FORMAT " bytes, over the limit of %" G_GUINT64_FORMAT
@@ -423,6 +442,26 @@ typedef struct {
  * rows, and finishes h. */
 typedef void (*reader_fn)(tl_walker *w, in_stream *in, const stream_info *si, stream_head *sh);
 
+/* A range ends where the next shard's first message starts: the splitter
+ * is shown the bytes after it too (not hashed, not counted), so that it
+ * judges the separators near the end as it does in a scan of the whole
+ * file, and stops at that message.  Returns the splitter's stop. */
+static int
+feed_range_tail(in_stream *in, const tl_shard_item *r, tl_mbox *mb)
+{
+    if (r->end >= r->file_size)
+        return 0;
+    size_t want = (size_t)MIN((uint64_t)TL_RANGE_TAIL, r->file_size - r->end);
+    uint8_t *tail = g_malloc(want);
+    ssize_t n;
+    do
+        n = pread(in->fd, tail, want, (off_t)r->end);
+    while (n < 0 && errno == EINTR);
+    int stop = n > 0 ? tl_mbox_feed(mb, tail, (size_t)n) : 0;
+    g_free(tail);
+    return stop;
+}
+
 /* mbox (every variant): the splitter cuts messages as the bytes come. */
 static void
 read_mbox(tl_walker *w, in_stream *in, const stream_info *si, stream_head *sh)
@@ -431,8 +470,11 @@ read_mbox(tl_walker *w, in_stream *in, const stream_info *si, stream_head *sh)
     ssize_t n;
     char sha[65];
     uint64_t src = source_begin(w, si, "mbox", NULL);
-    mbox_ctx c = { w, src, si->path };
-    tl_mbox *mb = tl_mbox_new(sh->skip, w->opt->max_message, on_mbox_message, &c);
+    uint64_t base = si->range ? si->range->start : 0;
+    mbox_ctx c = { w, src, si->path, si->range ? si->range->end : G_MAXUINT64, 0 };
+    tl_mbox *mb = tl_mbox_new(base + sh->skip, w->opt->max_message, on_mbox_message, &c);
+    if (si->range)
+        tl_mbox_set_index(mb, si->range->first_index);
     uint64_t size = sh->head->len;
     int stop = tl_mbox_feed(mb, sh->head->data + sh->skip, sh->head->len - sh->skip);
     while (!stop && !sh->eof) {
@@ -452,14 +494,16 @@ read_mbox(tl_walker *w, in_stream *in, const stream_info *si, stream_head *sh)
             stop = tl_mbox_feed(mb, b, (size_t)n);
         }
     }
+    if (!stop && si->range && !in->failed)
+        stop = feed_range_tail(in, si->range, mb);
     if (!stop)
         tl_mbox_finish(mb);
     tl_sha256_finish(sh->h, sha);
     if (in->failed)
-        error_row(w, src, si->path, size, 0, TL_WARN_TRUNCATED, "read",
+        error_row(w, src, si->path, base + size, 0, TL_WARN_TRUNCATED, "read",
                   "mbox read failed after %" G_GUINT64_FORMAT " bytes (%s); the %" G_GUINT64_FORMAT
-                  " messages before it were kept", size, in->errmsg, tl_mbox_count(mb));
-    source_end(w, src, size, sha, tl_mbox_count(mb), in->failed ? "truncated" : "ok");
+                  " messages before it were kept", size, in->errmsg, c.n);
+    source_end(w, src, size, sha, c.n, in->failed ? "truncated" : "ok");
     tl_mbox_free(mb);
 }
 
@@ -745,6 +789,13 @@ process_stream(tl_walker *w, in_stream *in, const stream_info *si)
         tl_sha256_finish(sh.h, sha);
         error_row(w, src, si->path, 0, 0, TL_ERR_READ, "read", "read failed: %s", in->errmsg);
         source_end(w, src, 0, NULL, 0, "failed");
+    } else if (si->range && sh.kind != TL_KIND_MBOX) {
+        uint64_t src = source_begin(w, si, "file", NULL);
+        tl_sha256_finish(sh.h, sha);
+        error_row(w, src, si->path, si->range->start, 0, TL_ERR_READ, "walk",
+                  "the plan split this file as an mbox at byte %" G_GUINT64_FORMAT " and it does not read as one"
+                  " there: plan again", si->range->start);
+        source_end(w, src, 0, NULL, 0, "failed");
     } else if (si->md == MD_TMP)
         opaque_source(w, in, si, sh.h, sh.head->len, sh.eof, "maildir-tmp", TL_SKIP_MAILDIR_TMP, "walk",
                       "Maildir tmp/ file: a delivery in progress, not indexed", "skipped");
@@ -799,7 +850,7 @@ walk_archive(tl_walker *w, struct archive *a, const stream_info *si, tl_sha256 *
             char *path = g_strdup_printf("%s!/%s", si->path, name);
             stream_info c = { .parent = src, .path = path, .member = name, .depth = si->depth + 1,
                               .mtime = si->mtime };
-            in_stream in = { .fd = -1, .a = a, .buf = g_malloc(BLOCK) };
+            in_stream in = { .fd = -1, .a = a, .buf = g_malloc(BLOCK), .limit = -1 };
             process_stream(w, &in, &c);
             g_free(in.buf);
             g_free(in.errmsg);
@@ -848,7 +899,7 @@ walk_archive(tl_walker *w, struct archive *a, const stream_info *si, tl_sha256 *
         } else {
             c.md = member_md_role(name);
             c.md_flags = c.md == MD_MESSAGE ? maildir_flags(basename_of(name)) : NULL;
-            in_stream in = { .fd = -1, .a = a, .buf = g_malloc(BLOCK) };
+            in_stream in = { .fd = -1, .a = a, .buf = g_malloc(BLOCK), .limit = -1 };
             process_stream(w, &in, &c);
             g_free(in.buf);
             g_free(in.errmsg);
@@ -908,8 +959,22 @@ walk_file(tl_walker *w, const char *path, uint64_t parent, md_role md, int64_t m
         w->stopped = 1;
         return;
     }
+    const tl_shard_item *item = w->owned ? g_hash_table_lookup(w->owned, path) : NULL;
+    if (item && item->ranged)
+        si.range = item;
     int fd = open_evidence(path);
-    if (fd >= 0 && unchanged(w, path, fd, mtime, size)) {
+    if (fd >= 0 && si.range) {
+        if (lseek(fd, (off_t)si.range->start, SEEK_SET) < 0 || (uint64_t)size != si.range->file_size) {
+            uint64_t src = source_begin(w, &si, "file", NULL);
+            error_row(w, src, path, 0, 0, TL_ERR_READ, "walk",
+                      "the plan's range %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT " is of a file of %" G_GUINT64_FORMAT
+                      " bytes; this one has %" G_GINT64_FORMAT ": plan again", si.range->start, si.range->end,
+                      si.range->file_size, size);
+            source_end(w, src, 0, NULL, 0, "failed");
+            close(fd);
+            return;
+        }
+    } else if (fd >= 0 && unchanged(w, path, fd, mtime, size)) {
         w->unchanged++;
         close(fd);
         return;
@@ -921,7 +986,11 @@ walk_file(tl_walker *w, const char *path, uint64_t parent, md_role md, int64_t m
         source_end(w, src, 0, NULL, 0, "failed");
         return;
     }
-    in_stream in = { .fd = fd, .buf = g_malloc(BLOCK), .size_hint = size };
+    in_stream in = { .fd = fd, .buf = g_malloc(BLOCK), .size_hint = size, .limit = -1 };
+    if (si.range) {
+        in.limit = (int64_t)(si.range->end - si.range->start);
+        in.size_hint = in.limit;
+    }
     process_stream(w, &in, &si);
     g_free(in.buf);
     g_free(in.errmsg);
@@ -969,6 +1038,15 @@ walk_entry(tl_walker *w, const char *path, uint64_t parent, md_role md, GHashTab
     struct stat st;
     int r = top ? stat(path, &st) : lstat(path, &st);
     stream_info si = { .parent = parent, .path = path, .mtime = -1 };
+    int leaf = r != 0 || !S_ISDIR(st.st_mode);
+    if (leaf && w->list) {
+        /* A plan: every file and other leaf, in the order a scan reads them. */
+        int regular = r == 0 && S_ISREG(st.st_mode);
+        w->list(w->list_data, path, regular, regular ? (int64_t)st.st_size : 0);
+        return;
+    }
+    if (leaf && w->owned && !g_hash_table_contains(w->owned, path))
+        return;             /* another shard's */
     if (r != 0) {
         int e = errno;
         uint64_t src = source_begin(w, &si, "file", NULL);

@@ -98,6 +98,10 @@ typedef struct tl_job {
     char *format;           /* libarchive format/filter names, when any */
     int64_t mtime;          /* seconds, -1 unknown */
     int depth;              /* archive nesting depth */
+    int ranged;             /* a byte range of a file a plan split (typoleak plan): */
+    uint64_t range_start, range_end;    /* its bytes [start, end) */
+    uint64_t file_size;     /* the whole file's size and digest, from the plan */
+    char file_sha256[65];
     /* TL_JOB_SOURCE_END */
     uint64_t size;
     char sha256[65];        /* container digest; for a failed message, its digest */

@@ -245,8 +245,9 @@ tl_scan_options_init(tl_scan_options *o)
 }
 
 
-tl_status_t
-tl_scan(const tl_scan_options *o, const char *const *paths, int npaths, tl_scan_stats *stats, char **errmsg)
+static tl_status_t
+scan_run(const tl_scan_options *o, const char *const *paths, int npaths, GHashTable *owned, tl_scan_stats *stats,
+         char **errmsg)
 {
     pipeline p = { 0 };
     tl_protect *own = NULL;
@@ -305,7 +306,7 @@ tl_scan(const tl_scan_options *o, const char *const *paths, int npaths, tl_scan_
             return TL_ERR_USAGE;
         }
     }
-    tl_walker w = { .opt = o, .emit = emit_job, .emit_data = &p };
+    tl_walker w = { .opt = o, .emit = emit_job, .emit_data = &p, .owned = owned };
     if (!o->rescan)
         w.done = tl_writer_done_files(p.writer);
     GThread **workers = NULL, *writer = NULL;
@@ -374,4 +375,43 @@ tl_scan(const tl_scan_options *o, const char *const *paths, int npaths, tl_scan_
     g_free(p.case_key);
     tl_protect_free(own);
     return failed ? p.writer_status : st;
+}
+
+tl_status_t
+tl_scan(const tl_scan_options *o, const char *const *paths, int npaths, tl_scan_stats *stats, char **errmsg)
+{
+    if (!o->shard_path)
+        return scan_run(o, paths, npaths, NULL, stats, errmsg);
+    /* A shard of a plan (typoleak plan): the plan's paths, walked as a scan
+     * of the whole walks them, reading only the files and ranges the shard
+     * owns; the run records which shard it is. */
+    char *why = NULL;
+    tl_shard *sh = tl_shard_load(o->shard_path, &why);
+    if (!sh) {
+        if (errmsg)
+            *errmsg = why;
+        else
+            g_free(why);
+        return TL_ERR_USAGE;
+    }
+    if (npaths > 0) {
+        int same = (int)g_strv_length(sh->paths) == npaths;
+        for (int i = 0; same && i < npaths; i++)
+            same = strcmp(paths[i], sh->paths[i]) == 0;
+        if (!same) {
+            if (errmsg)
+                *errmsg = g_strdup_printf("the paths given are not those of the plan of %s: give none, or the "
+                                          "plan's", o->shard_path);
+            tl_shard_free(sh);
+            return TL_ERR_USAGE;
+        }
+    }
+    tl_scan_options so = *o;
+    so.shard_plan = sh->plan;
+    so.shard_index = sh->index;
+    so.shard_count = sh->count;
+    tl_status_t st = scan_run(&so, (const char *const *)sh->paths, (int)g_strv_length(sh->paths), sh->owned, stats,
+                              errmsg);
+    tl_shard_free(sh);
+    return st;
 }

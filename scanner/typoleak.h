@@ -191,6 +191,10 @@ typedef struct {
     const char *argv_text;      /* the command line, for the run record */
     tl_progress_fn progress;    /* called about twice a second; may be NULL */
     void *progress_data;
+    const char *shard_path;     /* a shard file of a plan (tl_plan): scan only what it owns; paths may be none */
+    /* set by tl_scan from the shard file, for the run record */
+    const char *shard_plan;
+    int shard_index, shard_count;
 } tl_scan_options;
 
 void tl_scan_options_init(tl_scan_options *o);
@@ -203,6 +207,22 @@ void tl_scan_options_init(tl_scan_options *o);
  */
 tl_status_t tl_scan(const tl_scan_options *o, const char *const *paths, int npaths,
                     tl_scan_stats *stats, char **errmsg);
+
+/* A plan (docs/scale-out.md): the evidence under paths cut into `shards`
+ * contiguous shards of about equal bytes (a large mbox at message
+ * boundaries), written as shard files, a GNU parallel job file and a Slurm
+ * script in out_dir.  Reads names, sizes and mbox separators; parses no
+ * message.  A line per shard goes to out (may be NULL). */
+typedef struct {
+    int shards;
+    const char *out_dir;
+    const char *case_key_path;  /* NULL: OUT_DIR/case.key, created mode 0600 */
+    const char *sshlogin;       /* GNU parallel --sshlogin value, or NULL: local cores */
+    const char *typoleak;       /* the program the job lines run; NULL: "typoleak" */
+    const char *scan_args;      /* more options for every shard's scan ("--classify all"), or NULL */
+    uint64_t max_message;       /* as the scans will use it (0: the default) */
+} tl_plan_options;
+tl_status_t tl_plan(const tl_plan_options *o, const char *const *paths, int npaths, FILE *out, char **errmsg);
 
 /* Writes the summary report of a database as text to out. */
 tl_status_t tl_report_text(const char *db_path, FILE *out, char **errmsg);

@@ -882,6 +882,9 @@ suite_detect(void)
 {
     Suite *s = suite_create("detect");
     TCase *tc = tcase_create("detectors");
+    /* test_many_candidates takes about 2 s alone; the quadratic behaviour it
+     * guards against took minutes.  60 s leaves room for a loaded machine. */
+    tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_ssn_levels);
     tcase_add_test(tc, test_ssn_traps);
     tcase_add_test(tc, test_pan);

@@ -23,6 +23,29 @@ tl_test_tmpdir(void)
     return d;
 }
 
+int
+tl_test_run_tool(const char *cwd, char **out, char **err, ...)
+{
+    GPtrArray *argv = g_ptr_array_new();
+    const char *bin = g_getenv("TYPOLEAK");
+    char *abs = g_canonicalize_filename(bin ? bin : "../typoleak", NULL);
+    g_ptr_array_add(argv, abs);
+    va_list ap;
+    va_start(ap, err);
+    const char *a;
+    while ((a = va_arg(ap, const char *)) != NULL)
+        g_ptr_array_add(argv, (gpointer)a);
+    va_end(ap);
+    g_ptr_array_add(argv, NULL);
+    int status = -1;
+    GError *e = NULL;
+    ck_assert_msg(g_spawn_sync(cwd, (char **)argv->pdata, NULL, 0, NULL, NULL, out, err, &status, &e),
+                  "spawn %s: %s", (char *)argv->pdata[0], e ? e->message : "?");
+    g_ptr_array_free(argv, TRUE);
+    g_free(abs);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 GPtrArray *
 tl_test_parts(const char *content_type, const char *body)
 {
@@ -366,7 +389,7 @@ static const struct {
     { "message", suite_message }, { "typo", suite_typo }, { "walk", suite_walk },
     { "archive", suite_archive }, { "writer", suite_writer }, { "pipeline", suite_pipeline },
     { "corpora", suite_corpora }, { "cli", suite_cli }, { "validate", suite_validate }, { "text", suite_text }, { "detect", suite_detect }, { "eval", suite_eval },
-    { "cred", suite_cred }, { "contact", suite_contact }, { "mark", suite_mark }, { "alerts", suite_alerts },
+    { "cred", suite_cred }, { "contact", suite_contact }, { "mark", suite_mark }, { "alerts", suite_alerts }, { "scaleout", suite_scaleout },
     { "audit", suite_audit },
 };
 

@@ -66,7 +66,12 @@ Suite *suite_contact(void);
 Suite *suite_mark(void);
 Suite *suite_alerts(void);
 Suite *suite_audit(void);
+Suite *suite_scaleout(void);
 
+/* Runs the typoleak binary ($TYPOLEAK, else ../typoleak) with the
+ * arguments (NULL-terminated) in cwd (NULL: here); its exit status, with
+ * stdout and stderr in out and err (g_free them). */
+int tl_test_run_tool(const char *cwd, char **out, char **err, ...) G_GNUC_NULL_TERMINATED;
 /* A new empty folder under $TMPDIR; removed by tl_test_rmtree(). */
 char *tl_test_tmpdir(void);
 void tl_test_rmtree(const char *dir);

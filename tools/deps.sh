@@ -8,7 +8,7 @@ pkgs="build-essential pkg-config libglib2.0-dev libgmime-3.0-dev libarchive-dev 
 # Hyperscan is x86-64 only; Vectorscan is its port to the other architectures.
 if [ "$(dpkg --print-architecture 2>/dev/null)" = amd64 ]; then pkgs="$pkgs libhyperscan-dev"; else pkgs="$pkgs libvectorscan-dev"; fi
 case "$what" in
-    check) pkgs="$pkgs check pst-utils dnstwist chromium" ;;
+    check) pkgs="$pkgs check pst-utils dnstwist chromium parallel" ;;
     bench) pkgs="$pkgs" ;;
 esac
 missing=""

@@ -16,6 +16,7 @@ static const struct {
     { "scan", cli_scan, "scan mail archives into a findings database" },
     { "report", cli_report, "print the summary of a findings database" },
     { "merge", cli_merge, "combine databases of scans of parts of the evidence, without counting twice" },
+    { "plan", cli_plan, "cut the evidence into shards for scans on several machines (GNU parallel, Slurm)" },
     { "show", cli_show, "one message: headers, recipients and verdicts, findings, where its bytes are" },
     { "extract", cli_extract, "a message's raw bytes from the evidence, checked against its SHA-256" },
     { "export", cli_export, "messages, typo hits and findings as JSON Lines or CSV" },

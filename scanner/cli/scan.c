@@ -35,7 +35,7 @@ typedef struct {
     char *db;
     cli_lists lists;
     int jobs, depth, quiet, queue, rescan;
-    char *parse, *classify, *case_key, *index_text;
+    char *parse, *classify, *case_key, *index_text, *shard;
     gint64 max_message, max_nested, max_inflight;
 } scan_args;
 
@@ -48,6 +48,7 @@ scan_args_clear(scan_args *a)
     g_free(a->classify);
     g_free(a->case_key);
     g_free(a->index_text);
+    g_free(a->shard);
 }
 
 /* GOption wants "-j 2"; accept the usual "-j2" too.  A new argv (g_strfreev). */
@@ -172,6 +173,8 @@ cli_scan(int argc, char **argv)
           "key of the keyed value hashes (default DB.casekey, created mode 0600 when absent)", "FILE" },
         { "rescan", 0, 0, G_OPTION_ARG_NONE, &a.rescan,
           "read again the files an earlier run read to the end (default: skip them when unchanged)", NULL },
+        { "shard", 0, 0, G_OPTION_ARG_FILENAME, &a.shard,
+          "a shard file of `typoleak plan`: scan what it owns of the plan's paths (give no PATH)", "FILE" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &a.quiet, "no progress line", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
@@ -194,7 +197,7 @@ cli_scan(int argc, char **argv)
         g_error_free(err);
         goto out;
     }
-    if (!a.db || argc < 2 || a.jobs < 0 || a.depth < 0 || a.queue < 1 || a.max_inflight < 1 || a.max_message < 1 ||
+    if (!a.db || (argc < 2 && !a.shard) || a.jobs < 0 || a.depth < 0 || a.queue < 1 || a.max_inflight < 1 || a.max_message < 1 ||
         a.max_nested < 1) {
         cli_error("usage: typoleak scan PATH... --db FILE [-j N] [--protect DOMAIN] ... (see --help)");
         goto out;
@@ -213,6 +216,7 @@ cli_scan(int argc, char **argv)
     o.protect = p;
     o.argv_text = argv_text;
     o.rescan = a.rescan;
+    o.shard_path = a.shard;
     rc = run_scan(&o, (const char *const *)argv + 1, argc - 1, a.quiet);
 out:
     tl_protect_free(p);
