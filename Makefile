@@ -9,7 +9,8 @@
 #   make fuzz     mutate corpus files and archives, scan them under AddressSanitizer
 
 CC      ?= cc
-PKGS     = gmime-3.0 glib-2.0 libarchive sqlite3 libcrypto libpsl libidn2 icu-uc icu-i18n json-glib-1.0 libxml-2.0 libhs
+PKGS     = gmime-3.0 glib-2.0 libarchive sqlite3 libcrypto libpsl libidn2 icu-uc icu-i18n json-glib-1.0 libxml-2.0 libhs \
+           poppler-glib libexif libical libytnef
 CFLAGS  ?= -O2 -g
 # Flags the code needs whatever CFLAGS the caller gives (make asan sets CFLAGS).
 TL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -Wswitch-enum -I.
@@ -24,10 +25,12 @@ BASE_SRC   = scanner/build.c scanner/status.c scanner/util.c scanner/chunk.c sca
 TYPO_SRC   = $(wildcard scanner/typo/*.c)
 DETECT_SRC = scanner/detect/validate.c scanner/detect/engine.c scanner/detect/id.c scanner/detect/contact.c \
              scanner/detect/mark.c scanner/detect/cred.c
-PARSE_SRC  = parsers/sniff.c parsers/mbox.c parsers/message.c parsers/text.c parsers/walk.c parsers/plan.c
+PARSE_SRC  = parsers/sniff.c parsers/mbox.c parsers/message.c parsers/text.c parsers/walk.c parsers/plan.c parsers/attachment.c
+# Attachment extractors (issue 11): a module with its own header, parsers/extract/extract.h.
+EXTRACT_SRC = $(wildcard parsers/extract/*.c)
 WRITE_SRC  = db/writer.c
 READ_SRC   = db/report.c db/verify.c db/export.c db/show.c db/extract.c db/report_data.c db/report_html.c db/merge.c
-LIB_SRC = $(BASE_SRC) $(TYPO_SRC) $(DETECT_SRC) $(PARSE_SRC) scanner/pipeline.c $(WRITE_SRC) $(READ_SRC)
+LIB_SRC = $(BASE_SRC) $(TYPO_SRC) $(DETECT_SRC) $(PARSE_SRC) $(EXTRACT_SRC) scanner/pipeline.c $(WRITE_SRC) $(READ_SRC)
 CLI_SRC = $(wildcard scanner/cli/*.c)
 TEST_SRC = $(wildcard tests/check_*.c)
 
@@ -157,6 +160,16 @@ fuzz:
 
 clean:
 	rm -rf build build-asan build-tsan typoleak typoleak-asan
+
+# make bench-extract: extraction rate per attachment format (bench/extract.c)
+# on the fixtures, or on BENCH_FILES.
+.PHONY: bench-extract
+bench-extract: $(BUILD)/libtypoleak.a
+	$(CC) $(CFLAGS) $(TL_CFLAGS) $(PKG_CFLAGS) -o $(BUILD)/bench-extract bench/extract.c $(BUILD)/libtypoleak.a $(PKG_LIBS) -lpthread
+	$(BUILD)/bench-extract $${BENCH_FILES:-tests/fixtures/attach/*.*}
+
+# The classifier's benchmark reports the extraction rates too.
+bench-classify: bench-extract
 
 -include bench/bench.mk
 

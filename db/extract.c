@@ -186,7 +186,8 @@ source_bytes(sqlite3 *db, sqlite3_int64 id, gint64 off, gint64 len, char **err)
 }
 
 tl_status_t
-tl_extract(const char *db_path, const char *key, const char *part, const char *out_path, FILE *log, char **errmsg)
+tl_extract_message(const char *db_path, const char *key, const char *part, const char *out_path, FILE *log,
+                   char **errmsg)
 {
     if (part) {
         *errmsg = g_strdup("extracting one part of a message is not supported yet: give the message alone");

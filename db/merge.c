@@ -314,7 +314,7 @@ merge_one(merger *m, const char *in, FILE *log)
         rc = copy_rows(m, "recipients", "t.message_id IN (SELECT id FROM new_msg)", o_rcpt);
     if (!rc)
         rc = copy_rows(m, "typo_hits", "t.message_id IN (SELECT id FROM new_msg)", o_hit);
-    const char *children[] = { "anomalies", "bounces", "findings" };
+    const char *children[] = { "anomalies", "bounces", "findings", "attachments" };
     for (size_t i = 0; i < G_N_ELEMENTS(children) && !rc; i++)
         rc = copy_rows(m, children[i], "t.message_id IN (SELECT id FROM new_msg)", o_child);
     if (!rc)

@@ -13,6 +13,6 @@ extern const char tl_schema_sql[];
 extern const char tl_index_sql[];
 extern const char tl_context_sql[];    /* db/context.sql: context and domains, at run close */
 extern const char tl_views_sql[];      /* db/views.sql: the investigators' views, at run close */
-#define TL_SCHEMA_VERSION 7
+#define TL_SCHEMA_VERSION 8
 
 #endif /* TL_SCHEMA_H */

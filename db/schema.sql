@@ -1,4 +1,4 @@
--- typoleak findings database, schema version 7 (PRAGMA user_version).
+-- typoleak findings database, schema version 8 (PRAGMA user_version).
 -- docs/schema.md documents every table and column.  Timestamps are ISO 8601
 -- UTC text; digests are lower-case hex SHA-256.  The secondary indexes are
 -- in db/indexes.sql: the writer builds them at the end of each run, which
@@ -219,6 +219,26 @@ CREATE TABLE findings (
     counted         INTEGER NOT NULL DEFAULT 1, -- 0: not counted in the figures (uncounted_reason)
     uncounted_reason TEXT,              -- same value (earlier in the message), roster (one roster, one finding)
     sets_severity   INTEGER NOT NULL DEFAULT 0  -- 1: the finding that set the message's severity
+);
+
+-- Attachments of the messages classified (docs/extraction.md): one row per
+-- attachment part and per member of an attached container (archive, TNEF,
+-- files embedded in Office documents), whatever could be read of it.
+CREATE TABLE attachments (
+    id              INTEGER PRIMARY KEY,
+    message_id      INTEGER NOT NULL REFERENCES messages(id),
+    part            TEXT NOT NULL,      -- MIME part path "2"; a member "2/winmail.dat/1"
+    filename        TEXT,               -- as sent, or the member's name
+    declared_type   TEXT,               -- Content-Type as sent; NULL for members
+    sniffed_type    TEXT NOT NULL,      -- from the bytes: pdf, docx, xlsx, jpeg, zip, tnef, unknown...
+    size            INTEGER NOT NULL,   -- decoded bytes
+    sha256          TEXT NOT NULL,      -- of the decoded bytes
+    status          TEXT NOT NULL,      -- text, no_text_layer, encrypted, too_large, unsupported, container, failed
+    reason          TEXT,               -- why not text
+    chars           INTEGER NOT NULL,   -- characters of text read from it
+    width           INTEGER,            -- images: pixels, NULL otherwise
+    height          INTEGER,
+    exif_gps        INTEGER             -- images: 1 when EXIF or XMP holds a GPS position
 );
 
 -- Full-text index (FTS5) of the messages classified with a typo recipient

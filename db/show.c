@@ -1,7 +1,8 @@
 /*
  * show.c - one message's record, as an investigator reads it: headers,
  * recipients with their verdicts, findings with masked evidence and
- * offsets, anomalies, and every place its raw bytes can be found.
+ * offsets, its attachments (type, status, digest), anomalies, and every
+ * place its raw bytes can be found.
  *
  * Read-only (SQLITE_OPEN_READONLY).  The message is named by its row id,
  * by a prefix of its SHA-256 (at least 8 hex digits), or by its
@@ -168,6 +169,23 @@ tl_show(const char *db_path, const char *key, FILE *out, char **errmsg)
         fprintf(out, "  none\n");
     sqlite3_finalize(s);
 
+    s = query(db,
+              "SELECT part, coalesce(filename, ''), coalesce(declared_type, '-'), sniffed_type, size, status,"
+              " coalesce(reason, ''), chars, width, height, exif_gps, sha256 FROM attachments WHERE message_id = ?1"
+              " ORDER BY id",
+              id);
+    int nat = 0;
+    while (s && sqlite3_step(s) == SQLITE_ROW) {
+        fprintf(out, "%s  part %-5s %s  %s (declared %s)  %lld bytes  %s%s%s  %lld chars", nat++ ? "" : "\nattachments:\n",
+                text(s, 0), text(s, 1), text(s, 3), text(s, 2), (long long)sqlite3_column_int64(s, 4), text(s, 5),
+                *text(s, 6) ? ": " : "", text(s, 6), (long long)sqlite3_column_int64(s, 7));
+        if (sqlite3_column_type(s, 8) != SQLITE_NULL)
+            fprintf(out, "  %dx%d%s", sqlite3_column_int(s, 8), sqlite3_column_int(s, 9),
+                    sqlite3_column_int(s, 10) ? "  GPS" : "");
+        fprintf(out, "\n             sha256 %s\n", text(s, 11));
+    }
+    sqlite3_finalize(s);
+
     s = query(db, "SELECT code, coalesce(item, '') FROM anomalies WHERE message_id = ?1 ORDER BY id", id);
     int na = 0;
     while (s && sqlite3_step(s) == SQLITE_ROW)
@@ -276,4 +294,61 @@ tl_show_json(const char *db_path, const char *key, FILE *out, char **errmsg)
         return TL_ERR_USAGE;
     }
     return TL_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* typoleak extract: where an attachment's message can be re-read      */
+/* ------------------------------------------------------------------ */
+
+void
+tl_attachment_place_clear(tl_attachment_place *p)
+{
+    g_free(p->path);
+    p->path = NULL;
+}
+
+tl_status_t
+tl_attachment_place_find(const char *db_path, const char *key, const char *part, tl_attachment_place *p,
+                         char **errmsg)
+{
+    memset(p, 0, sizeof *p);
+    sqlite3 *db = tl_db_open_ro(db_path, errmsg);
+    if (!db)
+        return TL_ERR_DB;
+    tl_status_t st = TL_OK;
+    sqlite3_int64 id = tl_db_find_message(db, key);
+    sqlite3_stmt *s = NULL;
+    if (id <= 0) {
+        *errmsg = g_strdup_printf(id < 0 ? "%s names several messages" : "no message %s", key);
+        st = TL_ERR_USAGE;
+        goto done;
+    }
+    s = query(db, "SELECT sha256 FROM attachments WHERE message_id = ?1 AND part = ?2", id);
+    if (s)
+        sqlite3_bind_text(s, 2, part, -1, SQLITE_TRANSIENT);
+    if (!s || sqlite3_step(s) != SQLITE_ROW) {
+        *errmsg = g_strdup_printf("message %s has no attachment %s (typoleak show lists them)", key, part);
+        st = TL_ERR_USAGE;
+        goto done;
+    }
+    g_strlcpy(p->sha256, text(s, 0), sizeof p->sha256);
+    sqlite3_finalize(s);
+    /* A copy in a file on disk: archive members are not re-read yet. */
+    s = query(db,
+              "SELECT s.path, o.offset, o.length, coalesce(o.sha256, '') FROM occurrences o JOIN sources s"
+              " ON s.id = o.source_id WHERE o.message_id = ?1 AND instr(s.path, '!/') = 0 ORDER BY o.id LIMIT 1",
+              id);
+    if (!s || sqlite3_step(s) != SQLITE_ROW) {
+        *errmsg = g_strdup_printf("message %s was found only inside archives: not re-read yet", key);
+        st = TL_ERR_UNSUPPORTED;
+        goto done;
+    }
+    p->path = g_strdup(text(s, 0));
+    p->offset = sqlite3_column_int64(s, 1);
+    p->length = sqlite3_column_int64(s, 2);
+    g_strlcpy(p->message_sha256, text(s, 3), sizeof p->message_sha256);
+done:
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return st;
 }

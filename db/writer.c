@@ -32,7 +32,7 @@
 
 enum {
     S_SOURCE, S_SOURCE_END, S_MSG, S_MSG_ID, S_OCC, S_RCPT, S_TYPO, S_ANOM, S_ERR, S_BOUNCE, S_FIND, S_TEXT,
-    S_LAST
+    S_ATT, S_LAST
 };
 
 static const char *const sql[S_LAST] = {
@@ -56,6 +56,8 @@ static const char *const sql[S_LAST] = {
     [S_FIND] = "INSERT INTO findings(message_id, part, detector, category, level, score, masked, vhash, offset,"
                " length, part_offset, quoted, snippet, counted, uncounted_reason, sets_severity)"
                " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    [S_ATT] = "INSERT INTO attachments(message_id, part, filename, declared_type, sniffed_type, size, sha256, status,"
+              " reason, chars, width, height, exif_gps) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [S_ERR] = "INSERT INTO errors(run_id, source_id, path, offset, length, stage, code, grade, reason, sha256)"
               " VALUES(?,?,?,?,?,?,?,?,?,?)",
 };
@@ -661,6 +663,39 @@ put_bounces_anomalies(tl_writer *w, const tl_record *r, sqlite3_int64 mid)
     return TL_OK;
 }
 
+/* The attachments the classifier read (docs/extraction.md). */
+static tl_status_t
+put_attachments(tl_writer *w, const tl_record *r, sqlite3_int64 mid)
+{
+    for (guint i = 0; r->attachments && i < r->attachments->len; i++) {
+        const tl_attachment *a = r->attachments->pdata[i];
+        sqlite3_stmt *s = w->st[S_ATT];
+        int image = a->width > 0 || a->has_gps;
+        sqlite3_bind_int64(s, 1, mid);
+        bind_text(s, 2, a->path);
+        bind_text(s, 3, a->filename);
+        bind_text(s, 4, a->declared);
+        bind_text(s, 5, a->sniffed);
+        sqlite3_bind_int64(s, 6, a->size);
+        bind_text(s, 7, a->sha256);
+        bind_text(s, 8, a->status);
+        bind_text(s, 9, a->reason);
+        sqlite3_bind_int64(s, 10, a->chars);
+        if (image) {
+            sqlite3_bind_int(s, 11, a->width);
+            sqlite3_bind_int(s, 12, a->height);
+            sqlite3_bind_int(s, 13, a->has_gps);
+        } else {
+            sqlite3_bind_null(s, 11);
+            sqlite3_bind_null(s, 12);
+            sqlite3_bind_null(s, 13);
+        }
+        if (!step(s))
+            return db_fail(w, "writing an attachment row");
+    }
+    return TL_OK;
+}
+
 /* The classifier's findings (masks and keyed hashes only) and the masked
  * text for the full-text index. */
 static tl_status_t
@@ -723,7 +758,8 @@ put_message(tl_writer *w, tl_job *j)
     if (!fresh)
         return TL_OK;
     w->stats.parsed++;
-    if ((st = put_recipients(w, r, mid)) != TL_OK || (st = put_bounces_anomalies(w, r, mid)) != TL_OK)
+    if ((st = put_recipients(w, r, mid)) != TL_OK || (st = put_bounces_anomalies(w, r, mid)) != TL_OK
+        || (st = put_attachments(w, r, mid)) != TL_OK)
         return st;
     return put_findings(w, r, mid);
 }

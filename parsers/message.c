@@ -913,7 +913,8 @@ static void
 classify(tl_worker *w, GMimeMessage *msg, tl_record *rec)
 {
     GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
-    GPtrArray *parts = tl_text_extract(msg, &w->text_limits, notes);
+    rec->attachments = g_ptr_array_new_with_free_func(tl_attachment_free);
+    GPtrArray *parts = tl_text_extract_all(msg, &w->text_limits, notes, rec->attachments);
     rec->findings = g_ptr_array_new_with_free_func(tl_finding_free);
     tl_detector_set_time(w->det, rec->date_unix);
     subject_detect(w, rec, rec->findings);

@@ -169,6 +169,13 @@ void tl_worker_process(tl_worker *w, tl_job *job);
  * strings). */
 struct _GMimeMessage;
 GPtrArray *tl_text_extract(struct _GMimeMessage *msg, const tl_text_limits *lim, GPtrArray *anomalies);
+/* The same, reading attachments too (parsers/extract/): PDF, Office and
+ * OpenDocument, RTF, TNEF, calendars, vCards, archives (their members
+ * recursed as "PATH/NAME/N") and image metadata; each attachment read is
+ * appended to attachments (of tl_attachment*) when it is not NULL.  The
+ * text of an attachment is one more text part, at its path. */
+GPtrArray *tl_text_extract_all(struct _GMimeMessage *msg, const tl_text_limits *lim, GPtrArray *anomalies,
+                               GPtrArray *attachments);
 /* NFKC with invisibles dropped and dashes/spaces folded; *map as above. */
 void tl_text_normalise(const char *in, size_t n, char **out, guint32 **map, size_t *out_len);
 

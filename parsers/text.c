@@ -4,6 +4,12 @@
  *
  * Walks the MIME tree GMime built: text/plain and text/html parts, text
  * attachments (txt, csv, tsv, vcf, ics) and attached messages (recursed).
+ * Every other leaf goes to the attachment extractors (parsers/extract/):
+ * the text of a PDF, an Office or OpenDocument file, an RTF, a TNEF, a
+ * calendar or a vCard becomes one more text part at the attachment's path;
+ * the members of archives and TNEF files, at "PATH/NAME/N", are extracted
+ * in turn (messages among them parsed and walked); each attachment is a
+ * row for the attachments table when the caller asks for them.
  * Each part's content is decoded (transfer encoding by GMime), converted to
  * UTF-8 from its declared charset or, when undeclared or wrong, from the
  * fallback charset (GLib's g_convert), HTML reduced to its visible text by
@@ -21,6 +27,7 @@
 #include <libxml/HTMLparser.h>
 #include <string.h>
 
+#include "parsers/extract/extract.h"
 #include "parsers/parsers.h"
 
 void
@@ -323,6 +330,112 @@ tl_text_normalise(const char *in, size_t n, char **out, guint32 **map, size_t *o
 /* Quoted replies                                                      */
 /* ------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------ */
+/* Tables: one layout for the detectors                                */
+/* ------------------------------------------------------------------ */
+
+/* Appends n bytes of src to out with their places in the decoded text. */
+static void
+put_mapped(GString *out, GArray *map, const char *src, const guint32 *src_map, size_t n)
+{
+    g_string_append_len(out, src, (gssize)n);
+    g_array_append_vals(map, src_map, (guint)n);
+}
+
+static void
+put_byte(GString *out, GArray *map, char c, guint32 at)
+{
+    g_string_append_c(out, c);
+    g_array_append_val(map, at);
+}
+
+/* A cell's value, each byte placed where it sits in the raw cell (the
+ * value is the raw span trimmed and, for CSV, unquoted). */
+static void
+put_cell(GString *out, GArray *map, const tl_text_part *t, const tl_cell *c)
+{
+    size_t vn = strlen(c->text);
+    const char *in = c->len ? memmem(t->text + c->off, c->len, c->text, vn) : NULL;
+    for (size_t k = 0; k < vn; k++) {
+        size_t at = in ? (size_t)(in - t->text) + k : c->off;
+        put_byte(out, map, c->text[k], t->map[MIN(at, t->len)]);
+    }
+}
+
+static void
+put_row(GString *out, GArray *map, const tl_text_part *t, const GPtrArray *row)
+{
+    for (guint j = 0; j < row->len; j++) {
+        const tl_cell *c = row->pdata[j];
+        if (j)
+            put_byte(out, map, '\t', t->map[MIN(c->off, t->len)]);
+        put_cell(out, map, t, c);
+    }
+    const tl_cell *last = row->pdata[row->len - 1];
+    put_byte(out, map, '\n', t->map[MIN(last->off + last->len, t->len)]);
+}
+
+/* Tables typed into a part (pipe tables, columns aligned with spaces) and
+ * the rows of a CSV part are rewritten as tab-separated rows, the layout
+ * sheets, documents and HTML tables already come in: the same list then
+ * gives the detectors the same rows and header whatever its layout
+ * (docs/extraction.md).  The map keeps every byte's place in the decoded
+ * text, so evidence offsets stay exact. */
+static void
+tabulate(tl_text_part *t, int csv)
+{
+    GPtrArray *tables = g_ptr_array_new_with_free_func(tl_table_free);
+    if (csv) {
+        tl_table *tb = tl_table_parse_delimited(t->text, t->len, ',', 200000);
+        if (tb)
+            g_ptr_array_add(tables, tb);
+    } else {
+        tl_tables_detect(t->text, t->len, tables);
+    }
+    GString *out = NULL;
+    GArray *map = NULL;
+    size_t pos = 0;
+    for (guint i = 0; i < tables->len; i++) {
+        const tl_table *tb = tables->pdata[i];
+        if (strcmp(tb->source, "tabs") == 0 || !tb->rows->len)
+            continue;
+        /* The lines the table spans. */
+        size_t lo = t->len, hi = 0;
+        const GPtrArray *last_row = tb->rows->pdata[tb->rows->len - 1];
+        const tl_cell *first = tb->header->len ? tb->header->pdata[0] : ((GPtrArray *)tb->rows->pdata[0])->pdata[0];
+        const tl_cell *lastc = last_row->pdata[last_row->len - 1];
+        lo = first->off;
+        hi = lastc->off + lastc->len;
+        while (lo > 0 && t->text[lo - 1] != '\n')
+            lo--;
+        while (hi < t->len && t->text[hi] != '\n')
+            hi++;
+        if (lo < pos || hi > t->len)
+            continue;
+        if (!out) {
+            out = g_string_sized_new(t->len + 16);
+            map = g_array_sized_new(FALSE, FALSE, sizeof(guint32), (guint)t->len + 16);
+        }
+        put_mapped(out, map, t->text + pos, t->map + pos, lo - pos);
+        if (tb->header->len)
+            put_row(out, map, t, tb->header);
+        for (guint k = 0; k < tb->rows->len; k++)
+            put_row(out, map, t, tb->rows->pdata[k]);
+        pos = hi < t->len ? hi + 1 : hi;
+    }
+    g_ptr_array_unref(tables);
+    if (!out)
+        return;
+    put_mapped(out, map, t->text + pos, t->map + pos, t->len - pos);
+    guint32 end = t->map[t->len];
+    g_array_append_val(map, end);
+    g_free(t->text);
+    g_free(t->map);
+    t->len = out->len;
+    t->text = g_string_free(out, FALSE);
+    t->map = (guint32 *)(void *)g_array_free(map, FALSE);
+}
+
 /* The offset where a forwarded or replied-to copy starts ("-----Original
  * Message-----", "On ... wrote:", "Begin forwarded message:"), or len. */
 static size_t
@@ -360,6 +473,8 @@ typedef struct {
     GPtrArray *parts;
     GPtrArray *anomalies;
     size_t total;
+    GPtrArray *attachments;     /* of tl_attachment*, or NULL */
+    tl_extract_limits xlim;
 } walk_ctx;
 
 static int
@@ -496,6 +611,162 @@ to_utf8(const guint8 *b, size_t n, const char *charset, const tl_text_limits *li
     return u;
 }
 
+/* ------------------------------------------------------------------ */
+/* Attachments: parsers/extract/ reads them, their text is a part      */
+/* ------------------------------------------------------------------ */
+
+/* A row of the attachments table for bytes d (status "text" until told
+ * otherwise), or NULL when the caller keeps no rows. */
+static tl_attachment *
+attachment_row(walk_ctx *c, const char *path, const char *fname, const char *declared, const guint8 *d, size_t n)
+{
+    if (!c->attachments)
+        return NULL;
+    tl_attachment *a = g_new0(tl_attachment, 1);
+    a->path = g_strdup(path);
+    a->filename = fname ? g_utf8_make_valid(fname, -1) : NULL;
+    a->declared = g_strdup(declared);
+    a->size = (int64_t)n;
+    tl_sha256_hex(d, n, a->sha256);
+    a->sniffed = tl_filetype_name(tl_sniff_type(d, n));
+    a->status = "text";
+    g_ptr_array_add(c->attachments, a);
+    return a;
+}
+
+/* One more text part: an attachment's text (HTML reduced to its visible
+ * text first). */
+static void
+add_text(walk_ctx *c, const char *path, const char *ctype, const char *fname, const char *text, size_t n, int html,
+         int csv)
+{
+    tl_text_part *t = g_new0(tl_text_part, 1);
+    t->path = g_strdup(path);
+    t->content_type = g_strdup(ctype);
+    t->filename = fname ? g_utf8_make_valid(fname, -1) : NULL;
+    t->charset = g_strdup("utf-8");
+    t->html = html;
+    if (html) {
+        char *vis = html_to_text(text, n, &t->jsonld, &t->attr_text, &t->microdata);
+        tl_text_normalise(vis, strlen(vis), &t->text, &t->map, &t->len);
+        g_free(vis);
+    } else {
+        tl_text_normalise(text, n, &t->text, &t->map, &t->len);
+        tabulate(t, csv);
+    }
+    t->quote_from = quote_start(t->text, t->len);
+    g_ptr_array_add(c->parts, t);
+}
+
+static void walk_message(walk_ctx *c, GMimeMessage *m, const char *path, int depth);
+static void extract_bytes(walk_ctx *c, const guint8 *d, size_t n, const char *declared, const char *fname,
+                          const char *path, int depth);
+
+/* The children of a container (archive members, TNEF attachments, files
+ * embedded in Office documents), at "PATH/NAME/N": messages are parsed
+ * and walked, anything else extracted in turn. */
+static void
+extract_children(walk_ctx *c, const tl_extract_result *r, const char *fname, const char *path, int depth)
+{
+    char *base = fname ? g_path_get_basename(fname) : g_strdup(tl_filetype_name(r->type));
+    for (guint i = 0; i < r->children->len; i++) {
+        const tl_extract_child *ch = r->children->pdata[i];
+        char *cp = g_strdup_printf("%s/%s/%u", path, base, i + 1);
+        gsize n = 0;
+        const guint8 *d = g_bytes_get_data(ch->bytes, &n);
+        if (depth + 1 <= c->lim->max_depth && (g_str_has_suffix(ch->name, ".eml") || tl_sniff_headers(d, n))) {
+            GMimeStream *s = g_mime_stream_mem_new_with_buffer((const char *)d, n);
+            GMimeParser *ps = g_mime_parser_new_with_stream(s);
+            GMimeMessage *m = g_mime_parser_construct_message(ps, NULL);
+            if (m) {
+                tl_attachment *a = attachment_row(c, cp, ch->name, NULL, d, n);
+                if (a)
+                    a->sniffed = "message";
+                walk_message(c, m, cp, depth + 1);
+                g_object_unref(m);
+            }
+            g_object_unref(ps);
+            g_object_unref(s);
+        } else {
+            extract_bytes(c, d, n, NULL, ch->name, cp, depth + 1);
+        }
+        g_free(cp);
+    }
+    g_free(base);
+}
+
+static void
+extract_bytes(walk_ctx *c, const guint8 *d, size_t n, const char *declared, const char *fname, const char *path,
+              int depth)
+{
+    tl_attachment *a = attachment_row(c, path, fname, declared, d, n);
+    if (c->total >= c->lim->max_total) {
+        g_ptr_array_add(c->anomalies, g_strdup_printf("part %s not read: message text limit of %zu bytes reached",
+                                                      path, c->lim->max_total));
+        if (a) {
+            a->status = "too_large";
+            a->reason = g_strdup("message text limit reached");
+        }
+        return;
+    }
+    tl_extract_limits xl = c->xlim;
+    xl.max_text = MIN(xl.max_text, MIN(c->lim->max_part, c->lim->max_total - c->total));
+    tl_extract_result *r = tl_extract(d, n, declared, fname, depth, &xl);
+    for (guint i = 0; i < r->anomalies->len; i++)
+        g_ptr_array_add(c->anomalies, g_strdup_printf("part %s: %s", path, (const char *)r->anomalies->pdata[i]));
+    if (r->status == TL_EX_ENCRYPTED || r->status == TL_EX_TOO_LARGE || r->status == TL_EX_FAILED)
+        g_ptr_array_add(c->anomalies, g_strdup_printf("part %s: attachment %s: %s", path,
+                                                      tl_extract_status_name(r->status), r->reason ? r->reason : ""));
+    if (a) {
+        a->sniffed = tl_filetype_name(r->type);
+        a->status = tl_extract_status_name(r->status);
+        a->reason = g_strdup(r->reason);
+        if (r->is_image) {
+            a->width = r->image.width;
+            a->height = r->image.height;
+            a->has_gps = r->image.has_gps;
+        }
+    }
+    const char *ctype = declared ? declared : tl_filetype_mime(r->type);
+    if (r->type == TL_FT_HTML) {
+        /* HTML inside a container: read as the message's own HTML is. */
+        char *used = NULL, *problem = NULL;
+        size_t m = MIN(n, (size_t)xl.max_text);
+        char *utf8 = to_utf8(d, m, NULL, c->lim, &used, &problem);
+        c->total += m;
+        add_text(c, path, "text/html", fname, utf8, strlen(utf8), 1, 0);
+        if (a) {
+            a->status = "text";
+            g_clear_pointer(&a->reason, g_free);
+            a->chars = g_utf8_strlen(((tl_text_part *)c->parts->pdata[c->parts->len - 1])->text, -1);
+        }
+        g_free(utf8);
+        g_free(used);
+        g_free(problem);
+    } else if (r->text->len) {
+        c->total += r->text->len;
+        add_text(c, path, ctype, fname, r->text->str, r->text->len, 0, r->type == TL_FT_CSV);
+        if (a)
+            a->chars = g_utf8_strlen(r->text->str, (gssize)r->text->len);
+    }
+    extract_children(c, r, fname, path, depth);
+    tl_extract_result_free(r);
+}
+
+/* A leaf that is not text: its decoded bytes to the extractors. */
+static void
+attach_part(walk_ctx *c, GMimePart *part, const char *path)
+{
+    GByteArray *ba = decoded_bytes(part);
+    if (!ba)
+        return;
+    GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
+    char *declared = g_mime_content_type_get_mime_type(ct);
+    extract_bytes(c, ba->data, ba->len, declared, g_mime_part_get_filename(part), path, 0);
+    g_free(declared);
+    g_byte_array_unref(ba);
+}
+
 static void
 add_leaf(walk_ctx *c, GMimePart *part, const char *path)
 {
@@ -504,8 +775,10 @@ add_leaf(walk_ctx *c, GMimePart *part, const char *path)
     int is_plain = g_mime_content_type_is_type(ct, "text", "plain");
     int is_html = g_mime_content_type_is_type(ct, "text", "html");
     int is_textfile = g_mime_content_type_is_type(ct, "text", "*") || text_attachment(fname);
-    if (!is_plain && !is_html && !is_textfile)
+    if (!is_plain && !is_html && !is_textfile) {
+        attach_part(c, part, path);
         return;
+    }
     if (c->total >= c->lim->max_total) {
         g_ptr_array_add(c->anomalies, g_strdup_printf("part %s not read: message text limit of %zu bytes reached",
                                                       path, c->lim->max_total));
@@ -533,6 +806,7 @@ add_leaf(walk_ctx *c, GMimePart *part, const char *path)
     t->html = is_html;
     char *problem = NULL;
     char *utf8 = to_utf8(ba->data, n, g_mime_content_type_get_parameter(ct, "charset"), c->lim, &t->charset, &problem);
+    tl_attachment *a = fname ? attachment_row(c, path, fname, t->content_type, ba->data, ba->len) : NULL;
     g_byte_array_unref(ba);
     if (problem)
         g_ptr_array_add(c->anomalies, g_strdup_printf("part %s: %s", path, problem));
@@ -544,7 +818,14 @@ add_leaf(walk_ctx *c, GMimePart *part, const char *path)
     }
     tl_text_normalise(utf8, strlen(utf8), &t->text, &t->map, &t->len);
     g_free(utf8);
+    if (!is_html) {
+        char *lower = fname ? g_ascii_strdown(fname, -1) : NULL;
+        tabulate(t, g_mime_content_type_is_type(ct, "text", "csv") || (lower && g_str_has_suffix(lower, ".csv")));
+        g_free(lower);
+    }
     t->quote_from = quote_start(t->text, t->len);
+    if (a)
+        a->chars = g_utf8_strlen(t->text, (gssize)t->len);
     g_ptr_array_add(c->parts, t);
 }
 
@@ -611,9 +892,17 @@ walk(walk_ctx *c, GMimeObject *obj, const char *path, int depth)
 }
 
 GPtrArray *
-tl_text_extract(GMimeMessage *msg, const tl_text_limits *lim, GPtrArray *anomalies)
+tl_text_extract_all(GMimeMessage *msg, const tl_text_limits *lim, GPtrArray *anomalies, GPtrArray *attachments)
 {
-    walk_ctx c = { lim, g_ptr_array_new_with_free_func(text_part_free), anomalies, 0 };
+    walk_ctx c = { lim, g_ptr_array_new_with_free_func(text_part_free), anomalies, 0, attachments, { 0 } };
+    tl_extract_limits_init(&c.xlim);
+    c.xlim.max_depth = lim->max_depth;
     walk_message(&c, msg, "", 0);
     return c.parts;
+}
+
+GPtrArray *
+tl_text_extract(GMimeMessage *msg, const tl_text_limits *lim, GPtrArray *anomalies)
+{
+    return tl_text_extract_all(msg, lim, anomalies, NULL);
 }

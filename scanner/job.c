@@ -66,7 +66,20 @@ tl_record_free(tl_record *r)
         g_ptr_array_free(r->findings, TRUE);
     g_free(r->categories);
     g_free(r->text_masked);
+    if (r->attachments)
+        g_ptr_array_free(r->attachments, TRUE);
     g_free(r);
+}
+
+void
+tl_attachment_free(gpointer p)
+{
+    tl_attachment *a = p;
+    g_free(a->path);
+    g_free(a->filename);
+    g_free(a->declared);
+    g_free(a->reason);
+    g_free(a);
 }
 
 const char *

@@ -74,7 +74,25 @@ typedef struct {
     char *categories;       /* roll-up: "PII.FIN,PII.GOVID", or NULL */
     const char *severity;   /* roll-up: "S1".."S4" (static), or NULL */
     char *text_masked;      /* the classified text, detected spans as their types, for the index; or NULL */
+    GPtrArray *attachments; /* of tl_attachment*, NULL when not classified */
 } tl_record;
+
+/* One attachment of a message (parsers/text.c through parsers/extract/),
+ * for the attachments table. */
+typedef struct {
+    char *path;             /* "2", "2/winmail.dat/1" (a container's members under its name) */
+    char *filename;         /* as sent, or the member name; may be NULL */
+    char *declared;         /* Content-Type as sent (NULL for members) */
+    const char *sniffed;    /* the type from the bytes (static: "pdf", "docx", ...) */
+    int64_t size;
+    char sha256[65];
+    const char *status;     /* "text", "no_text_layer", "encrypted", "too_large", "unsupported", "container", "failed" (static) */
+    char *reason;           /* why not text, or NULL */
+    int64_t chars;          /* characters of text read */
+    int width, height;      /* images: pixels, 0 unknown */
+    int has_gps;            /* images: EXIF/XMP GPS position present */
+} tl_attachment;
+void tl_attachment_free(gpointer a);
 
 /* One recipient of a delivery-status report (RFC 3464). */
 typedef struct {

@@ -289,8 +289,33 @@ tl_status_t tl_show_json(const char *db_path, const char *key, FILE *out, char *
  * out_path ("-": standard output).  part: NULL (a MIME part comes later:
  * TL_ERR_USAGE for now).  log, when not NULL, gets where they came from.
  * TL_ERR_READ with *errmsg when no copy can be read or none matches. */
-tl_status_t tl_extract(const char *db_path, const char *key, const char *part, const char *out_path, FILE *log,
-                       char **errmsg);
+tl_status_t tl_extract_message(const char *db_path, const char *key, const char *part, const char *out_path,
+                               FILE *log, char **errmsg);
+
+/* typoleak extract: where one attachment of a message can be re-read
+ * (db/show.c).  key names the message as for tl_show; part is the
+ * attachment's path in the attachments table ("2", "2/winmail.dat/1"). */
+typedef struct {
+    char *path;                 /* the file on disk holding the message (as recorded) */
+    int64_t offset, length;     /* the message's bytes in it */
+    char message_sha256[65];    /* of those bytes, as recorded */
+    char sha256[65];            /* of the attachment's bytes, as recorded */
+} tl_attachment_place;
+/* TL_ERR_USAGE with *errmsg when key names no message or several, or the
+ * message has no such attachment; TL_ERR_UNSUPPORTED when the message was
+ * only found inside archives (not re-read yet); TL_ERR_DB when the database
+ * cannot be read.  Clear p with tl_attachment_place_clear. */
+tl_status_t tl_attachment_place_find(const char *db_path, const char *key, const char *part, tl_attachment_place *p,
+                                     char **errmsg);
+void tl_attachment_place_clear(tl_attachment_place *p);
+/* The bytes of the attachment at part of the message msg[0..len)
+ * (parsers/attachment.c): the MIME part decoded, then each member of a
+ * container named in the path extracted again.  *data (g_free) and *n are
+ * set only when their SHA-256 is sha256 (when sha256 is not NULL);
+ * TL_ERR_READ with *errmsg when it is not (the evidence changed),
+ * TL_ERR_PARSE or TL_ERR_USAGE when the part is not there. */
+tl_status_t tl_attachment_bytes(const uint8_t *msg, size_t len, const char *part, const char *sha256, uint8_t **data,
+                                size_t *n, char **errmsg);
 
 /* Merges the databases ins[0..n) into out (db/merge.c; created when
  * absent): one message per identity, sources already in out (same path and

@@ -389,7 +389,7 @@ static const struct {
     { "message", suite_message }, { "typo", suite_typo }, { "walk", suite_walk },
     { "archive", suite_archive }, { "writer", suite_writer }, { "pipeline", suite_pipeline },
     { "corpora", suite_corpora }, { "cli", suite_cli }, { "validate", suite_validate }, { "text", suite_text }, { "detect", suite_detect }, { "eval", suite_eval },
-    { "cred", suite_cred }, { "contact", suite_contact }, { "mark", suite_mark }, { "alerts", suite_alerts }, { "scaleout", suite_scaleout },
+    { "cred", suite_cred }, { "contact", suite_contact }, { "mark", suite_mark }, { "alerts", suite_alerts }, { "scaleout", suite_scaleout }, { "extract", suite_extract },
     { "audit", suite_audit },
 };
 

@@ -67,6 +67,7 @@ Suite *suite_mark(void);
 Suite *suite_alerts(void);
 Suite *suite_audit(void);
 Suite *suite_scaleout(void);
+Suite *suite_extract(void);
 
 /* Runs the typoleak binary ($TYPOLEAK, else ../typoleak) with the
  * arguments (NULL-terminated) in cwd (NULL: here); its exit status, with

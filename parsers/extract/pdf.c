@@ -1,0 +1,122 @@
+/*
+ * pdf.c - the text layer of a PDF with poppler-glib, page by page: each
+ * page is a section ("page 3") of the text, so a finding's offset tells
+ * its page.  A PDF whose pages hold no text is NO_TEXT_LAYER (a scan; OCR
+ * is not done here), one that needs a password is ENCRYPTED, one that
+ * poppler cannot open is FAILED with poppler's reason.  A PDF cut short
+ * (no %%EOF near its end) is reported as truncated, and what poppler
+ * recovers of it is kept.
+ *
+ * The images of each page are listed with their pixel dimensions (poppler
+ * decodes each listed image once; at most max_pdf_images per document).
+ * Pages past max_pdf_pages and the rest of a document whose reading took
+ * longer than max_pdf_seconds are skipped and reported; the time is
+ * checked between pages, since poppler cannot be interrupted inside one.
+ */
+#include <cairo.h>
+#include <poppler.h>
+#include <string.h>
+
+#include "parsers/extract/ex_internal.h"
+
+static void
+list_images(tl_ex *x, PopplerPage *page, int pno, int *images)
+{
+    GList *map = poppler_page_get_image_mapping(page);
+    for (GList *l = map; l; l = l->next) {
+        PopplerImageMapping *m = l->data;
+        if (*images >= x->lim->max_pdf_images) {
+            tl_ex_anomaly(x, "limit: images listed per PDF (%d) reached", x->lim->max_pdf_images);
+            break;
+        }
+        (*images)++;
+        tl_image_info *im = g_new0(tl_image_info, 1);
+        im->page = pno;
+        cairo_surface_t *s = poppler_page_get_image(page, m->image_id);
+        if (s) {
+            if (cairo_surface_get_type(s) == CAIRO_SURFACE_TYPE_IMAGE) {
+                im->width = cairo_image_surface_get_width(s);
+                im->height = cairo_image_surface_get_height(s);
+            }
+            cairo_surface_destroy(s);
+        }
+        g_ptr_array_add(x->r->images, im);
+    }
+    poppler_page_free_image_mapping(map);
+}
+
+void
+tl_ex_pdf(tl_ex *x, const guint8 *data, size_t len)
+{
+    gint64 t0 = g_get_monotonic_time();
+    const guint8 *tail = data + (len > 1024 ? len - 1024 : 0);
+    int truncated = memmem(tail, (size_t)(data + len - tail), "%%EOF", 5) == NULL;
+    if (truncated)
+        tl_ex_anomaly(x, "PDF truncated: no %%%%EOF at its end");
+    GBytes *b = g_bytes_new_static(data, len);
+    GError *err = NULL;
+    /* poppler sets up its global parameters on first use: the first
+     * document of the process is opened by one worker at a time. */
+    static GMutex first;
+    static gint ready;
+    PopplerDocument *doc;
+    if (g_atomic_int_get(&ready)) {
+        doc = poppler_document_new_from_bytes(b, NULL, &err);
+    } else {
+        g_mutex_lock(&first);
+        doc = poppler_document_new_from_bytes(b, NULL, &err);
+        g_atomic_int_set(&ready, 1);
+        g_mutex_unlock(&first);
+    }
+    g_bytes_unref(b);
+    if (!doc) {
+        if (err && g_error_matches(err, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
+            tl_ex_fail(x, TL_EX_ENCRYPTED, "PDF needs a password");
+        else
+            tl_ex_fail(x, TL_EX_FAILED, "%s%s", truncated ? "truncated PDF: " : "",
+                       err ? err->message : "PDF unreadable");
+        g_clear_error(&err);
+        return;
+    }
+    int n = poppler_document_get_n_pages(doc);
+    x->r->pages = n;
+    int chars = 0, images = 0;
+    for (int i = 0; i < n; i++) {
+        if (i >= x->lim->max_pdf_pages) {
+            tl_ex_anomaly(x, "limit: pages per PDF (%d) reached", x->lim->max_pdf_pages);
+            break;
+        }
+        double secs = (double)(g_get_monotonic_time() - t0) / 1e6;
+        if (secs > x->lim->max_pdf_seconds) {
+            tl_ex_anomaly(x, "limit: seconds per PDF (%.0f) reached at page %d", x->lim->max_pdf_seconds, i + 1);
+            break;
+        }
+        PopplerPage *page = poppler_document_get_page(doc, i);
+        if (!page)
+            continue;
+        char name[32];
+        g_snprintf(name, sizeof name, "page %d", i + 1);
+        tl_ex_section(x, name);
+        char *text = poppler_page_get_text(page);
+        if (text) {
+            for (const char *p = text; *p; p++)
+                if (!g_ascii_isspace(*p)) {
+                    chars++;
+                    break;
+                }
+            tl_ex_append(x, text, strlen(text));
+            tl_ex_newline(x);
+            g_free(text);
+        }
+        list_images(x, page, i + 1, &images);
+        g_object_unref(page);
+        if (x->text_full)
+            break;
+    }
+    tl_ex_section_end(x);
+    g_object_unref(doc);
+    if (!chars)
+        tl_ex_fail(x, TL_EX_NO_TEXT_LAYER, "no text on %d page%s", n, n == 1 ? "" : "s");
+    else
+        tl_tables_detect(x->r->text->str, x->r->text->len, x->r->tables);
+}

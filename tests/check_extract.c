@@ -1,0 +1,909 @@
+/*
+ * check_extract.c - the attachment extractors (parsers/extract/) on files
+ * written by real programs: LibreOffice, python3 libraries, qpdf,
+ * exiftool, zip, 7z, tar and Outlook (tests/fixtures/attach/make.sh).
+ * Each format's text, tables and metadata; the same crew list in every
+ * layout giving one table; hostile files (billion laughs, zip bomb,
+ * truncated and encrypted PDFs) giving their status fast; every limit
+ * reported.
+ */
+#include <gmime/gmime.h>
+#include <libxml/HTMLparser.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parsers/extract/extract.h"
+#include "tl_test.h"
+
+#define FIX TL_SOURCE_DIR "/tests/fixtures/attach/"
+
+static GBytes *
+fixture(const char *name)
+{
+    char *path = g_strconcat(FIX, name, NULL), *data = NULL;
+    gsize len = 0;
+    ck_assert_msg(g_file_get_contents(path, &data, &len, NULL), "fixture %s", path);
+    g_free(path);
+    return g_bytes_new_take(data, len);
+}
+
+/* Extracts a fixture; *ms gets the wall time in milliseconds. */
+static tl_extract_result *
+ex_lim(const char *name, const char *declared, const tl_extract_limits *lim, double *ms)
+{
+    GBytes *b = fixture(name);
+    gsize n = 0;
+    const guint8 *d = g_bytes_get_data(b, &n);
+    gint64 t0 = g_get_monotonic_time();
+    tl_extract_result *r = tl_extract(d, n, declared, name, 0, lim);
+    if (ms)
+        *ms = (double)(g_get_monotonic_time() - t0) / 1000.0;
+    g_bytes_unref(b);
+    return r;
+}
+
+static tl_extract_result *
+ex(const char *name)
+{
+    return ex_lim(name, NULL, NULL, NULL);
+}
+
+static int
+has_anomaly(const tl_extract_result *r, const char *part)
+{
+    for (guint i = 0; i < r->anomalies->len; i++)
+        if (strstr(r->anomalies->pdata[i], part))
+            return 1;
+    return 0;
+}
+
+static const tl_extract_section *
+section(const tl_extract_result *r, const char *name)
+{
+    for (guint i = 0; i < r->sections->len; i++) {
+        const tl_extract_section *s = &g_array_index(r->sections, tl_extract_section, i);
+        if (strcmp(s->name, name) == 0)
+            return s;
+    }
+    ck_abort_msg("no section %s", name);
+    return NULL;
+}
+
+/* Whether needle sits inside the named section of the text. */
+static int
+in_section(const tl_extract_result *r, const char *name, const char *needle)
+{
+    const tl_extract_section *s = section(r, name);
+    return memmem(r->text->str + s->off, s->len, needle, strlen(needle)) != NULL;
+}
+
+static void
+assert_text(const tl_extract_result *r, const char *needle)
+{
+    ck_assert_msg(strstr(r->text->str, needle) != NULL, "no \"%s\" in: %s", needle, r->text->str);
+}
+
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_sniff_types)
+{
+    static const struct {
+        const char *file;
+        tl_filetype t;
+    } cases[] = {
+        { "report.pdf", TL_FT_PDF }, { "memo.docx", TL_FT_DOCX }, { "crew.xlsx", TL_FT_XLSX },
+        { "deck.pptx", TL_FT_PPTX }, { "memo.odt", TL_FT_ODT }, { "crew.ods", TL_FT_ODS },
+        { "deck.odp", TL_FT_ODP }, { "memo.rtf", TL_FT_RTF }, { "winmail-rtf.dat", TL_FT_TNEF },
+        { "invite.ics", TL_FT_ICS }, { "contacts.vcf", TL_FT_VCF }, { "crew.zip", TL_FT_ZIP },
+        { "crew.7z", TL_FT_7Z }, { "nested.tar.gz", TL_FT_GZIP }, { "photo.jpg", TL_FT_JPEG },
+        { "photo-xmp.png", TL_FT_PNG }, { "small.gif", TL_FT_GIF }, { "scan.tiff", TL_FT_TIFF },
+        { "crew.csv", TL_FT_CSV }, { "crew-columns.txt", TL_FT_TEXT }, { "crew.html", TL_FT_HTML },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        GBytes *b = fixture(cases[i].file);
+        gsize n = 0;
+        const guint8 *d = g_bytes_get_data(b, &n);
+        ck_assert_msg(tl_sniff_type(d, n) == cases[i].t, "%s sniffed as %s", cases[i].file,
+                      tl_filetype_name(tl_sniff_type(d, n)));
+        g_bytes_unref(b);
+    }
+}
+END_TEST
+
+START_TEST(test_type_mismatch)
+{
+    /* A photo sent as a PDF named report.pdf: the bytes win. */
+    GBytes *b = fixture("photo.jpg");
+    gsize n = 0;
+    const guint8 *d = g_bytes_get_data(b, &n);
+    tl_extract_result *r = tl_extract(d, n, "application/pdf", "report.pdf", 0, NULL);
+    ck_assert_int_eq(r->type, TL_FT_JPEG);
+    ck_assert(has_anomaly(r, "type mismatch: declared pdf, sniffed jpeg"));
+    tl_extract_result_free(r);
+    /* Generic declarations and text-like ones are no mismatch. */
+    r = tl_extract(d, n, "application/octet-stream", "IMG_0001.JPG", 0, NULL);
+    ck_assert_uint_eq(r->anomalies->len, 0);
+    tl_extract_result_free(r);
+    g_bytes_unref(b);
+    r = ex_lim("crew.csv", "text/plain", NULL, NULL);
+    ck_assert_uint_eq(r->anomalies->len, 0);
+    tl_extract_result_free(r);
+}
+END_TEST
+
+/* The HTML layout through libxml2's HTML parser into tl_table_from_rows,
+ * as parsers/text.c would feed it. */
+static tl_table *
+html_table(const char *file)
+{
+    GBytes *b = fixture(file);
+    gsize n = 0;
+    const char *d = g_bytes_get_data(b, &n);
+    htmlDocPtr doc = htmlReadMemory(d, (int)n, NULL, "utf-8", HTML_PARSE_NONET | HTML_PARSE_NOERROR);
+    GPtrArray *rows = g_ptr_array_new();
+    GPtrArray *strings = g_ptr_array_new_with_free_func(g_free);
+    xmlNodePtr stack[64];
+    int sp = 0;
+    stack[sp++] = xmlDocGetRootElement(doc);
+    /* Depth-first: every tr, its th/td cells. */
+    while (sp) {
+        xmlNodePtr node = stack[--sp];
+        for (xmlNodePtr c = node->last; c; c = c->prev)
+            if (c->type == XML_ELEMENT_NODE && sp < 63)
+                stack[sp++] = c;
+        if (strcmp((const char *)node->name, "tr") != 0)
+            continue;
+        GPtrArray *row = g_ptr_array_new();
+        for (xmlNodePtr c = node->children; c; c = c->next)
+            if (c->type == XML_ELEMENT_NODE) {
+                char *v = (char *)xmlNodeGetContent(c);
+                char *s = g_strdup(v);
+                xmlFree(v);
+                g_ptr_array_add(strings, s);
+                g_ptr_array_add(row, s);
+            }
+        g_ptr_array_add(row, NULL);
+        g_ptr_array_add(rows, g_ptr_array_free(row, FALSE));
+    }
+    g_ptr_array_add(rows, NULL);
+    tl_table *t = tl_table_from_rows("html", (const char *const *const *)rows->pdata);
+    for (guint i = 0; rows->pdata[i]; i++)
+        g_free(rows->pdata[i]);
+    g_ptr_array_free(rows, TRUE);
+    g_ptr_array_unref(strings);
+    xmlFreeDoc(doc);
+    g_bytes_unref(b);
+    return t;
+}
+
+START_TEST(test_crew_list_every_layout)
+{
+    static const char *const files[] = { "crew-tabs.txt", "crew-pipes.txt", "crew-columns.txt", "crew.csv",
+                                         "crew.xlsx", "crew.ods", "crew.docx", "crew.odt" };
+    tl_table *ref = html_table("crew.html");
+    ck_assert(ref != NULL);
+    ck_assert_uint_eq(ref->header->len, 4);
+    ck_assert_uint_eq(ref->rows->len, 5);
+    char *want = tl_table_dump(ref);
+    for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+        tl_extract_result *r = ex(files[i]);
+        ck_assert_msg(r->status == TL_EX_TEXT, "%s: %s", files[i], tl_extract_status_name(r->status));
+        ck_assert_msg(r->tables->len == 1, "%s: %u tables", files[i], r->tables->len);
+        tl_table *t = r->tables->pdata[0];
+        char *got = tl_table_dump(t);
+        ck_assert_msg(tl_table_equal(ref, t), "%s (%s):\n%s\nwanted:\n%s", files[i], t->source, got, want);
+        g_free(got);
+        /* Every cell's offset points at its value in the text. */
+        for (guint k = 0; k < t->rows->len; k++) {
+            GPtrArray *row = t->rows->pdata[k];
+            for (guint j = 0; j < row->len; j++) {
+                const tl_cell *c = row->pdata[j];
+                ck_assert_msg(c->off + c->len <= r->text->len, "%s: cell past the text", files[i]);
+                ck_assert_msg(memmem(r->text->str + c->off, c->len, c->text, strlen(c->text)) != NULL,
+                              "%s: cell %s not at its offset", files[i], c->text);
+            }
+        }
+        tl_extract_result_free(r);
+    }
+    g_free(want);
+    tl_table_free(ref);
+}
+END_TEST
+
+START_TEST(test_plain_text_tables)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(tl_table_free);
+    /* Prose with a double space after a full stop is no table. */
+    const char *prose = "We met at noon.  Then we left for the base.\nIt rained.  Nobody came back.\n";
+    tl_tables_detect(prose, strlen(prose), out);
+    ck_assert_uint_eq(out->len, 0);
+    /* Tab-aligned lines with runs of tabs; an ASCII-art pipe table. */
+    const char *tabs = "NAME\t\tRANK\nDOE, JOHN\tSGT\nROE, JANE\t\tSPC\n";
+    tl_tables_detect(tabs, strlen(tabs), out);
+    ck_assert_uint_eq(out->len, 1);
+    char *d = tl_table_dump(out->pdata[0]);
+    ck_assert_str_eq(d, "h: NAME|RANK\nr: DOE, JOHN|SGT\nr: ROE, JANE|SPC\n");
+    g_free(d);
+    const char *art = "+------+-----+\n| Name | Age |\n+------+-----+\n| Ann  | 41  |\n| Bob  | 37  |\n+------+-----+\n";
+    tl_tables_detect(art, strlen(art), out);
+    ck_assert_uint_eq(out->len, 2);
+    d = tl_table_dump(out->pdata[1]);
+    ck_assert_str_eq(d, "h: Name|Age\nr: Ann|41\nr: Bob|37\n");
+    g_free(d);
+    /* Columns with accents stay aligned (positions are characters). */
+    const char *acc = "NOM          GRADE\nJos\xc3\xa9 Mart\xc3\xadn  SGT\nL\xc3\xa9" "a Dupont   CPL\n";
+    tl_tables_detect(acc, strlen(acc), out);
+    ck_assert_uint_eq(out->len, 3);
+    d = tl_table_dump(out->pdata[2]);
+    ck_assert_str_eq(d, "h: NOM|GRADE\nr: Jos\xc3\xa9 Mart\xc3\xadn|SGT\nr: L\xc3\xa9" "a Dupont|CPL\n");
+    g_free(d);
+    /* CSV quoting: separators, quotes and line ends inside quotes. */
+    const char *csv = "a,b\n\"x, y\",\"say \"\"hi\"\"\"\n\"two\nlines\",3\n";
+    tl_table *t = tl_table_parse_delimited(csv, strlen(csv), ',', 1000);
+    d = tl_table_dump(t);
+    ck_assert_str_eq(d, "h: a|b\nr: x, y|say \"hi\"\nr: two\nlines|3\n");
+    g_free(d);
+    tl_table_free(t);
+    g_ptr_array_unref(out);
+}
+END_TEST
+
+START_TEST(test_pdf_pages_and_images)
+{
+    tl_extract_result *r = ex("report.pdf");
+    ck_assert_int_eq(r->status, TL_EX_TEXT);
+    ck_assert_int_eq(r->pages, 2);
+    ck_assert(in_section(r, "page 1", "travel itinerary"));
+    ck_assert(in_section(r, "page 2", "318-52-1947"));
+    ck_assert(!in_section(r, "page 1", "318-52-1947"));
+    ck_assert_uint_eq(r->images->len, 1);
+    const tl_image_info *im = r->images->pdata[0];
+    ck_assert_int_eq(im->page, 1);
+    ck_assert_int_eq(im->width, 640);
+    ck_assert_int_eq(im->height, 480);
+    tl_extract_result_free(r);
+    /* A PDF LibreOffice wrote: header, body and footer on the page. */
+    r = ex("memo-lo.pdf");
+    ck_assert_int_eq(r->status, TL_EX_TEXT);
+    assert_text(r, "212-45-6789");
+    assert_text(r, "FOOTER: page footer");
+    tl_extract_result_free(r);
+}
+END_TEST
+
+START_TEST(test_pdf_statuses)
+{
+    double ms;
+    tl_extract_result *r = ex_lim("scanned.pdf", NULL, NULL, &ms);
+    ck_assert_int_eq(r->status, TL_EX_NO_TEXT_LAYER);
+    ck_assert_uint_eq(r->images->len, 1);
+    tl_extract_result_free(r);
+    r = ex_lim("encrypted.pdf", NULL, NULL, &ms);
+    ck_assert_int_eq(r->status, TL_EX_ENCRYPTED);
+    ck_assert_uint_eq(r->text->len, 0);
+    ck_assert_msg(ms < 2000, "encrypted PDF took %.0f ms", ms);
+    tl_extract_result_free(r);
+    r = ex_lim("truncated.pdf", NULL, NULL, &ms);
+    ck_assert_int_eq(r->status, TL_EX_FAILED);
+    ck_assert(strstr(r->reason, "truncated") != NULL);
+    ck_assert(has_anomaly(r, "PDF truncated"));
+    ck_assert_msg(ms < 2000, "truncated PDF took %.0f ms", ms);
+    tl_extract_result_free(r);
+    /* Page limit: one page read, the limit reported. */
+    tl_extract_limits lim;
+    tl_extract_limits_init(&lim);
+    lim.max_pdf_pages = 1;
+    r = ex_lim("report.pdf", NULL, &lim, NULL);
+    ck_assert_int_eq(r->status, TL_EX_TEXT);
+    ck_assert(has_anomaly(r, "limit: pages per PDF (1)"));
+    ck_assert(strstr(r->text->str, "318-52-1947") == NULL);
+    tl_extract_result_free(r);
+    tl_extract_limits_init(&lim);
+    lim.max_pdf_seconds = 0;
+    r = ex_lim("report.pdf", NULL, &lim, NULL);
+    ck_assert(has_anomaly(r, "limit: seconds per PDF"));
+    tl_extract_result_free(r);
+}
+END_TEST
+
+START_TEST(test_docx_parts)
+{
+    tl_extract_result *r = ex("memo.docx");
+    ck_assert_int_eq(r->status, TL_EX_TEXT);
+    ck_assert(in_section(r, "document", "His SSN is 212-45-6789."));
+    ck_assert(in_section(r, "document", "DELETED: old SSN 401-38-5512"));     /* tracked deletion */
+    ck_assert(in_section(r, "document", "INSERTED: diagnosis code"));         /* tracked insertion */
+    ck_assert(in_section(r, "header 1", "HEADER: CUI"));
+    ck_assert(in_section(r, "footer 1", "FOOTER: page footer"));
+    ck_assert(in_section(r, "comments", "COMMENT: check his DOB 1990-03-14"));
+    ck_assert(in_section(r, "properties", "Maj. Test Author"));
+    /* A deletion stays apart from the word before it. */
+    ck_assert(strstr(r->text->str, "6789. DELETED") != NULL);
+    tl_extract_result_free(r);
+}
+END_TEST
+
+START_TEST(test_odt_parts)
+{
+    tl_extract_result *r = ex("memo.odt");
+    ck_assert_int_eq(r->status, TL_EX_TEXT);
+    ck_assert(in_section(r, "content", "His SSN is 212-45-6789."));
+    ck_assert(in_section(r, "content", "DELETED: old SSN 401-38-5512"));
+    ck_assert(in_section(r, "content", "INSERTED: diagnosis code"));
+    ck_assert(in_section(r, "content", "COMMENT: check his DOB"));
+    ck_assert(in_section(r, "header", "HEADER: CUI"));
+    ck_assert(in_section(r, "footer", "FOOTER: page footer"));
+    ck_assert(in_section(r, "properties", "Medical board memo"));
+    ck_assert(strstr(r->text->str, "Reviewer") == NULL);    /* the comment's author is no text */
+    tl_extract_result_free(r);
+}
+END_TEST
+
+START_TEST(test_slides)
+{
+    tl_extract_result *r = ex("deck.pptx");
+    ck_assert_int_eq(r->status, TL_EX_TEXT);
+    ck_assert(in_section(r, "slide 1", "SLIDE ONE"));
+    ck_assert(in_section(r, "slide 2", "527-61-3308"));
+    tl_extract_result_free(r);
+    r = ex("deck.odp");
+    ck_assert_int_eq(r->status, TL_EX_TEXT);
+    assert_text(r, "SLIDE ONE: deployment schedule\nSLIDE TWO");
+    tl_extract_result_free(r);
+}
+END_TEST
+
+START_TEST(test_sheets)
+{
+    tl_extract_result *r = ex("crew.xlsx");
+    const tl_table *t = r->tables->pdata[0];
+    ck_assert_str_eq(t->name, "Crew");
+    ck_assert(in_section(r, "sheet Crew", "DOE, JOHN A\tSGT\t212-45-6789\t1990-03-14\n"));
+    tl_extract_result_free(r);
+    tl_extract_limits lim;
+    tl_extract_limits_init(&lim);
+    lim.max_sheet_cells = 6;
+    r = ex_lim("crew.xlsx", NULL, &lim, NULL);
+    ck_assert(has_anomaly(r, "limit: cells per sheet (6)"));
+    ck_assert(strstr(r->text->str, "634-27-9045") == NULL);
+    tl_extract_result_free(r);
+    r = ex_lim("crew.ods", NULL, &lim, NULL);
+    ck_assert(has_anomaly(r, "limit: cells per sheet (6)"));
+    tl_extract_result_free(r);
+}
+END_TEST
+
+START_TEST(test_rtf)
+{
+    tl_extract_result *r = ex("memo.rtf");
+    ck_assert_int_eq(r->status, TL_EX_TEXT);
+    assert_text(r, "His SSN is 212-45-6789.");
+    assert_text(r, "HEADER: CUI");
+    assert_text(r, "COMMENT: check his DOB");
+    ck_assert(strstr(r->text->str, "Times New Roman") == NULL);     /* the font table is no text */
+    tl_extract_result_free(r);
+    int cut = 0;
+    const char *rtf = "{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0 Arial;}}{\\*\\generator x;}"
+                      "Caf\\'e9 \\u8364?5\\par Name\\cell Rank\\cell\\row Doe\\cell SGT\\cell\\row}";
+    char *t = tl_rtf_to_text(rtf, strlen(rtf), 1000, &cut);
+    ck_assert_str_eq(t, "Caf\xc3\xa9 \xe2\x82\xac" "5\nName\tRank\nDoe\tSGT\n");
+    ck_assert_int_eq(cut, 0);
+    g_free(t);
+    t = tl_rtf_to_text(rtf, strlen(rtf), 4, &cut);
+    ck_assert_int_eq(cut, 1);
+    ck_assert_uint_le(strlen(t), 4);
+    g_free(t);
+    ck_assert(tl_rtf_to_text("plain", 5, 100, &cut) == NULL);
+}
+END_TEST
+
+START_TEST(test_calendar_and_cards)
+{
+    tl_extract_result *r = ex("invite.ics");
+    ck_assert_int_eq(r->status, TL_EX_TEXT);
+    ck_assert(in_section(r, "event 1", "SUMMARY: Convoy briefing\n"));
+    assert_text(r, "LOCATION: Building 4, Room 210\n");
+    assert_text(r, "DTSTART: 20240512T080000Z\n");
+    assert_text(r, "DTEND: 20240512T090000Z\n");
+    assert_text(r, "ORGANIZER: Ops Desk <ops.desk@army.example>\n");
+    assert_text(r, "ATTENDEE: John Doe <john.doe@army.example>\n");
+    assert_text(r, "ATTENDEE: Jane Roe <jane.roe@army.example>\n");
+    assert_text(r, "folded by the writer at seventy-five octets.");     /* unfolded */
+    tl_extract_result_free(r);
+    r = ex("contacts.vcf");
+    ck_assert_int_eq(r->status, TL_EX_TEXT);
+    ck_assert(in_section(r, "card 1", "FN: John Doe\n"));
+    ck_assert(in_section(r, "card 2", "TEL (CELL): +1 555 0101\n"));
+    assert_text(r, "NOTE: SSN 634-27-9045; badge, gate 3\n");      /* escapes undone */
+    tl_extract_result_free(r);
+}
+END_TEST
+
+START_TEST(test_tnef)
+{
+    tl_extract_result *r = ex("winmail-files.dat");
+    ck_assert_int_eq(r->type, TL_FT_TNEF);
+    ck_assert_int_eq(r->status, TL_EX_TEXT);
+    assert_text(r, "Subject: two files");
+    ck_assert_uint_eq(r->children->len, 2);
+    const tl_extract_child *c = r->children->pdata[0];
+    ck_assert_str_eq(c->name, "AUTHORS");
+    ck_assert_uint_eq(g_bytes_get_size(c->bytes), 244);
+    /* A child is extracted in turn, one level deeper. */
+    gsize n = 0;
+    const guint8 *d = g_bytes_get_data(c->bytes, &n);
+    tl_extract_result *cr = tl_extract(d, n, NULL, c->name, 1, NULL);
+    ck_assert_int_eq(cr->status, TL_EX_TEXT);
+    ck_assert_uint_gt(cr->text->len, 0);
+    tl_extract_result_free(cr);
+    tl_extract_result_free(r);
+    /* The body: compressed RTF, decompressed and read as text. */
+    r = ex("winmail-rtf.dat");
+    ck_assert(in_section(r, "body", "Greg Allen"));
+    ck_assert(strstr(r->text->str, "\\par") == NULL);
+    tl_extract_result_free(r);
+    /* A corrupt one fails, nothing more. */
+    double ms;
+    r = ex_lim("winmail-panic.dat", NULL, NULL, &ms);
+    ck_assert_int_eq(r->status, TL_EX_FAILED);
+    ck_assert_msg(ms < 2000, "corrupt TNEF took %.0f ms", ms);
+    tl_extract_result_free(r);
+}
+END_TEST
+
+START_TEST(test_archives)
+{
+    tl_extract_result *r = ex("crew.zip");
+    ck_assert_int_eq(r->status, TL_EX_CONTAINER);
+    ck_assert_uint_eq(r->children->len, 2);
+    ck_assert_str_eq(((tl_extract_child *)r->children->pdata[0])->name, "crew.csv");
+    tl_extract_result_free(r);
+    r = ex("crew.7z");
+    ck_assert_int_eq(r->status, TL_EX_CONTAINER);
+    ck_assert_uint_eq(r->children->len, 2);
+    tl_extract_result_free(r);
+    /* tar.gz -> zip -> csv, each a level deeper. */
+    r = ex("nested.tar.gz");
+    ck_assert_int_eq(r->type, TL_FT_TAR);
+    ck_assert_uint_eq(r->children->len, 1);
+    const tl_extract_child *c = r->children->pdata[0];
+    gsize n = 0;
+    const guint8 *d = g_bytes_get_data(c->bytes, &n);
+    tl_extract_result *z = tl_extract(d, n, NULL, c->name, 1, NULL);
+    ck_assert_int_eq(z->type, TL_FT_ZIP);
+    c = z->children->pdata[0];
+    d = g_bytes_get_data(c->bytes, &n);
+    tl_extract_result *csv = tl_extract(d, n, NULL, c->name, 2, NULL);
+    ck_assert_int_eq(csv->type, TL_FT_CSV);
+    ck_assert_uint_eq(csv->tables->len, 1);
+    tl_extract_result_free(csv);
+    /* Past the depth limit nothing is read. */
+    tl_extract_limits lim;
+    tl_extract_limits_init(&lim);
+    csv = tl_extract(d, n, NULL, c->name, lim.max_depth + 1, &lim);
+    ck_assert_int_eq(csv->status, TL_EX_TOO_LARGE);
+    ck_assert(has_anomaly(csv, "limit: nesting depth"));
+    tl_extract_result_free(csv);
+    tl_extract_result_free(z);
+    tl_extract_result_free(r);
+    /* Children limit and member size limit. */
+    lim.max_children = 1;
+    r = ex_lim("crew.zip", NULL, &lim, NULL);
+    ck_assert_uint_eq(r->children->len, 1);
+    ck_assert(has_anomaly(r, "limit: children per attachment (1)"));
+    tl_extract_result_free(r);
+    tl_extract_limits_init(&lim);
+    lim.max_child = 1000;
+    r = ex_lim("crew.zip", NULL, &lim, NULL);
+    ck_assert_uint_eq(r->children->len, 1);     /* the photo is too big */
+    ck_assert(has_anomaly(r, "limit: size of one member"));
+    tl_extract_result_free(r);
+}
+END_TEST
+
+START_TEST(test_images)
+{
+    tl_extract_result *r = ex("photo.jpg");
+    ck_assert_int_eq(r->status, TL_EX_NO_TEXT_LAYER);
+    ck_assert(r->is_image);
+    ck_assert_int_eq(r->image.width, 640);
+    ck_assert_int_eq(r->image.height, 480);
+    ck_assert(r->image.has_gps);
+    ck_assert_str_eq(r->image.gps_from, "exif");
+    ck_assert_double_eq_tol(r->image.lat, 34.0522, 1e-4);
+    ck_assert_double_eq_tol(r->image.lon, -118.2437, 1e-4);
+    ck_assert_str_eq(r->image.time, "2024:05:12 08:30:00");
+    ck_assert_str_eq(r->image.make, "TestCam");
+    ck_assert_str_eq(r->image.model, "Phone 9");
+    ck_assert_int_eq(r->image.orientation, 6);
+    tl_extract_result_free(r);
+    r = ex("photo-xmp.png");
+    ck_assert(r->image.has_gps);
+    ck_assert_str_eq(r->image.gps_from, "xmp");
+    ck_assert_double_eq_tol(r->image.lat, 51.5007, 1e-4);
+    ck_assert_double_eq_tol(r->image.lon, -0.1246, 1e-4);
+    ck_assert_int_eq(r->image.width, 640);
+    tl_extract_result_free(r);
+    r = ex("photo-exif.png");
+    ck_assert(r->image.has_gps);
+    ck_assert_str_eq(r->image.gps_from, "png-exif");
+    ck_assert_double_eq_tol(r->image.lat, 48.8584, 1e-4);
+    ck_assert_double_eq_tol(r->image.lon, 2.2945, 1e-4);
+    tl_extract_result_free(r);
+    r = ex("small.gif");
+    ck_assert_int_eq(r->image.width, 320);
+    ck_assert_int_eq(r->image.height, 200);
+    ck_assert(!r->image.has_gps);
+    tl_extract_result_free(r);
+    r = ex("scan.tiff");
+    ck_assert_int_eq(r->image.width, 200);
+    ck_assert_int_eq(r->image.height, 150);
+    ck_assert(r->image.has_gps);
+    ck_assert_double_eq_tol(r->image.lon, 139.7454, 1e-4);
+    tl_extract_result_free(r);
+}
+END_TEST
+
+START_TEST(test_hostile_office)
+{
+    double ms;
+    tl_extract_result *r = ex_lim("laughs.docx", NULL, NULL, &ms);
+    ck_assert_int_eq(r->status, TL_EX_FAILED);
+    ck_assert(has_anomaly(r, "limit: XML entity declarations (0) reached in word/document.xml"));
+    ck_assert(strstr(r->text->str, "lol") == NULL);
+    assert_text(r, "HEADER: CUI");      /* the other parts are still read */
+    ck_assert_msg(ms < 2000, "billion laughs took %.0f ms", ms);
+    tl_extract_result_free(r);
+    r = ex_lim("bomb.xlsx", NULL, NULL, &ms);
+    ck_assert_int_eq(r->status, TL_EX_TOO_LARGE);
+    ck_assert(has_anomaly(r, "limit: XML member size"));
+    ck_assert_msg(ms < 3000, "zip bomb took %.0f ms", ms);
+    tl_extract_result_free(r);
+    /* A member that lies about nothing but is over a small limit. */
+    tl_extract_limits lim;
+    tl_extract_limits_init(&lim);
+    lim.max_xml_bytes = 500;
+    r = ex_lim("memo.docx", NULL, &lim, NULL);
+    ck_assert_int_eq(r->status, TL_EX_TOO_LARGE);
+    tl_extract_result_free(r);
+    lim.max_xml_bytes = 32u << 20;
+    lim.max_unpacked = 2000;
+    r = ex_lim("memo.docx", NULL, &lim, NULL);
+    ck_assert_int_eq(r->status, TL_EX_TOO_LARGE);
+    ck_assert(has_anomaly(r, "limit: unpacked bytes per file"));
+    tl_extract_result_free(r);
+    /* Text limit: cut on a character boundary, reported once. */
+    tl_extract_limits_init(&lim);
+    lim.max_text = 40;
+    r = ex_lim("memo.docx", NULL, &lim, NULL);
+    ck_assert_uint_le(r->text->len, 40);
+    ck_assert(g_utf8_validate(r->text->str, (gssize)r->text->len, NULL));
+    ck_assert(has_anomaly(r, "limit: text per attachment (40 bytes)"));
+    tl_extract_result_free(r);
+}
+END_TEST
+
+START_TEST(test_garbage_never_crashes)
+{
+    /* Every fixture cut at several lengths, and flipped bytes: a status,
+     * never a crash (run under make asan). */
+    static const char *const files[] = { "report.pdf", "memo.docx", "crew.xlsx", "memo.odt", "memo.rtf",
+                                         "winmail-rtf.dat", "invite.ics", "contacts.vcf", "crew.zip",
+                                         "photo.jpg", "photo-exif.png", "scan.tiff", "crew.7z" };
+    for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+        GBytes *b = fixture(files[i]);
+        gsize n = 0;
+        const guint8 *d = g_bytes_get_data(b, &n);
+        for (int k = 1; k <= 4; k++) {
+            guint8 *cut = g_memdup2(d, n);
+            size_t len = n * (size_t)k / 5;
+            for (size_t j = len / 3; j < len; j += 97)
+                cut[j] ^= 0x5a;
+            tl_extract_result *r = tl_extract(cut, len, NULL, files[i], 0, NULL);
+            ck_assert(r->status < TL_EX_LAST);
+            ck_assert(g_utf8_validate(r->text->str, (gssize)r->text->len, NULL));
+            tl_extract_result_free(r);
+            g_free(cut);
+        }
+        g_bytes_unref(b);
+    }
+}
+END_TEST
+
+/* A message with attachments, through parsers/text.c: each attachment's
+ * text is a part at its path, members of containers at PATH/NAME/N, and
+ * every attachment a row. */
+static void
+attach(GString *m, const char *ctype, const char *name)
+{
+    GBytes *b = fixture(name);
+    gsize n = 0;
+    const guint8 *d = g_bytes_get_data(b, &n);
+    char *b64 = g_base64_encode(d, n);
+    g_string_append_printf(m, "--B\nContent-Type: %s; name=\"%s\"\nContent-Disposition: attachment; filename=\"%s\"\n"
+                           "Content-Transfer-Encoding: base64\n\n", ctype, name, name);
+    size_t blen = strlen(b64);
+    for (size_t i = 0; i < blen; i += 76)
+        g_string_append_printf(m, "%.76s\n", b64 + i);
+    g_free(b64);
+    g_bytes_unref(b);
+}
+
+static const tl_text_part *
+text_at(GPtrArray *parts, const char *path)
+{
+    for (guint i = 0; i < parts->len; i++)
+        if (strcmp(((tl_text_part *)parts->pdata[i])->path, path) == 0)
+            return parts->pdata[i];
+    return NULL;
+}
+
+static const tl_attachment *
+row_at(GPtrArray *rows, const char *path)
+{
+    for (guint i = 0; i < rows->len; i++)
+        if (strcmp(((tl_attachment *)rows->pdata[i])->path, path) == 0)
+            return rows->pdata[i];
+    ck_abort_msg("no attachment row %s", path);
+    return NULL;
+}
+
+/* A message to a typo domain with five attachments. */
+static GString *
+message_with_attachments(void)
+{
+    GString *m = g_string_new("From: a@example.org\nTo: b@army.ml\nSubject: s\nMIME-Version: 1.0\n"
+                              "Date: Mon, 13 May 2024 10:00:00 +0000\nMessage-ID: <att@example.org>\n"
+                              "Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nSee attached.\n");
+    attach(m, "application/pdf", "report.pdf");
+    attach(m, "application/ms-tnef", "winmail-files.dat");
+    attach(m, "application/zip", "crew.zip");
+    attach(m, "application/pdf", "photo.jpg");         /* a photo sent as a PDF */
+    attach(m, "application/pdf", "encrypted.pdf");
+    g_string_append(m, "--B--\n");
+    return m;
+}
+
+START_TEST(test_message_attachments)
+{
+    tl_library_init();
+    GString *m = message_with_attachments();
+    GMimeStream *s = g_mime_stream_mem_new_with_buffer(m->str, m->len);
+    GMimeParser *ps = g_mime_parser_new_with_stream(s);
+    GMimeMessage *msg = g_mime_parser_construct_message(ps, NULL);
+    ck_assert(msg != NULL);
+    tl_text_limits lim;
+    tl_text_limits_init(&lim);
+    GPtrArray *an = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *rows = g_ptr_array_new_with_free_func(tl_attachment_free);
+    GPtrArray *parts = tl_text_extract_all(msg, &lim, an, rows);
+    const tl_text_part *p = text_at(parts, "2");
+    ck_assert(p != NULL);
+    ck_assert(strstr(p->text, "318-52-1947") != NULL);
+    ck_assert_str_eq(p->filename, "report.pdf");
+    ck_assert(text_at(parts, "3") != NULL);                     /* the TNEF subject */
+    ck_assert(text_at(parts, "3/winmail-files.dat/1") != NULL); /* AUTHORS */
+    p = text_at(parts, "4/crew.zip/1");
+    ck_assert(p != NULL && strstr(p->text, "212-45-6789") != NULL);
+    const tl_attachment *a = row_at(rows, "2");
+    ck_assert_str_eq(a->sniffed, "pdf");
+    ck_assert_str_eq(a->status, "text");
+    ck_assert_str_eq(a->declared, "application/pdf");
+    ck_assert_int_gt(a->chars, 50);
+    ck_assert_uint_eq(strlen(a->sha256), 64);
+    a = row_at(rows, "4");
+    ck_assert_str_eq(a->status, "container");
+    a = row_at(rows, "4/crew.zip/2");
+    ck_assert_str_eq(a->filename, "photo.jpg");
+    ck_assert_str_eq(a->status, "no_text_layer");
+    ck_assert_int_eq(a->width, 640);
+    ck_assert(a->has_gps);
+    a = row_at(rows, "5");
+    ck_assert_str_eq(a->sniffed, "jpeg");
+    a = row_at(rows, "6");
+    ck_assert_str_eq(a->status, "encrypted");
+    int mismatch = 0, encrypted = 0;
+    for (guint i = 0; i < an->len; i++) {
+        mismatch |= strstr(an->pdata[i], "part 5: type mismatch: declared pdf, sniffed jpeg") != NULL;
+        encrypted |= strstr(an->pdata[i], "part 6: attachment encrypted") != NULL;
+    }
+    ck_assert(mismatch && encrypted);
+    g_ptr_array_unref(parts);
+    g_ptr_array_unref(rows);
+    g_ptr_array_unref(an);
+    g_object_unref(msg);
+    g_object_unref(ps);
+    g_object_unref(s);
+    g_string_free(m, TRUE);
+}
+END_TEST
+
+/* The scan writes the attachments table, and the detectors read the
+ * attachments' text: the crew list inside the zip gives SSN findings at
+ * its member path. */
+START_TEST(test_scan_attachments)
+{
+    char *dir = tl_test_tmpdir();
+    char *mbox = g_build_filename(dir, "in.mbox", NULL), *db = g_build_filename(dir, "f.db", NULL);
+    GString *m = message_with_attachments();
+    g_string_prepend(m, "From a@example.org Mon May 13 10:00:00 2024\n");
+    tl_test_write(mbox, m->str, m->len);
+    tl_test_scan(db, 1, NULL, mbox, NULL);
+    char *rows = tl_test_rows(db, "SELECT part, sniffed_type, status, coalesce(width, '-'), coalesce(exif_gps, '-')"
+                                  " FROM attachments ORDER BY id");
+    ck_assert_str_eq(rows, "2|pdf|text|-|-\n3|tnef|text|-|-\n3/winmail-files.dat/1|text|text|-|-\n"
+                           "3/winmail-files.dat/2|text|text|-|-\n4|zip|container|-|-\n4/crew.zip/1|csv|text|-|-\n"
+                           "4/crew.zip/2|jpeg|no_text_layer|640|1\n5|jpeg|no_text_layer|640|1\n6|pdf|encrypted|-|-");
+    g_free(rows);
+    ck_assert_int_ge(tl_test_int(db, "SELECT count(*) FROM findings WHERE part = '4/crew.zip/1' AND detector = 'ssn'"), 5);
+    ck_assert_int_ge(tl_test_int(db, "SELECT count(*) FROM findings WHERE part = '2' AND detector = 'ssn'"), 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM anomalies WHERE item LIKE 'part 5: type mismatch%%'"), 1);
+    char *sha = tl_test_str(db, "SELECT sha256 FROM attachments WHERE part = '2'");
+    GBytes *b = fixture("report.pdf");
+    gsize n = 0;
+    const guint8 *d = g_bytes_get_data(b, &n);
+    char want[65];
+    tl_sha256_hex(d, n, want);
+    ck_assert_str_eq(sha, want);
+    g_free(sha);
+    /* extract: each attachment back, byte for byte, from the evidence. */
+    static const struct {
+        const char *part, *fixture;
+    } back[] = { { "2", "report.pdf" }, { "4/crew.zip/2", "photo.jpg" }, { "3/winmail-files.dat/1", NULL } };
+    for (size_t i = 0; i < G_N_ELEMENTS(back); i++) {
+        tl_attachment_place pl;
+        char *err = NULL;
+        ck_assert_int_eq(tl_attachment_place_find(db, "<att@example.org>", back[i].part, &pl, &err), TL_OK);
+        ck_assert_str_eq(pl.path, mbox);
+        char *all = NULL;
+        gsize alen = 0;
+        ck_assert(g_file_get_contents(mbox, &all, &alen, NULL));
+        uint8_t *data = NULL;
+        size_t dn = 0;
+        ck_assert_int_eq(tl_attachment_bytes((const uint8_t *)all + pl.offset, (size_t)pl.length, back[i].part, pl.sha256,
+                                             &data, &dn, &err),
+                         TL_OK);
+        if (back[i].fixture) {
+            GBytes *want_b = fixture(back[i].fixture);
+            ck_assert_uint_eq(dn, g_bytes_get_size(want_b));
+            ck_assert(memcmp(data, g_bytes_get_data(want_b, NULL), dn) == 0);
+            g_bytes_unref(want_b);
+        }
+        /* A changed copy is refused. */
+        g_free(data);
+        data = NULL;
+        ck_assert_int_eq(tl_attachment_bytes((const uint8_t *)all + pl.offset, (size_t)pl.length, back[i].part,
+                                             "00", &data, &dn, &err),
+                         TL_ERR_READ);
+        ck_assert(strstr(err, "the evidence changed") != NULL);
+        g_free(err);
+        g_free(all);
+        tl_attachment_place_clear(&pl);
+    }
+    tl_attachment_place pl;
+    char *err = NULL;
+    ck_assert_int_eq(tl_attachment_place_find(db, "<att@example.org>", "9", &pl, &err), TL_ERR_USAGE);
+    g_free(err);
+    /* The command writes the file. */
+    const char *tool = g_getenv("TYPOLEAK");
+    if (tool) {
+        char *out = g_build_filename(dir, "out.pdf", NULL);
+        char *cmd = g_strdup_printf("%s extract --db '%s' '<att@example.org>' 2 -o '%s'", tool, db, out);
+        ck_assert_int_eq(system(cmd), 0);
+        char *got = NULL;
+        gsize gl = 0;
+        ck_assert(g_file_get_contents(out, &got, &gl, NULL));
+        ck_assert_uint_eq(gl, n);
+        ck_assert(memcmp(got, d, n) == 0);
+        g_free(got);
+        g_free(cmd);
+        g_free(out);
+    }
+    g_bytes_unref(b);
+    g_string_free(m, TRUE);
+    tl_test_rmtree(dir);
+    g_free(mbox);
+    g_free(db);
+    g_free(dir);
+}
+END_TEST
+
+/* The same crew list in every layout gives the same findings: typed with
+ * tabs, with pipes, aligned with spaces, as an HTML table in the body, and
+ * attached as CSV, xlsx, ods, docx and odt. */
+START_TEST(test_same_findings_every_layout)
+{
+    static const struct {
+        const char *file, *ctype;
+        int body;
+    } layouts[] = {
+        { "crew-tabs.txt", "text/plain", 1 }, { "crew-pipes.txt", "text/plain", 1 },
+        { "crew-columns.txt", "text/plain", 1 }, { "crew.html", "text/html", 1 }, { "crew.csv", "text/csv", 0 },
+        { "crew.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", 0 },
+        { "crew.ods", "application/vnd.oasis.opendocument.spreadsheet", 0 },
+        { "crew.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", 0 },
+        { "crew.odt", "application/vnd.oasis.opendocument.text", 0 },
+    };
+    char *dir = tl_test_tmpdir();
+    char *mbox = g_build_filename(dir, "in.mbox", NULL), *db = g_build_filename(dir, "f.db", NULL);
+    GString *all = g_string_new(NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS(layouts); i++) {
+        g_string_append_printf(all, "From a@example.org Mon May 13 10:00:00 2024\nFrom: a@example.org\nTo: b@army.ml\n"
+                               "Subject: %s\nMessage-ID: <layout%zu@example.org>\nDate: Mon, 13 May 2024 10:00:00 +0000\n"
+                               "MIME-Version: 1.0\n", layouts[i].file, i);
+        if (layouts[i].body) {
+            GBytes *b = fixture(layouts[i].file);
+            gsize n = 0;
+            const char *d = g_bytes_get_data(b, &n);
+            g_string_append_printf(all, "Content-Type: %s; charset=utf-8\n\n", layouts[i].ctype);
+            g_string_append_len(all, d, (gssize)n);
+            g_string_append(all, "\n");
+            g_bytes_unref(b);
+        } else {
+            g_string_append(all, "Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\n"
+                                 "The list is attached.\n");
+            attach(all, layouts[i].ctype, layouts[i].file);
+            g_string_append(all, "--B--\n\n");
+        }
+    }
+    tl_test_write(mbox, all->str, all->len);
+    tl_test_scan(db, 1, NULL, mbox, NULL);
+    char *want = NULL;
+    for (size_t i = 0; i < G_N_ELEMENTS(layouts); i++) {
+        char *got = tl_test_rows(db,
+                                 "SELECT f.detector, count(*), min(f.score), max(f.score) FROM findings f JOIN messages m"
+                                 " ON m.id = f.message_id WHERE m.subject = '%s' AND f.detector IN ('ssn', 'dob')"
+                                 " GROUP BY 1 ORDER BY 1",
+                                 layouts[i].file);
+        if (!want) {
+            want = got;
+            ck_assert_str_eq(want, "dob|5|100|100\nssn|5|100|100");
+            continue;
+        }
+        ck_assert_msg(strcmp(got, want) == 0, "%s gives\n%s\nnot\n%s", layouts[i].file, got, want);
+        g_free(got);
+    }
+    /* Evidence offsets still point at the value in the decoded body. */
+    GBytes *b = fixture("crew-columns.txt");
+    int64_t off = tl_test_int(db, "SELECT min(f.part_offset) FROM findings f JOIN messages m ON m.id = f.message_id"
+                                  " WHERE m.subject = 'crew-columns.txt' AND f.detector = 'ssn'");
+    ck_assert(memcmp((const char *)g_bytes_get_data(b, NULL) + off, "212-45-6789", 11) == 0);
+    g_bytes_unref(b);
+    g_free(want);
+    g_string_free(all, TRUE);
+    tl_test_rmtree(dir);
+    g_free(mbox);
+    g_free(db);
+    g_free(dir);
+}
+END_TEST
+
+Suite *
+suite_extract(void)
+{
+    Suite *s = suite_create("extract");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_sniff_types);
+    tcase_add_test(tc, test_type_mismatch);
+    tcase_add_test(tc, test_crew_list_every_layout);
+    tcase_add_test(tc, test_plain_text_tables);
+    tcase_add_test(tc, test_pdf_pages_and_images);
+    tcase_add_test(tc, test_pdf_statuses);
+    tcase_add_test(tc, test_docx_parts);
+    tcase_add_test(tc, test_odt_parts);
+    tcase_add_test(tc, test_slides);
+    tcase_add_test(tc, test_sheets);
+    tcase_add_test(tc, test_rtf);
+    tcase_add_test(tc, test_calendar_and_cards);
+    tcase_add_test(tc, test_tnef);
+    tcase_add_test(tc, test_archives);
+    tcase_add_test(tc, test_images);
+    tcase_add_test(tc, test_hostile_office);
+    tcase_add_test(tc, test_garbage_never_crashes);
+    tcase_add_test(tc, test_message_attachments);
+    tcase_add_test(tc, test_scan_attachments);
+    tcase_add_test(tc, test_same_findings_every_layout);
+    suite_add_tcase(s, tc);
+    return s;
+}
