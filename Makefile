@@ -7,10 +7,11 @@
 #   make asan     build and run the suites under AddressSanitizer + UBSan
 #   make tsan     build and run the threaded suites under ThreadSanitizer
 #   make fuzz     mutate corpus files and archives, scan them under AddressSanitizer
+#   make fuzz-outlook  mutate PST, .msg and TNEF files, read them under AddressSanitizer
 
 CC      ?= cc
 PKGS     = gmime-3.0 glib-2.0 libarchive sqlite3 libcrypto libpsl libidn2 icu-uc icu-i18n json-glib-1.0 libxml-2.0 libhs \
-           poppler-glib libexif libical libytnef
+           poppler-glib libexif libical libytnef libpff libolecf libbfio
 CFLAGS  ?= -O2 -g
 # Flags the code needs whatever CFLAGS the caller gives (make asan sets CFLAGS).
 TL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -Wswitch-enum -I.
@@ -24,8 +25,10 @@ SAN     ?=
 BASE_SRC   = scanner/build.c scanner/status.c scanner/util.c scanner/chunk.c scanner/queue.c scanner/digest.c scanner/job.c
 TYPO_SRC   = $(wildcard scanner/typo/*.c)
 DETECT_SRC = scanner/detect/validate.c scanner/detect/engine.c scanner/detect/id.c scanner/detect/contact.c \
-             scanner/detect/mark.c scanner/detect/cred.c
-PARSE_SRC  = parsers/sniff.c parsers/mbox.c parsers/message.c parsers/text.c parsers/walk.c parsers/plan.c parsers/attachment.c
+             scanner/detect/mark.c scanner/detect/cred.c scanner/detect/travel.c scanner/detect/people.c \
+             scanner/detect/medical.c scanner/detect/tax.c scanner/detect/naval.c scanner/detect/places.c
+PARSE_SRC  = parsers/sniff.c parsers/mbox.c parsers/message.c parsers/text.c parsers/walk.c parsers/plan.c parsers/attachment.c \
+             parsers/outlook.c parsers/outlook_pst.c parsers/outlook_msg.c parsers/outlook_tnef.c
 # Attachment extractors (issue 11): a module with its own header, parsers/extract/extract.h.
 EXTRACT_SRC = $(wildcard parsers/extract/*.c)
 WRITE_SRC  = db/writer.c
@@ -42,7 +45,7 @@ TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/main.o
 # The build (commit) id in the tool and in every run it records (runs.tool_build).
 TL_BUILD_ID := $(shell git -C '$(CURDIR)' describe --always --dirty --tags 2>/dev/null || echo unknown)
 
-.PHONY: all deps deps-check check check-unit check-symbols check-style check-layers demo asan tsan fuzz clean
+.PHONY: all deps deps-check check check-unit check-symbols check-style check-layers demo asan tsan fuzz fuzz-outlook clean
 
 all: typoleak
 
@@ -52,10 +55,11 @@ deps:
 deps-check:
 	@sh tools/deps.sh check
 
-$(BUILD)/embed.c: db/schema.sql db/indexes.sql db/context.sql db/views.sql data/protected-domains.txt data/allowlist.txt tools/embed.sh
+$(BUILD)/embed.c: db/schema.sql db/indexes.sql db/context.sql db/views.sql data/protected-domains.txt data/allowlist.txt data/iata-airlines.txt data/iata-airports.txt tools/embed.sh
 	@mkdir -p $(dir $@)
 	sh tools/embed.sh tl_schema_sql db/schema.sql tl_index_sql db/indexes.sql tl_context_sql db/context.sql tl_views_sql db/views.sql \
-	    tl_default_protected data/protected-domains.txt tl_default_allowlist data/allowlist.txt > $@
+	    tl_default_protected data/protected-domains.txt tl_default_allowlist data/allowlist.txt \
+	    tl_iata_airlines data/iata-airlines.txt tl_iata_airports data/iata-airports.txt > $@
 
 # Every object depends on this Makefile too: objects from before the
 # automatic header dependencies (-MMD) are then rebuilt.
@@ -157,6 +161,15 @@ tsan:
 fuzz:
 	$(MAKE) BUILD=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" CFLAGS="-O1 -g" typoleak-asan
 	TYPOLEAK=./typoleak-asan python3 tests/fuzz.py
+
+# Mutation fuzzing of the Outlook reader alone (PST, .msg, TNEF) under
+# AddressSanitizer (tests/fuzz_outlook.c): FUZZ_SEED=N FUZZ_RUNS=M.
+fuzz-outlook:
+	$(MAKE) BUILD=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" CFLAGS="-O1 -g" build-asan/fuzz_outlook
+	ASAN_OPTIONS=fast_unwind_on_malloc=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan-outlook.supp UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 TL_CORPORA=$${TL_CORPORA:-../shared/corpora} build-asan/fuzz_outlook
+
+$(BUILD)/fuzz_outlook: tests/fuzz_outlook.c parsers/outlook.h $(BUILD)/libtypoleak.a
+	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) $(PKG_CFLAGS) -o $@ $< $(BUILD)/libtypoleak.a $(PKG_LIBS) -lpthread
 
 clean:
 	rm -rf build build-asan build-tsan typoleak typoleak-asan

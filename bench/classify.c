@@ -2,14 +2,26 @@
  * classify.c - the classifier's throughput on one core: parses every
  * message of an mbox with GMime (its mbox mode: the generated corpus is
  * clean), extracts the text of every part, and runs the detectors over it,
- * timing extraction and detection apart.  Prints MB of text per second.
+ * timing extraction and detection apart.  Prints MB of text per second,
+ * by the thread's CPU time (on a machine shared with other work the wall
+ * clock measures the neighbours).
  *
  *   classify CORPUS.mbox
  */
 #include <gmime/gmime.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "parsers/parsers.h"
+
+/* This thread's CPU time, in microseconds. */
+static gint64
+cpu_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (gint64)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 int
 main(int argc, char **argv)
@@ -47,9 +59,9 @@ main(int argc, char **argv)
             break;
         messages++;
         GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
-        gint64 t0 = g_get_monotonic_time();
+        gint64 t0 = cpu_us();
         GPtrArray *tp = tl_text_extract(m, &lim, notes);
-        gint64 t1 = g_get_monotonic_time();
+        gint64 t1 = cpu_us();
         for (guint i = 0; i < tp->len; i++) {
             const tl_text_part *part = tp->pdata[i];
             GPtrArray *f = tl_detect_part(d, part);
@@ -57,7 +69,7 @@ main(int argc, char **argv)
             findings += f->len;
             g_ptr_array_unref(f);
         }
-        gint64 t2 = g_get_monotonic_time();
+        gint64 t2 = cpu_us();
         t_extract += t1 - t0;
         t_detect += t2 - t1;
         parts += tp->len;
@@ -69,7 +81,7 @@ main(int argc, char **argv)
     printf("messages %" G_GUINT64_FORMAT ", text parts %" G_GUINT64_FORMAT ", text %.1f MB, findings %" G_GUINT64_FORMAT "\n",
            messages, parts, mb, findings);
     printf("pattern database ready in %.3f s (%s)\n", tc / 1e6, tl_detect_origin());
-    printf("extraction %.2f s (%.1f MB/s of text), detection %.2f s (%.1f MB/s of text), both %.1f MB/s\n",
+    printf("CPU time: extraction %.2f s (%.1f MB/s of text), detection %.2f s (%.1f MB/s of text), both %.1f MB/s\n",
            t_extract / 1e6, mb / (t_extract / 1e6), t_detect / 1e6, mb / (t_detect / 1e6),
            mb / ((t_extract + t_detect) / 1e6));
     tl_detector_free(d);

@@ -129,7 +129,13 @@ static const tl_report_section sections[] = {
       " (SELECT f.category || ' ' || f.detector || ' ' || f.masked || ' (score ' || f.score || ')' FROM findings f"
       "   WHERE f.message_id = m.id AND f.sets_severity ORDER BY f.id LIMIT 1) AS severity_reason"
       " FROM messages m WHERE m.n_typo > 0"
-      " ORDER BY m.severity IS NULL, m.severity, score DESC, m.n_findings DESC, m.date_utc LIMIT 500" },
+      /* within a severity: VIP movements, identity documents and rosters
+       * with validated identifiers first (issue 12) */
+      " ORDER BY m.severity IS NULL, m.severity,"
+      " (coalesce(m.categories, '') LIKE '%TRAVEL.VIPMOVE%' OR coalesce(m.categories, '') LIKE '%IDDOC.ATTACH%'"
+      "  OR EXISTS (SELECT 1 FROM findings f WHERE f.message_id = m.id AND f.detector IN ('roster', 'crew-list')"
+      "  AND f.score >= 95)) DESC,"
+      " score DESC, m.n_findings DESC, m.date_utc LIMIT 500" },
     { "periods", "Misdirected messages per period (--bucket; empty periods are zero), change from the period before",
       "SELECT p.period, p.first_day, p.last_day, coalesce(x.messages, 0) AS messages,"
       " coalesce(x.alert_messages, 0) AS alert_messages, coalesce(x.s1_s2_messages, 0) AS s1_s2_messages,"

@@ -192,13 +192,24 @@ tl_show(const char *db_path, const char *key, FILE *out, char **errmsg)
         fprintf(out, "%s  %s: %s\n", na++ ? "" : "\nanomalies:\n", text(s, 0), text(s, 1));
     sqlite3_finalize(s);
 
-    fprintf(out, "\nwhere the raw bytes are (source, byte offset, length):\n");
+    fprintf(out, "\nwhere the raw bytes are (source, byte offset or Outlook item, length):\n");
     s = query(db,
-              "SELECT s.path, o.offset, o.length, o.marker_offset, o.maildir_flags, r.id, s.sha256 FROM occurrences o"
+              "SELECT s.path, o.offset, o.length, o.marker_offset, o.maildir_flags, r.id, s.sha256, s.kind, o.position"
+              " FROM occurrences o"
               " JOIN sources s ON s.id = o.source_id JOIN runs r ON r.id = o.run_id WHERE o.message_id = ?1"
               " ORDER BY o.id",
               id);
     while (s && sqlite3_step(s) == SQLITE_ROW) {
+        const char *kind = text(s, 7);
+        if (g_str_has_prefix(kind, "pst-")) {
+            /* An Outlook store's item: its folder and identifier; the
+             * bytes are rebuilt from the store (docs/formats.md). */
+            fprintf(out, "  %s  Outlook item %lld (position %lld in the folder)%s, %lld bytes", text(s, 0),
+                    (long long)sqlite3_column_int64(s, 1), (long long)sqlite3_column_int64(s, 8),
+                    strcmp(kind, "pst-folder") != 0 ? ", recovered" : "", (long long)sqlite3_column_int64(s, 2));
+            fprintf(out, "; run %lld\n", (long long)sqlite3_column_int64(s, 5));
+            continue;
+        }
         fprintf(out, "  %s  offset %lld, %lld bytes", text(s, 0), (long long)sqlite3_column_int64(s, 1),
                 (long long)sqlite3_column_int64(s, 2));
         if (sqlite3_column_type(s, 3) != SQLITE_NULL)

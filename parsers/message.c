@@ -831,11 +831,25 @@ mark_counted(tl_record *rec)
     /* a part a roster detector named (PERSONNEL.ROSTER...): that finding
      * stands for its contact values */
     GHashTable *roster_parts = g_hash_table_new(g_str_hash, g_str_equal);
+    GHashTable *roster_heads = g_hash_table_new(g_str_hash, g_str_equal);     /* parts with a "roster" finding */
     for (guint i = 0; i < f->len; i++) {
         tl_finding *x = f->pdata[i];
         if (g_str_has_suffix(x->category, ".ROSTER") && x->part)
             g_hash_table_add(roster_parts, x->part);
+        if (strcmp(x->detector, "roster") == 0 && x->part)
+            g_hash_table_add(roster_heads, x->part);
     }
+    /* the rows of a roster the roster finding stands for (person, name) */
+    for (guint i = 0; i < f->len; i++) {
+        tl_finding *x = f->pdata[i];
+        if (!x->uncounted && x->part && g_str_has_suffix(x->category, ".ROSTER") &&
+            strcmp(x->detector, "roster") != 0 &&
+            g_hash_table_contains(roster_heads, x->part)) {
+            x->uncounted = 1;
+            x->why_uncounted = "roster";
+        }
+    }
+    g_hash_table_destroy(roster_heads);
     GHashTable *lead = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (guint i = 0; i < f->len; i++) {
         tl_finding *x = f->pdata[i];

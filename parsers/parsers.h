@@ -26,6 +26,7 @@ typedef enum {
     TL_KIND_DBX,            /* Outlook Express .dbx */
     TL_KIND_EMPTY,          /* zero bytes */
     TL_KIND_BSMTP,          /* batch SMTP (HELO/MAIL FROM/DATA) */
+    TL_KIND_TNEF,           /* TNEF stream (winmail.dat): one Outlook message */
     TL_KIND_LAST
 } tl_kind_t;
 

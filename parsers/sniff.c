@@ -16,9 +16,10 @@
  *     Apple .emlx;
  *   - an mbox behind a few lines of something else (a From_ envelope line
  *     followed by a header line in the first 64 lines);
- *   - magic numbers for PST ("!BDN"), OLE2 (Outlook .msg) and Outlook
- *     Express .dbx, and batch SMTP ("HELO"), which are recognised only to be
- *     reported as unsupported.
+ *   - magic numbers for PST/OST ("!BDN"), OLE2 (Outlook .msg when its
+ *     directory names MAPI property streams) and TNEF (winmail.dat), read by
+ *     parsers/outlook.c; Outlook Express .dbx and batch SMTP ("HELO") are
+ *     recognised only to be reported as unsupported.
  */
 #include <string.h>
 
@@ -133,6 +134,8 @@ tl_sniff(const uint8_t *buf, size_t len, size_t *skip)
     }
     if (len >= 4 && memcmp(buf, "\xCF\xAD\x12\xFE", 4) == 0)
         return TL_KIND_DBX;
+    if (len >= 6 && memcmp(buf, "\x78\x9F\x3E\x22", 4) == 0)
+        return TL_KIND_TNEF;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
         s = 3;
     *skip = s;
@@ -193,6 +196,7 @@ tl_kind_name(tl_kind_t k)
     case TL_KIND_DBX: return "dbx";
     case TL_KIND_EMPTY: return "empty";
     case TL_KIND_BSMTP: return "bsmtp";
+    case TL_KIND_TNEF: return "tnef";
     case TL_KIND_LAST: break;
     }
     return "other";

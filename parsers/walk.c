@@ -38,6 +38,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "parsers/outlook.h"
 #include "parsers/parsers.h"
 
 #define BLOCK (1u << 20)        /* read size */
@@ -589,8 +590,6 @@ read_unsupported(tl_walker *w, in_stream *in, const stream_info *si, stream_head
 {
     static const char *const advice[] = {
         [TL_KIND_BSMTP] = "batch SMTP file (HELO/MAIL FROM/RCPT TO/DATA): not read by this version",
-        [TL_KIND_PST] = "Outlook PST/OST store: export it with `readpst -r -D -o DIR FILE` (pst-utils) and scan DIR",
-        [TL_KIND_OLE] = "OLE2 compound file (Outlook .msg): not read by this version",
         [TL_KIND_DBX] = "Outlook Express .dbx store: not read by this version",
     };
     opaque_source(w, in, si, sh->h, sh->head->len, sh->eof, tl_kind_name(sh->kind), TL_ERR_UNSUPPORTED, "walk",
@@ -723,18 +722,263 @@ read_other(tl_walker *w, in_stream *in, const stream_info *si, stream_head *sh)
     archive_read_free(a);
 }
 
+/* ------------------------------------------------------------------ */
+/* Outlook stores, .msg and TNEF (parsers/outlook.c)                   */
+/* ------------------------------------------------------------------ */
+
+/* Reads the rest of a stream into memory (taking the head), feeding h,
+ * up to room bytes; NULL when it is larger (the rest is still hashed),
+ * with its size in *size. */
+static GByteArray *
+slurp(in_stream *in, stream_head *sh, uint64_t room, uint64_t *size)
+{
+    const uint8_t *b;
+    ssize_t n;
+    GByteArray *mem = sh->head;
+    sh->head = NULL;
+    *size = mem->len;
+    while (!sh->eof && (n = in_read(in, &b)) > 0) {
+        tl_sha256_update(sh->h, b, (size_t)n);
+        *size += (uint64_t)n;
+        if (*size <= room)
+            g_byte_array_append(mem, b, (guint)n);
+    }
+    if (*size > room) {
+        g_byte_array_free(mem, TRUE);
+        return NULL;
+    }
+    return mem;
+}
+
+/* The walk through one store: each folder of the store is a source of its
+ * own under the store's ("x.pst!/Top of Personal Folders/Inbox"), of kind
+ * pst-folder; the recovered and orphan items are in sources of kind
+ * pst-recovered and pst-orphan.  A message's position is its place in its
+ * folder, its offset the item's identifier in the store. */
+typedef struct {
+    tl_walker *w;
+    const stream_info *si;
+    uint64_t store;         /* the store's source */
+    uint64_t folder;        /* the open folder's source, 0 before the first */
+    char *folder_path;      /* its provenance path */
+    char *folder_name;      /* its folder path in the store */
+    uint64_t n;             /* messages in the open folder */
+    uint64_t total;         /* messages in the store */
+} pst_walk;
+
+static void
+pst_folder_end(pst_walk *c)
+{
+    if (!c->folder)
+        return;
+    tl_job *j = tl_job_new(TL_JOB_SOURCE_END);
+    j->source = c->folder;
+    j->n_messages = c->n;
+    j->state = g_strdup("ok");
+    emit(c->w, j);
+    c->folder = 0;
+    g_free(c->folder_path);
+    g_free(c->folder_name);
+    c->folder_path = c->folder_name = NULL;
+}
+
+static void
+pst_folder_begin(pst_walk *c, const char *folder)
+{
+    pst_folder_end(c);
+    const char *name = *folder ? folder : "/";
+    c->folder_name = g_strdup(name);
+    c->folder_path = g_strdup_printf("%s!%s", c->si->path, name);
+    stream_info fi = { .parent = c->store, .path = c->folder_path, .member = name, .depth = c->si->depth + 1,
+                       .mtime = c->si->mtime };
+    const char *kind = g_str_has_prefix(folder, "/(recovered)") ? "pst-recovered"
+                       : g_str_has_prefix(folder, "/(orphan)")  ? "pst-orphan"
+                                                                 : "pst-folder";
+    c->folder = source_begin(c->w, &fi, kind, NULL);
+    c->n = 0;
+}
+
+/* The store's source, opened at the first event, when libpff has said
+ * what the store is. */
+static void
+pst_store_begin(pst_walk *c, const tl_ol_info *info)
+{
+    char *fmt = NULL;
+    if (info)
+        fmt = g_strdup_printf("%s %s%s%s", info->format, info->wide ? "64-bit (Unicode)" : "32-bit (ANSI)",
+                              info->password_flag ? ", password checksum set (a flag, not encryption)" : "",
+                              info->corrupted ? ", marked corrupted" : "");
+    c->store = source_begin(c->w, c->si, info ? info->format : "pst", fmt);
+    g_free(fmt);
+}
+
+static int
+on_pst_item(const tl_ol_item *it, void *data)
+{
+    pst_walk *c = data;
+    const char *name = *it->folder ? it->folder : "/";
+    if (!c->store)
+        pst_store_begin(c, it->info);
+    if (!c->folder || strcmp(c->folder_name, name) != 0)
+        pst_folder_begin(c, it->folder);
+    switch (it->event) {
+    case TL_OL_FOLDER:
+        break;
+    case TL_OL_MESSAGE:
+        if (it->len > c->w->opt->max_message) {
+            error_row(c->w, c->folder, c->folder_path, it->item_id, it->len, TL_ERR_TOO_BIG, "store",
+                      "item %u (id %" G_GUINT64_FORMAT ") is %zu bytes as a message, over the limit of %"
+                      G_GUINT64_FORMAT " (--max-message)", it->index, it->item_id, it->len,
+                      c->w->opt->max_message);
+            break;
+        }
+        if (it->reason)
+            error_row(c->w, c->folder, c->folder_path, it->item_id, 0, TL_WARN_TRUNCATED, "store",
+                      "item %u (id %" G_GUINT64_FORMAT ") read in part: %s", it->index, it->item_id, it->reason);
+        GByteArray *raw = g_byte_array_sized_new((guint)it->len);
+        g_byte_array_append(raw, it->data, (guint)it->len);
+        message_job(c->w, c->folder, raw, NULL, it->item_id, it->index, (uint64_t)-1, NULL, NULL);
+        c->n++;
+        c->total++;
+        break;
+    case TL_OL_ERROR:
+        error_row(c->w, c->folder, c->folder_path, it->item_id, 0, TL_ERR_READ, "store",
+                  "item %u (id %" G_GUINT64_FORMAT ")%s cannot be read: %s", it->index, it->item_id,
+                  it->recovered ? ", recovered," : "", it->reason ? it->reason : "no reason given");
+        break;
+    case TL_OL_LAST:
+        break;
+    }
+    return c->w->stopped;
+}
+
+/* A PST or OST store: on disk it is hashed, then mapped and read where it
+ * lies; inside an archive it is read into memory, within the limit for
+ * nested containers (--max-nested), and read there: never written out. */
+static void
+read_pst(tl_walker *w, in_stream *in, const stream_info *si, stream_head *sh)
+{
+    const tl_scan_options *opt = w->opt;
+    char sha[65];
+    uint64_t size = 0;
+    GByteArray *mem = NULL;
+    pst_walk c = { .w = w, .si = si };
+    if (in->fd >= 0) {
+        size = sh->head->len + (sh->eof ? 0 : drain(in, sh->h));
+    } else {
+        uint64_t room = opt->max_nested > w->nested_bytes ? opt->max_nested - w->nested_bytes : 0;
+        mem = slurp(in, sh, room, &size);
+    }
+    tl_sha256_finish(sh->h, sha);
+    if (in->failed || (in->fd < 0 && !mem)) {
+        pst_store_begin(&c, NULL);
+        if (in->failed)
+            error_row(w, c.store, si->path, size, 0, TL_ERR_READ, "read",
+                      "read failed after %" G_GUINT64_FORMAT " bytes: %s", size, in->errmsg);
+        else
+            error_row(w, c.store, si->path, 0, size, TL_ERR_TOO_BIG, "store",
+                      "Outlook store of %" G_GUINT64_FORMAT " bytes inside an archive; with the %" G_GUINT64_FORMAT
+                      " bytes of the archives around it, over the limit of %" G_GUINT64_FORMAT " (--max-nested)",
+                      size, w->nested_bytes, opt->max_nested);
+        source_end(w, c.store, size, sha, 0, "failed");
+        if (mem)
+            g_byte_array_free(mem, TRUE);
+        return;
+    }
+    tl_ol_opts o = { .max_item = opt->max_message + 1 };
+    tl_ol_info info;
+    char *why = NULL;
+    gboolean ok;
+    if (mem) {
+        w->nested_bytes += mem->len;
+        ok = tl_outlook_pst_mem(mem->data, mem->len, &o, on_pst_item, &c, &info, &why);
+        w->nested_bytes -= mem->len;
+    } else {
+        ok = tl_outlook_pst_fd(in->fd, &o, on_pst_item, &c, &info, &why);
+    }
+    pst_folder_end(&c);
+    if (!c.store)
+        pst_store_begin(&c, ok ? &info : NULL);
+    if (!ok)
+        error_row(w, c.store, si->path, 0, size, TL_ERR_READ, "store", "libpff cannot open the store: %s", why);
+    source_end(w, c.store, size, sha, c.total, !ok ? "failed" : info.damaged ? "truncated" : "ok");
+    g_free(why);
+    if (mem)
+        g_byte_array_free(mem, TRUE);
+}
+
+typedef struct {
+    tl_walker *w;
+    uint64_t src;
+    const char *path;
+    uint64_t n;
+} item_walk;
+
+static int
+on_outlook_item(const tl_ol_item *it, void *data)
+{
+    item_walk *c = data;
+    if (it->event == TL_OL_MESSAGE) {
+        if (it->reason)
+            error_row(c->w, c->src, c->path, 0, 0, TL_WARN_TRUNCATED, "store", "read in part: %s", it->reason);
+        GByteArray *raw = g_byte_array_sized_new((guint)it->len);
+        g_byte_array_append(raw, it->data, (guint)it->len);
+        message_job(c->w, c->src, raw, NULL, 0, 0, (uint64_t)-1, NULL, NULL);
+        c->n++;
+    } else if (it->event == TL_OL_ERROR) {
+        error_row(c->w, c->src, c->path, 0, 0, TL_ERR_READ, "store", "%s", it->reason ? it->reason : "unreadable");
+    }
+    return c->w->stopped;
+}
+
+/* An Outlook .msg file or a TNEF stream (winmail.dat): one message, built
+ * from its MAPI properties; the file's bytes are kept whole in memory
+ * within --max-message. */
+static void
+read_outlook_item(tl_walker *w, in_stream *in, const stream_info *si, stream_head *sh)
+{
+    char sha[65];
+    uint64_t size = 0;
+    GByteArray *mem = slurp(in, sh, w->opt->max_message, &size);
+    tl_sha256_finish(sh->h, sha);
+    item_walk c = { .w = w, .path = si->path };
+    gboolean ok = FALSE;
+    c.src = source_begin(w, si, tl_kind_name(sh->kind), NULL);
+    if (in->failed) {
+        error_row(w, c.src, si->path, size, 0, TL_ERR_READ, "read", "read failed after %" G_GUINT64_FORMAT
+                  " bytes: %s", size, in->errmsg);
+    } else if (!mem) {
+        error_row(w, c.src, si->path, 0, size, TL_ERR_TOO_BIG, "read", "file of %" G_GUINT64_FORMAT
+                  " bytes, over the limit of %" G_GUINT64_FORMAT " (--max-message)", size, w->opt->max_message);
+    } else {
+        tl_ol_opts o = { .max_item = w->opt->max_message + 1 };
+        tl_ol_info info;
+        char *why = NULL;
+        ok = sh->kind == TL_KIND_TNEF
+                 ? tl_outlook_tnef_mem(mem->data, mem->len, &o, on_outlook_item, &c, &info, &why)
+                 : tl_outlook_msg_mem(mem->data, mem->len, &o, on_outlook_item, &c, &info, &why);
+        if (!ok)
+            error_row(w, c.src, si->path, 0, size, TL_ERR_PARSE, "store", "%s", why);
+        g_free(why);
+    }
+    source_end(w, c.src, size, sha, c.n, in->failed || !ok ? "failed" : "ok");
+    if (mem)
+        g_byte_array_free(mem, TRUE);
+}
+
 /* The readers, by what sniffing found (parsers/sniff.c). */
 static const reader_fn readers[TL_KIND_LAST + 1] = {
     [TL_KIND_UNKNOWN] = read_other,
     [TL_KIND_MBOX] = read_mbox,
     [TL_KIND_MESSAGE] = read_message,
     [TL_KIND_EMLX] = read_message,
-    [TL_KIND_PST] = read_unsupported,
-    [TL_KIND_OLE] = read_unsupported,
+    [TL_KIND_PST] = read_pst,
+    [TL_KIND_OLE] = read_outlook_item,
     [TL_KIND_OLE_OTHER] = read_office,
     [TL_KIND_DBX] = read_unsupported,
     [TL_KIND_EMPTY] = read_empty,
     [TL_KIND_BSMTP] = read_unsupported,
+    [TL_KIND_TNEF] = read_outlook_item,
     [TL_KIND_LAST] = read_other,
 };
 

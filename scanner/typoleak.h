@@ -44,7 +44,7 @@ typedef enum {
     TL_ERR_TOO_BIG = 7,         /* message or nested archive over its size limit */
     TL_ERR_PARSE = 8,           /* GMime could not build a message from the bytes */
     TL_ERR_EMPTY = 9,           /* a message with no bytes at all */
-    TL_ERR_UNSUPPORTED = 10,    /* a recognised format this version cannot read (PST, MSG, DBX) */
+    TL_ERR_UNSUPPORTED = 10,    /* a recognised format this version cannot read (DBX, batch SMTP) */
     TL_SKIP_MAILDIR_TMP = 11,   /* Maildir tmp/ file: in delivery, reported, not indexed */
     TL_SKIP_SYMLINK = 12,       /* symbolic link or special file, not followed */
     TL_ERR_DB = 13,             /* SQLite failed: the run stops */

@@ -49,7 +49,7 @@ START_TEST(test_not_mail)
 }
 END_TEST
 
-START_TEST(test_unsupported_magic)
+START_TEST(test_store_magic)
 {
     size_t k;
     ck_assert_int_eq(tl_sniff((const uint8_t *)"!BDNxxxxxxxx", 12, &k), TL_KIND_PST);
@@ -58,6 +58,9 @@ START_TEST(test_unsupported_magic)
                               "_\0_\0s\0u\0b\0s\0t\0g\0" "1\0.\0" "0\0_\0" "0\0" "0\0";
     ck_assert_int_eq(tl_sniff((const uint8_t *)msg, sizeof msg - 1, &k), TL_KIND_OLE);
     ck_assert_int_eq(tl_sniff((const uint8_t *)"\xCF\xAD\x12\xFE....", 8, &k), TL_KIND_DBX);
+    /* TNEF (winmail.dat): signature 0x223E9F78, then a key. */
+    ck_assert_int_eq(tl_sniff((const uint8_t *)"\x78\x9F\x3E\x22\x01\x02\x01", 7, &k), TL_KIND_TNEF);
+    ck_assert_str_eq(tl_kind_name(TL_KIND_TNEF), "tnef");
     ck_assert_str_eq(tl_kind_name(TL_KIND_PST), "pst");
     ck_assert_str_eq(tl_kind_name(TL_KIND_UNKNOWN), "other");
 }
@@ -70,7 +73,7 @@ suite_sniff(void)
     TCase *tc = tcase_create("kinds");
     tcase_add_test(tc, test_mail_kinds);
     tcase_add_test(tc, test_not_mail);
-    tcase_add_test(tc, test_unsupported_magic);
+    tcase_add_test(tc, test_store_magic);
     suite_add_tcase(s, tc);
     return s;
 }

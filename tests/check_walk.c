@@ -97,9 +97,11 @@ START_TEST(test_tree)
     /* BOM mbox: offsets count the BOM. */
     ck_assert_int_eq(tl_test_int(db, "SELECT min(o.marker_offset) FROM occurrences o JOIN sources s"
                                      " ON s.id=o.source_id WHERE s.kind='mbox'"), 3);
-    /* Unsupported store: an error row with advice; non-mail: a source only. */
-    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM errors WHERE code='TL_ERR_UNSUPPORTED'"
-                                     " AND reason LIKE '%%readpst%%'"), 1);
+    /* A PST that libpff cannot open (a magic and padding): one error row
+     * with libpff's reason, the store failed; non-mail: a source only. */
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM errors WHERE code='TL_ERR_READ' AND stage='store'"
+                                     " AND reason LIKE 'libpff cannot open the store%%'"), 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM sources WHERE kind='pst' AND status='failed'"), 1);
     ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM sources WHERE kind='other' AND path LIKE '%%notes.txt'"), 1);
     ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM errors WHERE path LIKE '%%notes.txt'"), 0);
     /* loose/empty and the Maildir++ marker file maildirfolder. */

@@ -61,6 +61,7 @@ Suite *suite_validate(void);
 Suite *suite_text(void);
 Suite *suite_detect(void);
 Suite *suite_eval(void);
+Suite *suite_leak(void);
 Suite *suite_cred(void);
 Suite *suite_contact(void);
 Suite *suite_mark(void);

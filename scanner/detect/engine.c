@@ -38,8 +38,10 @@ extern const char tl_hsdb_sum[];
 static unsigned
 expressions(const char **exprs, unsigned *flags, unsigned *ids, unsigned cap)
 {
-    static const tl_pattern *const families[] = { tl_patterns_id, tl_patterns_contact, tl_patterns_mark,
-                                                  tl_patterns_cred };
+    static const tl_pattern *const families[] = { tl_patterns_id,     tl_patterns_contact, tl_patterns_mark,
+                                                  tl_patterns_cred,   tl_patterns_travel,  tl_patterns_people,
+                                                  tl_patterns_medical, tl_patterns_tax,    tl_patterns_naval,
+                                                  tl_patterns_places };
     unsigned n = 0;
     for (size_t f = 0; f < G_N_ELEMENTS(families); f++)
         for (const tl_pattern *p = families[f]; p->re; p++) {
@@ -51,7 +53,7 @@ expressions(const char **exprs, unsigned *flags, unsigned *ids, unsigned cap)
     return n;
 }
 
-enum { MAX_EXPR = 4 * P_COUNT };
+enum { MAX_EXPR = 6 * P_COUNT };
 
 char *
 tl_detect_patterns_digest(void)
@@ -316,6 +318,38 @@ tl_near(const tl_detector *d, unsigned k, size_t from, size_t to, size_t before,
     return 0;
 }
 
+int
+tl_count_in(const tl_detector *d, unsigned k, size_t from, size_t to)
+{
+    const GArray *a = d->by[k];
+    int n = 0;
+    for (guint i = first_after(a, from); i < a->len; i++) {
+        const tl_hit *h = &g_array_index(a, tl_hit, i);
+        if (h->to > to)
+            break;
+        n += h->from >= from;
+    }
+    return n;
+}
+
+int
+tl_distinct_in(const tl_detector *d, unsigned k, size_t from, size_t to)
+{
+    const GArray *a = d->by[k];
+    const char *t = d->part->text;
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (guint i = first_after(a, from); i < a->len; i++) {
+        const tl_hit *h = &g_array_index(a, tl_hit, i);
+        if (h->to > to)
+            break;
+        if (h->from >= from)
+            g_hash_table_add(seen, g_ascii_strdown(t + h->from, (gssize)(h->to - h->from)));
+    }
+    int n = (int)g_hash_table_size(seen);
+    g_hash_table_destroy(seen);
+    return n;
+}
+
 /* ---- tables: column-header context (section 4.2) ------------------ */
 
 static void
@@ -460,6 +494,10 @@ snippet(const tl_text_part *p, GPtrArray *all, guint i)
 {
     tl_finding *f = all->pdata[i];
     size_t lo = f->off > 60 ? f->off - 60 : 0, hi = MIN(p->len, f->off + MIN(f->len, 200) + 60);
+    /* a part's structured data or a table (zero length): only the text
+     * before it, never the rows or the page it stands for */
+    if (f->len == 0)
+        hi = f->off;
     /* the spans that can reach into [lo, hi) */
     guint a = i, b = i + 1;
     while (a > 0 && ((tl_finding *)all->pdata[a - 1])->off + MAX_SPAN > lo)
@@ -518,6 +556,12 @@ quoted_at(const tl_text_part *p, size_t off, line_cursor *c)
 static int
 family(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
 {
+    if (h->id >= P_MGRS)
+        return tl_cand_places(d, p, h, c);
+    if (h->id >= P_ICD10)
+        return tl_cand_medical(d, p, h, c);
+    if (h->id >= P_FLIGHT)
+        return tl_cand_travel(d, p, h, c);
     if (h->id < P_PHONE)
         return tl_cand_id(d, p, h, c);
     if (h->id < P_BANNER)
@@ -588,13 +632,43 @@ masked_text(const tl_text_part *p, const GPtrArray *all, GString *out)
     size_t pos = 0;
     for (guint i = 0; i < all->len; i++) {
         const tl_finding *f = all->pdata[i];
-        if (f->off < pos)
+        if (f->off < pos || f->len == 0)     /* a part's structured data (JSON-LD) spans nothing */
             continue;
         g_string_append_len(out, p->text + pos, (gssize)(f->off - pos));
         g_string_append_printf(out, "\xe2\x9f\xa8%s\xe2\x9f\xa9", f->detector);
         pos = f->off + f->len;
     }
     g_string_append_len(out, p->text + MIN(pos, p->len), (gssize)(p->len - MIN(pos, p->len)));
+}
+
+/* A validated candidate becomes a finding of all (every score), unless a
+ * better one overlaps it. */
+static void
+add_cand(tl_detector *d, const tl_text_part *p, GPtrArray *all, tl_cand *c, line_cursor *lines)
+{
+    if (d->doc_neg)
+        c->score -= c->doc_neg_penalty;
+    c->score = CLAMP(c->score, 0, 100);
+    if (overlaps_better(all, c->from, c->to, c->score)) {
+        g_free(c->masked);
+        memset(c->norm, 0, sizeof c->norm);
+        return;
+    }
+    tl_finding *f = g_new0(tl_finding, 1);
+    f->detector = c->det;
+    f->category = c->cat;
+    f->off = c->from;
+    f->len = c->to - c->from;
+    f->score = c->score;
+    f->level = level_of(c->score);
+    f->masked = c->masked;
+    f->pii = c->pii;
+    if (!c->no_hash)
+        f->norm = c->hash_src ? g_strndup(c->hash_src, c->hash_len) : g_strdup(c->norm);
+    memset(c->norm, 0, sizeof c->norm);
+    f->quoted = quoted_at(p, c->from, lines);
+    f->part_off = p->map[c->from];
+    g_ptr_array_add(all, f);
 }
 
 GPtrArray *
@@ -649,31 +723,26 @@ tl_detect_part_masked(tl_detector *d, const tl_text_part *p, GString *masked)
         tl_cand c = { .from = h.from, .to = h.to, .doc_neg_penalty = 20 };
         if (!family(d, p, &h, &c))
             continue;
-        if (d->doc_neg)
-            c.score -= c.doc_neg_penalty;
-        c.score = CLAMP(c.score, 0, 100);
-        if (overlaps_better(all, c.from, c.to, c.score)) {
-            g_free(c.masked);
-            memset(c.norm, 0, sizeof c.norm);
-            continue;
-        }
-        tl_finding *f = g_new0(tl_finding, 1);
-        f->detector = c.det;
-        f->category = c.cat;
-        f->off = c.from;
-        f->len = c.to - c.from;
-        f->score = c.score;
-        f->level = level_of(c.score);
-        f->masked = c.masked;
-        f->pii = c.pii;
-        if (!c.no_hash)
-            f->norm = c.hash_src ? g_strndup(c.hash_src, c.hash_len) : g_strdup(c.norm);
-        memset(c.norm, 0, sizeof c.norm);
-        f->quoted = quoted_at(p, c.from, &lines);
-        f->part_off = p->map[c.from];
-        g_ptr_array_add(all, f);
+        add_cand(d, p, all, &c, &lines);
     }
+    /* what the part adds up to: rosters, time-lines, forms */
     g_ptr_array_sort(all, by_offset);
+    GArray *docs = g_array_new(FALSE, TRUE, sizeof(tl_cand));
+    static void (*const doc_families[])(tl_detector *, const tl_text_part *, const GPtrArray *, GArray *) = {
+        tl_doc_people, tl_doc_travel, tl_doc_medical, tl_doc_tax, tl_doc_naval
+    };
+    for (size_t k = 0; k < G_N_ELEMENTS(doc_families); k++) {
+        g_array_set_size(docs, 0);
+        doc_families[k](d, p, all, docs);
+        for (guint j = 0; j < docs->len; j++) {
+            tl_cand *c = &g_array_index(docs, tl_cand, j);
+            if (!c->doc_neg_penalty)
+                c->doc_neg_penalty = 20;
+            add_cand(d, p, all, c, &lines);
+        }
+        g_ptr_array_sort(all, by_offset);
+    }
+    g_array_free(docs, TRUE);
     if (masked)
         masked_text(p, all, masked);
     together(d, all);
@@ -739,6 +808,16 @@ tl_rollup(const GPtrArray *findings, char **categories)
         s2 |= (high && strcmp(c, "PII.GOVID") == 0) || (f->score >= 80 && strcmp(c, "MARK.CUI") == 0) ||
               (high && strcmp(c, "MARK.DIST") == 0);
         s3 |= high && (strcmp(c, "PII.FIN") == 0 || strcmp(c, "PII.DOB") == 0);
+        /* what the leak carried (issue 12): a VIP movement, a roster with
+         * validated identifiers, behavioural-health records first */
+        s1 |= (medium && strcmp(c, "TRAVEL.VIPMOVE") == 0) ||
+              (f->score >= 95 && (strcmp(f->detector, "roster") == 0 || strcmp(f->detector, "crew-list") == 0)) ||
+              (medium && strcmp(f->detector, "phi-bh") == 0);
+        s2 |= (high && strcmp(c, "MED.PHI") == 0) || (f->score >= 90 && strcmp(c, "TAX.RECORD") == 0) ||
+              (high && strcmp(c, "OPS.NAVAL") == 0) ||
+              (medium && (strcmp(f->detector, "roster") == 0 || strcmp(f->detector, "crew-list") == 0));
+        s3 |= medium && (strcmp(c, "TRAVEL.ITINERARY") == 0 || strcmp(c, "LODGING.ROOM") == 0 ||
+                         strcmp(c, "GEO.MIL") == 0);
     }
     if (g_hash_table_size(cats)) {
         GList *keys = g_list_sort(g_hash_table_get_keys(cats), (GCompareFunc)strcmp);

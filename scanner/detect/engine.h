@@ -32,14 +32,29 @@ enum {
     P_BANNER, P_PORTION, P_CAB, P_CUI_IND, P_FOUO, P_PRIVACY, P_DIST, P_EXPORT, P_CLASS_LINE,
     /* detect_cred.c */
     P_PEM, P_AWS, P_JWT, P_GITHUB, P_SLACK, P_GOOGLE, P_URL_AUTH, P_AUTH_HDR, P_PASSWORD, P_SECRET_KV,
+    /* detect/travel.c */
+    P_FLIGHT, P_PNR, P_ETKT, P_BCBP, P_ROOM, P_DOORCODE, P_NAMED,
+    /* detect/medical.c */
+    P_ICD10, P_NPI, P_DEA, P_MBI, P_MRN,
+    /* detect/places.c */
+    P_MGRS, P_INSTALL,
     P_CAND_END,
     /* context shapes */
     P_EXPIRY = P_CAND_END,
+    P_TIMEROW, P_VEVENT, P_GRADE, P_IMO, P_HULL, P_VITAL, P_FLAGNAME,
     /* whole-word keyword classes */
     K_FIRST,
     K_SSN = K_FIRST, K_PAN, K_NEG_COMMON, K_NEG_ID, K_DOC_NEG, K_TIN, K_EIN, K_ABA, K_DODID, K_PASSPORT, K_DOC_DATE,
     K_ACCOUNT, K_PHONE, K_DOB, K_DOB_NEG, K_BORN, K_PHONE_NEG, K_SIG, K_DSN,
     K_MARK_NEG, K_DESTRUCT, K_USER, K_CRED, K_CRED_NEG,
+    /* detect/travel.c */
+    K_VIP,
+    /* detect/medical.c */
+    K_MEDFORM,
+    /* detect/tax.c */
+    K_TAXFORM, K_LES,
+    /* detect/naval.c */
+    K_NAVAL,
     P_COUNT
 };
 
@@ -51,6 +66,9 @@ typedef struct {
 
 /* Each family's patterns, ended by an entry whose re is NULL. */
 extern const tl_pattern tl_patterns_id[], tl_patterns_contact[], tl_patterns_mark[], tl_patterns_cred[];
+/* What the leak carried (issue 12), each family in scanner/detect/. */
+extern const tl_pattern tl_patterns_travel[], tl_patterns_people[], tl_patterns_medical[], tl_patterns_tax[],
+    tl_patterns_naval[], tl_patterns_places[];
 
 typedef struct {
     unsigned id;
@@ -96,6 +114,25 @@ int tl_cand_id(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *
 int tl_cand_contact(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c);
 int tl_cand_mark(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c);
 int tl_cand_cred(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c);
+int tl_cand_travel(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c);
+int tl_cand_medical(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c);
+int tl_cand_places(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c);
+
+/* Document-level families: what a part adds up to (a roster, a time-line,
+ * a tax form...), judged once the part's candidates are scored.  found
+ * holds the part's findings so far (tl_finding *, every score, by
+ * offset); each appends tl_cand to out.  Called in this order: people,
+ * travel (VIP movement reads the rank-name units), medical, tax, naval. */
+void tl_doc_people(tl_detector *d, const tl_text_part *p, const GPtrArray *found, GArray *out);
+void tl_doc_travel(tl_detector *d, const tl_text_part *p, const GPtrArray *found, GArray *out);
+void tl_doc_medical(tl_detector *d, const tl_text_part *p, const GPtrArray *found, GArray *out);
+void tl_doc_tax(tl_detector *d, const tl_text_part *p, const GPtrArray *found, GArray *out);
+void tl_doc_naval(tl_detector *d, const tl_text_part *p, const GPtrArray *found, GArray *out);
+
+/* Counting context: how many hits of class k in [from, to); how many
+ * distinct words (case-folded) among them. */
+int tl_count_in(const tl_detector *d, unsigned k, size_t from, size_t to);
+int tl_distinct_in(const tl_detector *d, unsigned k, size_t from, size_t to);
 
 /* Context.  A hit of class k within [from - before, to + after] that does
  * not overlap the candidate. */
