@@ -7,6 +7,7 @@
 #   make asan     build and run the suites under AddressSanitizer + UBSan
 #   make tsan     build and run the threaded suites under ThreadSanitizer
 #   make fuzz     mutate corpus files and archives, scan them under AddressSanitizer
+#   make install  the binary, the man page and the default lists under $(DESTDIR)$(PREFIX)
 #   make fuzz-outlook  mutate PST, .msg and TNEF files, read them under AddressSanitizer
 
 CC      ?= cc
@@ -32,7 +33,7 @@ PARSE_SRC  = parsers/sniff.c parsers/mbox.c parsers/message.c parsers/text.c par
 # Attachment extractors (issue 11): a module with its own header, parsers/extract/extract.h.
 EXTRACT_SRC = $(wildcard parsers/extract/*.c)
 WRITE_SRC  = db/writer.c
-READ_SRC   = db/report.c db/verify.c db/export.c db/show.c db/extract.c db/report_data.c db/report_html.c db/merge.c
+READ_SRC   = db/open.c db/report.c db/verify.c db/export.c db/show.c db/extract.c db/report_data.c db/report_html.c db/merge.c
 LIB_SRC = $(BASE_SRC) $(TYPO_SRC) $(DETECT_SRC) $(PARSE_SRC) $(EXTRACT_SRC) scanner/pipeline.c $(WRITE_SRC) $(READ_SRC)
 CLI_SRC = $(wildcard scanner/cli/*.c)
 TEST_SRC = $(wildcard tests/check_*.c)
@@ -45,9 +46,28 @@ TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/main.o
 # The build (commit) id in the tool and in every run it records (runs.tool_build).
 TL_BUILD_ID := $(shell git -C '$(CURDIR)' describe --always --dirty --tags 2>/dev/null || echo unknown)
 
-.PHONY: all deps deps-check check check-unit check-symbols check-style check-layers demo asan tsan fuzz fuzz-outlook clean
+.PHONY: all install uninstall deps deps-check check check-unit check-symbols check-style check-layers demo asan tsan fuzz fuzz-outlook clean
 
 all: typoleak
+
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the binary, typoleak(1),
+# and the default lists (compiled in; installed for reference and as a start
+# for --protect-file and --allow-file).
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/typoleak
+
+install: typoleak
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
+	install -m 0755 typoleak $(DESTDIR)$(BINDIR)/typoleak
+	install -m 0644 docs/typoleak.1 $(DESTDIR)$(MANDIR)/man1/typoleak.1
+	install -m 0644 data/protected-domains.txt data/allowlist.txt $(DESTDIR)$(DATADIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/typoleak $(DESTDIR)$(MANDIR)/man1/typoleak.1 \
+	    $(DESTDIR)$(DATADIR)/protected-domains.txt $(DESTDIR)$(DATADIR)/allowlist.txt
+	-rmdir $(DESTDIR)$(DATADIR)
 
 deps:
 	@sh tools/deps.sh build

@@ -55,7 +55,8 @@ jsonl_row(sqlite3_stmt *s, const char *table, FILE *out)
     tl_json_row(b, s);
     JsonNode *root = json_builder_get_root(b);
     json_object_set_string_member(json_node_get_object(root), "table", table);
-    char *line = json_to_string(root, FALSE);
+    char *raw = json_to_string(root, FALSE), *line = tl_json_tidy_numbers(raw);
+    g_free(raw);
     fputs(line, out);
     fputc('\n', out);
     g_free(line);
@@ -118,7 +119,7 @@ tl_export(const char *db_path, int csv, const char *const *names, const char *ou
             continue;
         sqlite3_stmt *s = NULL;
         if (sqlite3_prepare_v2(db, tables[i].sql, -1, &s, NULL) != SQLITE_OK) {
-            *errmsg = g_strdup_printf("not a typoleak database: %s", sqlite3_errmsg(db));
+            *errmsg = tl_db_read_error(db, db_path);
             st = TL_ERR_DB;
             break;
         }
@@ -145,7 +146,7 @@ tl_export(const char *db_path, int csv, const char *const *names, const char *ou
                 jsonl_row(s, tables[i].name, f);
         }
         if (rc != SQLITE_DONE) {
-            *errmsg = g_strdup_printf("reading %s: %s", tables[i].name, sqlite3_errmsg(db));
+            *errmsg = tl_db_read_error(db, db_path);
             st = TL_ERR_DB;
         }
         if (ferror(f) && st == TL_OK) {

@@ -197,6 +197,11 @@ tl_extract_message(const char *db_path, const char *key, const char *part, const
     if (!db)
         return TL_ERR_DB;
     long long id = tl_db_find_message(db, key);
+    if (id == -2) {
+        *errmsg = tl_db_read_error(db, db_path);
+        sqlite3_close(db);
+        return TL_ERR_DB;
+    }
     if (id <= 0) {
         *errmsg = id < 0 ? g_strdup_printf("'%s' names more than one message: give more of the SHA-256", key)
                          : g_strdup_printf("no message '%s' (give its number, SHA-256 prefix or Message-ID)", key);

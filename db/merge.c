@@ -34,7 +34,74 @@
 typedef struct {
     sqlite3 *db;
     char *err;
+    const char *out;    /* the output database */
+    int text;           /* the output's text index is attached as "text" */
 } merger;
+
+static int run_sql(merger *m, const char *q);
+
+/* Attaches a database file read-only (immutable when its folder cannot be
+ * written) as name; 0 or -1. */
+static int
+attach_ro(merger *m, const char *path, const char *name)
+{
+    char *abs = g_canonicalize_filename(path, NULL);
+    char *esc = g_uri_escape_string(abs, "/", FALSE);
+    char *att = g_strdup_printf("file:%s?mode=ro%s", esc, tl_db_folder_writable(abs) ? "" : "&immutable=1");
+    char *q = g_strdup_printf("ATTACH ? AS %s", name);
+    g_free(esc);
+    g_free(abs);
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(m->db, q, -1, &s, NULL) == SQLITE_OK ? 0 : -1;
+    if (!rc) {
+        sqlite3_bind_text(s, 1, att, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+    }
+    sqlite3_finalize(s);
+    g_free(att);
+    g_free(q);
+    return rc;
+}
+
+/* The input's text index, when it has one, attached as "srctext", and the
+ * output's (made when absent) as "text"; 1 when attached, 0 when the input
+ * has none, -1 after an error. */
+static int
+attach_texts(merger *m, const char *in)
+{
+    char *tin = tl_text_db_path(in);
+    int exists = 0;
+    char *why = tl_db_file_problem(tin, &exists);
+    int rc = 0;
+    if (why) {
+        m->err = why;
+        rc = -1;
+    } else if (exists) {
+        rc = attach_ro(m, tin, "srctext") == 0 ? 1 : -1;
+        if (rc < 0)
+            m->err = g_strdup_printf("cannot open the text index %s: %s", tin, sqlite3_errmsg(m->db));
+    }
+    if (rc == 1 && !m->text) {
+        char *tout = tl_text_db_path(m->out);
+        sqlite3_stmt *s = NULL;
+        if (sqlite3_prepare_v2(m->db, "ATTACH ? AS text", -1, &s, NULL) == SQLITE_OK) {
+            sqlite3_bind_text(s, 1, tout, -1, SQLITE_TRANSIENT);
+            m->text = sqlite3_step(s) == SQLITE_DONE;
+        }
+        sqlite3_finalize(s);
+        char *q = g_strdup_printf("PRAGMA text.journal_mode=WAL; BEGIN; " TL_TEXT_SCHEMA_SQL
+                                  " PRAGMA text.user_version=%d; COMMIT;", TL_SCHEMA_VERSION);
+        if (!m->text || run_sql(m, q)) {
+            g_free(m->err);
+            m->err = g_strdup_printf("cannot write the text index %s: %s", tout, sqlite3_errmsg(m->db));
+            rc = -1;
+        }
+        g_free(q);
+        g_free(tout);
+    }
+    g_free(tin);
+    return rc;
+}
 
 static int
 run_sql(merger *m, const char *q)
@@ -207,29 +274,29 @@ map_ids(merger *m, const char *map, const char *table, const char *where)
 static int
 merge_one(merger *m, const char *in, FILE *log)
 {
-    /* a URI, so that the input opens read-only: its path escaped ('?',
-     * '#' and '%' would end or change it) */
-    char *abs = g_canonicalize_filename(in, NULL);
-    char *esc = g_uri_escape_string(abs, "/", FALSE);
-    char *att = g_strdup_printf("file:%s?mode=ro", esc);
-    g_free(esc);
-    g_free(abs);
-    sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(m->db, "ATTACH ? AS src", -1, &s, NULL) == SQLITE_OK ? 0 : -1;
-    if (!rc) {
-        sqlite3_bind_text(s, 1, att, -1, SQLITE_TRANSIENT);
-        rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+    /* read-only, as the read-side tools open a database (db/open.c) */
+    int exists = 0;
+    char *why = tl_db_file_problem(in, &exists);
+    if (why || !exists) {
+        m->err = why ? why : g_strdup_printf("cannot open %s: %s", in, g_strerror(ENOENT));
+        return -1;
     }
-    sqlite3_finalize(s);
-    g_free(att);
+    int rc = attach_ro(m, in, "src");
     if (rc) {
         m->err = g_strdup_printf("cannot open %s: %s", in, sqlite3_errmsg(m->db));
         return -1;
     }
     sqlite3_int64 version = one_int(m, "PRAGMA src.user_version");
     if (version != TL_SCHEMA_VERSION) {
-        m->err = g_strdup_printf("%s is not a typoleak database of schema version %d (user_version %lld)", in,
-                                 TL_SCHEMA_VERSION, (long long)version);
+        m->err = version < 0 ? g_strdup_printf("%s is damaged or not a database: %s", in, sqlite3_errmsg(m->db))
+                 : version == 0 ? g_strdup_printf("%s is a SQLite database but not a typoleak findings database", in)
+                                : g_strdup_printf("%s is a typoleak database of schema version %lld; this typoleak "
+                                                  "reads version %d", in, (long long)version, TL_SCHEMA_VERSION);
+        run_sql(m, "DETACH src");
+        return -1;
+    }
+    int text = attach_texts(m, in);
+    if (text < 0) {
         run_sql(m, "DETACH src");
         return -1;
     }
@@ -322,8 +389,9 @@ merge_one(merger *m, const char *in, FILE *log)
     if (!rc)
         rc = copy_rows(m, "errors", "t.source_id IS NULL OR t.source_id NOT IN (SELECT id FROM skip_src)", o_err);
     if (!rc)
-        rc = run_sql(m, "INSERT INTO main.message_text(rowid, subject, body) SELECT (SELECT new FROM m_msg WHERE old ="
-                        " t.rowid), t.subject, t.body FROM src.message_text t WHERE t.rowid IN (SELECT id FROM new_msg)");
+        rc = text ? run_sql(m, "INSERT INTO text.message_text(rowid, subject, body) SELECT (SELECT new FROM m_msg"
+                               " WHERE old = t.rowid), t.subject, t.body FROM srctext.message_text t"
+                               " WHERE t.rowid IN (SELECT id FROM new_msg)") : 0;
     if (!rc)
         rc = run_sql(m, join_ranges_sql);
     sqlite3_int64 skipped = one_int(m, "SELECT count(*) FROM skip_src");
@@ -344,13 +412,21 @@ merge_one(merger *m, const char *in, FILE *log)
         fprintf(log, "merged %s: %lld new messages, %lld sources left out (already merged, or unfinished)\n", in,
                 (long long)(one_int(m, "SELECT count(*) FROM main.messages") - before), (long long)skipped);
     run_sql(m, "DETACH src");
+    if (text)
+        run_sql(m, "DETACH srctext");
     return rc;
 }
 
 tl_status_t
 tl_merge(const char *out, const char *const *ins, int n, const char *argv_text, FILE *log, char **errmsg)
 {
-    merger m = { 0 };
+    merger m = { .out = out };
+    int exists = 0;
+    char *why = tl_db_file_problem(out, &exists);
+    if (why) {
+        *errmsg = why;
+        return TL_ERR_DB;
+    }
     if (sqlite3_open_v2(out, &m.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
         *errmsg = g_strdup_printf("cannot open %s: %s", out, m.db ? sqlite3_errmsg(m.db) : "out of memory");
         sqlite3_close(m.db);
@@ -368,14 +444,17 @@ tl_merge(const char *out, const char *const *ins, int n, const char *argv_text, 
             st = TL_ERR_DB;
         g_free(q);
     } else if (version != TL_SCHEMA_VERSION) {
-        m.err = g_strdup_printf("%s is not a typoleak database of schema version %d", out, TL_SCHEMA_VERSION);
+        m.err = version < 0 ? g_strdup_printf("%s is damaged or not a database: %s", out, sqlite3_errmsg(m.db))
+                : g_strdup_printf("%s is not a typoleak database of schema version %d (it has version %lld)", out,
+                                  TL_SCHEMA_VERSION, (long long)version);
         st = TL_ERR_DB;
     }
     if (st == TL_OK) {
         lock = open(out, O_RDONLY | O_CLOEXEC);
         if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) != 0) {
-            m.err = g_strdup_printf("a typoleak scan is writing %s", out);
-            st = TL_ERR_USAGE;
+            m.err = g_strdup_printf("%s is locked: another typoleak scan or merge is writing it; wait for it to "
+                                    "finish", out);
+            st = TL_ERR_DB;
         }
     }
     for (int i = 0; i < n && st == TL_OK; i++) {
@@ -427,6 +506,9 @@ tl_merge(const char *out, const char *const *ins, int n, const char *argv_text, 
         *errmsg = m.err ? m.err : g_strdup("merge failed");
     else
         g_free(m.err);
+    if (st == TL_OK)        /* each file whole on its own, as a scan leaves it */
+        sqlite3_exec(m.db, m.text ? "PRAGMA main.journal_mode=DELETE; PRAGMA text.journal_mode=DELETE;"
+                                  : "PRAGMA main.journal_mode=DELETE;", NULL, NULL, NULL);
     if (lock >= 0)
         close(lock);
     sqlite3_close(m.db);

@@ -22,9 +22,16 @@ struct _JsonBuilder;
 struct _JsonNode;
 const tl_report_section *tl_report_sections(size_t *n);
 /* A findings database opened read-only, as every reading tool opens it
- * (report, export, show, verify): NULL and *errmsg (when errmsg is not
- * NULL) unless it opens and is of this schema version. */
+ * (report, export, show, verify, merge's inputs; db/open.c): immutable
+ * when its folder cannot be written, no -wal or -shm made, its text index
+ * attached as "text" when there.  NULL and *errmsg (when errmsg is not
+ * NULL), naming the file and what is wrong, unless it opens and is of this
+ * schema version. */
 struct sqlite3 *tl_db_open_ro(const char *db_path, char **errmsg);
+/* Whether the folder of path can be written (access W_OK). */
+int tl_db_folder_writable(const char *path);
+/* What went wrong reading db_path, in words: damaged, or SQLite's reason. */
+char *tl_db_read_error(struct sqlite3 *db, const char *db_path);
 /* The whole report as one JSON object (format, version, sections). */
 struct _JsonNode *tl_report_model(const char *db_path, char **errmsg);
 /* The database opened read-only with the report's scope applied (temp
@@ -42,7 +49,8 @@ struct _JsonNode *tl_report_counting_node(void);
 void tl_json_row(struct _JsonBuilder *b, struct sqlite3_stmt *s);
 void tl_csv_row(struct sqlite3_stmt *s, FILE *out, int header);
 /* The row id of the message key names (row id, SHA-256 prefix of 8+ hex
- * digits, Message-ID); 0 when none, -1 when several (db/show.c). */
+ * digits, Message-ID); 0 when none, -1 when several, -2 when the database
+ * could not be read (db/show.c). */
 long long tl_db_find_message(struct sqlite3 *db, const char *key);
 
 #endif /* TL_READ_H */

@@ -7,31 +7,38 @@
  * investigators.
  */
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "db/read.h"
 
 typedef struct {
     sqlite3 *db;
+    const char *path;
     FILE *out;
     char *err;
+    GPtrArray *rows;    /* the table being gathered (cells, flush) */
 } report;
 
-/* Runs q and calls row() for each result row; 0 on success. */
+static void flush(report *r);
+
+/* Runs q and calls row() for each result row, then prints the table they
+ * gathered; 0 on success. */
 static int
 each(report *r, const char *q, void (*row)(report *, sqlite3_stmt *))
 {
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(r->db, q, -1, &s, NULL) != SQLITE_OK) {
-        r->err = g_strdup_printf("query failed: %s", sqlite3_errmsg(r->db));
+        r->err = tl_db_read_error(r->db, r->path);
         return -1;
     }
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW)
         row(r, s);
     sqlite3_finalize(s);
+    flush(r);
     if (rc != SQLITE_DONE) {
-        r->err = g_strdup_printf("query failed: %s", sqlite3_errmsg(r->db));
+        r->err = tl_db_read_error(r->db, r->path);
         return -1;
     }
     return 0;
@@ -42,6 +49,85 @@ col(sqlite3_stmt *s, int i)
 {
     const char *t = (const char *)sqlite3_column_text(s, i);
     return t ? t : "-";
+}
+
+/* A table being gathered: rows of cells, each row with an optional note
+ * printed under it; printed with every column as wide as its widest cell,
+ * numbers right-aligned (the text report's columns stay aligned whatever
+ * the length of a domain or an address). */
+static void
+cells(report *r, const char *note, ...) G_GNUC_NULL_TERMINATED;
+
+static void
+cells(report *r, const char *note, ...)
+{
+    va_list ap;
+    va_start(ap, note);
+    GPtrArray *row = g_ptr_array_new();
+    const char *c;
+    while ((c = va_arg(ap, const char *)) != NULL)
+        g_ptr_array_add(row, g_strdup(c));
+    va_end(ap);
+    g_ptr_array_add(row, note ? g_strdup(note) : NULL);     /* the note, after the cells */
+    if (!r->rows)
+        r->rows = g_ptr_array_new();
+    g_ptr_array_add(r->rows, row);
+}
+
+static int
+is_number(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!g_ascii_isdigit(*s) && *s != '.' && *s != '-')
+            return 0;
+    return 1;
+}
+
+static void
+flush(report *r)
+{
+    if (!r->rows)
+        return;
+    guint ncols = 0;
+    for (guint i = 0; i < r->rows->len; i++)
+        ncols = MAX(ncols, ((GPtrArray *)r->rows->pdata[i])->len - 1);
+    long *w = g_new0(long, ncols + 1);
+    for (guint i = 0; i < r->rows->len; i++) {
+        GPtrArray *row = r->rows->pdata[i];
+        for (guint c = 0; c + 1 < row->len; c++)
+            w[c] = MAX(w[c], (long)g_utf8_strlen(row->pdata[c], -1));
+    }
+    for (guint i = 0; i < r->rows->len; i++) {
+        GPtrArray *row = r->rows->pdata[i];
+        GString *line = g_string_new(" ");
+        for (guint c = 0; c + 1 < row->len; c++) {
+            const char *cell = row->pdata[c];
+            long pad = w[c] - (long)g_utf8_strlen(cell, -1);
+            g_string_append_c(line, ' ');
+            if (is_number(cell))
+                g_string_append_printf(line, "%*s%s", (int)pad, "", cell);
+            else if (c + 2 < row->len)
+                g_string_append_printf(line, "%s%*s", cell, (int)pad, "");
+            else
+                g_string_append(line, cell);
+            if (c + 2 < row->len)
+                g_string_append_c(line, ' ');
+        }
+        while (line->len && line->str[line->len - 1] == ' ')
+            g_string_truncate(line, line->len - 1);
+        fprintf(r->out, "%s\n", line->str);
+        if (row->pdata[row->len - 1])
+            fprintf(r->out, "      %s\n", (char *)row->pdata[row->len - 1]);
+        g_string_free(line, TRUE);
+        for (guint c = 0; c < row->len; c++)
+            g_free(row->pdata[c]);
+        g_ptr_array_free(row, TRUE);
+    }
+    g_ptr_array_free(r->rows, TRUE);
+    r->rows = NULL;
+    g_free(w);
 }
 
 static void
@@ -67,38 +153,50 @@ row_totals(report *r, sqlite3_stmt *s)
 static void
 row_kind(report *r, sqlite3_stmt *s)
 {
-    fprintf(r->out, "  %-18s %8lld\n", col(s, 0), sqlite3_column_int64(s, 1));
+    cells(r, NULL, col(s, 0), col(s, 1), NULL);
 }
 
 static void
 row_error(report *r, sqlite3_stmt *s)
 {
-    fprintf(r->out, "  %-22s %-8s %-7s %6lld  e.g. %s\n", col(s, 0), col(s, 1), col(s, 2),
-            sqlite3_column_int64(s, 3), col(s, 4));
+    char *eg = g_strdup_printf("e.g. %s", col(s, 4));
+    cells(r, NULL, col(s, 0), col(s, 1), col(s, 2), col(s, 3), eg, NULL);
+    g_free(eg);
 }
 
 static void
 row_intended(report *r, sqlite3_stmt *s)
 {
-    fprintf(r->out, "  %-24s %8lld %8lld %8lld %8lld  %s .. %s\n", col(s, 0), sqlite3_column_int64(s, 1),
-            sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4), col(s, 5),
-            col(s, 6));
+    char *dates = g_strdup_printf("%s .. %s", col(s, 5), col(s, 6));
+    cells(r, NULL, col(s, 0), col(s, 1), col(s, 2), col(s, 3), col(s, 4), dates, NULL);
+    g_free(dates);
 }
 
 static void
 row_typo(report *r, sqlite3_stmt *s)
 {
-    fprintf(r->out, "  %-5s %-22s %-18s %-15s %7lld %8lld %8lld  %s .. %s\n        %s (score %.2f)\n",
-            sqlite3_column_int(s, 11) ? "ALERT" : "", col(s, 0), col(s, 1), col(s, 8), sqlite3_column_int64(s, 2),
-            sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4), col(s, 5), col(s, 6), col(s, 7),
-            sqlite3_column_double(s, 10));
+    char *dates = g_strdup_printf("%s .. %s", col(s, 5), col(s, 6));
+    char *why = g_strdup_printf("%s (score %.2f)", col(s, 7), sqlite3_column_double(s, 10));
+    cells(r, why, sqlite3_column_int(s, 11) ? "ALERT" : "-", col(s, 0), col(s, 1), col(s, 8), col(s, 2), col(s, 3),
+          col(s, 4), dates, NULL);
+    g_free(dates);
+    g_free(why);
 }
 
+/* Findings by detector, in words that fit them: a value has distinct
+ * values (by keyed hash); a marking (MARK.*) is a marking, with none. */
 static void
 row_finding(report *r, sqlite3_stmt *s)
 {
-    fprintf(r->out, "  %-10s %-7s %-7s %8lld findings %8lld distinct values %8lld messages\n", col(s, 0), col(s, 1),
-            col(s, 2), sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4), sqlite3_column_int64(s, 5));
+    int marking = g_str_has_prefix(col(s, 0), "MARK.");
+    long long n = sqlite3_column_int64(s, 3), v = sqlite3_column_int64(s, 4), m = sqlite3_column_int64(s, 5);
+    char *a = g_strdup_printf("%s %s", marking ? (n == 1 ? "marking" : "markings") : (n == 1 ? "finding" : "findings"),
+                              "");
+    g_strchomp(a);
+    char *nv = g_strdup_printf("%lld", v), *nm = g_strdup_printf("%lld", m), *nn = g_strdup_printf("%lld", n);
+    cells(r, NULL, col(s, 0), col(s, 1), col(s, 2), nn, a, marking ? "" : nv,
+          marking ? "" : (v == 1 ? "distinct value" : "distinct values"), nm, m == 1 ? "message" : "messages", NULL);
+    g_free(a), g_free(nv), g_free(nm), g_free(nn);
 }
 
 static void
@@ -111,41 +209,68 @@ row_classified(report *r, sqlite3_stmt *s)
 static void
 row_severity(report *r, sqlite3_stmt *s)
 {
-    fprintf(r->out, "  %-4s %8lld messages, %lld with a typo recipient\n", col(s, 0), sqlite3_column_int64(s, 1),
-            sqlite3_column_int64(s, 2));
+    cells(r, NULL, col(s, 0), col(s, 1), sqlite3_column_int64(s, 1) == 1 ? "message," : "messages,", col(s, 2),
+          "with a typo recipient", NULL);
 }
 
 static void
 row_exposure(report *r, sqlite3_stmt *s)
 {
-    fprintf(r->out, "  %-16s %8lld recipients in %lld messages, %lld typo domains\n", col(s, 0),
-            sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3));
+    cells(r, NULL, col(s, 0), col(s, 1), "recipients in", col(s, 2), "messages,", col(s, 3), "typo domains", NULL);
 }
 
 static void
 row_sizing(report *r, sqlite3_stmt *s)
 {
-    fprintf(r->out, "  %-22s %7lld %8lld %8lld %8lld  %s  S1 %lld, S2 %lld, S3/S4 %lld\n", col(s, 0),
-            sqlite3_column_int64(s, 6), sqlite3_column_int64(s, 7), sqlite3_column_int64(s, 9),
-            sqlite3_column_int64(s, 8), col(s, 12), sqlite3_column_int64(s, 13), sqlite3_column_int64(s, 14),
-            sqlite3_column_int64(s, 15));
+    cells(r, NULL, col(s, 0), col(s, 6), col(s, 7), col(s, 9), col(s, 8), col(s, 12), col(s, 13), col(s, 14),
+          col(s, 15), NULL);
 }
 
 static void
 row_sender(report *r, sqlite3_stmt *s)
 {
-    fprintf(r->out, "  %-32s -> %-32s %4lld messages  %.10s .. %.10s\n", col(s, 0), col(s, 2),
-            sqlite3_column_int64(s, 4), col(s, 5), col(s, 6));
+    char *dates = g_strdup_printf("%.10s .. %.10s", col(s, 5), col(s, 6));
+    cells(r, NULL, col(s, 0), "->", col(s, 2), col(s, 4), "messages", dates, NULL);
+    g_free(dates);
 }
 
 static void
 row_triage(report *r, sqlite3_stmt *s)
 {
-    fprintf(r->out, "  %-4s message %-6s %.10s  %-18s score %-5s %s\n       %s @ %s\n", col(s, 4), col(s, 0),
-            col(s, 1), col(s, 7), col(s, 8), sqlite3_column_type(s, 9) == SQLITE_NULL ? "(no finding)" : col(s, 9),
-            col(s, 10), col(s, 11));
-    if (sqlite3_column_type(s, 12) != SQLITE_NULL)
-        fprintf(r->out, "       severity %s set by %s\n", col(s, 4), col(s, 12));
+    char *where = sqlite3_column_type(s, 12) == SQLITE_NULL
+                      ? g_strdup_printf(" %s @ %s", col(s, 10), col(s, 11))
+                      : g_strdup_printf(" %s @ %s\n       severity %s set by %s", col(s, 10), col(s, 11), col(s, 4),
+                                        col(s, 12));
+    char *date = g_strdup_printf("%.10s", col(s, 1));
+    cells(r, where, col(s, 4), "message", col(s, 0), date, col(s, 7), "score", col(s, 8),
+          sqlite3_column_type(s, 9) == SQLITE_NULL ? "(no finding)" : col(s, 9), NULL);
+    g_free(where), g_free(date);
+}
+
+/* "  ... and N more" under a list cut at limit rows. */
+static int
+more(report *r, const char *name, const char *filter, int limit)
+{
+    size_t n = 0;
+    const tl_report_section *secs = tl_report_sections(&n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(secs[i].name, name) == 0) {
+            char *q = g_strdup_printf("SELECT count(*) FROM (%s) %s", secs[i].sql, filter);
+            sqlite3_stmt *s = NULL;
+            long long total = -1;
+            if (sqlite3_prepare_v2(r->db, q, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+                total = sqlite3_column_int64(s, 0);
+            sqlite3_finalize(s);
+            g_free(q);
+            if (total < 0) {
+                r->err = tl_db_read_error(r->db, r->path);
+                return -1;
+            }
+            if (total > limit)
+                fprintf(r->out, "  ... and %lld more (--format csv or json lists them all)\n", total - limit);
+            return 0;
+        }
+    return 0;
 }
 
 /* The rows of a report_data.c section, through extra SQL (a filter, a
@@ -170,39 +295,59 @@ each_section(report *r, const char *name, const char *wrap, void (*row)(report *
 /* Issue 14: periods, senders per organisation and per person, counting */
 /* ------------------------------------------------------------------ */
 
+/* An integer cell (freed by the caller). */
+static char *
+num(sqlite3_stmt *s, int i)
+{
+    return g_strdup_printf("%lld", (long long)sqlite3_column_int64(s, i));
+}
+
 static void
 row_period(report *r, sqlite3_stmt *s)
 {
-    fprintf(r->out, "  %-10s %8lld %8lld %8lld %8lld %8lld  %8s %7s%s\n", col(s, 0), sqlite3_column_int64(s, 3),
-            sqlite3_column_int64(s, 4), sqlite3_column_int64(s, 5), sqlite3_column_int64(s, 6),
-            sqlite3_column_int64(s, 7), sqlite3_column_type(s, 8) == SQLITE_NULL ? "" : col(s, 8),
-            sqlite3_column_type(s, 9) == SQLITE_NULL ? "" : col(s, 9),
-            sqlite3_column_type(s, 9) == SQLITE_NULL ? "" : "%");
+    char *c[5];
+    for (int i = 0; i < 5; i++)
+        c[i] = num(s, 3 + i);
+    int first = sqlite3_column_type(s, 8) == SQLITE_NULL;
+    char *pct = sqlite3_column_type(s, 9) == SQLITE_NULL ? g_strdup("") : g_strdup_printf("%s%%", col(s, 9));
+    cells(r, NULL, col(s, 0), c[0], c[1], c[2], c[3], c[4], first ? "" : col(s, 8), pct, NULL);
+    for (int i = 0; i < 5; i++)
+        g_free(c[i]);
+    g_free(pct);
 }
 
 static void
 row_cat(report *r, sqlite3_stmt *s)
 {
-    fprintf(r->out, "  %-24s %-14s %8lld messages %8lld findings %8lld distinct values\n", col(s, 0), col(s, 1),
-            sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4));
+    /* markings (MARK.*) as markings, with no distinct values (row_finding) */
+    int marking = g_str_has_prefix(col(s, 1), "MARK.");
+    char *m = num(s, 2), *f = num(s, 3), *v = num(s, 4);
+    cells(r, NULL, col(s, 0), col(s, 1), m, "messages", f, marking ? "markings" : "findings", marking ? "" : v,
+          marking ? "" : "distinct values", NULL);
+    g_free(m), g_free(f), g_free(v);
 }
 
 static void
 row_org(report *r, sqlite3_stmt *s)
 {
     int unit = sqlite3_column_type(s, 1) != SQLITE_NULL;
-    fprintf(r->out, "  %s%-*s %6lld senders %6lld messages %5lld typo domains %5lld S1/S2  %.10s .. %.10s\n",
-            unit ? "  " : "", unit ? 30 : 32, unit ? col(s, 1) : col(s, 0), sqlite3_column_int64(s, 2),
-            sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4), sqlite3_column_int64(s, 6), col(s, 7), col(s, 8));
+    char *name = unit ? g_strdup_printf("  %s", col(s, 1)) : g_strdup(col(s, 0));
+    char *n1 = num(s, 2), *n2 = num(s, 3), *n3 = num(s, 4), *n4 = num(s, 6);
+    char *dates = g_strdup_printf("%.10s .. %.10s", col(s, 7), col(s, 8));
+    cells(r, NULL, name, n1, "senders", n2, "messages", n3, "typo domains", n4, "S1/S2", dates, NULL);
+    g_free(name), g_free(n1), g_free(n2), g_free(n3), g_free(n4), g_free(dates);
 }
 
 static void
 row_person(report *r, sqlite3_stmt *s)
 {
-    fprintf(r->out, "  %-36s %5lld messages to %4lld typo domains (%lld addresses)  %.10s .. %.10s%s%s\n", col(s, 0),
-            sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4), col(s, 8), col(s, 9),
-            sqlite3_column_type(s, 1) == SQLITE_NULL ? "" : "  ",
-            sqlite3_column_type(s, 1) == SQLITE_NULL ? "" : col(s, 1));
+    char *n1 = num(s, 2), *n2 = num(s, 3);
+    char *addrs = g_strdup_printf("(%lld %s)", (long long)sqlite3_column_int64(s, 4),
+                                  sqlite3_column_int64(s, 4) == 1 ? "address" : "addresses");
+    char *dates = g_strdup_printf("%.10s .. %.10s", col(s, 8), col(s, 9));
+    cells(r, NULL, col(s, 0), n1, "messages to", n2, "typo domains", addrs, dates,
+          sqlite3_column_type(s, 1) == SQLITE_NULL ? "" : col(s, 1), NULL);
+    g_free(n1), g_free(n2), g_free(addrs), g_free(dates);
 }
 
 static void
@@ -224,14 +369,19 @@ row_scope(report *r, sqlite3_stmt *s)
 static void
 row_custody(report *r, sqlite3_stmt *s)
 {
-    fprintf(r->out, "  run %-4s build %-16s rules %.16s  protected %.16s  allowlist %.16s  PSL %.16s\n", col(s, 0),
-            col(s, 1), col(s, 2), col(s, 3), col(s, 4), col(s, 5));
+    char *h[4];
+    for (int i = 0; i < 4; i++)
+        h[i] = g_strndup(col(s, 2 + i), 16);
+    cells(r, NULL, "run", col(s, 0), "build", col(s, 1), "rules", h[0], "protected", h[1], "allowlist", h[2], "PSL",
+          h[3], NULL);
+    for (int i = 0; i < 4; i++)
+        g_free(h[i]);
 }
 
 static void
 row_evidence(report *r, sqlite3_stmt *s)
 {
-    fprintf(r->out, "  %s  %s bytes  mtime %s  sha256 %s\n", col(s, 0), col(s, 2), col(s, 4), col(s, 3));
+    cells(r, NULL, col(s, 0), col(s, 2), "bytes", "mtime", col(s, 4), "sha256", col(s, 3), NULL);
 }
 
 static void
@@ -261,10 +411,14 @@ text_periods_senders(report *r)
     if (!rc) {
         fprintf(r->out, "\nMisdirected mail per sender organisation (domain, then its units or offices):\n");
         rc = each_section(r, "sender_orgs", "LIMIT 40", row_org);
+        if (!rc)
+            rc = more(r, "sender_orgs", "", 40);
     }
     if (!rc) {
         fprintf(r->out, "\nRepeat senders per person, across every typo domain they used:\n");
         rc = each_section(r, "sender_people", "WHERE messages > 1 LIMIT 20", row_person);
+        if (!rc)
+            rc = more(r, "sender_people", "WHERE messages > 1", 20);
     }
     return rc;
 }
@@ -280,6 +434,8 @@ text_custody(report *r)
                      " OR EXISTS (SELECT 1 FROM main.errors e WHERE e.run_id = runs.id) ORDER BY id", row_custody);
     if (!rc)
         rc = each_section(r, "evidence", "LIMIT 50", row_evidence);
+    if (!rc)
+        rc = more(r, "evidence", "", 50);
     fprintf(r->out, "\nWhat the numbers count: a message once wherever it was found; a recipient once per message"
                     " whatever headers name it;\na value once per message (its HTML alternative and repeats are not"
                     " counted again); a roster of ten or more\ncontact values of one detector in one part as one"
@@ -296,7 +452,7 @@ tl_report_text(const char *db_path, FILE *out, char **errmsg)
 tl_status_t
 tl_report_text_opts(const char *db_path, const tl_report_options *o, FILE *out, char **errmsg)
 {
-    report r = { .out = out, .db = tl_report_open(db_path, o, errmsg) };
+    report r = { .out = out, .path = db_path, .db = tl_report_open(db_path, o, errmsg) };
     if (!r.db)
         return o && tl_report_options_check(o, NULL) != TL_OK ? TL_ERR_USAGE : TL_ERR_DB;
 
@@ -365,6 +521,8 @@ tl_report_text_opts(const char *db_path, const tl_report_options *o, FILE *out, 
     if (!rc) {
         fprintf(out, "\nSenders who sent to the same wrong address more than once:\n");
         rc = each_section(&r, "senders", "WHERE messages > 1 LIMIT 10", row_sender);
+        if (!rc)
+            rc = more(&r, "senders", "WHERE messages > 1", 10);
     }
     if (!rc) {
         rc = each(&r, "SELECT (SELECT count(*) FROM messages WHERE classified),"
@@ -381,6 +539,8 @@ tl_report_text_opts(const char *db_path, const tl_report_options *o, FILE *out, 
     if (!rc) {
         fprintf(out, "\nRead first (severity, message, date, typo domains, score, evidence; where it is):\n");
         rc = each_section(&r, "triage", "LIMIT 10", row_triage);
+        if (!rc)
+            rc = more(&r, "triage", "", 10);
         fprintf(out, "\n(typoleak show --db FILE MESSAGE prints one message; --format json|csv|html the whole"
                      " report as data.)\n");
     }

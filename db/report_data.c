@@ -89,6 +89,18 @@ static const tl_report_section sections[] = {
       " FROM " HITS " h JOIN messages m ON m.id = h.message_id"
       " JOIN typo_hits t ON t.message_id = h.message_id AND t.typo_domain = h.typo_domain"
       " WHERE m.date_utc IS NOT NULL GROUP BY month ORDER BY month" },
+    { "daily", "Misdirected messages per day",
+      "SELECT substr(m.date_utc, 1, 10) AS day, count(DISTINCT h.message_id) AS messages,"
+      " count(DISTINCT CASE WHEN t.alert THEN h.message_id END) AS alert_messages"
+      " FROM " HITS " h JOIN messages m ON m.id = h.message_id"
+      " JOIN typo_hits t ON t.message_id = h.message_id AND t.typo_domain = h.typo_domain"
+      " WHERE m.date_utc IS NOT NULL GROUP BY day ORDER BY day" },
+    { "domain_recipients", "Intended recipients per typo domain",
+      "SELECT t.typo_domain, lower(t.intended_addr) AS intended_address, lower(r.addr) AS typo_address,"
+      " count(DISTINCT t.message_id) AS messages, min(m.date_utc) AS first_date, max(m.date_utc) AS last_date"
+      " FROM typo_hits t JOIN messages m ON m.id = t.message_id JOIN recipients r ON r.id = t.recipient_id"
+      " GROUP BY t.typo_domain, lower(t.intended_addr), lower(r.addr)"
+      " ORDER BY t.typo_domain, messages DESC, intended_address LIMIT 5000" },
     { "monthly_by_domain", "Misdirected messages per month and typo domain",
       "SELECT h.typo_domain, h.intended_domain, substr(m.date_utc, 1, 7) AS month,"
       " count(DISTINCT h.message_id) AS messages"
@@ -235,34 +247,6 @@ tl_json_row(JsonBuilder *b, sqlite3_stmt *s)
     }
     json_builder_end_object(b);
 }
-
-sqlite3 *
-tl_db_open_ro(const char *db_path, char **errmsg)
-{
-    sqlite3 *db = NULL;
-    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        if (errmsg)
-            *errmsg = g_strdup_printf("cannot open %s: %s", db_path, db ? sqlite3_errmsg(db) : "out of memory");
-        sqlite3_close(db);
-        return NULL;
-    }
-    sqlite3_stmt *s;
-    int version = -1;
-    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK) {
-        if (sqlite3_step(s) == SQLITE_ROW)
-            version = sqlite3_column_int(s, 0);
-        sqlite3_finalize(s);
-    }
-    if (version != TL_SCHEMA_VERSION) {
-        if (errmsg)
-            *errmsg = g_strdup_printf("%s is not a typoleak database of schema version %d (user_version %d)", db_path,
-                                  TL_SCHEMA_VERSION, version);
-        sqlite3_close(db);
-        return NULL;
-    }
-    return db;
-}
-
 
 /* ------------------------------------------------------------------ */
 /* The report's scope: filters and periods (issue 14)                  */
@@ -412,7 +396,12 @@ tl_report_open(const char *db_path, const tl_report_options *o, char **errmsg)
     int filtered = hits || o->since || o->until || o->run > 0;
     const char *bucket = o->bucket ? o->bucket : "month";
     sqlite3_stmt *s = NULL;
-    int rc = exec_sql(db, "CREATE TEMP TABLE tl_scope(since TEXT, until TEXT, bucket TEXT, run INTEGER, exposure TEXT,"
+    /* tl_db_open_ro makes the connection query-only; the scope is temp
+     * tables and views alone (the database itself is opened read-only),
+     * so it lifts that while it builds them and sets it again after. */
+    int rc = exec_sql(db, "PRAGMA query_only=0", errmsg);
+    if (!rc)
+        rc = exec_sql(db, "CREATE TEMP TABLE tl_scope(since TEXT, until TEXT, bucket TEXT, run INTEGER, exposure TEXT,"
                           " intended TEXT, min_score REAL, hit_filter INTEGER)", errmsg);
     if (!rc && sqlite3_prepare_v2(db, "INSERT INTO temp.tl_scope VALUES(?,?,?,?,?,?,?,?)", -1, &s, NULL) == SQLITE_OK) {
         bind_opt(s, 1, o->since);
@@ -455,6 +444,8 @@ tl_report_open(const char *db_path, const tl_report_options *o, char **errmsg)
         g_free(pm);
         g_free(pd);
     }
+    if (!rc)
+        rc = exec_sql(db, "PRAGMA query_only=1", errmsg);
     if (rc) {
         sqlite3_close(db);
         return NULL;
@@ -655,7 +646,7 @@ tl_report_model_opts(const char *db_path, const tl_report_options *o, char **err
     for (size_t i = 0; i < G_N_ELEMENTS(sections) && ok; i++) {
         sqlite3_stmt *s = NULL;
         if (sqlite3_prepare_v2(db, sections[i].sql, -1, &s, NULL) != SQLITE_OK) {
-            *errmsg = g_strdup_printf("report section %s: %s", sections[i].name, sqlite3_errmsg(db));
+            *errmsg = tl_db_read_error(db, db_path);
             ok = 0;
             break;
         }
@@ -666,7 +657,7 @@ tl_report_model_opts(const char *db_path, const tl_report_options *o, char **err
             tl_json_row(b, s);
         json_builder_end_array(b);
         if (rc != SQLITE_DONE) {
-            *errmsg = g_strdup_printf("report section %s: %s", sections[i].name, sqlite3_errmsg(db));
+            *errmsg = tl_db_read_error(db, db_path);
             ok = 0;
         }
         sqlite3_finalize(s);
@@ -728,7 +719,8 @@ tl_report_json_opts(const char *db_path, const tl_report_options *o, FILE *out, 
     JsonGenerator *g = json_generator_new();
     json_generator_set_root(g, root);
     json_generator_set_pretty(g, TRUE);
-    char *text = json_generator_to_data(g, NULL);
+    char *raw = json_generator_to_data(g, NULL), *text = tl_json_tidy_numbers(raw);
+    g_free(raw);
     fputs(text, out);
     fputc('\n', out);
     g_free(text);
@@ -760,7 +752,7 @@ tl_report_csv_opts(const char *db_path, const tl_report_options *o, const char *
         sqlite3_stmt *s = NULL;
         FILE *f = NULL;
         if (sqlite3_prepare_v2(db, sections[i].sql, -1, &s, NULL) != SQLITE_OK) {
-            *errmsg = g_strdup_printf("report section %s: %s", sections[i].name, sqlite3_errmsg(db));
+            *errmsg = tl_db_read_error(db, db_path);
             st = TL_ERR_DB;
         } else if (!(f = fopen(path, "w"))) {
             *errmsg = g_strdup_printf("cannot write %s: %s", path, g_strerror(errno));
@@ -771,7 +763,7 @@ tl_report_csv_opts(const char *db_path, const tl_report_options *o, const char *
             while ((rc = sqlite3_step(s)) == SQLITE_ROW)
                 tl_csv_row(s, f, 0);
             if (rc != SQLITE_DONE) {
-                *errmsg = g_strdup_printf("report section %s: %s", sections[i].name, sqlite3_errmsg(db));
+                *errmsg = tl_db_read_error(db, db_path);
                 st = TL_ERR_DB;
             }
             if (fclose(f) != 0 && st == TL_OK) {

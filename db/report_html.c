@@ -107,6 +107,50 @@ bars_v(GString *h, const char *id, const char *title, char **labels, const gint6
     svg_close(h, title);
 }
 
+/* Misdirected messages per day, the peak day's bar marked and named. */
+static void
+daily_chart(GString *h, JsonObject *root)
+{
+    JsonArray *a = section(root, "daily");
+    guint n = a ? json_array_get_length(a) : 0;
+    const int W = 760, H = 220, L = 40, B = 40;
+    gint64 max = 1;
+    guint peak = 0;
+    for (guint i = 0; i < n; i++) {
+        gint64 v = num(json_array_get_object_element(a, i), "messages");
+        if (v > max) {
+            max = v;
+            peak = i;
+        }
+    }
+    svg_open(h, "chart-daily", "Misdirected messages per day", W, H);
+    g_string_append_printf(h, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>", L, H - B, W, H - B);
+    g_string_append_printf(h, "<text x=\"2\" y=\"14\" class=\"tick\">%" G_GINT64_FORMAT "</text>", max);
+    double bw = n ? (double)(W - L - 10) / n : 0;
+    for (guint i = 0; i < n; i++) {
+        JsonObject *o = json_array_get_object_element(a, i);
+        gint64 v = num(o, "messages");
+        double bh = (double)(H - B - 30) * (double)v / (double)max, x = L + i * bw;
+        g_string_append_printf(h, "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" class=\"%s\"><title>",
+                               x, H - B - bh, MAX(bw - (bw > 3 ? 1 : 0), 0.6), bh, i == peak ? "bar peak" : "bar");
+        esc(h, str(o, "day"));
+        g_string_append_printf(h, ": %" G_GINT64_FORMAT "</title></rect>", v);
+    }
+    if (n) {
+        JsonObject *first = json_array_get_object_element(a, 0), *last = json_array_get_object_element(a, n - 1);
+        g_string_append_printf(h, "<text x=\"%d\" y=\"%d\" class=\"tick\">", L, H - B + 14);
+        esc(h, str(first, "day"));
+        g_string_append_printf(h, "</text><text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">", W, H - B + 14);
+        esc(h, str(last, "day"));
+        double px = L + peak * bw + bw / 2;
+        g_string_append_printf(h, "</text><text x=\"%.1f\" y=\"%d\" class=\"peak-label\" text-anchor=\"%s\">peak ",
+                               px, 24, px > W / 2 ? "end" : "start");
+        esc(h, str(json_array_get_object_element(a, peak), "day"));
+        g_string_append_printf(h, ": %" G_GINT64_FORMAT "</text>", max);
+    }
+    svg_close(h, "Misdirected messages per day (the peak day marked)");
+}
+
 /* A horizontal bar chart (one labelled row per bar). */
 static void
 bars_h(GString *h, const char *id, const char *title, char **labels, const gint64 *v, guint n)
@@ -179,6 +223,83 @@ category_chart(GString *h, JsonObject *root)
     g_hash_table_destroy(sum);
 }
 
+/* Column titles in words; the column's name (JSON, CSV) on hover. */
+static const char *const titles[][2] = {
+    { "run", "Run" }, { "tool_version", "typoleak" }, { "started_at", "Started" }, { "finished_at", "Finished" },
+    { "n_sources", "Containers" }, { "n_messages", "Messages" }, { "n_errors", "Error rows" }, { "n_bytes", "Bytes" },
+    { "argv", "Command" }, { "protected_hash", "Protected list (SHA-256)" },
+    { "protected_count", "Protected domains" }, { "allowlist_hash", "Allowlist (SHA-256)" },
+    { "psl_version", "Public Suffix List" }, { "typo_domain", "Typo domain" }, { "intended_domain", "Intended domain" },
+    { "class", "Kind of typo" }, { "typo_addresses", "Typo addresses" },
+    { "intended_recipients", "Intended recipients" }, { "first_date", "First" }, { "last_date", "Last" },
+    { "peak_day", "Peak day" }, { "s1_messages", "S1 messages" }, { "s2_messages", "S2 messages" },
+    { "s3_s4_messages", "S3/S4 messages" }, { "alert_messages", "Alerting messages" },
+    { "distinct_values", "Distinct values" }, { "with_typo_recipient", "With a typo recipient" },
+    { "in_quoted_text", "In quoted text" }, { "sender_domain", "Sender's domain" }, { "typo_address", "Typo address" },
+    { "intended_addr", "Intended address" }, { "intended_address", "Intended address" }, { "date_utc", "Date (UTC)" },
+    { "from_addr", "From" }, { "typo_domains", "Typo domains" }, { "path", "File" }, { "offset", "Offset" },
+    { "sources", "Containers" }, { "rows", "Rows" }, { "example", "Example" }, { "score", "Score" },
+    { "kind", "Kind" }, { "code", "Code" }, { "stage", "Stage" }, { "grade", "Grade" }, { "day", "Day" },
+    { "month", "Month" }, { "messages", "Messages" }, { "recipients", "Recipients" }, { "senders", "Senders" },
+    /* issue 14: periods, senders, counting, custody, triage */
+    { "period", "Period" }, { "first_day", "First day" }, { "last_day", "Last day" },
+    { "change", "Change" }, { "change_pct", "Change (%)" }, { "s1_s2_messages", "S1/S2 messages" },
+    { "messages_with_findings", "Messages with findings" }, { "findings", "Findings" }, { "category", "Category" },
+    { "detector", "Detector" }, { "level", "Level" }, { "same_value_again", "Same value again" },
+    { "in_rosters", "In rosters" }, { "unit", "Unit or office" }, { "intended_domains", "Intended domains" },
+    { "sender", "Sender" }, { "tool_build", "Build" }, { "rules_hash", "Rules (SHA-256)" },
+    { "psl_hash", "Public Suffix List (SHA-256)" }, { "severity_reason", "Severity set by" },
+    { "severity", "Severity" }, { "evidence", "Evidence" }, { "message", "Message" }, { "subject", "Subject" },
+    { "size", "Size" }, { "mtime", "Modified" }, { "sha256", "SHA-256" }, { "status", "Status" },
+    { "recipient_rows", "Recipient rows" }, { "finding_rows", "Finding rows" }, { "error_rows", "Error rows" },
+    { "flagged_messages", "Misdirected messages" }, { "classified_messages", "Classified messages" },
+    { "parse_failures", "Parse failures" }, { "occurrences", "Occurrences" }, { "bytes", "Bytes" },
+};
+
+static char *
+title_of(const char *col)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(titles); i++)
+        if (strcmp(titles[i][0], col) == 0)
+            return g_strdup(titles[i][1]);
+    char *t = g_strdelimit(g_strdup(col), "_", ' ');
+    t[0] = g_ascii_toupper(t[0]);
+    return t;
+}
+
+/* Columns whose long values are shortened in the middle, whole on hover. */
+static int
+shortened(const char *col)
+{
+    static const char *const cols[] = { "path", "argv", "settings", "protected_hash", "allowlist_hash", "psl_version",
+                                        "example", "rules_hash", "psl_hash", NULL };
+    return g_strv_contains(cols, col);
+}
+
+#define SHORT_MAX 48
+
+/* A cell's text, escaped: a long value of a shortened column as its start
+ * and end around an ellipsis, the whole in a title (hover). */
+static void
+cell_text(GString *h, const char *col, const char *t)
+{
+    glong n = g_utf8_strlen(t, -1);
+    if (!shortened(col) || n <= SHORT_MAX) {
+        esc(h, t);
+        return;
+    }
+    char *head = g_utf8_substring(t, 0, SHORT_MAX / 2 - 1), *tail = g_utf8_substring(t, n - SHORT_MAX / 2, n);
+    g_string_append(h, "<span class=\"short\" title=\"");
+    esc(h, t);
+    g_string_append(h, "\">");
+    esc(h, head);
+    g_string_append(h, "\u2026");
+    esc(h, tail);
+    g_string_append(h, "</span>");
+    g_free(head);
+    g_free(tail);
+}
+
 static void
 table(GString *h, JsonObject *root, const char *name, const char *title)
 {
@@ -195,9 +316,13 @@ table(GString *h, JsonObject *root, const char *name, const char *title)
     JsonObject *first = json_array_get_object_element(a, 0);
     GList *cols = json_object_get_members(first);
     for (GList *c = cols; c; c = c->next) {
-        g_string_append(h, "<th>");
+        char *t = title_of(c->data);
+        g_string_append(h, "<th title=\"");
         esc(h, c->data);
+        g_string_append(h, "\">");
+        esc(h, t);
         g_string_append(h, "</th>");
+        g_free(t);
     }
     g_string_append(h, "</tr></thead><tbody>\n");
     for (guint i = 0; i < n; i++) {
@@ -208,7 +333,7 @@ table(GString *h, JsonObject *root, const char *name, const char *title)
             char *t = cell(v);
             int numeric = v && !JSON_NODE_HOLDS_NULL(v) && json_node_get_value_type(v) != G_TYPE_STRING;
             g_string_append(h, numeric ? "<td class=\"n\">" : "<td>");
-            esc(h, t);
+            cell_text(h, c->data, t);
             g_string_append(h, "</td>");
             g_free(t);
         }
@@ -216,6 +341,83 @@ table(GString *h, JsonObject *root, const char *name, const char *title)
     }
     g_list_free(cols);
     g_string_append(h, "</tbody></table></div></section>\n");
+}
+
+/* One section per typo domain (the first max): what the engine says of
+ * it, whom the mail was meant for, and what was inside. */
+static void
+domain_sections(GString *h, JsonObject *root, guint max)
+{
+    JsonArray *doms = section(root, "typo_domains"), *rcpt = section(root, "domain_recipients"),
+              *cats = section(root, "domain_categories");
+    guint n = doms ? json_array_get_length(doms) : 0;
+    g_string_append(h, "<section id=\"domains\"><h2>Typo domains, one by one</h2>\n");
+    if (!n)
+        g_string_append(h, "<p class=\"none\">No message went to a typo domain.</p>\n");
+    for (guint i = 0; i < n && i < max; i++) {
+        JsonObject *d = json_array_get_object_element(doms, i);
+        const char *dom = str(d, "typo_domain");
+        g_string_append(h, "<section class=\"domain\"><h3>");
+        esc(h, dom);
+        g_string_append(h, " <small>for ");
+        esc(h, str(d, "intended_domain"));
+        g_string_append_printf(h, "%s</small></h3>\n<p>", num(d, "alert") ? " \u2014 <b class=\"alert\">ALERT</b>" : "");
+        g_string_append_printf(h, "%" G_GINT64_FORMAT " misdirected message%s to %" G_GINT64_FORMAT
+                                  " typo address%s from %" G_GINT64_FORMAT " sender%s, ",
+                               num(d, "messages"), num(d, "messages") == 1 ? "" : "s", num(d, "typo_addresses"),
+                               num(d, "typo_addresses") == 1 ? "" : "es", num(d, "senders"),
+                               num(d, "senders") == 1 ? "" : "s");
+        esc(h, str(d, "first_date"));
+        g_string_append(h, " to ");
+        esc(h, str(d, "last_date"));
+        g_string_append(h, "; peak day ");
+        esc(h, str(d, "peak_day"));
+        g_string_append(h, ".</p>\n<p class=\"why\">");
+        esc(h, str(d, "explanation"));
+        g_string_append(h, "</p>\n<h4>Meant for</h4><ul class=\"recipients\">");
+        guint shown = 0, more = 0;
+        for (guint j = 0; rcpt && j < json_array_get_length(rcpt); j++) {
+            JsonObject *r = json_array_get_object_element(rcpt, j);
+            if (strcmp(str(r, "typo_domain"), dom) != 0)
+                continue;
+            if (shown++ >= 25) {
+                more++;
+                continue;
+            }
+            g_string_append(h, "<li>");
+            esc(h, str(r, "intended_address"));
+            g_string_append(h, " <small>(written ");
+            esc(h, str(r, "typo_address"));
+            g_string_append_printf(h, "; %" G_GINT64_FORMAT " message%s)</small></li>", num(r, "messages"),
+                                   num(r, "messages") == 1 ? "" : "s");
+        }
+        if (more)
+            g_string_append_printf(h, "<li>\u2026 and %u more</li>", more);
+        g_string_append(h, "</ul>\n<h4>What was inside</h4>");
+        GString *inside = g_string_new(NULL);
+        for (guint j = 0; cats && j < json_array_get_length(cats); j++) {
+            JsonObject *c = json_array_get_object_element(cats, j);
+            if (strcmp(str(c, "typo_domain"), dom) != 0)
+                continue;
+            g_string_append(inside, "<li>");
+            esc(inside, str(c, "category"));
+            g_string_append_printf(inside, ": %" G_GINT64_FORMAT " message%s, %" G_GINT64_FORMAT " finding%s</li>",
+                                   num(c, "messages"), num(c, "messages") == 1 ? "" : "s", num(c, "findings"),
+                                   num(c, "findings") == 1 ? "" : "s");
+        }
+        if (inside->len)
+            g_string_append_printf(h, "<ul class=\"inside\">%s</ul>", inside->str);
+        else
+            g_string_append(h, "<p class=\"none\">No sensitive content found (HIGH or MEDIUM) in the messages "
+                               "classified.</p>");
+        g_string_free(inside, TRUE);
+        g_string_append_printf(h, "<p><small>S1 %" G_GINT64_FORMAT ", S2 %" G_GINT64_FORMAT ", S3/S4 %" G_GINT64_FORMAT
+                                  " messages by severity.</small></p></section>\n",
+                               num(d, "s1_messages"), num(d, "s2_messages"), num(d, "s3_s4_messages"));
+    }
+    if (n > max)
+        g_string_append_printf(h, "<p>\u2026 and %u more typo domains (the table below lists them all).</p>\n", n - max);
+    g_string_append(h, "</section>\n");
 }
 
 static const char style[] =
@@ -227,7 +429,18 @@ static const char style[] =
     ".chart .tick,.chart .label{font-size:11px;fill:#333}.scroll{overflow-x:auto}"
     "table{border-collapse:collapse;font-size:12px}th,td{border:1px solid #ddd;padding:2px 6px;text-align:left;"
     "vertical-align:top}td.n{text-align:right}th{background:#f3f3f3;cursor:pointer;white-space:nowrap}"
-    "th.asc::after{content:' \\25B2'}th.desc::after{content:' \\25BC'}.none{color:#777}";
+    "th.asc::after{content:' \\25B2'}th.desc::after{content:' \\25BC'}.none{color:#777}"
+    "table{width:100%;table-layout:auto}td{overflow-wrap:anywhere;word-break:break-word}.short{cursor:help;"
+    "border-bottom:1px dotted #999}.pair{display:flex;flex-wrap:wrap;gap:1em}.pair figure{flex:1 1 360px;min-width:0}"
+    ".pair svg{width:100%;height:auto}.chart .peak{fill:#c0392b}.chart .peak-label{font-size:12px;fill:#c0392b;"
+    "font-weight:bold}.peakline{font-weight:bold}.domain{border-top:1px solid #ddd;margin-top:1em}"
+    ".domain h3{margin-bottom:.2em}.alert{color:#c0392b}.why{color:#444}h4{margin:.5em 0 .2em}"
+    "@media print{@page{size:A4;margin:14mm}body{margin:0;max-width:none;font-size:10pt;color:#000}"
+    ".scroll{overflow:visible}table{font-size:8pt;page-break-inside:auto}tr,figure,.figures div{break-inside:avoid}"
+    "h2,h3,h4{break-after:avoid}th{cursor:auto;background:#eee!important}th.asc::after,th.desc::after{content:''}"
+    ".chart .bar{fill:#4a7ab5!important}.chart .peak{fill:#c0392b!important}.pair figure{flex:1 1 45%}"
+    "section.domain{break-inside:avoid-page}a{color:#000;text-decoration:none}"
+    "svg{max-width:100%;height:auto}}";
 
 /* Click a header to sort its table; numbers compare as numbers.  Marks
  * each table it prepared, so a test can see the script ran. */
@@ -341,7 +554,23 @@ tl_report_html_opts(const char *db_path, const tl_report_options *o, FILE *out, 
         g_string_append(h, ".</p></section>\n");
     }
     g_string_append(h, "<section id=\"charts\"><h2>Charts</h2>\n");
+    JsonArray *days = section(root, "daily");
+    if (days && json_array_get_length(days)) {
+        JsonObject *peak = json_array_get_object_element(days, 0);
+        for (guint i = 1; i < json_array_get_length(days); i++) {
+            JsonObject *d = json_array_get_object_element(days, i);
+            if (num(d, "messages") > num(peak, "messages"))
+                peak = d;
+        }
+        g_string_append(h, "<p class=\"peakline\">Peak day: ");
+        esc(h, str(peak, "day"));
+        g_string_append_printf(h, ", with %" G_GINT64_FORMAT " misdirected message%s.</p>\n", num(peak, "messages"),
+                               num(peak, "messages") == 1 ? "" : "s");
+    }
+    g_string_append(h, "<div class=\"pair\">");
+    daily_chart(h, root);
     chart(h, root, "monthly", "month", "messages", 600, 1, "chart-monthly", "Misdirected messages per month");
+    g_string_append(h, "</div>\n");
     chart(h, root, "periods", "period", "messages", 600, 1, "chart-periods",
           "Misdirected messages per period of the report (--bucket)");
     chart(h, root, "typo_domains", "typo_domain", "messages", 20, 0, "chart-domains",
@@ -349,6 +578,7 @@ tl_report_html_opts(const char *db_path, const tl_report_options *o, FILE *out, 
     chart(h, root, "severity", "severity", "messages", 10, 0, "chart-severity", "Classified messages by severity");
     category_chart(h, root);
     g_string_append(h, "</section>\n");
+    domain_sections(h, root, 50);
     size_t ns = 0;
     const tl_report_section *secs = tl_report_sections(&ns);
     manifest_html(h, root);

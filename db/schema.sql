@@ -241,9 +241,6 @@ CREATE TABLE attachments (
     exif_gps        INTEGER             -- images: 1 when EXIF or XMP holds a GPS position
 );
 
--- Full-text index (FTS5) of the messages classified with a typo recipient
--- (every message classified with --index-text all): the subject and the
--- text of every part, with every detected value written as its type
--- (SSN: ⟨ssn⟩), so that the index never holds a full value.  rowid is
--- messages.id.
-CREATE VIRTUAL TABLE message_text USING fts5(subject, body, tokenize = 'unicode61 remove_diacritics 2');
+-- The full-text index (FTS5) of the classified text is not here: it lives
+-- in its own file beside this one (docs/schema.md, "The text index file"),
+-- so that this file never holds what the messages say.

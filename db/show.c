@@ -21,7 +21,8 @@ text(sqlite3_stmt *s, int i)
     return v ? v : "";
 }
 
-/* The row id of the message key names; 0 when none, -1 when ambiguous. */
+/* The row id of the message key names; 0 when none, -1 when ambiguous, -2
+ * when the database could not be read (db/read.h). */
 long long
 tl_db_find_message(sqlite3 *db, const char *key)
 {
@@ -43,13 +44,15 @@ tl_db_find_message(sqlite3 *db, const char *key)
         sqlite3_bind_text(s, 2, bare, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int(s, 3, hex);
         sqlite3_bind_text(s, 4, bracketed, -1, SQLITE_TRANSIENT);
-        int rows = 0;
-        while (sqlite3_step(s) == SQLITE_ROW) {
+        int rows = 0, rc;
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
             rows++;
             id = sqlite3_column_int64(s, 0);
         }
         if (rows > 1)
             id = -1;
+        if (rc != SQLITE_DONE && rows < 2)
+            id = -2;
         g_free(bracketed);
     }
     sqlite3_finalize(s);
@@ -104,12 +107,12 @@ tl_show(const char *db_path, const char *key, FILE *out, char **errmsg)
                                      id)
                              : NULL;
     if (!s || sqlite3_step(s) != SQLITE_ROW) {
-        *errmsg = id < 0 ? g_strdup_printf("'%s' names more than one message: give more of the SHA-256", key)
+        *errmsg = id == -1 ? g_strdup_printf("'%s' names more than one message: give more of the SHA-256", key)
                   : id == 0 ? g_strdup_printf("no message '%s' (give its number, SHA-256 prefix or Message-ID)", key)
-                            : g_strdup_printf("not a typoleak database: %s", sqlite3_errmsg(db));
+                            : tl_db_read_error(db, db_path);
         sqlite3_finalize(s);
         sqlite3_close(db);
-        return id > 0 ? TL_ERR_DB : TL_ERR_USAGE;
+        return id > 0 || id == -2 ? TL_ERR_DB : TL_ERR_USAGE;
     }
     fprintf(out, "message %lld\n  sha256      %s\n  size        %lld bytes\n", (long long)sqlite3_column_int64(s, 0),
             text(s, 1), (long long)sqlite3_column_int64(s, 2));

@@ -81,7 +81,7 @@ tl_verify(const char *db_path, FILE *out, tl_verify_counts *counts, char **errms
         " ORDER BY s.path";
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(db, q, -1, &s, NULL) != SQLITE_OK) {
-        *errmsg = g_strdup_printf("not a typoleak database: %s", sqlite3_errmsg(db));
+        *errmsg = tl_db_read_error(db, db_path);
         sqlite3_close(db);
         return TL_ERR_DB;
     }
@@ -122,7 +122,7 @@ tl_verify(const char *db_path, FILE *out, tl_verify_counts *counts, char **errms
     sqlite3_finalize(s);
     tl_status_t st = TL_OK;
     if (rc != SQLITE_DONE) {
-        *errmsg = g_strdup_printf("reading the sources: %s", sqlite3_errmsg(db));
+        *errmsg = tl_db_read_error(db, db_path);
         st = TL_ERR_DB;
     } else
         fprintf(out, "%" PRId64 " files: %" PRId64 " unchanged (%" PRId64

@@ -20,6 +20,7 @@
 #include <json-glib/json-glib.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -52,7 +53,7 @@ static const char *const sql[S_LAST] = {
                " edit, exposure, registrable, prior, score, needs_context, strong) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [S_ANOM] = "INSERT INTO anomalies(message_id, code, offset, item) VALUES(?,?,?,?)",
     [S_BOUNCE] = "INSERT INTO bounces(message_id, recipient, action, status) VALUES(?,?,?,?)",
-    [S_TEXT] = "INSERT INTO message_text(rowid, subject, body) VALUES (?, ?, ?)",
+    [S_TEXT] = "INSERT INTO text.message_text(rowid, subject, body) VALUES (?, ?, ?)",
     [S_FIND] = "INSERT INTO findings(message_id, part, detector, category, level, score, masked, vhash, offset,"
                " length, part_offset, quoted, snippet, counted, uncounted_reason, sets_severity)"
                " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -64,6 +65,8 @@ static const char *const sql[S_LAST] = {
 
 struct tl_writer {
     sqlite3 *db;
+    char *path;                 /* the database file, for messages */
+    int text;                   /* the text index file is attached as "text" */
     sqlite3_stmt *st[S_LAST];
     sqlite3_int64 run_id;
     GHashTable *src_ids;        /* reader source number -> row id (open sources) */
@@ -87,17 +90,19 @@ static tl_status_t
 db_fail(tl_writer *w, const char *what)
 {
     g_free(w->errmsg);
-    w->errmsg = g_strdup_printf("%s: %s", what, sqlite3_errmsg(w->db));
+    w->errmsg = g_strdup_printf("database %s: %s: %s", w->path, what, sqlite3_errmsg(w->db));
     return TL_ERR_DB;
 }
 
+/* Runs SQL; on failure the message names the database and SQLite's
+ * reason, never the SQL. */
 static tl_status_t
 exec(tl_writer *w, const char *q)
 {
     char *err = NULL;
     if (sqlite3_exec(w->db, q, NULL, NULL, &err) != SQLITE_OK) {
         g_free(w->errmsg);
-        w->errmsg = g_strdup_printf("%s: %s", q, err ? err : "?");
+        w->errmsg = g_strdup_printf("cannot write %s: %s", w->path, err ? err : "?");
         sqlite3_free(err);
         return TL_ERR_DB;
     }
@@ -157,8 +162,12 @@ ensure_schema(tl_writer *w)
         return st;
     }
     g_free(w->errmsg);
-    w->errmsg = g_strdup_printf("not a typoleak database of schema version %d (user_version %d, %d objects)",
-                                TL_SCHEMA_VERSION, version, tables);
+    if (version == 0)
+        w->errmsg = g_strdup_printf("%s is a SQLite database but not a typoleak findings database (it holds %d other "
+                                    "objects): give --db a new file", w->path, tables);
+    else
+        w->errmsg = g_strdup_printf("%s is a typoleak database of schema version %d; this typoleak writes version %d: "
+                                    "scan into a new file", w->path, version, TL_SCHEMA_VERSION);
     return TL_ERR_DB;
 }
 
@@ -239,6 +248,68 @@ recover(tl_writer *w)
     return st;
 }
 
+/* Before SQLite opens it: the database's folder is there and can be
+ * written (the database, its -wal and -shm), and a file already there is
+ * a SQLite database of full length. */
+static tl_status_t
+check_place(tl_writer *w)
+{
+    char *dir = g_path_get_dirname(w->path), *why = NULL;
+    struct stat st;
+    int exists;
+    if (stat(dir, &st) != 0)
+        why = g_strdup_printf("cannot create the database %s: the folder %s %s", w->path, dir,
+                              errno == ENOENT ? "does not exist" : g_strerror(errno));
+    else if (!S_ISDIR(st.st_mode))
+        why = g_strdup_printf("cannot create the database %s: %s is not a folder", w->path, dir);
+    else if (access(dir, W_OK) != 0)
+        why = g_strdup_printf("cannot write the database %s: the folder %s cannot be written (%s)", w->path, dir,
+                              g_strerror(errno));
+    else
+        why = tl_db_file_problem(w->path, &exists);
+    g_free(dir);
+    if (!why)
+        return TL_OK;
+    g_free(w->errmsg);
+    w->errmsg = why;
+    return TL_ERR_DB;
+}
+
+/* The text index file beside the database, attached as "text" and made
+ * when absent. */
+static tl_status_t
+attach_text(tl_writer *w)
+{
+    char *path = tl_text_db_path(w->path), *why = NULL;
+    int exists;
+    if ((why = tl_db_file_problem(path, &exists)) != NULL) {
+        g_free(path);
+        g_free(w->errmsg);
+        w->errmsg = why;
+        return TL_ERR_DB;
+    }
+    sqlite3_stmt *s = NULL;
+    int ok = sqlite3_prepare_v2(w->db, "ATTACH ? AS text", -1, &s, NULL) == SQLITE_OK;
+    if (ok) {
+        sqlite3_bind_text(s, 1, path, -1, SQLITE_TRANSIENT);
+        ok = sqlite3_step(s) == SQLITE_DONE;
+    }
+    sqlite3_finalize(s);
+    if (!ok) {
+        g_free(w->errmsg);
+        w->errmsg = g_strdup_printf("cannot open the text index %s: %s", path, sqlite3_errmsg(w->db));
+        g_free(path);
+        return TL_ERR_DB;
+    }
+    g_free(path);
+    char *q = g_strdup_printf("PRAGMA text.journal_mode=WAL; BEGIN; " TL_TEXT_SCHEMA_SQL
+                              " PRAGMA text.user_version=%d; COMMIT;", TL_SCHEMA_VERSION);
+    tl_status_t st = exec(w, q);
+    g_free(q);
+    w->text = st == TL_OK;
+    return st;
+}
+
 GHashTable *
 tl_writer_done_files(tl_writer *w)
 {
@@ -275,10 +346,13 @@ tl_writer_open(const tl_scan_options *o, const tl_protect *protect, tl_status_t 
     w->src_ids = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     w->src_paths = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
     w->started = g_get_monotonic_time();
+    w->path = g_strdup(o->db_path);
     *st = TL_OK;
+    if ((*st = check_place(w)) != TL_OK)
+        goto fail;
     if (sqlite3_open_v2(o->db_path, &w->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK) {
-        *st = db_fail(w, "opening the database");
+        *st = db_fail(w, "opening it");
         goto fail;
     }
     sqlite3_busy_timeout(w->db, 10000);
@@ -293,10 +367,13 @@ tl_writer_open(const tl_scan_options *o, const tl_protect *protect, tl_status_t 
     w->lock_fd = open(o->db_path, O_RDONLY | O_CLOEXEC);
     if (w->lock_fd < 0 || flock(w->lock_fd, LOCK_EX | LOCK_NB) != 0) {
         g_free(w->errmsg);
-        w->errmsg = g_strdup_printf("another typoleak scan is writing %s", o->db_path);
-        *st = TL_ERR_USAGE;
+        w->errmsg = g_strdup_printf("%s is locked: another typoleak scan or merge is writing it; wait for it to "
+                                    "finish", o->db_path);
+        *st = TL_ERR_DB;
         goto fail;
     }
+    if (o->index_text != TL_INDEX_NONE && o->classify != TL_CLASSIFY_NONE && (*st = attach_text(w)) != TL_OK)
+        goto fail;
     if ((*st = recover(w)) != TL_OK)
         goto fail;
     w->kill_after = env_count("TYPOLEAK_TEST_KILL_AFTER_JOBS");
@@ -305,7 +382,8 @@ tl_writer_open(const tl_scan_options *o, const tl_protect *protect, tl_status_t 
     if (!w->batch_jobs)
         w->batch_jobs = BATCH_JOBS;
     for (int i = 0; i < S_LAST; i++)
-        if (sqlite3_prepare_v3(w->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &w->st[i], NULL) != SQLITE_OK) {
+        if ((i != S_TEXT || w->text) &&
+            sqlite3_prepare_v3(w->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &w->st[i], NULL) != SQLITE_OK) {
             *st = db_fail(w, "preparing a statement");
             goto fail;
         }
@@ -724,7 +802,7 @@ put_findings(tl_writer *w, const tl_record *r, sqlite3_int64 mid)
             return db_fail(w, "writing a finding row");
         w->stats.findings++;
     }
-    if (r->text_masked) {
+    if (r->text_masked && w->text) {
         sqlite3_stmt *s = w->st[S_TEXT];
         sqlite3_bind_int64(s, 1, mid);
         bind_text(s, 2, r->subject);
@@ -874,6 +952,11 @@ tl_writer_close(tl_writer *w, const char *status, char **errmsg)
     for (int i = 0; i < S_LAST; i++)
         if (w->st[i])
             sqlite3_finalize(w->st[i]);
+    /* a run that ended leaves each file whole on its own, no -wal or
+     * -shm beside it: it can be copied and read anywhere, read-only too */
+    if (w->db && status && st == TL_OK)
+        sqlite3_exec(w->db, w->text ? "PRAGMA main.journal_mode=DELETE; PRAGMA text.journal_mode=DELETE;"
+                                    : "PRAGMA main.journal_mode=DELETE;", NULL, NULL, NULL);
     if (w->db && sqlite3_close(w->db) != SQLITE_OK && st == TL_OK)
         st = db_fail(w, "closing the database");
     if (st != TL_OK && errmsg)
@@ -883,6 +966,7 @@ tl_writer_close(tl_writer *w, const char *status, char **errmsg)
     g_hash_table_destroy(w->src_ids);
     g_hash_table_destroy(w->src_paths);
     g_free(w->errmsg);
+    g_free(w->path);
     g_free(w);
     return st;
 }

@@ -128,6 +128,9 @@ typedef struct {
     int stopped;
     GHashTable *done;       /* tl_writer_done_files, or NULL: files not to read again */
     uint64_t unchanged;     /* files skipped because done holds them as they are */
+    GHashTable *own;        /* "dev:ino" -> what: the scan's own files, never read as evidence */
+    const char *top_path;   /* the command-line path being walked */
+    uint64_t path_errors;   /* command-line paths that could not be stat'ed, opened or listed */
     /* A plan lists, and reads nothing: every leaf (file, link, special file,
      * unreadable entry) in the order a scan reads them, with its size when
      * it is a regular file. */

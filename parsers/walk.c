@@ -154,6 +154,11 @@ error_row(tl_walker *w, uint64_t src, const char *path, uint64_t offset, uint64_
     va_end(ap);
     j->reason = g_utf8_make_valid(r, -1);
     g_free(r);
+    if (st == TL_ERR_OPEN && w->top_path && strcmp(path, w->top_path) == 0) {
+        w->path_errors++;
+        if (w->opt->path_error)
+            w->opt->path_error(path, j->reason, w->opt->progress_data);
+    }
     emit(w, j);
 }
 
@@ -335,6 +340,19 @@ on_mbox_message(const tl_mbox_msg *m, void *data)
 /* ------------------------------------------------------------------ */
 /* Containers                                                          */
 /* ------------------------------------------------------------------ */
+
+/* What a file that is neither a regular file, a directory nor a link is. */
+static const char *
+special_name(unsigned type)
+{
+    switch (type) {
+    case S_IFIFO: return "named pipe (FIFO)";
+    case S_IFSOCK: return "socket";
+    case S_IFCHR: return "character device";
+    case S_IFBLK: return "block device";
+    default: return "special file";
+    }
+}
 
 static void walk_archive(tl_walker *w, struct archive *a, const stream_info *si,
                          tl_sha256 *hash_of_input, uint64_t input_size);
@@ -1132,8 +1150,11 @@ walk_archive(tl_walker *w, struct archive *a, const stream_info *si, tl_sha256 *
         } else if (type != AE_IFREG) {
             uint64_t s = source_begin(w, &c, type == AE_IFLNK ? "symlink" : "special", ftext);
             const char *target = archive_entry_symlink(e);
-            error_row(w, s, path, 0, 0, TL_SKIP_SYMLINK, "archive", "%s member not followed%s%s",
-                      type == AE_IFLNK ? "symbolic link" : "special", target ? ": -> " : "", target ? target : "");
+            if (type == AE_IFLNK)
+                error_row(w, s, path, 0, 0, TL_SKIP_SYMLINK, "archive", "symbolic link member not followed%s%s",
+                          target ? ": -> " : "", target ? target : "");
+            else
+                error_row(w, s, path, 0, 0, TL_SKIP_SPECIAL, "archive", "%s member not read", special_name(type));
             source_end(w, s, 0, NULL, 0, "skipped");
         } else if (archive_entry_is_data_encrypted(e)) {
             uint64_t s = source_begin(w, &c, "encrypted", ftext);
@@ -1165,6 +1186,31 @@ walk_archive(tl_walker *w, struct archive *a, const stream_info *si, tl_sha256 *
 /* ------------------------------------------------------------------ */
 /* Files and directories                                               */
 /* ------------------------------------------------------------------ */
+
+/* The scan's own files (its database, -wal, -shm, text index, case key)
+ * by device and inode, and typoleak's reports by their first bytes: never
+ * evidence (docs/cli/scan.md, "The scan's own files"). */
+static const char *
+own_file(tl_walker *w, const struct stat *st, const char *path)
+{
+    char key[64];
+    g_snprintf(key, sizeof key, "%ju:%ju", (uintmax_t)st->st_dev, (uintmax_t)st->st_ino);
+    const char *what = w->own ? g_hash_table_lookup(w->own, key) : NULL;
+    if (what || !S_ISREG(st->st_mode) || st->st_size < 16 ||
+        !(g_str_has_suffix(path, ".html") || g_str_has_suffix(path, ".htm") || g_str_has_suffix(path, ".json")))
+        return what;        /* only a file named as a report costs a look at its head */
+    char head[256] = "";
+    int fd = tl_open_evidence(path, O_NOFOLLOW);
+    ssize_t n = fd >= 0 ? read(fd, head, sizeof head - 1) : -1;
+    if (fd >= 0)
+        close(fd);
+    head[n > 0 ? n : 0] = '\0';
+    if (strstr(head, "<meta name=\"generator\" content=\"typoleak "))
+        return "a typoleak HTML report";
+    if (strstr(head, "\"format\" : \"typoleak-report\""))
+        return "a typoleak JSON report";
+    return NULL;
+}
 
 static int
 open_evidence(const char *path)
@@ -1299,7 +1345,12 @@ walk_entry(tl_walker *w, const char *path, uint64_t parent, md_role md, GHashTab
         return;
     }
     si.mtime = (int64_t)st.st_mtime;
-    if (S_ISDIR(st.st_mode)) {
+    const char *own = own_file(w, &st, path);
+    if (own) {
+        uint64_t src = source_begin(w, &si, "own", NULL);
+        error_row(w, src, path, 0, 0, TL_SKIP_OWN, "walk", "not evidence: %s", own);
+        source_end(w, src, 0, NULL, 0, "skipped");
+    } else if (S_ISDIR(st.st_mode)) {
         char key[64];
         g_snprintf(key, sizeof key, "%ju:%ju", (uintmax_t)st.st_dev, (uintmax_t)st.st_ino);
         if (g_hash_table_contains(seen, key))
@@ -1308,13 +1359,17 @@ walk_entry(tl_walker *w, const char *path, uint64_t parent, md_role md, GHashTab
         walk_dir(w, path, parent, md, seen);
     } else if (S_ISREG(st.st_mode)) {
         walk_file(w, path, parent, md, si.mtime, (int64_t)st.st_size);
-    } else {
+    } else if (S_ISLNK(st.st_mode)) {
         char target[4096];
-        ssize_t n = S_ISLNK(st.st_mode) ? readlink(path, target, sizeof target - 1) : -1;
+        ssize_t n = readlink(path, target, sizeof target - 1);
         target[n > 0 ? n : 0] = '\0';
-        uint64_t src = source_begin(w, &si, S_ISLNK(st.st_mode) ? "symlink" : "special", NULL);
-        error_row(w, src, path, 0, 0, TL_SKIP_SYMLINK, "walk", "%s not followed%s%s",
-                  S_ISLNK(st.st_mode) ? "symbolic link" : "special file", n > 0 ? ": -> " : "", target);
+        uint64_t src = source_begin(w, &si, "symlink", NULL);
+        error_row(w, src, path, 0, 0, TL_SKIP_SYMLINK, "walk", "symbolic link not followed%s%s",
+                  n > 0 ? ": -> " : "", target);
+        source_end(w, src, 0, NULL, 0, "skipped");
+    } else {
+        uint64_t src = source_begin(w, &si, "special", NULL);
+        error_row(w, src, path, 0, 0, TL_SKIP_SPECIAL, "walk", "%s not read", special_name(st.st_mode & S_IFMT));
         source_end(w, src, 0, NULL, 0, "skipped");
     }
 }
@@ -1371,7 +1426,9 @@ tl_walk_path(tl_walker *w, const char *path)
     size_t n = strlen(p);
     while (n > 1 && p[n - 1] == '/')
         p[--n] = '\0';
+    w->top_path = p;
     walk_entry(w, p, 0, MD_NONE, seen, 1);
+    w->top_path = NULL;
     g_free(p);
     g_hash_table_destroy(seen);
 }

@@ -50,6 +50,14 @@ char *tl_iso_utc(int64_t unix_time);
  * kernel allows it (O_NOATIME needs the file's owner); flags are added
  * (O_NOFOLLOW...).  -1 and errno as open(2) (util.c). */
 int tl_open_evidence(const char *path, int flags);
+/* The full-text index beside a findings database (util.c): DB.text, as
+ * the case key is DB.casekey; not DB-something, not *.db, so that globs of
+ * databases do not take it (docs/schema.md). */
+char *tl_text_db_path(const char *db_path);
+/* Why the file at path cannot be a SQLite database, in words naming the
+ * path (not there, a folder, not a SQLite file, shorter than its header
+ * says), or NULL when it may be one; *exists says whether it is there. */
+char *tl_db_file_problem(const char *path, int *exists);
 /* SHA-256 (lower-case hex) of what remains to read on fd; 0 or an errno. */
 int tl_sha256_fd(int fd, char out[65]);
 

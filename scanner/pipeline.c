@@ -35,6 +35,7 @@
  * emission: the run ends with TL_ERR_DB.
  */
 #include <string.h>
+#include <sys/stat.h>
 
 #include "scanner/job.h"
 #include "scanner/typo/typo.h"
@@ -245,6 +246,35 @@ tl_scan_options_init(tl_scan_options *o)
 }
 
 
+/* The scan's own files as they are now, "dev:ino" -> what they are: the
+ * walker records them as TL_SKIP_OWN instead of reading them. */
+static GHashTable *
+own_files(const tl_scan_options *o)
+{
+    GHashTable *own = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    char *text = tl_text_db_path(o->db_path);
+    char *key = o->case_key_path ? g_strdup(o->case_key_path) : g_strconcat(o->db_path, ".casekey", NULL);
+    const char *bases[] = { o->db_path, text };
+    const char *sfx[] = { "", "-wal", "-shm", "-journal" };
+    for (size_t b = 0; b < G_N_ELEMENTS(bases); b++)
+        for (size_t i = 0; i < G_N_ELEMENTS(sfx); i++) {
+            char *path = g_strconcat(bases[b], sfx[i], NULL);
+            struct stat st;
+            if (stat(path, &st) == 0)
+                g_hash_table_insert(own, g_strdup_printf("%ju:%ju", (uintmax_t)st.st_dev, (uintmax_t)st.st_ino),
+                                    g_strdup_printf("this scan's %s%s%s%s", b ? "text index" : "database",
+                                                    *sfx[i] ? "'s " : "", sfx[i], *sfx[i] ? " file" : ""));
+            g_free(path);
+        }
+    struct stat st;
+    if (stat(key, &st) == 0)
+        g_hash_table_insert(own, g_strdup_printf("%ju:%ju", (uintmax_t)st.st_dev, (uintmax_t)st.st_ino),
+                            g_strdup("this scan's case key"));
+    g_free(key);
+    g_free(text);
+    return own;
+}
+
 static tl_status_t
 scan_run(const tl_scan_options *o, const char *const *paths, int npaths, GHashTable *owned, tl_scan_stats *stats,
          char **errmsg)
@@ -306,7 +336,7 @@ scan_run(const tl_scan_options *o, const char *const *paths, int npaths, GHashTa
             return TL_ERR_USAGE;
         }
     }
-    tl_walker w = { .opt = o, .emit = emit_job, .emit_data = &p, .owned = owned };
+    tl_walker w = { .opt = o, .emit = emit_job, .emit_data = &p, .own = own_files(o), .owned = owned };
     if (!o->rescan)
         w.done = tl_writer_done_files(p.writer);
     GThread **workers = NULL, *writer = NULL;
@@ -353,11 +383,13 @@ scan_run(const tl_scan_options *o, const char *const *paths, int npaths, GHashTa
     progress(&p, 1);
     if (w.done)
         g_hash_table_destroy(w.done);
+    g_hash_table_destroy(w.own);
     int failed = g_atomic_int_get(&p.failed);
     int cancelled = !failed && o->cancel && *o->cancel;
     if (stats) {
         tl_writer_stats(p.writer, stats);
         stats->unchanged = w.unchanged;
+        stats->path_errors = w.path_errors;
     }
     if (failed && errmsg)
         *errmsg = g_strdup(tl_writer_errmsg(p.writer));

@@ -30,6 +30,8 @@ tl_status_name(tl_status_t st)
     case TL_ERR_INTERNAL: return "TL_ERR_INTERNAL";
     case TL_WARN_JUNK: return "TL_WARN_JUNK";
     case TL_INTERRUPTED: return "TL_INTERRUPTED";
+    case TL_SKIP_SPECIAL: return "TL_SKIP_SPECIAL";
+    case TL_SKIP_OWN: return "TL_SKIP_OWN";
     case TL_STATUS_LAST: break;
     }
     return "TL_UNKNOWN";
@@ -51,7 +53,9 @@ tl_status_str(tl_status_t st)
     case TL_ERR_EMPTY: return "empty message";
     case TL_ERR_UNSUPPORTED: return "recognised format that this version cannot read";
     case TL_SKIP_MAILDIR_TMP: return "Maildir tmp/ file (delivery in progress), not indexed";
-    case TL_SKIP_SYMLINK: return "symbolic link or special file, not followed";
+    case TL_SKIP_SYMLINK: return "symbolic link, not followed";
+    case TL_SKIP_SPECIAL: return "named pipe, socket or device, not read";
+    case TL_SKIP_OWN: return "typoleak's own database, index, case key or report, not read";
     case TL_ERR_DB: return "database error";
     case TL_ERR_USAGE: return "invalid arguments";
     case TL_ERR_NOMEM: return "out of memory";
@@ -81,7 +85,9 @@ tl_status_grade(tl_status_t st)
     case TL_ERR_EMPTY:
     case TL_ERR_UNSUPPORTED: return TL_GRADE_FAILED;
     case TL_SKIP_MAILDIR_TMP:
-    case TL_SKIP_SYMLINK: return TL_GRADE_SKIP;
+    case TL_SKIP_SYMLINK:
+    case TL_SKIP_SPECIAL:
+    case TL_SKIP_OWN: return TL_GRADE_SKIP;
     case TL_ERR_DB:
     case TL_ERR_USAGE:
     case TL_ERR_NOMEM:

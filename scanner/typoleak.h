@@ -46,13 +46,15 @@ typedef enum {
     TL_ERR_EMPTY = 9,           /* a message with no bytes at all */
     TL_ERR_UNSUPPORTED = 10,    /* a recognised format this version cannot read (DBX, batch SMTP) */
     TL_SKIP_MAILDIR_TMP = 11,   /* Maildir tmp/ file: in delivery, reported, not indexed */
-    TL_SKIP_SYMLINK = 12,       /* symbolic link or special file, not followed */
+    TL_SKIP_SYMLINK = 12,       /* symbolic link, not followed */
     TL_ERR_DB = 13,             /* SQLite failed: the run stops */
     TL_ERR_USAGE = 14,          /* bad arguments or options */
     TL_ERR_NOMEM = 15,          /* out of memory */
     TL_ERR_INTERNAL = 16,       /* a bug: an invariant did not hold */
     TL_WARN_JUNK = 17,          /* bytes outside any message (before an mbox's first From_ line) */
     TL_INTERRUPTED = 18,        /* the scan was asked to stop (SIGINT, SIGTERM): what is done is kept */
+    TL_SKIP_SPECIAL = 19,       /* named pipe, socket or device: not read */
+    TL_SKIP_OWN = 20,           /* the scan's own database, its -wal, -shm, text index, case key, or a typoleak report */
     TL_STATUS_LAST              /* not a code: one past the last */
 } tl_status_t;
 
@@ -164,9 +166,13 @@ typedef struct {
     uint64_t resumed;       /* sources an interrupted run left unfinished, removed to be read again */
     uint64_t bytes;         /* message bytes read */
     double seconds;         /* wall time so far */
+    uint64_t path_errors;   /* paths given to tl_scan that could not be stat'ed, opened or listed */
 } tl_scan_stats;
 
 typedef void (*tl_progress_fn)(const tl_scan_stats *stats, void *user_data);
+/* Called for each path given to tl_scan that cannot be read (it is an
+ * error row as well), with the reason in words. */
+typedef void (*tl_path_error_fn)(const char *path, const char *reason, void *user_data);
 
 /* Which messages the sensitive-content classifier reads. */
 enum { TL_CLASSIFY_NONE, TL_CLASSIFY_FLAGGED, TL_CLASSIFY_ALL };
@@ -190,7 +196,8 @@ typedef struct {
     const tl_protect *protect;  /* protected domains; NULL = the default list */
     const char *argv_text;      /* the command line, for the run record */
     tl_progress_fn progress;    /* called about twice a second; may be NULL */
-    void *progress_data;
+    void *progress_data;        /* given to progress and path_error */
+    tl_path_error_fn path_error; /* may be NULL */
     const char *shard_path;     /* a shard file of a plan (tl_plan): scan only what it owns; paths may be none */
     /* set by tl_scan from the shard file, for the run record */
     const char *shard_plan;
@@ -207,6 +214,11 @@ void tl_scan_options_init(tl_scan_options *o);
  */
 tl_status_t tl_scan(const tl_scan_options *o, const char *const *paths, int npaths,
                     tl_scan_stats *stats, char **errmsg);
+
+/* JSON text with every number written as people write it: the shortest
+ * form that reads back as the same double (0.9, not the generator's
+ * 0.90000000000000002); strings untouched.  g_free() the result. */
+char *tl_json_tidy_numbers(const char *json);
 
 /* A plan (docs/scale-out.md): the evidence under paths cut into `shards`
  * contiguous shards of about equal bytes (a large mbox at message

@@ -4,7 +4,11 @@
  */
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <utime.h>
 
 #include "tl_test.h"
@@ -55,7 +59,7 @@ START_TEST(test_usage_errors)
 {
     char *out, *err;
     ck_assert_int_eq(run(&out, &err, NULL), 2);
-    ck_assert_ptr_nonnull(strstr(err, "usage: typoleak COMMAND"));
+    ck_assert_ptr_nonnull(strstr(err, "Usage: typoleak COMMAND"));
     g_free(out);
     g_free(err);
     ck_assert_int_eq(run(&out, &err, "frobnicate", NULL), 2);
@@ -158,6 +162,566 @@ START_TEST(test_verify)
     g_free(out), g_free(err);
     g_free(more), g_free(mb);
     g_free(a), g_free(b), g_free(c), g_free(db), g_free(ev);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
+/* Runs the binary in a private mount namespace where folder is a read-only
+ * bind mount of itself: read-only media as a disc or a write-protected
+ * share gives it, which root's permissions cannot step over (chmod does
+ * not stop root; EROFS does).  -1 when the machine allows no mount
+ * namespace. */
+static int
+run_on_ro_folder(const char *folder, const char *cwd, char **out, char **err, const char *args)
+{
+    const char *bin = g_getenv("TYPOLEAK");
+    char *abs = g_canonicalize_filename(bin ? bin : "../typoleak", NULL);
+    char *q = g_shell_quote(folder), *qb = g_shell_quote(abs);
+    /* cd after the mount: a working folder entered before it would be the
+     * writable folder underneath */
+    char *qc = g_shell_quote(cwd ? cwd : ".");
+    char *enter = cwd ? g_strdup_printf("cd %s || exit 97; touch .w 2>/dev/null && exit 98; ", qc) : g_strdup("");
+    char *script = g_strdup_printf("mount --bind %s %s && mount -o remount,ro,bind %s %s || exit 99; "
+                                   "touch %s/.w 2>/dev/null && exit 98; %sexec %s %s",
+                                   q, q, q, q, q, enter, qb, args);
+    g_free(qc), g_free(enter);
+    char *argv[] = { "unshare", "-m", "sh", "-c", script, NULL };
+    int status = -1;
+    GError *e = NULL;
+    ck_assert_msg(g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out, err, &status, &e),
+                  "unshare: %s", e ? e->message : "?");
+    g_free(script), g_free(q), g_free(qb), g_free(abs);
+    int rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    ck_assert_msg(rc != 98, "the read-only bind mount could be written");
+    return rc == 99 ? -1 : rc;
+}
+
+static gint
+cmp_names(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Files in a folder, sorted, one a line. */
+static char *
+listing(const char *dir)
+{
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *n;
+    while (d && (n = g_dir_read_name(d)) != NULL)
+        g_ptr_array_add(names, g_strdup(n));
+    if (d)
+        g_dir_close(d);
+    g_ptr_array_sort(names, cmp_names);
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < names->len; i++)
+        g_string_append_printf(s, "%s\n", (char *)names->pdata[i]);
+    g_ptr_array_free(names, TRUE);
+    return g_string_free(s, FALSE);
+}
+
+/* Issue 13, 1: a findings database handed over on read-only media reads
+ * as it reads in place, with every read-side command, and no command
+ * makes a -wal or -shm beside it, in place or there. */
+START_TEST(test_read_only_media)
+{
+    char *d = tl_test_tmpdir();
+    char *f = g_build_filename(d, "sent.mbox", NULL), *rw = g_build_filename(d, "rw", NULL),
+         *ro = g_build_filename(d, "ro", NULL), *db = g_build_filename(rw, "case.db", NULL);
+    char *mb = tl_test_mbox(6, "ops@corp.exampel", 2);
+    tl_test_write_str(f, mb);
+    g_mkdir(rw, 0755);
+    g_mkdir(ro, 0755);
+    char *out, *err;
+    ck_assert_int_eq(run(&out, &err, "scan", f, "--db", db, "--protect", "corp.example", "--quiet", NULL), 0);
+    g_free(out), g_free(err);
+    /* a finished run leaves each file whole: no -wal, no -shm */
+    char *files = listing(rw);
+    ck_assert_str_eq(files, "case.db\ncase.db.casekey\ncase.db.text\n");
+    g_free(files);
+    char *cmd = g_strdup_printf("cp %s/case.db %s/case.db.text %s/", rw, rw, ro);
+    ck_assert_int_eq(system(cmd), 0);
+    g_free(cmd);
+    static const char *const commands[] = { "report --db case.db", "report --db case.db --format json",
+                                            "export --db case.db", "show --db case.db 1", "verify --db case.db" };
+    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++) {
+        char **argv = g_strsplit(commands[i], " ", -1);
+        GPtrArray *a = g_ptr_array_new();
+        const char *bin = g_getenv("TYPOLEAK");
+        char *abs = g_canonicalize_filename(bin ? bin : "../typoleak", NULL);
+        g_ptr_array_add(a, abs);
+        for (char **x = argv; *x; x++)
+            g_ptr_array_add(a, *x);
+        g_ptr_array_add(a, NULL);
+        char *in_out = NULL, *in_err = NULL;
+        int status = -1;
+        ck_assert(g_spawn_sync(rw, (char **)a->pdata, NULL, 0, NULL, NULL, &in_out, &in_err, &status, NULL));
+        char *args = g_strjoinv(" ", argv);
+        int rc = run_on_ro_folder(ro, ro, &out, &err, args);
+        if (rc == -1) {
+            fprintf(stderr, "test_read_only_media: no mount namespace here (%s); skipped\n", err);
+            g_free(out), g_free(err), g_free(in_out), g_free(in_err), g_free(args), g_free(abs);
+            g_ptr_array_free(a, TRUE), g_strfreev(argv);
+            break;
+        }
+        ck_assert_msg(rc == WEXITSTATUS(status), "%s on read-only media: exit %d (in place %d): %s", commands[i], rc,
+                      WEXITSTATUS(status), err);
+        if (!strstr(commands[i], "json") && !strstr(commands[i], "verify"))
+            ck_assert_msg(strcmp(out, in_out) == 0, "%s: read-only output differs", commands[i]);
+        ck_assert_str_eq(err, in_err);
+        g_free(out), g_free(err), g_free(in_out), g_free(in_err), g_free(args), g_free(abs);
+        g_ptr_array_free(a, TRUE);
+        g_strfreev(argv);
+    }
+    /* a database left in WAL mode (an interrupted scan): read-only media
+     * give SQLite no -shm; opened as immutable it reads all the same */
+    cmd = g_strdup_printf("cp %s/case.db %s/wal.db && sqlite3 %s/wal.db 'PRAGMA journal_mode=WAL' >/dev/null && "
+                          "cp %s/wal.db %s/case-wal.db", rw, d, d, d, ro);
+    ck_assert_int_eq(system(cmd), 0);
+    g_free(cmd);
+    int rc = run_on_ro_folder(ro, ro, &out, &err, "show --db case-wal.db 1");
+    if (rc != -1) {
+        ck_assert_msg(rc == 0, "a WAL-mode database on read-only media: exit %d: %s", rc, err);
+        ck_assert_ptr_nonnull(strstr(out, "message 1\n"));
+    }
+    g_free(out), g_free(err);
+    /* in place: nothing new beside the database */
+    files = listing(rw);
+    ck_assert_str_eq(files, "case.db\ncase.db.casekey\ncase.db.text\n");
+    g_free(files);
+    files = listing(ro);
+    ck_assert_str_eq(files, "case-wal.db\ncase.db\ncase.db.text\n");
+    g_free(files);
+    g_free(mb), g_free(f), g_free(rw), g_free(ro), g_free(db);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
+/* Issue 13, 2: each failure says what happened, naming the file and the
+ * reason, with the exit status docs/errors.md gives; no SQL in any. */
+START_TEST(test_database_errors)
+{
+    char *d = tl_test_tmpdir();
+    char *f = g_build_filename(d, "sent.mbox", NULL), *db = g_build_filename(d, "case.db", NULL);
+    char *mb = tl_test_mbox(4, "ops@corp.exampel", 1);
+    tl_test_write_str(f, mb);
+    char *out, *err;
+    ck_assert_int_eq(run(&out, &err, "scan", f, "--db", db, "--quiet", NULL), 0);
+    g_free(out), g_free(err);
+    /* a folder that does not exist */
+    char *nodir = g_build_filename(d, "no", "such", "case.db", NULL);
+    ck_assert_int_eq(run(&out, &err, "scan", f, "--db", nodir, NULL), 1);
+    ck_assert_msg(strstr(err, "cannot create the database") && strstr(err, "does not exist"), "%s", err);
+    ck_assert_ptr_nonnull(strstr(err, nodir));
+    g_free(out), g_free(err);
+    /* a folder that cannot be written (read-only media) */
+    char *rodir = g_build_filename(d, "ro", NULL);
+    g_mkdir(rodir, 0755);
+    char *args = g_strdup_printf("scan %s --db %s/new.db", f, rodir);
+    int rc = run_on_ro_folder(rodir, NULL, &out, &err, args);
+    if (rc != -1) {
+        ck_assert_int_eq(rc, 1);
+        ck_assert_msg(strstr(err, "cannot be written (Read-only file system)"), "%s", err);
+    }
+    g_free(out), g_free(err), g_free(args);
+    /* a file that is not a database, for the scan and for the readers */
+    char *junk = g_build_filename(d, "notes.db", NULL);
+    tl_test_write_str(junk, "these are my notes, not a database\n");
+    const char *const readers[] = { "report", "show", "export", "verify" };
+    ck_assert_int_eq(run(&out, &err, "scan", f, "--db", junk, NULL), 1);
+    ck_assert_msg(strstr(err, "is not a SQLite database"), "%s", err);
+    ck_assert_msg(!strstr(err, "PRAGMA") && !strstr(err, "SELECT"), "SQL in the message: %s", err);
+    g_free(out), g_free(err);
+    for (size_t i = 0; i < G_N_ELEMENTS(readers); i++) {
+        ck_assert_int_eq(run(&out, &err, readers[i], "--db", junk, i == 1 ? "1" : NULL, NULL), 1);
+        ck_assert_msg(strstr(err, junk) && strstr(err, "is not a SQLite database"), "%s: %s", readers[i], err);
+        g_free(out), g_free(err);
+    }
+    /* truncated: cut to a third */
+    gchar *bytes = NULL;
+    gsize len = 0;
+    ck_assert(g_file_get_contents(db, &bytes, &len, NULL));
+    char *cut = g_build_filename(d, "cut.db", NULL);
+    tl_test_write(cut, bytes, len / 3);
+    for (size_t i = 0; i < G_N_ELEMENTS(readers); i++) {
+        ck_assert_int_eq(run(&out, &err, readers[i], "--db", cut, i == 1 ? "1" : NULL, NULL), 1);
+        ck_assert_msg(strstr(err, "is truncated: it holds"), "%s: %s", readers[i], err);
+        g_free(out), g_free(err);
+    }
+    /* damaged: every page after the first overwritten */
+    char *bad = g_build_filename(d, "bad.db", NULL);
+    for (gsize p = 4096; p < len; p++)
+        bytes[p] = (char)0xa5;
+    tl_test_write(bad, bytes, len);
+    ck_assert_int_eq(run(&out, &err, "show", "--db", bad, "1", NULL), 1);
+    ck_assert_msg(strstr(err, "is damaged: database disk image is malformed"), "%s", err);
+    ck_assert(!strstr(err, "no message"));
+    g_free(out), g_free(err);
+    g_free(bytes);
+    /* another schema version */
+    char *old = g_build_filename(d, "old.db", NULL);
+    char *mk = g_strdup_printf("sqlite3 %s 'CREATE TABLE runs(id); PRAGMA user_version=6;'", old);
+    ck_assert_int_eq(system(mk), 0);
+    g_free(mk);
+    ck_assert_int_eq(run(&out, &err, "report", "--db", old, NULL), 1);
+    ck_assert_msg(strstr(err, "is a typoleak database of schema version 6; this typoleak"), "%s", err);
+    g_free(out), g_free(err);
+    ck_assert_int_eq(run(&out, &err, "scan", f, "--db", old, NULL), 1);
+    ck_assert_msg(strstr(err, "schema version 6"), "%s", err);
+    g_free(out), g_free(err);
+    /* locked: a second scan while one writes (flock held here) */
+    int fd = open(db, O_RDONLY);
+    ck_assert_int_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
+    ck_assert_int_eq(run(&out, &err, "scan", f, "--db", db, NULL), 1);
+    ck_assert_msg(strstr(err, "is locked: another typoleak scan or merge is writing it"), "%s", err);
+    g_free(out), g_free(err);
+    close(fd);
+    g_free(f), g_free(db), g_free(mb), g_free(nodir), g_free(rodir), g_free(junk), g_free(cut), g_free(bad), g_free(old);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
+/* Issue 13, 3 and 4: a path of the command line that cannot be read is
+ * said on stderr and makes the exit status 4, the rest is scanned; a
+ * named pipe is a special file, not a link; the scan's own files inside
+ * the evidence folder are skipped with the reason, so verify finds
+ * nothing changed; -o outputs never destroy what was there. */
+START_TEST(test_paths_and_outputs)
+{
+    char *d = tl_test_tmpdir();
+    char *ev = g_build_filename(d, "evidence", NULL), *f = g_build_filename(ev, "sent.mbox", NULL);
+    char *mb = tl_test_mbox(4, "ops@corp.exampel", 1);
+    tl_test_write_str(f, mb);
+    char *fifo = g_build_filename(ev, "pipe", NULL);
+    ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+    char *missing = g_build_filename(d, "gone.mbox", NULL);
+    char *out, *err;
+    ck_assert_int_eq(run_in(ev, &out, &err, "scan", ".", missing, "--db", "findings.db", NULL), 4);
+    char *said = g_strdup_printf("typoleak: %s: cannot stat: No such file or directory", missing);
+    ck_assert_msg(strstr(err, said), "%s", err);
+    ck_assert_ptr_nonnull(strstr(err, "4 messages (4 new"));
+    g_free(said), g_free(out), g_free(err);
+    char *db = g_build_filename(ev, "findings.db", NULL);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM errors WHERE code='TL_ERR_OPEN' AND path='%s'", missing), 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM errors WHERE code='TL_SKIP_SPECIAL'"
+                                     " AND reason='named pipe (FIFO) not read'"), 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM errors WHERE code='TL_SKIP_SYMLINK'"), 0);
+    /* its own files: skipped, with the reason */
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM errors WHERE code='TL_SKIP_OWN' AND path='./findings.db'"
+                                     " AND reason='not evidence: this scan''s database'"), 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM errors WHERE code='TL_SKIP_OWN' AND path IN"
+                                     " ('./findings.db-wal', './findings.db-shm', './findings.db.casekey',"
+                                     "  './findings.db.text')"), 4);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM sources WHERE path LIKE './findings%%'"
+                                     " AND sha256 IS NOT NULL"), 0);
+    /* a report written into the evidence folder, and a scan again */
+    ck_assert_int_eq(run_in(ev, &out, &err, "report", "--db", "findings.db", "--format", "html", "-o", "report.html",
+                            NULL), 0);
+    g_free(out), g_free(err);
+    ck_assert_int_eq(run_in(ev, &out, &err, "report", "--db", "findings.db", "--format", "json", "-o", "report.json",
+                            NULL), 0);
+    g_free(out), g_free(err);
+    ck_assert_int_eq(run_in(ev, &out, &err, "scan", ".", "--db", "findings.db", "--quiet", NULL), 0);
+    g_free(out), g_free(err);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM errors WHERE code='TL_SKIP_OWN' AND path='./report.html'"
+                                     " AND reason='not evidence: a typoleak HTML report'"), 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM errors WHERE code='TL_SKIP_OWN' AND path='./report.json'"), 1);
+    ck_assert_int_eq(run_in(ev, &out, &err, "verify", "--db", "findings.db", NULL), 0);
+    ck_assert_msg(!strstr(out, "findings.db"), "%s", out);
+    ck_assert_str_eq(out, "1 files: 1 unchanged (0 with a new mtime), 0 changed, 0 missing, 0 unreadable\n");
+    g_free(out), g_free(err);
+    /* -o: a failed report leaves the old file as it was, no temporary */
+    char *good = g_build_filename(d, "good.html", NULL), *bad = g_build_filename(d, "bad.db", NULL);
+    tl_test_write_str(good, "the report of last week\n");
+    tl_test_write_str(bad, "not a database at all\n");
+    ck_assert_int_eq(run(&out, &err, "report", "--db", bad, "--format", "html", "-o", good, NULL), 1);
+    g_free(out), g_free(err);
+    char *kept = NULL;
+    ck_assert(g_file_get_contents(good, &kept, NULL, NULL));
+    ck_assert_str_eq(kept, "the report of last week\n");
+    g_free(kept);
+    char *csv = g_build_filename(d, "csv", NULL), *csv_old = g_build_filename(csv, "totals.csv", NULL);
+    tl_test_write_str(csv_old, "old totals\n");
+    ck_assert_int_eq(run(&out, &err, "report", "--db", bad, "--format", "csv", "-o", csv, NULL), 1);
+    g_free(out), g_free(err);
+    ck_assert(g_file_get_contents(csv_old, &kept, NULL, NULL));
+    ck_assert_str_eq(kept, "old totals\n");
+    g_free(kept);
+    ck_assert_int_eq(run(&out, &err, "export", "--db", bad, "--format", "csv", "-o", csv, NULL), 1);
+    g_free(out), g_free(err);
+    char *files = listing(d);
+    ck_assert_str_eq(files, "bad.db\ncsv\nevidence\ngood.html\n");     /* no temporary left */
+    g_free(files);
+    /* and a good one replaces it whole */
+    ck_assert_int_eq(run(&out, &err, "report", "--db", db, "--format", "csv", "-o", csv, NULL), 0);
+    g_free(out), g_free(err);
+    ck_assert(g_file_get_contents(csv_old, &kept, NULL, NULL));
+    ck_assert_ptr_nonnull(strstr(kept, "messages"));
+    g_free(kept);
+    ck_assert_int_eq(run(&out, &err, "report", "--db", db, "--format", "html", "-o", good, NULL), 0);
+    g_free(out), g_free(err);
+    ck_assert(g_file_get_contents(good, &kept, NULL, NULL));
+    ck_assert_ptr_nonnull(strstr(kept, "<!DOCTYPE html>"));
+    g_free(kept);
+    files = listing(d);
+    ck_assert_str_eq(files, "bad.db\ncsv\nevidence\ngood.html\n");
+    g_free(files);
+    g_free(ev), g_free(f), g_free(mb), g_free(fifo), g_free(missing), g_free(db), g_free(good), g_free(bad);
+    g_free(csv), g_free(csv_old);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
+/* The column (in characters) where needle starts on the line of text that
+ * holds key, or -1. */
+static long
+column_of(const char *text, const char *key, const char *needle)
+{
+    const char *k = strstr(text, key);
+    if (!k)
+        return -1;
+    const char *bol = k;
+    while (bol > text && bol[-1] != '\n')
+        bol--;
+    const char *eol = strchr(k, '\n');
+    const char *n = strstr(bol, needle);
+    if (!n || (eol && n > eol))
+        return -1;
+    return g_utf8_pointer_to_offset(bol, n);
+}
+
+/* Issue 13, 6: the conventions of a command-line tool. */
+START_TEST(test_conventions)
+{
+    char *out, *err;
+    /* --version; --help's usage line names the tool, in any locale */
+    ck_assert_int_eq(run(&out, &err, "--version", NULL), 0);
+    ck_assert_str_eq(out, "typoleak " TL_VERSION "\n");
+    g_free(out), g_free(err);
+    static const char *const usage[][2] = {
+        { "scan", "Usage: typoleak scan [OPTION...] PATH..." }, { "report", "Usage: typoleak report [OPTION...]" },
+        { "show", "Usage: typoleak show [OPTION...] MESSAGE" }, { "export", "Usage: typoleak export [OPTION...]" },
+        { "verify", "Usage: typoleak verify [OPTION...]" }, { "merge", "Usage: typoleak merge [OPTION...] OUT.db" },
+        { "check", "Usage: typoleak check [OPTION...] [ADDRESS...]" },
+        { "variants", "Usage: typoleak variants [OPTION...] DOMAIN..." },
+        { "extract", "Usage: typoleak extract [OPTION...] MESSAGE [PART]" },
+    };
+    g_setenv("LC_ALL", "C", TRUE);
+    for (size_t i = 0; i < G_N_ELEMENTS(usage); i++) {
+        ck_assert_int_eq(run(&out, &err, usage[i][0], "--help", NULL), 0);
+        ck_assert_msg(g_str_has_prefix(out, usage[i][1]), "%s --help: %s", usage[i][0], out);
+        g_free(out), g_free(err);
+    }
+    g_unsetenv("LC_ALL");
+    /* an unknown --format value is named, for every command that takes one */
+    static const char *const formats[][6] = {
+        { "report", "--db", "x.db", "--format", "xml", NULL }, { "export", "--db", "x.db", "--format", "xml", NULL },
+        { "check", "a@army.ml", "--format", "xml", NULL }, { "variants", "army.mil", "--format", "xml", NULL },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(formats); i++) {
+        const char *const *a = formats[i];
+        ck_assert_int_eq(run(&out, &err, a[0], a[1], a[2], a[3], a[4], NULL), 2);
+        ck_assert_msg(strstr(err, "unknown --format 'xml'"), "%s: %s", a[0], err);
+        g_free(out), g_free(err);
+    }
+    /* check: a header line; invalid for what is neither address nor domain */
+    ck_assert_int_eq(run(&out, &err, "check", "notanaddress", "bob@army.ml", "@army.ml", NULL), 0);
+    char **lines = g_strsplit(out, "\n", -1);
+    ck_assert_str_eq(lines[0], "address\tverdict\tintended\tclass\texposure\tscore\texplanation");
+    ck_assert(g_str_has_prefix(lines[1], "notanaddress\tinvalid\t"));
+    ck_assert(g_str_has_prefix(lines[2], "bob@army.ml\ttypo\tbob@army.mil\t"));
+    ck_assert(g_str_has_prefix(lines[3], "@army.ml\tinvalid\t"));
+    g_strfreev(lines);
+    g_free(out), g_free(err);
+    /* JSON numbers as people write them */
+    ck_assert_int_eq(run(&out, &err, "check", "bob@army.ml", "--format", "json", NULL), 0);
+    ck_assert_msg(strstr(out, "\"prior\":0.9,") && strstr(out, "\"score\":0.9,"), "%s", out);
+    g_free(out), g_free(err);
+    /* the text report: long names keep the columns aligned; a cut list
+     * says how many more; markings are counted as markings */
+    char *d = tl_test_tmpdir();
+    char *f = g_build_filename(d, "sent.mbox", NULL), *db = g_build_filename(d, "c.db", NULL);
+    GString *mb = g_string_new(NULL);
+    for (int i = 0; i < 12; i++)
+        for (int k = 0; k < 2; k++)
+            g_string_append_printf(mb, "From x Mon Jan  2 10:00:00 2023\nFrom: clerk%d@example.org\n"
+                                       "To: ops@%s\nSubject: s%d\nDate: Mon, %d Jan 2023 10:00:00 +0000\n\n"
+                                       "SECRET//NOFORN\nplan\n\n", i, i % 2 ? "a-rather-long-name.exampel" : "corp.exampel",
+                                   i, 2 + k);
+    tl_test_write_str(f, mb->str);
+    g_string_free(mb, TRUE);
+    ck_assert_int_eq(run(&out, &err, "scan", f, "--db", db, "--quiet", "--protect", "corp.example", "--protect",
+                         "a-rather-long-name.example", NULL), 0);
+    g_free(out), g_free(err);
+    ck_assert_int_eq(run(&out, &err, "report", "--db", db, NULL), 0);
+    long c1 = column_of(out, "  -  a-rather-long-name.exampel", "a-rather-long-name.example ");
+    long c2 = column_of(out, "  -  corp.exampel", "corp.example ");
+    ck_assert_msg(c1 > 0 && c1 == c2, "typo domain columns not aligned (%ld, %ld)", c1, c2);
+    c1 = column_of(out, "clerk11@example.org ", "2  messages");
+    c2 = column_of(out, "clerk2@example.org ", "2  messages");
+    ck_assert_msg(c1 > 0 && c1 == c2, "sender columns not aligned (%ld, %ld)", c1, c2);
+    ck_assert_msg(strstr(out, "  ... and 2 more (--format csv or json lists them all)\n"), "no 'N more' line");
+    ck_assert_msg(strstr(out, "  ... and 14 more (--format csv or json lists them all)\n"), "no 'N more' line");
+    ck_assert_msg(strstr(out, "MARK.CLASS  banner  HIGH  24  markings") && !strstr(out, "0  distinct values"),
+                  "markings counted as values");
+    g_free(out), g_free(err);
+    /* and the JSON report's numbers */
+    ck_assert_int_eq(run(&out, &err, "report", "--db", db, "--format", "json", NULL), 0);
+    GRegex *long_num = g_regex_new("[0-9]\\.[0-9]{12,}", 0, 0, NULL);
+    ck_assert_msg(!g_regex_match(long_num, out, 0, NULL), "a number with 12+ decimals in the JSON report");
+    g_regex_unref(long_num);
+    g_free(out), g_free(err);
+    /* the man page reads in place and covers every command */
+    char *src = g_strdup(TL_SOURCE_DIR);
+    char *argv_man[] = { "man", "./docs/typoleak.1", NULL };
+    const char *env[] = { "MANWIDTH=80", "MANPAGER=cat", "PAGER=cat", "PATH=/usr/bin:/bin", NULL };
+    int status = -1;
+    ck_assert(g_spawn_sync(src, argv_man, (char **)env, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, NULL));
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "man: %s", err);
+    static const char *const cmds[] = { "scan", "report", "merge", "show", "export", "verify", "extract", "check",
+                                        "variants" };
+    for (size_t i = 0; i < G_N_ELEMENTS(cmds); i++) {
+        char *h = g_strdup_printf("typoleak %s", cmds[i]);
+        ck_assert_msg(strstr(out, h), "the man page lacks %s", h);
+        g_free(h);
+    }
+    ck_assert_ptr_nonnull(strstr(out, "EXIT STATUS"));
+    g_free(out), g_free(err);
+    /* make install honours PREFIX and DESTDIR */
+    char *stage = g_build_filename(d, "stage", NULL);
+    char *dest = g_strdup_printf("DESTDIR=%s", stage);
+    char *argv_make[] = { "make", "-s", "install", "PREFIX=/opt/tl", dest, NULL };
+    ck_assert(g_spawn_sync(src, argv_make, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, NULL));
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "make install: %s", err);
+    g_free(out), g_free(err);
+    static const char *const installed[] = { "/opt/tl/bin/typoleak", "/opt/tl/share/man/man1/typoleak.1",
+                                             "/opt/tl/share/typoleak/protected-domains.txt",
+                                             "/opt/tl/share/typoleak/allowlist.txt" };
+    for (size_t i = 0; i < G_N_ELEMENTS(installed); i++) {
+        char *p = g_strconcat(stage, installed[i], NULL);
+        ck_assert_msg(g_file_test(p, G_FILE_TEST_IS_REGULAR), "make install did not install %s", p);
+        g_free(p);
+    }
+    char *bin = g_strconcat(stage, "/opt/tl/bin/typoleak", NULL);
+    char *argv_v[] = { bin, "--version", NULL };
+    ck_assert(g_spawn_sync(NULL, argv_v, NULL, 0, NULL, NULL, &out, &err, &status, NULL));
+    ck_assert_str_eq(out, "typoleak " TL_VERSION "\n");
+    g_free(out), g_free(err), g_free(bin), g_free(dest), g_free(stage);
+    /* tools/deps.sh waits for another apt run's lock: with a fake apt-get
+     * that fails as apt does on a held lock unless told to wait */
+    char *fake = g_build_filename(d, "fake", NULL), *log = g_build_filename(d, "apt.log", NULL);
+    g_mkdir(fake, 0755);
+    char *p_dq = g_build_filename(fake, "dpkg-query", NULL), *p_apt = g_build_filename(fake, "apt-get", NULL);
+    tl_test_write_str(p_dq, "#!/bin/sh\nexit 1\n");                     /* nothing installed */
+    char *apt = g_strdup_printf("#!/bin/sh\necho \"$*\" >> %s\ncase \"$*\" in *DPkg::Lock::Timeout=*) exit 0 ;; esac\n"
+                                "echo 'E: Could not get lock /var/lib/dpkg/lock-frontend' >&2\nexit 100\n", log);
+    tl_test_write_str(p_apt, apt);
+    g_chmod(p_dq, 0755), g_chmod(p_apt, 0755);
+    char *path_env = g_strdup_printf("PATH=%s:/usr/bin:/bin", fake);
+    const char *env2[] = { path_env, NULL };
+    char *argv_deps[] = { "sh", "tools/deps.sh", "check", NULL };
+    ck_assert(g_spawn_sync(src, argv_deps, (char **)env2, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, NULL));
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "deps.sh failed on a held lock: %s", err);
+    char *calls = NULL;
+    ck_assert(g_file_get_contents(log, &calls, NULL, NULL));
+    ck_assert_msg(strstr(calls, "update") && strstr(calls, "install") && strstr(calls, "poppler-utils"), "%s", calls);
+    g_free(calls), g_free(out), g_free(err);
+    g_free(fake), g_free(log), g_free(p_dq), g_free(p_apt), g_free(apt), g_free(path_env);
+    g_free(src), g_free(f), g_free(db);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
+/* Issue 13, 7: the HTML report as a reader uses it, printed to PDF by
+ * headless Chromium and read back with pdftotext: the summary, column
+ * titles in words, long paths shortened (whole on hover), mail per day
+ * with the peak day marked beside per month, a section per typo domain
+ * with whom the mail was meant for and what was inside, and every word
+ * inside the page. */
+START_TEST(test_html_print)
+{
+    char *chromium = g_find_program_in_path("chromium"), *pdftotext = g_find_program_in_path("pdftotext");
+    if (!chromium || !pdftotext) {
+        fprintf(stderr, "note: chromium or pdftotext (poppler-utils) is not installed: the print test is skipped\n");
+        g_free(chromium), g_free(pdftotext);
+        return;
+    }
+    char *d = tl_test_tmpdir();
+    char *deep = g_build_filename(d, "evidence", "exported-from-the-mail-server-of-the-contractor", "2023",
+                                  "mailboxes-of-the-logistics-department", "sent.mbox", NULL);
+    GString *mb = g_string_new(NULL);
+    static const char *const dates[] = { "1 May 2023", "2 May 2023", "2 May 2023", "2 May 2023", "9 Jun 2023" };
+    for (size_t i = 0; i < G_N_ELEMENTS(dates); i++)
+        g_string_append_printf(mb, "From x Mon May  1 10:00:00 2023\nFrom: clerk@example.org\nTo: %s\n"
+                                   "Subject: orders %zu\nDate: Mon, %s 10:00:00 +0000\n\nSSN: 741-22-%04zu\n\n",
+                               i == 4 ? "jane.roe@navy.ml" : "john.doe@army.ml", i, dates[i], 3190 + i);
+    tl_test_write_str(deep, mb->str);
+    g_string_free(mb, TRUE);
+    char *db = g_build_filename(d, "case.db", NULL), *html = g_build_filename(d, "report.html", NULL),
+         *pdf = g_build_filename(d, "report.pdf", NULL);
+    char *out, *err;
+    ck_assert_int_eq(run(&out, &err, "scan", deep, "--db", db, "--quiet", NULL), 0);
+    g_free(out), g_free(err);
+    ck_assert_int_eq(run(&out, &err, "report", "--db", db, "--format", "html", "-o", html, NULL), 0);
+    g_free(out), g_free(err);
+    char *page = NULL;
+    ck_assert(g_file_get_contents(html, &page, NULL, NULL));
+    ck_assert_ptr_nonnull(strstr(page, "<th title=\"typo_domain\">Typo domain</th>"));
+    ck_assert_ptr_null(strstr(page, ">typo_domain</th>"));
+    char *hover = g_strdup_printf("<span class=\"short\" title=\"%s\">", deep);
+    ck_assert_msg(strstr(page, hover), "the long path is not shortened with the whole on hover");
+    g_free(hover);
+    ck_assert_ptr_nonnull(strstr(page, "@media print{"));
+    ck_assert_ptr_nonnull(strstr(page, "<svg id=\"chart-daily\""));
+    ck_assert_ptr_nonnull(strstr(page, "class=\"bar peak\"><title>2023-05-02: 3</title>"));
+    g_free(page);
+    char *url = g_strconcat("file://", html, NULL), *to = g_strconcat("--print-to-pdf=", pdf, NULL);
+    const char *argv[] = { chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                           "--no-pdf-header-footer", to, url, NULL };
+    int status = -1;
+    ck_assert(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, NULL));
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0 && g_file_test(pdf, G_FILE_TEST_EXISTS),
+                  "chromium --print-to-pdf failed");
+    g_free(out), g_free(err);
+    const char *argv_t[] = { pdftotext, pdf, "-", NULL };
+    ck_assert(g_spawn_sync(NULL, (char **)argv_t, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, NULL));
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "pdftotext failed");
+    static const char *const want[] = { "Summary", "misdirected messages", "typo domains",
+                                        "Peak day: 2023-05-02, with 3 misdirected messages.",
+                                        "Misdirected messages per day (the peak day marked)",
+                                        "Misdirected messages per month", "Typo domains, one by one",
+                                        "army.ml for army.mil", "Meant for", "john.doe@army.mil (written john.doe@army.ml; 4 messages)",
+                                        "What was inside", "PII.GOVID: 4 messages, 4 findings", "navy.ml for navy.mil",
+                                        "Typo domain", "Intended recipients" };
+    for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
+        ck_assert_msg(strstr(out, want[i]), "the printed report lacks \"%s\"", want[i]);
+    ck_assert_ptr_null(strstr(out, "741-22-3190"));
+    g_free(out), g_free(err);
+    /* every word inside the page (tables fit it) */
+    const char *argv_b[] = { pdftotext, "-bbox", pdf, "-", NULL };
+    ck_assert(g_spawn_sync(NULL, (char **)argv_b, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, NULL));
+    double width = 0;
+    long words = 0, outside = 0;
+    for (const char *c = out; (c = strstr(c, "<")); c++) {
+        if (g_str_has_prefix(c, "<page width=\""))
+            width = g_ascii_strtod(c + 13, NULL);
+        else if (g_str_has_prefix(c, "<word xMin=\"")) {
+            const char *x = strstr(c, "xMax=\"");
+            words++;
+            if (x && g_ascii_strtod(x + 6, NULL) > width + 0.5)
+                outside++;
+        }
+    }
+    ck_assert_int_gt(words, 100);
+    ck_assert_msg(outside == 0, "%ld of %ld words beyond the page's width %.0f", outside, words, width);
+    g_free(out), g_free(err);
+    g_free(url), g_free(to), g_free(deep), g_free(db), g_free(html), g_free(pdf), g_free(chromium), g_free(pdftotext);
     tl_test_rmtree(d);
     g_free(d);
 }
@@ -509,6 +1073,9 @@ START_TEST(test_merge)
     ck_assert_int_eq(run(&out, &err, "scan", box1, box2, tgz, one, "--db", b, "--case-key", key, "--quiet", NULL), 0);
     g_free(out), g_free(err);
     ck_assert_int_eq(g_rename(b, b_odd), 0);
+    char *bt = tl_test_text_db(b), *bt_odd = tl_test_text_db(b_odd);     /* the text index goes with it */
+    ck_assert_int_eq(g_rename(bt, bt_odd), 0);
+    g_free(bt), g_free(bt_odd);
     ck_assert_int_eq(run(&out, &err, "merge", m, a, b_odd, NULL), 0);
     ck_assert_ptr_nonnull(strstr(err, "1 sources left out"));
     g_free(out), g_free(err);
@@ -680,6 +1247,14 @@ suite_cli(void)
     suite_add_tcase(s, tc);
     TCase *browser = tcase_create("report formats");
     tcase_set_timeout(browser, 120);     /* a browser starts */
+    TCase *handover = tcase_create("handover");     /* issue 13: many processes each */
+    tcase_set_timeout(handover, 180);
+    tcase_add_test(handover, test_read_only_media);
+    tcase_add_test(handover, test_database_errors);
+    tcase_add_test(handover, test_paths_and_outputs);
+    tcase_add_test(handover, test_conventions);
+    tcase_add_test(handover, test_html_print);
+    suite_add_tcase(s, handover);
     tcase_add_test(browser, test_report_formats);
     tcase_add_test(browser, test_kill_and_resume);
     tcase_add_test(browser, test_merge);

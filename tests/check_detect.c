@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <gmime/gmime.h>
 #include <hs.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -714,6 +715,58 @@ START_TEST(test_embedded_database)
 }
 END_TEST
 
+/* The findings database holds no text of the messages beyond the masked
+ * snippets: the full-text index, which keeps whatever the messages say
+ * that no detector took (a hotel room, a diagnosis), is a file of its own
+ * beside it, made only when text is indexed, attached by the read tools. */
+START_TEST(test_text_index_own_file)
+{
+    char *dir = tl_test_tmpdir();
+    char *ssn = random_ssn_digits();
+    char *ssn_fmt = g_strdup_printf("%.3s-%.2s-%.4s", ssn, ssn + 3, ssn + 5);
+    char *mbox = g_strdup_printf("From a@example.org Mon May  1 10:00:00 2023\n"
+                                 "From: clerk@example.org\nTo: john.doe@army.ml\nSubject: travel\n\n"
+                                 "SSN: %s\n\nThe rest of this note is about the week's schedule, which has not "
+                                 "changed since the last message went out to the whole team on Monday.\n\n"
+                                 "Lodging at the Hotel Quixoticmoor, room 417.\n"
+                                 "Medical note: the sergeant has xerophthalmia.\n",
+                                 ssn_fmt);
+    char *path = g_build_filename(dir, "leak.mbox", NULL);
+    tl_test_write_str(path, mbox);
+    char *db = g_build_filename(dir, "case.db", NULL), *text = tl_test_text_db(db);
+    scan_with(db, path, TL_CLASSIFY_FLAGGED, 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM findings"), 1);
+    ck_assert_str_eq(text + strlen(dir), "/case.db.text");
+    /* the findings file alone: no word of the message the detectors did not take */
+    ck_assert_msg(!tl_test_file_holds(db, "Quixoticmoor"), "the findings database holds the message's text");
+    ck_assert_msg(!tl_test_file_holds(db, "xerophthalmia"), "the findings database holds the message's text");
+    ck_assert(!tl_test_file_holds(db, ssn_fmt));
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'message_text%%'"), 0);
+    /* the text file: what the messages say, values detected as their type */
+    ck_assert(tl_test_file_holds(text, "xerophthalmia"));
+    ck_assert(!tl_test_file_holds(text, ssn_fmt));
+    /* the read side attaches it */
+    char *err = NULL;
+    sqlite3 *h = tl_db_open_ro(db, &err);
+    ck_assert_msg(h != NULL, "%s", err);
+    sqlite3_stmt *s = NULL;
+    ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT count(*) FROM text.message_text WHERE message_text MATCH "
+                                           "'quixoticmoor'", -1, &s, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+    ck_assert_int_eq(sqlite3_column_int(s, 0), 1);
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    /* handed over alone, the findings database still reads */
+    ck_assert_int_eq(g_unlink(text), 0);
+    FILE *devnull = fopen("/dev/null", "w");
+    ck_assert_int_eq(tl_report_text(db, devnull, &err), TL_OK);
+    fclose(devnull);
+    g_free(db), g_free(text), g_free(path), g_free(mbox), g_free(ssn), g_free(ssn_fmt);
+    tl_test_rmtree(dir);
+    g_free(dir);
+}
+END_TEST
+
 START_TEST(test_scan_stores_findings_safely)
 {
     char *dir = tl_test_tmpdir();
@@ -777,8 +830,8 @@ START_TEST(test_scan_stores_findings_safely)
     ck_assert_int_eq(tl_report_text(db, mf, &rerr), TL_OK);
     fclose(mf);
     ck_assert_msg(strstr(rep, "Sensitive content (1 messages classified, 3 findings;") != NULL, "%s", rep);
-    ck_assert_msg(strstr(rep, "  S2          1 messages, 1 with a typo recipient") != NULL, "%s", rep);
-    ck_assert_msg(strstr(rep, "  PII.GOVID  ssn     HIGH           1 findings        1 distinct values") != NULL, "%s", rep);
+    ck_assert_msg(strstr(rep, "  S2  1  message,  1  with a typo recipient") != NULL, "%s", rep);
+    ck_assert_msg(strstr(rep, "  PII.GOVID  ssn   HIGH  1  finding  1  distinct value  1  message") != NULL, "%s", rep);
     ck_assert(!strstr(rep, ssn_fmt) && !strstr(rep, pan_fmt) && !strstr(rep, ssn));
     free(rep);
 
@@ -831,7 +884,9 @@ START_TEST(test_scan_stores_findings_safely)
     o.db_path = db5;
     o.index_text = TL_INDEX_NONE;
     ck_assert_int_eq(tl_scan(&o, paths, 1, NULL, &msg), TL_OK);
-    ck_assert_int_eq(tl_test_int(db5, "SELECT count(*) FROM message_text"), 0);
+    char *text5 = tl_text_db_path(db5);
+    ck_assert_msg(!g_file_test(text5, G_FILE_TEST_EXISTS), "--index-text none made a text index");
+    g_free(text5);
     ck_assert_int_eq(tl_test_int(db5, "SELECT count(*) FROM findings"), 4);
     for (size_t i = 0; i < G_N_ELEMENTS(planted); i++)
         ck_assert_msg(!tl_test_db_holds(db4, planted[i]), "planted value %zu found in the indexed database", i);
@@ -844,7 +899,9 @@ START_TEST(test_scan_stores_findings_safely)
     char *db3 = g_build_filename(dir, "none.db", NULL);
     scan_with(db3, path, TL_CLASSIFY_NONE, 1);
     ck_assert_int_eq(tl_test_int(db3, "SELECT count(*) FROM findings"), 0);
-    ck_assert_int_eq(tl_test_int(db3, "SELECT count(*) FROM message_text"), 0);
+    char *text3 = tl_text_db_path(db3);
+    ck_assert_msg(!g_file_test(text3, G_FILE_TEST_EXISTS), "--classify none made a text index");
+    g_free(text3);
     char *key3 = g_strconcat(db3, ".casekey", NULL);
     ck_assert(!g_file_test(key3, G_FILE_TEST_EXISTS));
 
@@ -901,6 +958,7 @@ suite_detect(void)
     tcase_add_test(tc, test_passport_mrz);
     tcase_add_test(tc, test_account_track);
     tcase_add_test(tc, test_table_context);
+    tcase_add_test(tc, test_text_index_own_file);
     suite_add_tcase(s, tc);
     return s;
 }

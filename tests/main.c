@@ -92,6 +92,21 @@ tl_test_found_free(tl_test_found *r)
 int
 tl_test_db_holds(const char *db, const char *value)
 {
+    char *text = tl_test_text_db(db);
+    int found = tl_test_file_holds(db, value) || tl_test_file_holds(text, value);
+    g_free(text);
+    return found;
+}
+
+char *
+tl_test_text_db(const char *db)
+{
+    return tl_text_db_path(db);
+}
+
+int
+tl_test_file_holds(const char *db, const char *value)
+{
     const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
     int found = 0;
     for (size_t i = 0; i < G_N_ELEMENTS(suffixes); i++) {
@@ -212,6 +227,14 @@ query(const char *db, sqlite3 **h, const char *sql, va_list ap)
     char *q = g_strdup_vprintf(sql, ap);
     sqlite3_stmt *s = NULL;
     ck_assert_int_eq(sqlite3_open_v2(db, h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    /* the text index beside it, as the read-side tools attach it */
+    char *text = tl_text_db_path(db);
+    if (g_file_test(text, G_FILE_TEST_EXISTS)) {
+        char *att = sqlite3_mprintf("ATTACH %Q AS text", text);
+        ck_assert_int_eq(sqlite3_exec(*h, att, NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_free(att);
+    }
+    g_free(text);
     ck_assert_msg(sqlite3_prepare_v2(*h, q, -1, &s, NULL) == SQLITE_OK, "%s: %s", q, sqlite3_errmsg(*h));
     g_free(q);
     return s;

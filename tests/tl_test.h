@@ -38,8 +38,13 @@ typedef struct {
 tl_test_found tl_test_detect(const char *content_type, const char *body, gint64 ref_time);
 void tl_test_found_free(tl_test_found *r);
 /* Whether value's bytes are anywhere in the database file, its WAL, its
- * shared-memory file or its journal: every byte a scan leaves. */
+ * shared-memory file or its journal, or in those of its text index: every
+ * byte a scan leaves. */
 int tl_test_db_holds(const char *db, const char *value);
+/* The same for one SQLite file alone (path, -wal, -shm, -journal). */
+int tl_test_file_holds(const char *db, const char *value);
+/* The text index file of a findings database (g_free). */
+char *tl_test_text_db(const char *db);
 /* No field of any finding holds value (mask, snippet, keyed hash). */
 void tl_test_assert_not_stored(const GPtrArray *found, const char *value);
 /* The text part of such a message (a GPtrArray of one tl_text_part). */

@@ -8,7 +8,7 @@ pkgs="build-essential pkg-config libglib2.0-dev libgmime-3.0-dev libarchive-dev 
 # Hyperscan is x86-64 only; Vectorscan is its port to the other architectures.
 if [ "$(dpkg --print-architecture 2>/dev/null)" = amd64 ]; then pkgs="$pkgs libhyperscan-dev"; else pkgs="$pkgs libvectorscan-dev"; fi
 case "$what" in
-    check) pkgs="$pkgs check pst-utils dnstwist chromium parallel" ;;
+    check) pkgs="$pkgs check pst-utils dnstwist chromium parallel poppler-utils man-db" ;;
     bench) pkgs="$pkgs" ;;
 esac
 missing=""
@@ -22,6 +22,12 @@ if [ "$(id -u)" != 0 ]; then
     exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
+# Another apt or dpkg run (unattended-upgrades, a second make) holds its
+# locks: wait for it (up to TL_APT_LOCK_WAIT seconds, default 600) instead
+# of failing.
+wait=${TL_APT_LOCK_WAIT:-600}
+lock="-o DPkg::Lock::Timeout=$wait"
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+apt-get $lock update -qq
+# shellcheck disable=SC2086
+apt-get $lock install -y -qq --no-install-recommends $missing >/dev/null

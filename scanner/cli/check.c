@@ -19,6 +19,32 @@ domain_of(const char *addr, const char **local_end)
     return at ? at + 1 : addr;
 }
 
+/* Whether s is a host name: two labels or more, each of letters, digits,
+ * hyphens (not at either end) or non-ASCII letters (an IDN), 63 bytes at
+ * most, 253 in all; one trailing dot allowed. */
+static int
+is_domain(const char *s)
+{
+    size_t n = strlen(s);
+    if (n && s[n - 1] == '.')
+        n--;
+    if (n == 0 || n > 253 || !memchr(s, '.', n))
+        return 0;
+    size_t label = 0;
+    for (size_t i = 0; i <= n; i++) {
+        unsigned char c = i < n ? (unsigned char)s[i] : '.';
+        if (c == '.') {
+            if (label == 0 || label > 63 || s[i - 1] == '-' || s[i - label] == '-')
+                return 0;
+            label = 0;
+        } else if (g_ascii_isalnum(c) || c == '-' || c >= 0x80)
+            label++;
+        else
+            return 0;
+    }
+    return 1;
+}
+
 /* Two decimals are all a prior or score means. */
 static double
 two(double x)
@@ -32,8 +58,9 @@ print_json(JsonBuilder *b)
     JsonGenerator *g = json_generator_new();
     JsonNode *root = json_builder_get_root(b);
     json_generator_set_root(g, root);
-    char *text = json_generator_to_data(g, NULL);
-    puts(text);
+    char *text = json_generator_to_data(g, NULL), *tidy = tl_json_tidy_numbers(text);
+    puts(tidy);
+    g_free(tidy);
     g_free(text);
     json_node_unref(root);
     g_object_unref(g);
@@ -44,9 +71,34 @@ check_one(const tl_protect *p, const char *arg, int json)
 {
     const char *local_end;
     char *addr = g_strstrip(g_strdup(arg));
+    char *lt = strrchr(addr, '<');
+    if (lt && g_str_has_suffix(lt, ">")) {      /* "Name <addr>": the address */
+        char *inner = g_strndup(lt + 1, strlen(lt) - 2);
+        g_free(addr);
+        addr = g_strstrip(inner);
+    }
     const char *dom = domain_of(addr, &local_end);
     tl_typo_verdict v;
     char why[700];
+    if (!is_domain(dom) || (local_end && local_end == addr)) {
+        /* neither an address nor a domain: no verdict to give */
+        if (json) {
+            JsonBuilder *b = json_builder_new();
+            json_builder_begin_object(b);
+            json_builder_set_member_name(b, "address");
+            json_builder_add_string_value(b, addr);
+            json_builder_set_member_name(b, "verdict");
+            json_builder_add_string_value(b, "invalid");
+            json_builder_set_member_name(b, "explanation");
+            json_builder_add_string_value(b, "neither an e-mail address nor a domain name");
+            json_builder_end_object(b);
+            print_json(b);
+            g_object_unref(b);
+        } else
+            printf("%s\tinvalid\t-\t-\t-\t-\tneither an e-mail address nor a domain name\n", addr);
+        g_free(addr);
+        return;
+    }
     tl_typo_check(p, dom, &v);
     tl_typo_explain(&v, why, sizeof why);
     char *intended_addr = NULL;
@@ -125,18 +177,20 @@ cli_check(int argc, char **argv)
     GError *err = NULL;
     int rc = EXIT_USAGE;
     tl_protect *p = NULL;
-    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+    if (!cli_parse(ctx, &argc, &argv, &err)) {
         cli_error("%s", err->message);
         g_error_free(err);
         goto out;
     }
     if (format && g_strcmp0(format, "text") != 0 && g_strcmp0(format, "json") != 0) {
-        cli_error("--format takes text or json, not '%s'", format);
+        cli_error("unknown --format '%s': check writes text or json", format);
         goto out;
     }
     if (!(p = cli_lists_build(&lists)))
         goto out;
     int json = g_strcmp0(format, "json") == 0;
+    if (!json)
+        puts("address\tverdict\tintended\tclass\texposure\tscore\texplanation");
     if (argc > 1) {
         for (int i = 1; i < argc; i++)
             check_one(p, argv[i], json);
@@ -173,17 +227,17 @@ cli_variants(int argc, char **argv)
     int rc = EXIT_USAGE;
     tl_protect *p = NULL;
     static const char *const formats[] = { "text", "csv", "json", "postfix", NULL };
-    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+    if (!cli_parse(ctx, &argc, &argv, &err)) {
         cli_error("%s", err->message);
         g_error_free(err);
         goto out;
     }
-    if (argc < 2) {
-        cli_error("usage: typoleak variants DOMAIN... [--format text|csv|json|postfix]");
+    if (format && !g_strv_contains(formats, format)) {
+        cli_error("unknown --format '%s': variants writes text, csv, json or postfix", format);
         goto out;
     }
-    if (format && !g_strv_contains(formats, format)) {
-        cli_error("--format takes text, csv, json or postfix, not '%s'", format);
+    if (argc < 2) {
+        cli_error("usage: typoleak variants DOMAIN... [--format text|csv|json|postfix]");
         goto out;
     }
     /* The domains asked about are protected for this listing. */

@@ -16,7 +16,8 @@ enum {
     EXIT_OK = 0,        /* done; items that could not be read are error rows */
     EXIT_FAIL = 1,      /* the run failed (database, memory) */
     EXIT_USAGE = 2,     /* bad command line */
-    EXIT_CHANGED = 3    /* verify: evidence changed, disappeared or unreadable */
+    EXIT_CHANGED = 3,   /* verify: evidence changed, disappeared or unreadable */
+    EXIT_PATHS = 4      /* scan: done, but a path of the command line could not be read */
 };
 
 int cli_scan(int argc, char **argv);
@@ -50,6 +51,28 @@ int cli_db_command(int argc, char **argv, const char *what, const char *descript
 /* The exit code of a library status, after printing msg (freed) when it
  * failed: TL_ERR_USAGE 2, other failures 1. */
 int cli_status(tl_status_t st, char *msg);
+
+/* Outputs that never destroy (docs/cli/report.md, "Outputs"): a file is
+ * written under a temporary name beside it and renamed over it when
+ * complete; a folder's files are written into a temporary folder beside
+ * it and moved in when all are complete.  On failure nothing of what was
+ * there changes and the temporary is removed. */
+typedef struct {
+    char *path, *tmp;
+    FILE *f;
+    int dir;
+} cli_out;
+/* Opens a file output (f) or a folder output (tmp, a folder); -1 after a
+ * message. */
+int cli_out_open(cli_out *o, const char *path, int dir);
+/* Completes (ok) or abandons the output; -1 after a message when
+ * completing failed. */
+int cli_out_close(cli_out *o, int ok);
+
+/* g_option_context_parse, with --help (-h, -?) printing the help with a
+ * usage line that names the tool (`Usage: typoleak scan [OPTION...]
+ * PATH...`) and exiting 0 (main.c). */
+gboolean cli_parse(GOptionContext *ctx, int *argc, char ***argv, GError **err);
 
 /* Prints "typoleak: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -27,13 +27,17 @@ cli_export(int argc, char **argv)
     GError *err = NULL;
     int rc = EXIT_USAGE;
     char **names = NULL;
-    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+    if (!cli_parse(ctx, &argc, &argv, &err)) {
         cli_error("%s", err->message);
         g_error_free(err);
         goto done;
     }
     int csv = format && g_strcmp0(format, "csv") == 0;
-    if (!db || argc != 1 || (format && !csv && g_strcmp0(format, "jsonl") != 0)) {
+    if (format && !csv && g_strcmp0(format, "jsonl") != 0) {
+        cli_error("unknown --format '%s': export writes jsonl or csv", format);
+        goto done;
+    }
+    if (!db || argc != 1) {
         cli_error("usage: typoleak export --db FILE [--format jsonl|csv] [--table LIST] [--output DIR]");
         goto done;
     }
@@ -50,7 +54,17 @@ cli_export(int argc, char **argv)
         goto done;
     }
     char *msg = NULL;
-    tl_status_t st = tl_export(db, csv, (const char *const *)names, output, stdout, &msg);
+    cli_out o = { 0 };
+    if (output && cli_out_open(&o, output, 1) != 0) {
+        rc = EXIT_FAIL;
+        goto done;
+    }
+    tl_status_t st = tl_export(db, csv, (const char *const *)names, output ? o.tmp : NULL, stdout, &msg);
+    if (output && cli_out_close(&o, st == TL_OK) != 0 && st == TL_OK) {
+        g_free(msg);
+        rc = EXIT_FAIL;
+        goto done;
+    }
     rc = cli_status(st, msg);
 done:
     g_strfreev(names);

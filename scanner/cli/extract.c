@@ -55,7 +55,7 @@ cli_extract(int argc, char **argv)
     g_option_context_add_main_entries(ctx, entries, NULL);
     GError *err = NULL;
     int rc = EXIT_USAGE;
-    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+    if (!cli_parse(ctx, &argc, &argv, &err)) {
         cli_error("%s", err->message);
         g_clear_error(&err);
         goto done;

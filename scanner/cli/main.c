@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "scanner/cli/cli.h"
@@ -36,10 +37,33 @@ cli_error(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
+gboolean
+cli_parse(GOptionContext *ctx, int *argc, char ***argv, GError **err)
+{
+    for (int i = 1; i < *argc; i++) {
+        const char *a = (*argv)[i];
+        if (strcmp(a, "--") == 0)
+            break;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0 || strcmp(a, "-?") == 0 ||
+            strcmp(a, "--help-all") == 0) {
+            char *help = g_option_context_get_help(ctx, strcmp(a, "--help-all") != 0, NULL);
+            GString *h = g_string_new(help);
+            g_free(help);
+            g_string_replace(h, "Usage:\n  ", "Usage: ", 1);
+            g_string_replace(h, "[OPTION\u2026]", "[OPTION...]", 0);
+            g_string_replace(h, "[OPTION?]", "[OPTION...]", 0);
+            fputs(h->str, stdout);
+            g_string_free(h, TRUE);
+            exit(EXIT_OK);
+        }
+    }
+    return g_option_context_parse(ctx, argc, argv, err);
+}
+
 static void
 usage(FILE *f)
 {
-    fprintf(f, "usage: typoleak COMMAND [OPTIONS] ...\n\ncommands:\n");
+    fprintf(f, "Usage: typoleak COMMAND [OPTION...] ...\n\ncommands:\n");
     for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
     fprintf(f, "\n'typoleak COMMAND --help' lists a command's options. typoleak %s\n", TL_VERSION);
@@ -61,8 +85,13 @@ main(int argc, char **argv)
         return EXIT_OK;
     }
     for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            char *name = g_strdup_printf("typoleak %s", commands[i].name);
+            g_set_prgname(name);        /* the usage line of --help names the tool */
+            int rc = commands[i].run(argc - 1, argv + 1);
+            g_free(name);
+            return rc;
+        }
     cli_error("unknown command '%s'", argv[1]);
     usage(stderr);
     return EXIT_USAGE;

@@ -15,7 +15,7 @@ cli_merge(int argc, char **argv)
     GError *err = NULL;
     int rc = EXIT_USAGE;
     char *argv_text = g_strjoinv(" ", argv);
-    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+    if (!cli_parse(ctx, &argc, &argv, &err)) {
         cli_error("%s", err->message);
         g_error_free(err);
     } else if (argc < 3) {

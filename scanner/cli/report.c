@@ -34,7 +34,7 @@ cli_db_command(int argc, char **argv, const char *what, const char *description,
     g_option_context_add_main_entries(ctx, entries, NULL);
     GError *err = NULL;
     int rc = EXIT_USAGE;
-    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+    if (!cli_parse(ctx, &argc, &argv, &err)) {
         cli_error("%s", err->message);
         g_error_free(err);
     } else if (!db || argc != 1 + nargs)
@@ -76,11 +76,13 @@ cli_report(int argc, char **argv)
     GError *err = NULL;
     int rc = EXIT_USAGE;
     const char *f = NULL;
-    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+    if (!cli_parse(ctx, &argc, &argv, &err)) {
         cli_error("%s", err->message);
         g_error_free(err);
-    } else if (!db || argc != 1 ||
-               !g_strv_contains((const char *const[]){ "text", "json", "csv", "html", NULL }, (f = format ? format : "text"))) {
+    } else if (!g_strv_contains((const char *const[]){ "text", "json", "csv", "html", NULL },
+                                (f = format ? format : "text"))) {
+        cli_error("unknown --format '%s': report writes text, json, csv or html", format);
+    } else if (!db || argc != 1) {
         cli_error("usage: typoleak report --db FILE [--format text|json|csv|html] [--output PATH] [--since DAY]"
                   " [--until DAY] [--bucket week|month|quarter|year] [--run N] [--exposure E] [--intended DOMAIN]"
                   " [--min-score S]");
@@ -112,23 +114,27 @@ cli_report(int argc, char **argv)
         char *msg = NULL;
         tl_status_t st;
         FILE *out = stdout;
-        if (output && strcmp(f, "csv") != 0 && !(out = fopen(output, "w"))) {
-            cli_error("cannot write %s: %s", output, g_strerror(errno));
+        cli_out co = { 0 };
+        if (output && cli_out_open(&co, output, strcmp(f, "csv") == 0) != 0) {
+            rc = EXIT_FAIL;
             goto done;
         }
+        if (co.f)
+            out = co.f;
         if (strcmp(f, "json") == 0)
             st = tl_report_json_opts(db, &o, out, &msg);
         else if (strcmp(f, "csv") == 0)
-            st = tl_report_csv_opts(db, &o, output, &msg);
+            st = tl_report_csv_opts(db, &o, co.tmp, &msg);
         else if (strcmp(f, "html") == 0)
             st = tl_report_html_opts(db, &o, out, &msg);
         else
             st = tl_report_text_opts(db, &o, out, &msg);
-        if (out != stdout && fclose(out) != 0 && st == TL_OK) {
-            msg = g_strdup_printf("writing %s failed", output);
-            st = TL_ERR_USAGE;
+        if (output && cli_out_close(&co, st == TL_OK) != 0 && st == TL_OK) {
+            g_free(msg);
+            rc = EXIT_FAIL;
+            goto done;
         }
-        rc = cli_status(st == TL_ERR_DB ? TL_ERR_DB : st, msg);
+        rc = cli_status(st, msg);
     }
 done:
     g_free(db), g_free(format), g_free(output);

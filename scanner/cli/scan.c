@@ -30,6 +30,15 @@ show_progress(const tl_scan_stats *s, void *data)
             s->seconds > 0 ? mb / s->seconds : 0.0, s->typo_hits, s->errors);
 }
 
+/* A path of the command line that cannot be read: said at once. */
+static void
+on_path_error(const char *path, const char *reason, void *data)
+{
+    (void)data;
+    fprintf(stderr, "%stypoleak: %s: %s (the other paths are scanned)\n", isatty(STDERR_FILENO) ? "\r" : "", path,
+            reason);
+}
+
 /* What the command line said. */
 typedef struct {
     char *db;
@@ -112,6 +121,7 @@ run_scan(tl_scan_options *o, const char *const *paths, int n, int quiet)
     if (!quiet && isatty(STDERR_FILENO))
         o->progress = show_progress;
     o->cancel = &cancel;
+    o->path_error = on_path_error;
     struct sigaction sa = { 0 }, old_int, old_term;
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
@@ -146,6 +156,11 @@ run_scan(tl_scan_options *o, const char *const *paths, int n, int quiet)
     if (!quiet && s.unchanged)
         fprintf(stderr, "typoleak: %" G_GUINT64_FORMAT " files unchanged since an earlier run were skipped "
                         "(--rescan reads them again)\n", s.unchanged);
+    if (s.path_errors) {
+        fprintf(stderr, "typoleak: %" G_GUINT64_FORMAT " of the paths given could not be read (exit status 4)\n",
+                s.path_errors);
+        return EXIT_PATHS;
+    }
     return EXIT_OK;
 }
 
@@ -192,7 +207,7 @@ cli_scan(int argc, char **argv)
     char **av_orig = g_memdup2(av, sizeof(char *) * (g_strv_length(av) + 1));
     argc = (int)g_strv_length(av);
     argv = av;
-    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+    if (!cli_parse(ctx, &argc, &argv, &err)) {
         cli_error("%s", err->message);
         g_error_free(err);
         goto out;

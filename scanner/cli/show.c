@@ -28,7 +28,7 @@ cli_show(int argc, char **argv)
     g_option_context_add_main_entries(ctx, entries, NULL);
     GError *err = NULL;
     int rc = EXIT_USAGE;
-    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+    if (!cli_parse(ctx, &argc, &argv, &err)) {
         cli_error("%s", err->message);
         g_error_free(err);
     } else if (!db || argc != 2 || (format && strcmp(format, "text") != 0 && strcmp(format, "json") != 0))

@@ -203,26 +203,47 @@ match_lookalike(tl_protect *p, const char *d, int idn, tl_typo_verdict *out)
         /* Near-look-alikes: an IDN, or an ASCII name that has look-alike
          * characters at all (else a key one edit away is just a one-edit
          * typo, or an unrelated name). */
+        /* The nearest protected key wins: one edit before two, then the
+         * key of the same length (a look-alike keeps the shape), then the
+         * name, so that the answer never depends on the table's order
+         * (xn--any-3ya.mil, key "amy.mil", is army.mil's, not af.mil's). */
         GHashTableIter it;
         gpointer k, val;
         char edit[160];
-        const char *klass;
-        double prior;
+        const char *klass, *best = NULL, *best_key = NULL, *best_klass = NULL;
+        double prior, best_prior = 0;
+        int best_rank = 0;
+        size_t klen = strlen(key);
         g_hash_table_iter_init(&it, p->keys);
         while (g_hash_table_iter_next(&it, &k, &val)) {
-            if (tl_typo_classify_dl1(key, k, &klass, edit, sizeof edit, &prior)) {
-                g_snprintf(out->klass, sizeof out->klass, "%slookalike-%s", pre, klass);
-                out->prior = prior * (idn ? 0.1 : 0.3);
-            } else if ((idn || tl_typo_label_len(val) >= DL2_MIN) && tl_typo_osa_distance(key, k) == 2 &&
-                       lookup_dl2(p, d, DL2_MIN) == NULL) {
+            int rank;
+            if (tl_typo_classify_dl1(key, k, &klass, edit, sizeof edit, &prior))
+                rank = strlen(k) == klen ? 4 : 3;
+            else if ((idn || tl_typo_label_len(val) >= DL2_MIN) && tl_typo_osa_distance(key, k) == 2)
+                rank = strlen(k) == klen ? 2 : 1, klass = NULL, prior = 0;
+            else
+                continue;
+            if (rank > best_rank || (rank == best_rank && strcmp(val, best) < 0)) {
+                best_rank = rank;
+                best = val;
+                best_key = k;
+                best_klass = klass;
+                best_prior = prior;
+            }
+        }
+        if (best && best_rank <= 2 && lookup_dl2(p, d, DL2_MIN) != NULL)
+            best = NULL;
+        if (best) {
+            (void)best_key;
+            if (best_rank >= 3) {
+                g_snprintf(out->klass, sizeof out->klass, "%slookalike-%s", pre, best_klass);
+                out->prior = best_prior * (idn ? 0.1 : 0.3);
+            } else {
                 g_snprintf(out->klass, sizeof out->klass, "%slookalike-distance-2", pre);
                 out->prior = idn ? 0.01 : 0.05;
-            } else
-                continue;
-            g_strlcpy(out->intended, val, sizeof out->intended);
-            g_snprintf(out->edit, sizeof out->edit, "\"%s\" looks like a near-typo of \"%s\"", shown,
-                       (char *)val);
-            break;
+            }
+            g_strlcpy(out->intended, best, sizeof out->intended);
+            g_snprintf(out->edit, sizeof out->edit, "\"%s\" looks like a near-typo of \"%s\"", shown, best);
         }
     }
     g_free(key);
