@@ -23,7 +23,7 @@ SAN     ?=
 
 # Rooms (docs/internals/layout.md): base, typo engine, detectors, parsers,
 # pipeline, writer, read-side tools; the commands on top.
-BASE_SRC   = scanner/status.c scanner/util.c scanner/chunk.c scanner/queue.c scanner/digest.c scanner/job.c
+BASE_SRC   = scanner/build.c scanner/status.c scanner/util.c scanner/chunk.c scanner/queue.c scanner/digest.c scanner/job.c
 TYPO_SRC   = $(wildcard scanner/typo/*.c)
 DETECT_SRC = scanner/detect/validate.c scanner/detect/engine.c scanner/detect/id.c scanner/detect/contact.c \
              scanner/detect/mark.c scanner/detect/cred.c scanner/detect/travel.c scanner/detect/people.c \
@@ -33,7 +33,7 @@ PARSE_SRC  = parsers/sniff.c parsers/mbox.c parsers/message.c parsers/text.c par
 # Attachment extractors (issue 11): a module with its own header, parsers/extract/extract.h.
 EXTRACT_SRC = $(wildcard parsers/extract/*.c)
 WRITE_SRC  = db/writer.c
-READ_SRC   = db/open.c db/report.c db/verify.c db/audit.c db/export.c db/show.c db/report_data.c db/report_html.c db/merge.c
+READ_SRC   = db/open.c db/report.c db/verify.c db/audit.c db/export.c db/show.c db/extract.c db/report_data.c db/report_html.c db/merge.c
 LIB_SRC = $(BASE_SRC) $(TYPO_SRC) $(DETECT_SRC) $(PARSE_SRC) $(EXTRACT_SRC) scanner/pipeline.c $(WRITE_SRC) $(READ_SRC)
 CLI_SRC = $(wildcard scanner/cli/*.c)
 TEST_SRC = $(wildcard tests/check_*.c)
@@ -42,6 +42,9 @@ CORE_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/embed.o
 LIB_OBJ  = $(CORE_OBJ) $(BUILD)/hsdb.o
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/main.o
+
+# The build (commit) id in the tool and in every run it records (runs.tool_build).
+TL_BUILD_ID := $(shell git -C '$(CURDIR)' describe --always --dirty --tags 2>/dev/null || echo unknown)
 
 .PHONY: all install uninstall deps deps-check deps-fuzz fuzz-build fuzz-regress check-asan check check-unit check-symbols check-style check-layers demo asan tsan fuzz fuzz-outlook clean
 
@@ -83,6 +86,15 @@ $(BUILD)/embed.c: db/schema.sql db/indexes.sql db/context.sql db/views.sql data/
 $(BUILD)/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/build-id: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(TL_BUILD_ID)' | cmp -s - $@ || echo '$(TL_BUILD_ID)' > $@
+
+$(BUILD)/scanner/build.o: $(BUILD)/build-id
+$(BUILD)/scanner/build.o: TL_CFLAGS += -DTL_BUILD_ID='"$(TL_BUILD_ID)"'
+
+FORCE:
 
 $(BUILD)/embed.o: $(BUILD)/embed.c
 	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) -c -o $@ $<

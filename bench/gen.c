@@ -23,7 +23,7 @@
  * the archive of a catcher of misdirected mail (the seed's .ml case).
  *
  * Usage: gen --messages N [--seed S] [--mbox OUT.mbox] [--maildir DIR]
- *            [--truth OUT.tsv] [--catcher 1]   (at least one of --mbox / --maildir)
+ *            [--truth OUT.tsv] [--catcher 1] [--audit 1]   (at least one of --mbox / --maildir)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <glib.h>
@@ -696,6 +696,83 @@ static void build_message(rng_t *r, GString *out, gint64 t, guint64 idx, gboolea
     }
 }
 
+
+/*
+ * --audit 1: after the corpus, the cases an auditor and an investigator
+ * ask about (docs/report.md): a habitual sender of one unit who writes to
+ * every typo domain over the years, a second unit named in a display name
+ * and a third in a signature, follow-ups that quote a leaked SSN and name
+ * the leaked message in In-Reply-To and References, replies that carry
+ * only In-Reply-To, a recipient named in To, Cc and a Received "for"
+ * clause, dates a clock got wrong (1980, 2099).  Its own generator:
+ * the corpus before it is the same as without the option.
+ */
+static void audit_message(FILE *mbox, gint64 t, const char *from, const char *to, const char *cc,
+                          const char *extra, const char *mid, const char *date_override, const char *body)
+{
+    char date[64], rdate[64], env[64];
+    format_date(date, sizeof date, t, 0, TRUE);
+    format_date(rdate, sizeof rdate, t + 7, 0, TRUE);
+    format_date(env, sizeof env, t, 0, FALSE);
+    const char *to_addr = strchr(to, '<') ? strchr(to, '<') + 1 : to;
+    fprintf(mbox, "From audit@typoleak-gen %s\n", env);
+    fprintf(mbox, "Received: from smtp-out.army.mil by mx1.example.net (Postfix)\n\tfor <%.*s>; %s\n",
+            (int)strcspn(to_addr, ">"), to_addr, rdate);
+    fprintf(mbox, "From: %s\nTo: %s\n", from, to);
+    if (cc)
+        fprintf(mbox, "Cc: %s\n", cc);
+    fprintf(mbox, "Subject: %s\nDate: %s\nMessage-ID: <%s>\n%s%sMIME-Version: 1.0\n"
+                  "Content-Type: text/plain; charset=us-ascii\n\n%s\n\n",
+            extra && strstr(extra, "In-Reply-To") ? "Re: personnel actions" : "Personnel actions",
+            date_override ? date_override : date, mid, extra ? extra : "", extra ? "\n" : "", body);
+}
+
+static void write_audit(FILE *mbox, guint64 seed)
+{
+    rng_t r = {seed ^ 0xA0D17A0D17A0D17AULL};
+    rng_next(&r);
+    const gint64 y2015 = 1420070400, decade = 10 * 365 * 86400LL;
+    char mid[96], body[512], extra[256], to[128], cc[128];
+    for (guint i = 0; i < 66; i++) {
+        gint64 t = y2015 + (gint64)((double)i / 66.0 * (double)decade) + rng_below(&r, 86400 * 20);
+        const char *dom = typo_domains[i % N_ELEMS(typo_domains)];
+        const name_t *f = &PICK(&r, first_names), *l = &PICK(&r, last_names);
+        g_snprintf(to, sizeof to, "%s %s <%s.%s@%s>", f->ascii, l->ascii, f->ascii, l->ascii, dom);
+        guint ssn_a = 734 + rng_below(&r, 16), ssn_b = 10 + rng_below(&r, 90), ssn_c = 1000 + rng_below(&r, 9000);
+        g_snprintf(body, sizeof body, "Please process the action for the member below.\n\nMember SSN: %03u-%02u-%04u,"
+                   " on file with the unit.\n\n-- \nDana Whitfield\nG1 Personnel Division, Fort Liberty", ssn_a, ssn_b,
+                   ssn_c);
+        g_snprintf(mid, sizeof mid, "audit.%u@army.mil", i);
+        const char *from = i % 3 ? "\"Dana Whitfield (G1 Personnel)\" <Dana.Whitfield@ARMY.MIL>"
+                                 : "Dana Whitfield <dana.whitfield@army.mil>";
+        g_snprintf(cc, sizeof cc, "%s.%s@%s", f->ascii, l->ascii, dom);   /* the same address again */
+        const char *bad_date = i == 5 ? "Tue, 1 Jan 1980 00:00:00 +0000" : i == 9 ? "Fri, 1 Jan 2099 00:00:00 +0000"
+                                                                           : NULL;
+        audit_message(mbox, t, from, to, i % 4 == 0 ? cc : NULL, NULL, mid, bad_date, body);
+        if (i % 6 == 0) {   /* a follow-up quoting it, and a reply to that with In-Reply-To only */
+            char rmid[96], body2[768];
+            g_snprintf(rmid, sizeof rmid, "audit.%u.re@army.mil", i);
+            g_snprintf(extra, sizeof extra, "In-Reply-To: <%s>\nReferences: <%s>", mid, mid);
+            g_snprintf(body2, sizeof body2, "Resending with the form attached.\n\nOn the day before, Dana wrote:\n"
+                       "> Member SSN: %03u-%02u-%04u, on file with the unit.", ssn_a, ssn_b, ssn_c);
+            audit_message(mbox, t + 3600, from, to, NULL, extra, rmid, NULL, body2);
+            char rrmid[96];
+            g_snprintf(rrmid, sizeof rrmid, "audit.%u.re2@army.mil", i);
+            g_snprintf(extra, sizeof extra, "In-Reply-To: <%s>", rmid);
+            audit_message(mbox, t + 7200, from, to, NULL, extra, rrmid, NULL, "Any news on this one?");
+        }
+    }
+    for (guint i = 0; i < 12; i++) {
+        gint64 t = y2015 + (gint64)rng_below(&r, (guint32)(decade / 60)) * 60;
+        const char *dom = typo_domains[rng_below(&r, N_ELEMS(typo_domains))];
+        g_snprintf(to, sizeof to, "ops%u@%s", i, dom);
+        g_snprintf(mid, sizeof mid, "audit.fin.%u@navy.mil", i);
+        audit_message(mbox, t, i % 2 ? "Lee Park - Finance Office <lee.park@navy.mil>"
+                                     : "Kim Ortiz - Finance Office <Kim.Ortiz@Navy.Mil>",
+                      to, NULL, NULL, mid, NULL, "Travel voucher status attached.");
+    }
+}
+
 /*
  * Writes msg to f in mboxrd form: lines matching ^>*From  get one extra '>'.
  * The caller writes the "From " separator before and the blank line after.
@@ -737,6 +814,7 @@ int main(int argc, char **argv)
 {
     guint64 n = 0, seed = 1;
     const char *mbox_path = NULL, *maildir = NULL, *truth_path = NULL;
+    gboolean audit = FALSE;
     for (int i = 1; i < argc; i += 2) { /* every option takes one value */
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : "";
         if (!strcmp(a, "--messages")) n = parse_u64(a, v);
@@ -744,10 +822,11 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--mbox")) mbox_path = v;
         else if (!strcmp(a, "--maildir")) maildir = v;
         else if (!strcmp(a, "--truth")) truth_path = v;
+        else if (!strcmp(a, "--audit")) audit = parse_u64(a, v) != 0;
         else if (!strcmp(a, "--catcher")) catcher = parse_u64(a, v) != 0;
         else {
             fprintf(stderr, "usage: gen --messages N [--seed S] [--mbox OUT.mbox] [--maildir DIR] "
-                            "[--truth OUT.tsv] [--catcher 1]\n");
+                            "[--truth OUT.tsv] [--catcher 1] [--audit 1]\n");
             return 2;
         }
     }
@@ -811,6 +890,8 @@ int main(int argc, char **argv)
         if (truth)
             fprintf(truth, "%" G_GINT64_MODIFIER "u\t%s\t%u\t%u\n", i, mid, n_rcpt, n_typo);
     }
+    if (audit && mbox)
+        write_audit(mbox, seed);
     if ((mbox && fclose(mbox)) || (truth && fclose(truth))) {
         perror("gen: write");
         return 1;

@@ -16,4 +16,5 @@ CREATE INDEX IF NOT EXISTS typo_hits_domain_id ON typo_hits(domain_id);
 CREATE INDEX IF NOT EXISTS bounces_recipient ON bounces(recipient COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS findings_message ON findings(message_id);
 CREATE INDEX IF NOT EXISTS findings_value ON findings(detector, vhash);
+CREATE INDEX IF NOT EXISTS messages_thread ON messages(thread_key);
 CREATE INDEX IF NOT EXISTS attachments_message ON attachments(message_id);

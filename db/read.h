@@ -34,10 +34,23 @@ int tl_db_folder_writable(const char *path);
 char *tl_db_read_error(struct sqlite3 *db, const char *db_path);
 /* The whole report as one JSON object (format, version, sections). */
 struct _JsonNode *tl_report_model(const char *db_path, char **errmsg);
+/* The database opened read-only with the report's scope applied (temp
+ * views over the tables, the periods; o NULL: everything, by month), as
+ * every report format opens it. */
+struct sqlite3 *tl_report_open(const char *db_path, const tl_report_options *o, char **errmsg);
+struct _JsonNode *tl_report_model_opts(const char *db_path, const tl_report_options *o, char **errmsg);
+/* The custody manifest as a JSON object (report's "manifest"). */
+struct _JsonNode *tl_report_manifest_node(struct sqlite3 *db, char **errmsg);
+/* A sentence per figure: what it counts (the report's "counting"). */
+struct _JsonNode *tl_report_counting_node(void);
 /* A result row as a JSON object / a CSV line (RFC 4180, CRLF; header:
  * the column names; text that a spreadsheet would run as a formula gets
  * a leading apostrophe). */
 void tl_json_row(struct _JsonBuilder *b, struct sqlite3_stmt *s);
 void tl_csv_row(struct sqlite3_stmt *s, FILE *out, int header);
+/* The row id of the message key names (row id, SHA-256 prefix of 8+ hex
+ * digits, Message-ID); 0 when none, -1 when several, -2 when the database
+ * could not be read (db/show.c). */
+long long tl_db_find_message(struct sqlite3 *db, const char *key);
 
 #endif /* TL_READ_H */

@@ -237,7 +237,10 @@ row_sender(report *r, sqlite3_stmt *s)
 static void
 row_triage(report *r, sqlite3_stmt *s)
 {
-    char *where = g_strdup_printf(" %s @ %s", col(s, 10), col(s, 11));
+    char *where = sqlite3_column_type(s, 12) == SQLITE_NULL
+                      ? g_strdup_printf(" %s @ %s", col(s, 10), col(s, 11))
+                      : g_strdup_printf(" %s @ %s\n       severity %s set by %s", col(s, 10), col(s, 11), col(s, 4),
+                                        col(s, 12));
     char *date = g_strdup_printf("%.10s", col(s, 1));
     cells(r, where, col(s, 4), "message", col(s, 0), date, col(s, 7), "score", col(s, 8),
           sqlite3_column_type(s, 9) == SQLITE_NULL ? "(no finding)" : col(s, 9), NULL);
@@ -288,22 +291,191 @@ each_section(report *r, const char *name, const char *wrap, void (*row)(report *
     return -1;
 }
 
+/* ------------------------------------------------------------------ */
+/* Issue 14: periods, senders per organisation and per person, counting */
+/* ------------------------------------------------------------------ */
+
+/* An integer cell (freed by the caller). */
+static char *
+num(sqlite3_stmt *s, int i)
+{
+    return g_strdup_printf("%lld", (long long)sqlite3_column_int64(s, i));
+}
+
+static void
+row_period(report *r, sqlite3_stmt *s)
+{
+    char *c[5];
+    for (int i = 0; i < 5; i++)
+        c[i] = num(s, 3 + i);
+    int first = sqlite3_column_type(s, 8) == SQLITE_NULL;
+    char *pct = sqlite3_column_type(s, 9) == SQLITE_NULL ? g_strdup("") : g_strdup_printf("%s%%", col(s, 9));
+    cells(r, NULL, col(s, 0), c[0], c[1], c[2], c[3], c[4], first ? "" : col(s, 8), pct, NULL);
+    for (int i = 0; i < 5; i++)
+        g_free(c[i]);
+    g_free(pct);
+}
+
+static void
+row_cat(report *r, sqlite3_stmt *s)
+{
+    /* markings (MARK.*) as markings, with no distinct values (row_finding) */
+    int marking = g_str_has_prefix(col(s, 1), "MARK.");
+    char *m = num(s, 2), *f = num(s, 3), *v = num(s, 4);
+    cells(r, NULL, col(s, 0), col(s, 1), m, "messages", f, marking ? "markings" : "findings", marking ? "" : v,
+          marking ? "" : "distinct values", NULL);
+    g_free(m), g_free(f), g_free(v);
+}
+
+static void
+row_org(report *r, sqlite3_stmt *s)
+{
+    int unit = sqlite3_column_type(s, 1) != SQLITE_NULL;
+    char *name = unit ? g_strdup_printf("  %s", col(s, 1)) : g_strdup(col(s, 0));
+    char *n1 = num(s, 2), *n2 = num(s, 3), *n3 = num(s, 4), *n4 = num(s, 6);
+    char *dates = g_strdup_printf("%.10s .. %.10s", col(s, 7), col(s, 8));
+    cells(r, NULL, name, n1, "senders", n2, "messages", n3, "typo domains", n4, "S1/S2", dates, NULL);
+    g_free(name), g_free(n1), g_free(n2), g_free(n3), g_free(n4), g_free(dates);
+}
+
+static void
+row_person(report *r, sqlite3_stmt *s)
+{
+    char *n1 = num(s, 2), *n2 = num(s, 3);
+    char *addrs = g_strdup_printf("(%lld %s)", (long long)sqlite3_column_int64(s, 4),
+                                  sqlite3_column_int64(s, 4) == 1 ? "address" : "addresses");
+    char *dates = g_strdup_printf("%.10s .. %.10s", col(s, 8), col(s, 9));
+    cells(r, NULL, col(s, 0), n1, "messages to", n2, "typo domains", addrs, dates,
+          sqlite3_column_type(s, 1) == SQLITE_NULL ? "" : col(s, 1), NULL);
+    g_free(n1), g_free(n2), g_free(addrs), g_free(dates);
+}
+
+static void
+row_scope(report *r, sqlite3_stmt *s)
+{
+    fprintf(r->out, "Scope: %s to %s, by %s", sqlite3_column_type(s, 0) == SQLITE_NULL ? "the first" : col(s, 0),
+            sqlite3_column_type(s, 1) == SQLITE_NULL ? "the last message" : col(s, 1), col(s, 2));
+    if (sqlite3_column_type(s, 3) != SQLITE_NULL)
+        fprintf(r->out, "; run %s", col(s, 3));
+    if (sqlite3_column_type(s, 4) != SQLITE_NULL)
+        fprintf(r->out, "; exposure %s", col(s, 4));
+    if (sqlite3_column_type(s, 5) != SQLITE_NULL)
+        fprintf(r->out, "; intended domain %s", col(s, 5));
+    if (sqlite3_column_type(s, 6) != SQLITE_NULL)
+        fprintf(r->out, "; score >= %s", col(s, 6));
+    fputc('\n', r->out);
+}
+
+static void
+row_custody(report *r, sqlite3_stmt *s)
+{
+    char *h[4];
+    for (int i = 0; i < 4; i++)
+        h[i] = g_strndup(col(s, 2 + i), 16);
+    cells(r, NULL, "run", col(s, 0), "build", col(s, 1), "rules", h[0], "protected", h[1], "allowlist", h[2], "PSL",
+          h[3], NULL);
+    for (int i = 0; i < 4; i++)
+        g_free(h[i]);
+}
+
+static void
+row_evidence(report *r, sqlite3_stmt *s)
+{
+    cells(r, NULL, col(s, 0), col(s, 2), "bytes", "mtime", col(s, 4), "sha256", col(s, 3), NULL);
+}
+
+static void
+row_rescans(report *r, sqlite3_stmt *s)
+{
+    if (sqlite3_column_int64(s, 0))
+        fprintf(r->out, "  (%lld later runs found nothing new and are not in the figures: %s)\n",
+                sqlite3_column_int64(s, 0), col(s, 1));
+}
+
+/* The issue 14 sections of the text report: periods, categories per
+ * period and per intended domain, senders per organisation and person. */
+static int
+text_periods_senders(report *r)
+{
+    fprintf(r->out, "\nMisdirected messages per period (messages, alerting, S1/S2, with findings, findings;"
+                    " change from the period before):\n");
+    int rc = each_section(r, "periods", "", row_period);
+    if (!rc) {
+        fprintf(r->out, "\nSensitive categories per period (MEDIUM and HIGH findings of misdirected messages):\n");
+        rc = each_section(r, "period_categories", "", row_cat);
+    }
+    if (!rc) {
+        fprintf(r->out, "\nSensitive categories per intended domain:\n");
+        rc = each_section(r, "intended_categories", "", row_cat);
+    }
+    if (!rc) {
+        fprintf(r->out, "\nMisdirected mail per sender organisation (domain, then its units or offices):\n");
+        rc = each_section(r, "sender_orgs", "LIMIT 40", row_org);
+        if (!rc)
+            rc = more(r, "sender_orgs", "", 40);
+    }
+    if (!rc) {
+        fprintf(r->out, "\nRepeat senders per person, across every typo domain they used:\n");
+        rc = each_section(r, "sender_people", "WHERE messages > 1 LIMIT 20", row_person);
+        if (!rc)
+            rc = more(r, "sender_people", "WHERE messages > 1", 20);
+    }
+    return rc;
+}
+
+static int
+text_custody(report *r)
+{
+    fprintf(r->out, "\nCustody (typoleak %s, build %s; the full manifest: --format json, or typoleak verify"
+                    " --manifest):\n", TL_VERSION, tl_build_id());
+    int rc = each(r, "SELECT id, coalesce(tool_build, '-'), rules_hash, protected_hash, allowlist_hash, psl_hash"
+                     " FROM runs"
+                     " WHERE EXISTS (SELECT 1 FROM main.messages x WHERE x.first_run_id = runs.id)"
+                     " OR EXISTS (SELECT 1 FROM main.errors e WHERE e.run_id = runs.id) ORDER BY id", row_custody);
+    if (!rc)
+        rc = each_section(r, "evidence", "LIMIT 50", row_evidence);
+    if (!rc)
+        rc = more(r, "evidence", "", 50);
+    fprintf(r->out, "\nWhat the numbers count: a message once wherever it was found; a recipient once per message"
+                    " whatever headers name it;\na value once per message (its HTML alternative and repeats are not"
+                    " counted again); a roster of ten or more\ncontact values of one detector in one part as one"
+                    " finding; periods by the date in UTC (docs/report.md).\n");
+    return rc;
+}
+
 tl_status_t
 tl_report_text(const char *db_path, FILE *out, char **errmsg)
 {
-    report r = { .out = out, .path = db_path, .db = tl_db_open_ro(db_path, errmsg) };
-    if (!r.db)
-        return TL_ERR_DB;
+    return tl_report_text_opts(db_path, NULL, out, errmsg);
+}
 
-    fprintf(out, "typoleak report: %s\n\nRuns:\n", db_path);
-    int rc = each(&r, "SELECT id, tool_version, started_at, coalesce(finished_at,'(unfinished)'), status,"
-                      " n_messages, n_errors, argv FROM runs ORDER BY id", row_run);
+tl_status_t
+tl_report_text_opts(const char *db_path, const tl_report_options *o, FILE *out, char **errmsg)
+{
+    report r = { .out = out, .path = db_path, .db = tl_report_open(db_path, o, errmsg) };
+    if (!r.db)
+        return o && tl_report_options_check(o, NULL) != TL_OK ? TL_ERR_USAGE : TL_ERR_DB;
+
+    fprintf(out, "typoleak report: %s\n", db_path);
+    int rc = each(&r, "SELECT since, until, bucket, run, exposure, intended, min_score FROM temp.tl_scope", row_scope);
+    fprintf(out, "\nRuns:\n");
+    if (!rc)
+        rc = each(&r, "SELECT id, tool_version, started_at, coalesce(finished_at,'(unfinished)'), status,"
+                      " n_messages, n_errors, argv FROM runs WHERE EXISTS (SELECT 1 FROM main.messages x WHERE"
+                      " x.first_run_id = runs.id) OR EXISTS (SELECT 1 FROM main.errors e WHERE e.run_id = runs.id)"
+                      " ORDER BY id", row_run);
+    if (!rc)
+        rc = each(&r, "SELECT count(*), group_concat(id, ', ') FROM runs"
+                      " WHERE NOT EXISTS (SELECT 1 FROM main.messages x WHERE x.first_run_id = runs.id)"
+                      " AND NOT EXISTS (SELECT 1 FROM main.errors e WHERE e.run_id = runs.id)",
+                  row_rescans);
     if (!rc) {
         fputc('\n', out);
         rc = each(&r, "SELECT (SELECT count(*) FROM occurrences) + (SELECT count(*) FROM errors WHERE stage='parse'),"
                       " (SELECT count(*) FROM messages), (SELECT coalesce(sum(size),0) FROM messages),"
                       " (SELECT count(*) FROM errors WHERE stage='parse'),"
-                      " (SELECT count(*) FROM recipients), (SELECT count(*) FROM recipients WHERE parsed=0),"
+                      " (SELECT count(*) FROM recipients WHERE NOT dup),"
+                      " (SELECT count(*) FROM recipients WHERE parsed=0 AND NOT dup),"
                       " (SELECT count(*) FROM anomalies), (SELECT count(DISTINCT message_id) FROM anomalies)",
                   row_totals);
     }
@@ -344,18 +516,23 @@ tl_report_text(const char *db_path, FILE *out, char **errmsg)
         rc = each_section(&r, "typo_domains", "", row_sizing);
     }
     if (!rc) {
+        rc = text_periods_senders(&r);
+    }
+    if (!rc) {
         fprintf(out, "\nSenders who sent to the same wrong address more than once:\n");
         rc = each_section(&r, "senders", "WHERE messages > 1 LIMIT 10", row_sender);
         if (!rc)
             rc = more(&r, "senders", "WHERE messages > 1", 10);
     }
     if (!rc) {
-        rc = each(&r, "SELECT count(*), coalesce(sum(n_findings), 0) FROM messages WHERE classified", row_classified);
+        rc = each(&r, "SELECT (SELECT count(*) FROM messages WHERE classified),"
+                      " (SELECT coalesce(sum(counted), 0) FROM findings)", row_classified);
         if (!rc)
             rc = each(&r, "SELECT severity, count(*), sum(n_typo > 0) FROM messages WHERE severity IS NOT NULL"
                       " GROUP BY 1 ORDER BY 1", row_severity);
         if (!rc)
-            rc = each(&r, "SELECT category, detector, level, count(*), count(DISTINCT vhash), count(DISTINCT message_id)"
+            rc = each(&r, "SELECT category, detector, level, sum(counted), count(DISTINCT vhash),"
+                          " count(DISTINCT message_id)"
                           " FROM findings GROUP BY 1, 2, 3 ORDER BY 1, 2, level='HIGH' DESC, level='MEDIUM' DESC",
                       row_finding);
     }
@@ -367,6 +544,8 @@ tl_report_text(const char *db_path, FILE *out, char **errmsg)
         fprintf(out, "\n(typoleak show --db FILE MESSAGE prints one message; --format json|csv|html the whole"
                      " report as data.)\n");
     }
+    if (!rc)
+        rc = text_custody(&r);
     sqlite3_close(r.db);
     if (rc) {
         if (errmsg)

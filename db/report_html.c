@@ -241,6 +241,19 @@ static const char *const titles[][2] = {
     { "sources", "Containers" }, { "rows", "Rows" }, { "example", "Example" }, { "score", "Score" },
     { "kind", "Kind" }, { "code", "Code" }, { "stage", "Stage" }, { "grade", "Grade" }, { "day", "Day" },
     { "month", "Month" }, { "messages", "Messages" }, { "recipients", "Recipients" }, { "senders", "Senders" },
+    /* issue 14: periods, senders, counting, custody, triage */
+    { "period", "Period" }, { "first_day", "First day" }, { "last_day", "Last day" },
+    { "change", "Change" }, { "change_pct", "Change (%)" }, { "s1_s2_messages", "S1/S2 messages" },
+    { "messages_with_findings", "Messages with findings" }, { "findings", "Findings" }, { "category", "Category" },
+    { "detector", "Detector" }, { "level", "Level" }, { "same_value_again", "Same value again" },
+    { "in_rosters", "In rosters" }, { "unit", "Unit or office" }, { "intended_domains", "Intended domains" },
+    { "sender", "Sender" }, { "tool_build", "Build" }, { "rules_hash", "Rules (SHA-256)" },
+    { "psl_hash", "Public Suffix List (SHA-256)" }, { "severity_reason", "Severity set by" },
+    { "severity", "Severity" }, { "evidence", "Evidence" }, { "message", "Message" }, { "subject", "Subject" },
+    { "size", "Size" }, { "mtime", "Modified" }, { "sha256", "SHA-256" }, { "status", "Status" },
+    { "recipient_rows", "Recipient rows" }, { "finding_rows", "Finding rows" }, { "error_rows", "Error rows" },
+    { "flagged_messages", "Misdirected messages" }, { "classified_messages", "Classified messages" },
+    { "parse_failures", "Parse failures" }, { "occurrences", "Occurrences" }, { "bytes", "Bytes" },
 };
 
 static char *
@@ -259,7 +272,7 @@ static int
 shortened(const char *col)
 {
     static const char *const cols[] = { "path", "argv", "settings", "protected_hash", "allowlist_hash", "psl_version",
-                                        "example", NULL };
+                                        "example", "rules_hash", "psl_hash", NULL };
     return g_strv_contains(cols, col);
 }
 
@@ -441,10 +454,73 @@ static const char script[] =
     "&&/^-?[0-9.]+$/.test(q))?a-c:p.localeCompare(q);return asc?r:-r});rows.forEach(function(r){b.appendChild(r)})"
     "})});t.setAttribute('data-sortable','ready')})})();";
 
+/* The custody manifest (issue 14): the tool and its build, the digests
+ * of the rules and lists, the runs the figures come from, the report's
+ * scope and its own digest; the evidence files are the "evidence" table. */
+static void
+manifest_html(GString *h, JsonObject *root)
+{
+    JsonObject *m = json_object_has_member(root, "manifest") ? json_object_get_object_member(root, "manifest") : NULL;
+    g_string_append(h, "<section id=\"manifest\"><h2>Custody manifest</h2><dl>");
+    g_string_append(h, "<dt>Tool</dt><dd>typoleak ");
+    esc(h, str(root, "tool_version"));
+    g_string_append(h, ", build ");
+    esc(h, str(root, "tool_build"));
+    g_string_append(h, "</dd><dt>Report SHA-256</dt><dd><code>");
+    esc(h, str(root, "report_sha256"));
+    g_string_append(h, "</code> (of the JSON report without this member: typoleak report --format json)</dd>");
+    JsonObject *sc = json_object_has_member(root, "scope") ? json_object_get_object_member(root, "scope") : NULL;
+    if (sc) {
+        g_string_append(h, "<dt>Scope</dt><dd>");
+        GList *keys = json_object_get_members(sc);
+        for (GList *k = keys; k; k = k->next) {
+            JsonNode *v = json_object_get_member(sc, k->data);
+            if (JSON_NODE_HOLDS_NULL(v))
+                continue;
+            g_string_append_printf(h, "%s ", (const char *)k->data);
+            char *c = cell(v);
+            esc(h, c);
+            g_free(c);
+            g_string_append(h, "; ");
+        }
+        g_list_free(keys);
+        g_string_append(h, "</dd>");
+    }
+    JsonObject *dg = m && json_object_has_member(m, "digests") ? json_object_get_object_member(m, "digests") : NULL;
+    if (dg) {
+        GList *keys = json_object_get_members(dg);
+        for (GList *k = keys; k; k = k->next) {
+            g_string_append(h, "<dt>");
+            esc(h, k->data);
+            g_string_append(h, "</dt><dd><code>");
+            JsonArray *a = json_object_get_array_member(dg, k->data);
+            for (guint i = 0; a && i < json_array_get_length(a); i++) {
+                if (i)
+                    g_string_append(h, ", ");
+                esc(h, json_array_get_string_element(a, i));
+            }
+            g_string_append(h, "</code></dd>");
+        }
+        g_list_free(keys);
+    }
+    JsonArray *runs = m && json_object_has_member(m, "runs") ? json_object_get_array_member(m, "runs") : NULL;
+    g_string_append(h, "<dt>Runs the figures come from</dt><dd>");
+    for (guint i = 0; runs && i < json_array_get_length(runs); i++)
+        g_string_append_printf(h, "%s%" G_GINT64_FORMAT, i ? ", " : "",
+                               json_object_get_int_member(json_array_get_object_element(runs, i), "run"));
+    g_string_append(h, "</dd></dl></section>\n");
+}
+
 tl_status_t
 tl_report_html(const char *db_path, FILE *out, char **errmsg)
 {
-    JsonNode *node = tl_report_model(db_path, errmsg);
+    return tl_report_html_opts(db_path, NULL, out, errmsg);
+}
+
+tl_status_t
+tl_report_html_opts(const char *db_path, const tl_report_options *o, FILE *out, char **errmsg)
+{
+    JsonNode *node = tl_report_model_opts(db_path, o, errmsg);
     if (!node)
         return TL_ERR_DB;
     JsonObject *root = json_node_get_object(node);
@@ -482,9 +558,9 @@ tl_report_html(const char *db_path, FILE *out, char **errmsg)
     if (days && json_array_get_length(days)) {
         JsonObject *peak = json_array_get_object_element(days, 0);
         for (guint i = 1; i < json_array_get_length(days); i++) {
-            JsonObject *o = json_array_get_object_element(days, i);
-            if (num(o, "messages") > num(peak, "messages"))
-                peak = o;
+            JsonObject *d = json_array_get_object_element(days, i);
+            if (num(d, "messages") > num(peak, "messages"))
+                peak = d;
         }
         g_string_append(h, "<p class=\"peakline\">Peak day: ");
         esc(h, str(peak, "day"));
@@ -495,6 +571,8 @@ tl_report_html(const char *db_path, FILE *out, char **errmsg)
     daily_chart(h, root);
     chart(h, root, "monthly", "month", "messages", 600, 1, "chart-monthly", "Misdirected messages per month");
     g_string_append(h, "</div>\n");
+    chart(h, root, "periods", "period", "messages", 600, 1, "chart-periods",
+          "Misdirected messages per period of the report (--bucket)");
     chart(h, root, "typo_domains", "typo_domain", "messages", 20, 0, "chart-domains",
           "Misdirected messages by typo domain (top 20)");
     chart(h, root, "severity", "severity", "messages", 10, 0, "chart-severity", "Classified messages by severity");
@@ -503,6 +581,7 @@ tl_report_html(const char *db_path, FILE *out, char **errmsg)
     domain_sections(h, root, 50);
     size_t ns = 0;
     const tl_report_section *secs = tl_report_sections(&ns);
+    manifest_html(h, root);
     table(h, root, "triage", "Read first (severity, score, findings; where each message is)");
     for (size_t i = 0; i < ns; i++)
         if (strcmp(secs[i].name, "triage") != 0)

@@ -1,4 +1,4 @@
--- typoleak findings database, schema version 6 (PRAGMA user_version).
+-- typoleak findings database, schema version 8 (PRAGMA user_version).
 -- docs/schema.md documents every table and column.  Timestamps are ISO 8601
 -- UTC text; digests are lower-case hex SHA-256.  The secondary indexes are
 -- in db/indexes.sql: the writer builds them at the end of each run, which
@@ -20,7 +20,11 @@ CREATE TABLE runs (
     n_sources       INTEGER,
     n_messages      INTEGER,
     n_errors        INTEGER,
-    n_bytes         INTEGER
+    n_bytes         INTEGER,
+    -- custody (issue 14): what built the tool and which rules it ran
+    tool_build      TEXT,           -- the build (commit) id: git describe at build time, or "unknown"
+    rules_hash      TEXT,           -- SHA-256 of the detectors' patterns and the Hyperscan version
+    psl_hash        TEXT            -- SHA-256 of the Public Suffix List file (or "built-in")
 );
 
 CREATE TABLE sources (
@@ -67,7 +71,15 @@ CREATE TABLE messages (
     classified      INTEGER NOT NULL DEFAULT 0, -- 1 when the classifier read its text
     n_findings      INTEGER NOT NULL DEFAULT 0,
     categories      TEXT,               -- roll-up: PII.FIN,PII.GOVID (NULL: none)
-    severity        TEXT                -- roll-up: S1 (critical) .. S4 (low); NULL: nothing found
+    severity        TEXT,               -- roll-up: S1 (critical) .. S4 (low); NULL: nothing found
+    -- issue 14: dates, the sender's unit, threads (docs/schema.md)
+    date_header_utc TEXT,               -- the Date header's own time in UTC, even when implausible
+    date_source     TEXT,               -- where date_utc comes from: header, received; NULL: neither
+    date_flag       TEXT,               -- NULL (a plausible Date), missing, unparsable, before-1990, future
+    from_unit       TEXT,               -- the sender's unit or office (display name, or signature)
+    in_reply_to     TEXT,               -- In-Reply-To's first message id (no angle brackets)
+    refs            TEXT,               -- References: JSON array of message ids, oldest first
+    thread_key      TEXT                -- the thread's root message id (References' first, In-Reply-To, own)
 );
 
 CREATE TABLE occurrences (
@@ -93,7 +105,9 @@ CREATE TABLE recipients (
     domain          TEXT,
     display_name    TEXT,
     parsed          INTEGER NOT NULL,   -- 1 GMime's parser, 0 recovered from raw
-    raw             TEXT                -- raw header value of a recovered entry
+    raw             TEXT,               -- raw header value of a recovered entry
+    addr_norm       TEXT,               -- the address normalised (lower case, no trailing dot)
+    dup             INTEGER NOT NULL DEFAULT 0  -- 1: another header of the message named it first (not counted)
 );
 
 CREATE TABLE typo_hits (
@@ -201,7 +215,10 @@ CREATE TABLE findings (
     length          INTEGER NOT NULL,
     part_offset     INTEGER NOT NULL,   -- in the part's decoded text
     quoted          INTEGER NOT NULL,   -- inside a quoted or forwarded block
-    snippet         TEXT NOT NULL
+    snippet         TEXT NOT NULL,
+    counted         INTEGER NOT NULL DEFAULT 1, -- 0: not counted in the figures (uncounted_reason)
+    uncounted_reason TEXT,              -- same value (earlier in the message), roster (one roster, one finding)
+    sets_severity   INTEGER NOT NULL DEFAULT 0  -- 1: the finding that set the message's severity
 );
 
 -- Attachments of the messages classified (docs/extraction.md): one row per

@@ -8,6 +8,7 @@
  * by a prefix of its SHA-256 (at least 8 hex digits), or by its
  * Message-ID header (with or without the angle brackets).
  */
+#include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -21,9 +22,9 @@ text(sqlite3_stmt *s, int i)
 }
 
 /* The row id of the message key names; 0 when none, -1 when ambiguous, -2
- * when the database could not be read. */
-static sqlite3_int64
-find(sqlite3 *db, const char *key)
+ * when the database could not be read (db/read.h). */
+long long
+tl_db_find_message(sqlite3 *db, const char *key)
 {
     sqlite3_stmt *s = NULL;
     sqlite3_int64 id = 0;
@@ -69,6 +70,28 @@ query(sqlite3 *db, const char *q, sqlite3_int64 id)
     return s;
 }
 
+/* Issue 14: where the date comes from, the sender's unit, the thread. */
+static void
+show_dates_thread(sqlite3 *db, sqlite3_int64 id, FILE *out)
+{
+    sqlite3_stmt *s = query(db,
+                            "SELECT date_flag, date_source, date_header_utc, from_unit, thread_key, in_reply_to,"
+                            " (SELECT count(*) FROM messages t WHERE t.thread_key = m.thread_key) FROM messages m"
+                            " WHERE id = ?1", id);
+    if (s && sqlite3_step(s) == SQLITE_ROW) {
+        if (sqlite3_column_type(s, 0) != SQLITE_NULL)
+            fprintf(out, "  date note   Date %s (%s); dated by %s\n", text(s, 0),
+                    sqlite3_column_type(s, 2) == SQLITE_NULL ? "no time" : text(s, 2),
+                    sqlite3_column_type(s, 1) == SQLITE_NULL ? "nothing" : "the first Received header");
+        if (sqlite3_column_type(s, 3) != SQLITE_NULL)
+            fprintf(out, "  unit        %s\n", text(s, 3));
+        if (sqlite3_column_type(s, 4) != SQLITE_NULL)
+            fprintf(out, "  thread      %s (%lld messages)%s%s\n", text(s, 4), (long long)sqlite3_column_int64(s, 6),
+                    sqlite3_column_type(s, 5) == SQLITE_NULL ? "" : "; in reply to ", text(s, 5));
+    }
+    sqlite3_finalize(s);
+}
+
 tl_status_t
 tl_show(const char *db_path, const char *key, FILE *out, char **errmsg)
 {
@@ -76,7 +99,7 @@ tl_show(const char *db_path, const char *key, FILE *out, char **errmsg)
     if (!db)
         return TL_ERR_DB;
     tl_status_t st = TL_OK;
-    sqlite3_int64 id = find(db, key);
+    sqlite3_int64 id = tl_db_find_message(db, key);
     sqlite3_stmt *s = id > 0 ? query(db,
                                      "SELECT id, sha256, size, message_id, date, date_utc, from_text, sender, reply_to,"
                                      " subject, n_recipients, n_typo, mime_parsed, classified, n_findings, categories,"
@@ -100,6 +123,7 @@ tl_show(const char *db_path, const char *key, FILE *out, char **errmsg)
     if (sqlite3_column_type(s, 8) != SQLITE_NULL)
         fprintf(out, "  reply-to    %s\n", text(s, 8));
     fprintf(out, "  subject     %s\n", text(s, 9));
+    show_dates_thread(db, id, out);
     fprintf(out, "  parsed      %s; %lld recipients, %lld at typo domains\n",
             sqlite3_column_int(s, 12) ? "whole MIME tree" : "header block", (long long)sqlite3_column_int64(s, 10),
             (long long)sqlite3_column_int64(s, 11));
@@ -114,11 +138,12 @@ tl_show(const char *db_path, const char *key, FILE *out, char **errmsg)
     fprintf(out, "\nrecipients:\n");
     s = query(db,
               "SELECT r.header, r.addr, r.parsed, t.intended_addr, t.class, t.edit, t.exposure, t.alert,"
-              " coalesce(t.final_score, t.score), t.needs_context FROM recipients r"
+              " coalesce(t.final_score, t.score), t.needs_context, r.dup FROM recipients r"
               " LEFT JOIN typo_hits t ON t.recipient_id = r.id WHERE r.message_id = ?1 ORDER BY r.id",
               id);
     while (s && sqlite3_step(s) == SQLITE_ROW) {
-        fprintf(out, "  %-8s %s%s\n", text(s, 0), text(s, 1), sqlite3_column_int(s, 2) ? "" : " (recovered from raw)");
+        fprintf(out, "  %-8s %s%s%s\n", text(s, 0), text(s, 1), sqlite3_column_int(s, 2) ? "" : " (recovered from raw)",
+                sqlite3_column_int(s, 10) ? " (named again: counted once)" : "");
         if (sqlite3_column_type(s, 3) != SQLITE_NULL || sqlite3_column_type(s, 4) != SQLITE_NULL)
             fprintf(out, "           %s: meant %s; %s (%s); exposure %s; score %.2f%s\n",
                     sqlite3_column_int(s, 7) ? "ALERT" : "typo", text(s, 3), text(s, 5), text(s, 4), text(s, 6),
@@ -128,8 +153,8 @@ tl_show(const char *db_path, const char *key, FILE *out, char **errmsg)
 
     fprintf(out, "\nfindings (masked; offsets in the part's text):\n");
     s = query(db,
-              "SELECT part, detector, category, level, score, masked, offset, length, part_offset, quoted, snippet"
-              " FROM findings WHERE message_id = ?1 ORDER BY part, offset",
+              "SELECT part, detector, category, level, score, masked, offset, length, part_offset, quoted, snippet,"
+              " sets_severity, uncounted_reason FROM findings WHERE message_id = ?1 ORDER BY part, offset",
               id);
     int nf = 0;
     while (s && sqlite3_step(s) == SQLITE_ROW) {
@@ -138,6 +163,9 @@ tl_show(const char *db_path, const char *key, FILE *out, char **errmsg)
                 text(s, 2), text(s, 3), sqlite3_column_int(s, 4), text(s, 5), (long long)sqlite3_column_int64(s, 6),
                 (long long)sqlite3_column_int64(s, 7), (long long)sqlite3_column_int64(s, 8),
                 sqlite3_column_int(s, 9) ? " quoted" : "");
+        if (sqlite3_column_int(s, 11) || sqlite3_column_type(s, 12) != SQLITE_NULL)
+            fprintf(out, "             %s%s%s\n", sqlite3_column_int(s, 11) ? "set the severity" : "",
+                    sqlite3_column_type(s, 12) == SQLITE_NULL ? "" : "not counted: ", text(s, 12));
         fprintf(out, "             %s\n", text(s, 10));
     }
     if (!nf)
@@ -203,6 +231,86 @@ tl_show(const char *db_path, const char *key, FILE *out, char **errmsg)
 }
 
 /* ------------------------------------------------------------------ */
+/* show --format json (issue 14)                                       */
+/* ------------------------------------------------------------------ */
+
+/* The rows of a query about message id as a JSON array member. */
+static void
+json_rows(JsonBuilder *b, sqlite3 *db, const char *name, const char *q, sqlite3_int64 id, int one)
+{
+    sqlite3_stmt *s = query(db, q, id);
+    json_builder_set_member_name(b, name);
+    if (!one)
+        json_builder_begin_array(b);
+    int n = 0;
+    while (s && sqlite3_step(s) == SQLITE_ROW && (!one || !n++))
+        tl_json_row(b, s);
+    if (one && !n)
+        json_builder_add_null_value(b);
+    if (!one)
+        json_builder_end_array(b);
+    sqlite3_finalize(s);
+}
+
+tl_status_t
+tl_show_json(const char *db_path, const char *key, FILE *out, char **errmsg)
+{
+    sqlite3 *db = tl_db_open_ro(db_path, errmsg);
+    if (!db)
+        return TL_ERR_DB;
+    sqlite3_int64 id = tl_db_find_message(db, key);
+    if (id <= 0) {
+        *errmsg = id < 0 ? g_strdup_printf("'%s' names more than one message: give more of the SHA-256", key)
+                         : g_strdup_printf("no message '%s' (give its number, SHA-256 prefix or Message-ID)", key);
+        sqlite3_close(db);
+        return TL_ERR_USAGE;
+    }
+    JsonBuilder *b = json_builder_new();
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "format");
+    json_builder_add_string_value(b, "typoleak-message");
+    json_builder_set_member_name(b, "version");
+    json_builder_add_int_value(b, 1);
+    json_rows(b, db, "message", "SELECT * FROM messages WHERE id = ?1", id, 1);
+    json_rows(b, db, "recipients",
+              "SELECT r.id, r.header, r.addr, r.addr_norm, r.dup, r.display_name, r.parsed, r.raw, t.typo_domain,"
+              " t.intended_domain, t.intended_addr, t.class, t.edit, t.exposure, t.alert,"
+              " coalesce(t.final_score, t.score) AS score FROM recipients r"
+              " LEFT JOIN typo_hits t ON t.recipient_id = r.id WHERE r.message_id = ?1 ORDER BY r.id", id, 0);
+    json_rows(b, db, "findings",
+              "SELECT id, part, detector, category, level, score, masked, vhash, offset, length, part_offset, quoted,"
+              " counted, uncounted_reason, sets_severity, snippet FROM findings WHERE message_id = ?1"
+              " ORDER BY sets_severity DESC, part, offset", id, 0);
+    json_rows(b, db, "anomalies", "SELECT code, offset, item FROM anomalies WHERE message_id = ?1 ORDER BY id", id, 0);
+    json_rows(b, db, "bounces", "SELECT recipient, action, status FROM bounces WHERE message_id = ?1 ORDER BY id", id, 0);
+    json_rows(b, db, "occurrences",
+              "SELECT o.id, s.path, s.member, o.offset, o.length, o.marker_offset, o.maildir_flags, o.sha256,"
+              " o.run_id AS run FROM occurrences o JOIN sources s ON s.id = o.source_id WHERE o.message_id = ?1"
+              " ORDER BY o.id", id, 0);
+    json_rows(b, db, "thread",
+              "SELECT m.id, m.date_utc, m.from_addr, m.subject, m.message_id FROM messages m"
+              " WHERE m.thread_key = (SELECT thread_key FROM messages WHERE id = ?1) ORDER BY m.date_utc, m.id", id, 0);
+    json_builder_end_object(b);
+    JsonNode *root = json_builder_get_root(b);
+    JsonGenerator *g = json_generator_new();
+    json_generator_set_root(g, root);
+    json_generator_set_pretty(g, TRUE);
+    char *doc = json_generator_to_data(g, NULL);
+    fputs(doc, out);
+    fputc('\n', out);
+    g_free(doc);
+    g_object_unref(g);
+    json_node_unref(root);
+    g_object_unref(b);
+    sqlite3_close(db);
+    if (ferror(out)) {
+        *errmsg = g_strdup("writing the output failed");
+        return TL_ERR_USAGE;
+    }
+    return TL_OK;
+}
+
+/* ------------------------------------------------------------------ */
 /* typoleak extract: where an attachment's message can be re-read      */
 /* ------------------------------------------------------------------ */
 
@@ -222,7 +330,7 @@ tl_attachment_place_find(const char *db_path, const char *key, const char *part,
     if (!db)
         return TL_ERR_DB;
     tl_status_t st = TL_OK;
-    sqlite3_int64 id = find(db, key);
+    sqlite3_int64 id = tl_db_find_message(db, key);
     sqlite3_stmt *s = NULL;
     if (id <= 0) {
         *errmsg = g_strdup_printf(id < 0 ? "%s names several messages" : "no message %s", key);

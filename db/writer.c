@@ -42,19 +42,21 @@ static const char *const sql[S_LAST] = {
     [S_SOURCE_END] = "UPDATE sources SET size=?, sha256=?, n_messages=?, status=? WHERE id=?",
     [S_MSG] = "INSERT INTO messages(sha256, identity, size, message_id, date, date_utc, from_text, from_addr, sender,"
               " reply_to, subject, n_recipients, n_typo, n_anomalies, mime_parsed, first_run_id, classified, n_findings,"
-              " categories, severity) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(identity) DO NOTHING",
+              " categories, severity, date_header_utc, date_source, date_flag, from_unit, in_reply_to, refs, thread_key)"
+              " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(identity) DO NOTHING",
     [S_MSG_ID] = "SELECT id FROM messages WHERE identity=?",
     [S_OCC] = "INSERT INTO occurrences(message_id, source_id, run_id, position, offset, length, marker_offset,"
               " marker, maildir_flags, sha256) VALUES(?,?,?,?,?,?,?,?,?,?)",
-    [S_RCPT] = "INSERT INTO recipients(message_id, header, addr, local_part, domain, display_name, parsed, raw)"
-               " VALUES(?,?,?,?,?,?,?,?)",
+    [S_RCPT] = "INSERT INTO recipients(message_id, header, addr, local_part, domain, display_name, parsed, raw,"
+               " addr_norm, dup) VALUES(?,?,?,?,?,?,?,?,?,?)",
     [S_TYPO] = "INSERT INTO typo_hits(message_id, recipient_id, typo_domain, intended_domain, intended_addr, class,"
                " edit, exposure, registrable, prior, score, needs_context, strong) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [S_ANOM] = "INSERT INTO anomalies(message_id, code, offset, item) VALUES(?,?,?,?)",
     [S_BOUNCE] = "INSERT INTO bounces(message_id, recipient, action, status) VALUES(?,?,?,?)",
     [S_TEXT] = "INSERT INTO text.message_text(rowid, subject, body) VALUES (?, ?, ?)",
     [S_FIND] = "INSERT INTO findings(message_id, part, detector, category, level, score, masked, vhash, offset,"
-               " length, part_offset, quoted, snippet) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+               " length, part_offset, quoted, snippet, counted, uncounted_reason, sets_severity)"
+               " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [S_ATT] = "INSERT INTO attachments(message_id, part, filename, declared_type, sniffed_type, size, sha256, status,"
               " reason, chars, width, height, exif_gps) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [S_ERR] = "INSERT INTO errors(run_id, source_id, path, offset, length, stage, code, grade, reason, sha256)"
@@ -617,6 +619,13 @@ put_message_row(tl_writer *w, const tl_job *j, sqlite3_int64 *mid, int *fresh)
     sqlite3_bind_int(s, 18, r->findings ? (int)r->findings->len : 0);
     bind_text(s, 19, r->categories);
     bind_text(s, 20, r->severity);
+    bind_text(s, 21, r->date_header_utc);
+    bind_text(s, 22, r->date_source);
+    bind_text(s, 23, r->date_flag);
+    bind_text(s, 24, r->from_unit);
+    bind_text(s, 25, r->in_reply_to);
+    bind_text(s, 26, r->refs);
+    bind_text(s, 27, r->thread_key);
     if (!step(s))
         return db_fail(w, "writing a message row");
     *fresh = sqlite3_changes(w->db) > 0;
@@ -702,9 +711,11 @@ put_recipients(tl_writer *w, const tl_record *r, sqlite3_int64 mid)
         bind_text(s, 6, p->name);
         sqlite3_bind_int(s, 7, p->parsed);
         bind_text(s, 8, p->raw);
+        bind_text(s, 9, p->addr_norm);
+        sqlite3_bind_int(s, 10, p->dup);
         if (!step(s))
             return db_fail(w, "writing a recipient row");
-        if (p->typo) {
+        if (p->typo && !p->dup) {
             tl_status_t st = put_typo_hit(w, mid, sqlite3_last_insert_rowid(w->db), p);
             if (st != TL_OK)
                 return st;
@@ -794,6 +805,9 @@ put_findings(tl_writer *w, const tl_record *r, sqlite3_int64 mid)
         sqlite3_bind_int64(s, 11, (sqlite3_int64)f->part_off);
         sqlite3_bind_int(s, 12, f->quoted);
         bind_text(s, 13, f->snippet);
+        sqlite3_bind_int(s, 14, !f->uncounted);
+        bind_text(s, 15, f->why_uncounted);
+        sqlite3_bind_int(s, 16, f->sets_severity);
         if (!step(s))
             return db_fail(w, "writing a finding row");
         w->stats.findings++;
@@ -896,6 +910,22 @@ tl_writer_set_case_key_id(tl_writer *w, const char *id)
     int ok = sqlite3_step(s) == SQLITE_DONE;
     sqlite3_finalize(s);
     return ok ? TL_OK : db_fail(w, "recording the case key id");
+}
+
+tl_status_t
+tl_writer_set_custody(tl_writer *w, const char *build, const char *rules_hash, const char *psl_hash)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(w->db, "UPDATE runs SET tool_build = ?, rules_hash = ?, psl_hash = ? WHERE id = ?", -1, &s,
+                           NULL) != SQLITE_OK)
+        return db_fail(w, "recording the build and rules");
+    bind_text(s, 1, build);
+    bind_text(s, 2, rules_hash);
+    bind_text(s, 3, psl_hash);
+    sqlite3_bind_int64(s, 4, w->run_id);
+    int ok = sqlite3_step(s) == SQLITE_DONE;
+    sqlite3_finalize(s);
+    return ok ? TL_OK : db_fail(w, "recording the build and rules");
 }
 
 tl_status_t

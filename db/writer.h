@@ -27,5 +27,8 @@ GHashTable *tl_writer_done_files(tl_writer *w);
  * (case_key_id: a keyed hash of a fixed text, never the key), so that
  * merge can refuse to mix hashes under different keys. */
 tl_status_t tl_writer_set_case_key_id(tl_writer *w, const char *id);
+/* Records the run's custody: the tool's build id, the digest of the
+ * detector rules and of the Public Suffix List file (issue 14). */
+tl_status_t tl_writer_set_custody(tl_writer *w, const char *build, const char *rules_hash, const char *psl_hash);
 
 #endif /* TL_WRITER_H */

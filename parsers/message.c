@@ -20,6 +20,7 @@
  * string in the record is a g_malloc'd copy, freed by tl_record_free().
  */
 #include <gmime/gmime.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "parsers/parsers.h"
@@ -151,6 +152,7 @@ recipient_free(gpointer p)
     tl_recipient *r = p;
     g_free(r->header);
     g_free(r->addr);
+    g_free(r->addr_norm);
     g_free(r->local);
     g_free(r->domain);
     g_free(r->name);
@@ -266,6 +268,29 @@ utf8_dup(const char *s)
     return s ? g_utf8_make_valid(s, -1) : NULL;
 }
 
+/* An address as the database compares it (docs/schema.md, "Addresses"):
+ * valid UTF-8, no angle brackets or surrounding blanks, lower case (the
+ * domain always; the local part too: Jane.Doe@ and jane.doe@ are one
+ * mailbox at every system in the evidence), no trailing dot.  Dots and
+ * "+tags" in the local part are kept: not every system ignores them. */
+static char *
+addr_normalise(const char *addr)
+{
+    char *v = g_utf8_make_valid(addr, -1);
+    g_strstrip(v);
+    size_t n = strlen(v);
+    if (n >= 2 && v[0] == '<' && v[n - 1] == '>') {
+        memmove(v, v + 1, n - 2);
+        v[n - 2] = '\0';
+    }
+    char *low = g_utf8_strdown(v, -1);
+    g_free(v);
+    n = strlen(low);
+    while (n > 0 && low[n - 1] == '.')
+        low[--n] = '\0';
+    return low;
+}
+
 /* Adds a recipient; addr is split at its last '@'; the domain is lower-cased
  * and loses a trailing dot.  Looks the domain up in the worker's cache. */
 static void
@@ -276,6 +301,7 @@ add_recipient(tl_worker *w, tl_record *rec, const char *header, const char *addr
     const char *at = strrchr(addr, '@');
     r->header = g_strdup(header);
     r->addr = utf8_dup(addr);
+    r->addr_norm = addr_normalise(addr);
     r->parsed = parsed;
     r->name = (name && *name) ? utf8_dup(name) : NULL;
     r->raw = raw ? utf8_dup(raw) : NULL;
@@ -443,6 +469,173 @@ parsed_list_text(tl_worker *w, const char *raw, char **first_addr)
     return text;
 }
 
+/* The unit or office a display name carries: "Jane Doe (J6 Plans)",
+ * "Doe, Jane - Finance Office", "Jane Doe | Contracting"; or NULL. */
+static char *
+unit_of_name(const char *name)
+{
+    if (!name || !*name)
+        return NULL;
+    char *unit = NULL;
+    const char *open = strchr(name, '('), *close = open ? strchr(open, ')') : NULL;
+    if (open && close && close > open + 1)
+        unit = g_strndup(open + 1, (gsize)(close - open - 1));
+    else {
+        static const char *const seps[] = { " - ", " | ", " / ", " -- ", NULL };
+        const char *best = NULL;
+        size_t blen = 0;
+        for (int i = 0; seps[i]; i++) {
+            const char *p = g_strrstr(name, seps[i]);
+            if (p && (!best || p > best))
+                best = p, blen = strlen(seps[i]);
+        }
+        if (best)
+            unit = g_strdup(best + blen);
+    }
+    if (unit) {
+        g_strstrip(unit);
+        int letters = 0;
+        for (const char *c = unit; *c; c++)
+            letters += g_ascii_isalpha(*c);
+        if (letters < 2 || strlen(unit) > 80)
+            g_clear_pointer(&unit, g_free);
+    }
+    return unit;
+}
+
+/* parsed_list_text, and the unit of the first mailbox's display name. */
+static char *
+parsed_list_text_unit(tl_worker *w, const char *raw, char **first_addr, char **unit)
+{
+    InternetAddressList *list = internet_address_list_parse(w->opts, raw);
+    char *text = list_text(list, first_addr);
+    if (list && internet_address_list_length(list) > 0) {
+        InternetAddress *ia = internet_address_list_get_address(list, 0);
+        char *name = utf8_dup(internet_address_get_name(ia));
+        *unit = unit_of_name(name);
+        g_free(name);
+    }
+    if (list)
+        g_object_unref(list);
+    return text;
+}
+
+/* A date header value in UTC (ISO 8601) and its Unix time, or NULL. */
+static char *
+utc_of(const char *value, int64_t *unix_time)
+{
+    GDateTime *dt = g_mime_utils_header_decode_date(value);
+    GDateTime *utc = dt ? g_date_time_to_utc(dt) : NULL;
+    char *iso = NULL;
+    if (utc) {
+        iso = g_date_time_format(utc, "%Y-%m-%dT%H:%M:%SZ");
+        *unix_time = g_date_time_to_unix(utc);
+        g_date_time_unref(utc);
+    }
+    if (dt)
+        g_date_time_unref(dt);
+    return iso;
+}
+
+#define TL_DATE_MIN 631152000   /* 1990-01-01T00:00:00Z: before it, a Date is a clock gone wrong */
+
+/* The Unix time is plausible for mail: from 1990 to a day after now. */
+static const char *
+implausible(int64_t t)
+{
+    if (t < TL_DATE_MIN)
+        return "before-1990";
+    if (t > g_get_real_time() / G_USEC_PER_SEC + 86400)
+        return "future";
+    return NULL;
+}
+
+/* The message's date: the Date header when it is there and plausible;
+ * else the time of the first Received header (the one on top, written
+ * by the last server that took the message in), flagged. */
+static void
+choose_date(tl_record *rec, int date_seen, const char *first_received)
+{
+    int64_t t = 0;
+    const char *flag = !date_seen ? "missing" : !rec->date_header_utc ? "unparsable" : implausible(rec->date_unix);
+    if (!flag) {
+        rec->date_utc = g_strdup(rec->date_header_utc);
+        rec->date_source = "header";
+        return;
+    }
+    rec->date_flag = flag;
+    rec->date_unix = 0;
+    const char *semi = first_received ? strrchr(first_received, ';') : NULL;
+    char *iso = semi ? utc_of(semi + 1, &t) : NULL;
+    if (iso && !implausible(t)) {
+        rec->date_utc = iso;
+        rec->date_unix = t;
+        rec->date_source = "received";
+    } else
+        g_free(iso);
+}
+
+/* In-Reply-To (its first id) and References (every id, as a JSON array);
+ * the thread key is the References' first id, the thread's root (RFC
+ * 5322 3.6.4), else In-Reply-To. */
+static void
+read_references(tl_worker *w, tl_record *rec, const char *name, const char *raw)
+{
+    int irt = g_ascii_strcasecmp(name, "In-Reply-To") == 0;
+    if (irt ? rec->in_reply_to != NULL : rec->refs != NULL)
+        return;
+    GMimeReferences *refs = g_mime_references_parse(w->opts, raw);
+    int n = refs ? g_mime_references_length(refs) : 0;
+    if (n > 0 && irt) {
+        rec->in_reply_to = utf8_dup(g_mime_references_get_message_id(refs, 0));
+        if (!rec->thread_key)
+            rec->thread_key = g_strdup(rec->in_reply_to);
+    } else if (n > 0) {
+        JsonBuilder *b = json_builder_new();
+        json_builder_begin_array(b);
+        for (int i = 0; i < n && i < 500; i++) {
+            char *id = utf8_dup(g_mime_references_get_message_id(refs, i));
+            json_builder_add_string_value(b, id);
+            g_free(id);
+        }
+        json_builder_end_array(b);
+        JsonNode *root = json_builder_get_root(b);
+        rec->refs = json_to_string(root, FALSE);
+        json_node_unref(root);
+        g_object_unref(b);
+        g_free(rec->thread_key);
+        rec->thread_key = utf8_dup(g_mime_references_get_message_id(refs, 0));
+    }
+    if (refs)
+        g_mime_references_free(refs);
+}
+
+/* A recipient counts once per message whatever headers name it: the
+ * first row of an address (a To, Cc... row before a Received "for" copy)
+ * is counted, the others are marked dup and carry no typo hit. */
+static void
+mark_duplicate_recipients(tl_record *rec)
+{
+    GHashTable *first = g_hash_table_new(g_str_hash, g_str_equal);
+    for (int pass = 0; pass < 2; pass++)
+        for (guint i = 0; i < rec->recipients->len; i++) {
+            tl_recipient *r = rec->recipients->pdata[i];
+            int received = g_strcmp0(r->header, "Received") == 0;
+            if (!r->addr_norm || received != (pass == 1))
+                continue;
+            if (!g_hash_table_contains(first, r->addr_norm)) {
+                g_hash_table_add(first, r->addr_norm);
+                continue;
+            }
+            r->dup = 1;
+            if (r->typo) {
+                r->typo = 0;
+                rec->n_typo--;
+            }
+        }
+    g_hash_table_destroy(first);
+}
+
 /*
  * Fills the record from the header list of the top-level entity, in one
  * pass, for a whole message and for a header block alike (so that both
@@ -463,6 +656,8 @@ fill_record(tl_worker *w, GMimeObject *obj, tl_record *rec)
         rec->dsn = rt && g_ascii_strcasecmp(rt, "delivery-status") == 0;
     }
     GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    const char *first_received = NULL;
+    int date_seen = 0;
     for (int i = 0; i < n; i++) {
         GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
         const char *name = g_mime_header_get_name(h);
@@ -470,6 +665,8 @@ fill_record(tl_worker *w, GMimeObject *obj, tl_record *rec)
         if (!name || !raw)
             continue;
         if (g_ascii_strcasecmp(name, "Received") == 0) {
+            if (!first_received)
+                first_received = raw;
             g_hash_table_remove_all(seen);
             add_received_for(w, rec, raw, seen);
             continue;
@@ -488,24 +685,29 @@ fill_record(tl_worker *w, GMimeObject *obj, tl_record *rec)
             continue;
         }
         if (g_ascii_strcasecmp(name, "Date") == 0) {
-            if (rec->date)
+            if (date_seen++)
                 continue;
             const char *value = g_mime_header_get_value(h);
             rec->date = g_strstrip(utf8_dup(value ? value : ""));
-            GDateTime *dt = value ? g_mime_utils_header_decode_date(value) : NULL;
-            GDateTime *utc = dt ? g_date_time_to_utc(dt) : NULL;
-            if (utc) {
-                rec->date_utc = g_date_time_format(utc, "%Y-%m-%dT%H:%M:%SZ");
-                rec->date_unix = g_date_time_to_unix(utc);
-                g_date_time_unref(utc);
-            }
-            if (dt)
-                g_date_time_unref(dt);
+            if (value)
+                rec->date_header_utc = utc_of(value, &rec->date_unix);
+            continue;
+        }
+        if (g_ascii_strcasecmp(name, "In-Reply-To") == 0 || g_ascii_strcasecmp(name, "References") == 0) {
+            read_references(w, rec, name, raw);
             continue;
         }
         if (g_ascii_strcasecmp(name, "From") == 0) {
-            if (!rec->from)
-                rec->from = parsed_list_text(w, raw, &rec->from_addr);
+            if (!rec->from) {
+                char *unit = NULL;
+                rec->from = parsed_list_text_unit(w, raw, &rec->from_addr, &unit);
+                rec->from_unit = unit;
+                if (rec->from_addr) {
+                    char *norm = addr_normalise(rec->from_addr);
+                    g_free(rec->from_addr);
+                    rec->from_addr = norm;
+                }
+            }
             continue;
         }
         if (g_ascii_strcasecmp(name, "Sender") == 0) {
@@ -539,6 +741,10 @@ fill_record(tl_worker *w, GMimeObject *obj, tl_record *rec)
             recover_raw(w, rec, recipient_headers[k], raw, seen);
     }
     g_hash_table_destroy(seen);
+    choose_date(rec, date_seen, first_received);
+    mark_duplicate_recipients(rec);
+    if (!rec->thread_key && rec->message_id)
+        rec->thread_key = g_strdup(rec->message_id);
 }
 
 /* Describes why GMime returned no message, from the warnings it gave. */
@@ -604,6 +810,131 @@ subject_detect(tl_worker *w, tl_record *rec, GPtrArray *findings)
     g_free(p.map);
 }
 
+#define TL_ROSTER_MIN 10     /* contact findings of one detector in one part that make a roster */
+
+/* What the report counts (docs/report.md, "Counting once"): a value once
+ * per message (the same detector and keyed hash, or the same marking,
+ * again in another part, such as the text/html alternative of a
+ * text/plain part, or repeated, is not counted again), and a roster (ten
+ * or more contact findings of one detector in one part) as one finding,
+ * or, where a roster detector (category *.ROSTER) named the part, as that
+ * finding;
+ * and the finding that set the message's severity. */
+static void
+mark_counted(tl_record *rec)
+{
+    GPtrArray *f = rec->findings;
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GHashTable *per_part = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (guint i = 0; i < f->len; i++) {
+        tl_finding *x = f->pdata[i];
+        char *key = g_strdup_printf("%s\x1f%s", x->detector, x->vhash[0] ? x->vhash : x->masked);
+        if (g_hash_table_contains(seen, key)) {
+            x->uncounted = 1;
+            x->why_uncounted = "same value";
+            g_free(key);
+            continue;
+        }
+        g_hash_table_add(seen, key);
+        if (strcmp(x->category, "PII.CONTACT") == 0) {
+            char *pk = g_strdup_printf("%s\x1f%s", x->part ? x->part : "", x->detector);
+            int n = GPOINTER_TO_INT(g_hash_table_lookup(per_part, pk)) + 1;
+            g_hash_table_insert(per_part, pk, GINT_TO_POINTER(n));
+        }
+    }
+    /* a part a roster detector named (PERSONNEL.ROSTER...): that finding
+     * stands for its contact values */
+    GHashTable *roster_parts = g_hash_table_new(g_str_hash, g_str_equal);
+    GHashTable *roster_heads = g_hash_table_new(g_str_hash, g_str_equal);     /* parts with a "roster" finding */
+    for (guint i = 0; i < f->len; i++) {
+        tl_finding *x = f->pdata[i];
+        if (g_str_has_suffix(x->category, ".ROSTER") && x->part)
+            g_hash_table_add(roster_parts, x->part);
+        if (strcmp(x->detector, "roster") == 0 && x->part)
+            g_hash_table_add(roster_heads, x->part);
+    }
+    /* the rows of a roster the roster finding stands for (person, name) */
+    for (guint i = 0; i < f->len; i++) {
+        tl_finding *x = f->pdata[i];
+        if (!x->uncounted && x->part && g_str_has_suffix(x->category, ".ROSTER") &&
+            strcmp(x->detector, "roster") != 0 &&
+            g_hash_table_contains(roster_heads, x->part)) {
+            x->uncounted = 1;
+            x->why_uncounted = "roster";
+        }
+    }
+    g_hash_table_destroy(roster_heads);
+    GHashTable *lead = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (guint i = 0; i < f->len; i++) {
+        tl_finding *x = f->pdata[i];
+        if (x->uncounted || strcmp(x->category, "PII.CONTACT") != 0)
+            continue;
+        if (x->part && g_hash_table_contains(roster_parts, x->part)) {
+            x->uncounted = 1;
+            x->why_uncounted = "roster";
+            continue;
+        }
+        char *pk = g_strdup_printf("%s\x1f%s", x->part ? x->part : "", x->detector);
+        if (GPOINTER_TO_INT(g_hash_table_lookup(per_part, pk)) < TL_ROSTER_MIN)
+            g_free(pk);
+        else if (!g_hash_table_contains(lead, pk))
+            g_hash_table_add(lead, pk);         /* the roster's first member stands for it */
+        else {
+            x->uncounted = 1;
+            x->why_uncounted = "roster";
+            g_free(pk);
+        }
+    }
+    g_hash_table_destroy(lead);
+    g_hash_table_destroy(roster_parts);
+    g_hash_table_destroy(per_part);
+    g_hash_table_destroy(seen);
+    int why = tl_rollup_reason(f, rec->severity);
+    if (why >= 0)
+        ((tl_finding *)f->pdata[why])->sets_severity = 1;
+}
+
+/* The sender's unit or office from the signature of the first text part
+ * (the lines after "-- ", or a short closing block): the first line that
+ * names an office, division, branch... */
+static char *
+unit_of_signature(const GPtrArray *parts)
+{
+    static const char *const words[] = { "office", "division", "department", "dept", "branch", "unit",
+                                         "battalion", "squadron", "command", "directorate", "section",
+                                         "bureau", "agency", "detachment", "team", "group", NULL };
+    for (guint i = 0; i < parts->len; i++) {
+        const tl_text_part *p = parts->pdata[i];
+        if (p->html || !p->text)
+            continue;
+        const char *end = p->text + p->quote_from;
+        const char *sig = g_strstr_len(p->text, (gssize)p->quote_from, "\n-- \n");
+        if (!sig)
+            sig = g_strstr_len(p->text, (gssize)p->quote_from, "\n--\n");
+        if (!sig)
+            return NULL;
+        char *block = g_strndup(sig + 1, (gsize)(end - sig - 1));
+        char **lines = g_strsplit(block, "\n", 8);
+        char *unit = NULL;
+        for (int k = 1; lines[k] && !unit; k++) {
+            char *low = g_ascii_strdown(lines[k], -1);
+            for (int j = 0; words[j] && !unit; j++) {
+                const char *m = strstr(low, words[j]);
+                size_t wl = strlen(words[j]);
+                if (m && (m == low || !g_ascii_isalpha(m[-1])) && !g_ascii_isalpha(m[wl]))
+                    unit = g_strstrip(g_strdup(lines[k]));
+            }
+            g_free(low);
+        }
+        g_strfreev(lines);
+        g_free(block);
+        if (unit && (strlen(unit) > 80 || !*unit))
+            g_clear_pointer(&unit, g_free);
+        return unit;
+    }
+    return NULL;
+}
+
 /* The text of every part through the detectors; findings and text
  * anomalies go to the record. */
 static void
@@ -660,6 +991,10 @@ classify(tl_worker *w, GMimeMessage *msg, tl_record *rec)
         g_string_free(text, TRUE);
     rec->classified = rec->findings != NULL;
     rec->severity = rec->findings ? tl_rollup(rec->findings, &rec->categories) : NULL;
+    if (rec->findings)
+        mark_counted(rec);
+    if (!rec->from_unit)
+        rec->from_unit = unit_of_signature(parts);
     g_ptr_array_unref(parts);
     g_ptr_array_unref(notes);
 }

@@ -46,6 +46,11 @@ tl_record_free(tl_record *r)
     g_free(r->message_id);
     g_free(r->date);
     g_free(r->date_utc);
+    g_free(r->date_header_utc);
+    g_free(r->in_reply_to);
+    g_free(r->refs);
+    g_free(r->thread_key);
+    g_free(r->from_unit);
     g_free(r->from);
     g_free(r->from_addr);
     g_free(r->sender);

@@ -22,7 +22,9 @@ typedef enum {
 
 typedef struct {
     char *header;           /* header it came from: To, Cc, Received, ... */
-    char *addr;             /* addr-spec as written (lower-cased domain) */
+    char *addr;             /* addr-spec as written */
+    char *addr_norm;        /* normalised: lower case, no trailing dot (docs/schema.md, "Addresses") */
+    int dup;                /* 1: another header of the message named the same address first */
     char *local;            /* local part */
     char *domain;           /* domain, lower case, no trailing dot */
     char *name;             /* display name (decoded), may be NULL */
@@ -46,10 +48,18 @@ typedef struct {
     char identity[65];      /* the message's identity: SHA-256 with mbox From-quoting undone (tl_message_identity) */
     char *message_id;
     char *date;             /* Date header as written */
-    char *date_utc;         /* ISO 8601 UTC, NULL when unparsable */
+    char *date_utc;         /* ISO 8601 UTC: the Date header, or the first Received time when it is
+                             * missing or implausible; NULL when neither */
     int64_t date_unix;
+    char *date_header_utc;  /* the Date header's own time in UTC, even when implausible */
+    const char *date_source;/* "header", "received" or NULL (static) */
+    const char *date_flag;  /* NULL, "missing", "unparsable", "before-1990", "future" (static) */
+    char *in_reply_to;      /* In-Reply-To's first message id, without brackets */
+    char *refs;             /* References as a JSON array of ids, oldest first, or NULL */
+    char *thread_key;       /* References' root, else In-Reply-To, else the own Message-ID */
+    char *from_unit;        /* the sender's unit or office, from the display name or the signature */
     char *from;             /* decoded address lists */
-    char *from_addr;        /* first addr-spec of From */
+    char *from_addr;        /* first addr-spec of From, normalised (lower case) */
     char *sender;
     char *reply_to;
     char *subject;          /* decoded */
@@ -196,6 +206,10 @@ typedef struct {
     char *snippet;              /* +-60 characters, every detected span as its type */
     char *part;                 /* part path, set by the caller (owned) */
     int pii;                    /* personal data (corroboration, privacy notices) */
+    int uncounted;              /* 1: not counted in the report's figures (why_uncounted) */
+    const char *why_uncounted;  /* "same value" (earlier in the message: the HTML alternative,
+                                 * a repeat), "roster" (a member of a roster counted once); static */
+    int sets_severity;          /* the finding that set the message's severity */
     char *norm;                 /* inside tl_detect_part only: the value hashed, wiped after */
 } tl_finding;
 

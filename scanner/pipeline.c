@@ -306,6 +306,16 @@ scan_run(const tl_scan_options *o, const char *const *paths, int npaths, GHashTa
         tl_protect_free(own);
         return st;
     }
+    char *rules = tl_detect_patterns_digest();
+    st = tl_writer_set_custody(p.writer, tl_build_id(), rules, tl_psl_digest());
+    g_free(rules);
+    if (st != TL_OK) {
+        if (errmsg)
+            *errmsg = g_strdup(tl_writer_errmsg(p.writer));
+        tl_writer_close(p.writer, "failed", NULL);
+        tl_protect_free(own);
+        return st;
+    }
     GThread *compiler = NULL;
     if (o->classify != TL_CLASSIFY_NONE) {
         /* the case key; the pattern database is compiled in a thread of

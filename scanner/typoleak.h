@@ -104,6 +104,12 @@ char *tl_protect_digest(const tl_protect *p);
 char *tl_protect_allow_digest(const tl_protect *p);
 /* Which Public Suffix List the engine uses (libpsl version and data file). */
 const char *tl_psl_version(void);
+/* SHA-256 (hex) of the Public Suffix List file the engine reads, or
+ * "built-in" when it reads libpsl's compiled-in list. */
+const char *tl_psl_digest(void);
+/* The build (commit) id the tool was built from: `git describe` at build
+ * time, or "unknown" outside a git checkout. */
+const char *tl_build_id(void);
 
 typedef enum {
     TL_VERDICT_OK = 0,          /* not near a protected domain */
@@ -251,6 +257,33 @@ tl_status_t tl_report_json(const char *db_path, FILE *out, char **errmsg);
 tl_status_t tl_report_csv(const char *db_path, const char *outdir, char **errmsg);
 tl_status_t tl_report_html(const char *db_path, FILE *out, char **errmsg);
 
+/* What a report covers (docs/report.md, "Periods and filters"): messages
+ * dated since/until (YYYY-MM-DD, both days included), messages an
+ * occurrence of which run `run` recorded, typo hits of one exposure, one
+ * intended domain, at or above a score (a message is in when one of its
+ * hits is); the periods of the per-period sections (week, month, quarter,
+ * year).  tl_report_options_init() sets "everything, by month". */
+typedef struct {
+    const char *since, *until;
+    const char *bucket;
+    int64_t run;                /* 0: every run */
+    const char *exposure;       /* open, closed, nonexistent-tld; NULL: any */
+    const char *intended;       /* an intended (protected) domain; NULL: any */
+    double min_score;           /* < 0: any */
+} tl_report_options;
+void tl_report_options_init(tl_report_options *o);
+/* TL_ERR_USAGE with *errmsg when an option is not one of the above. */
+tl_status_t tl_report_options_check(const tl_report_options *o, char **errmsg);
+/* The report of the messages o selects (NULL: all), in each format. */
+tl_status_t tl_report_text_opts(const char *db_path, const tl_report_options *o, FILE *out, char **errmsg);
+tl_status_t tl_report_json_opts(const char *db_path, const tl_report_options *o, FILE *out, char **errmsg);
+tl_status_t tl_report_csv_opts(const char *db_path, const tl_report_options *o, const char *outdir, char **errmsg);
+tl_status_t tl_report_html_opts(const char *db_path, const tl_report_options *o, FILE *out, char **errmsg);
+/* The custody manifest of a database (the report's "manifest", JSON):
+ * the tool and its build, every top-level source with size, SHA-256 and
+ * mtime, the runs with the digests of their rules and lists. */
+tl_status_t tl_report_manifest(const char *db_path, FILE *out, char **errmsg);
+
 /* Chain of custody (db/verify.c): re-hashes every file the database read
  * from the file system (its latest record per path) and prints one line
  * per file that changed, disappeared, could not be read or only got a new
@@ -271,6 +304,18 @@ tl_status_t tl_verify(const char *db_path, FILE *out, tl_verify_counts *counts, 
  * 8 or more hex digits, or its Message-ID.  TL_ERR_USAGE with *errmsg
  * when key names no message or several. */
 tl_status_t tl_show(const char *db_path, const char *key, FILE *out, char **errmsg);
+/* The same record as one JSON document (message, recipients, findings,
+ * anomalies, bounces, occurrences, its thread). */
+tl_status_t tl_show_json(const char *db_path, const char *key, FILE *out, char **errmsg);
+/* Extract (db/extract.c): the raw bytes of the message key names (as for
+ * tl_show), re-read from the first of its copies that can still be read
+ * (a file on disk, or an archive entry, nested archives through
+ * libarchive in memory) and whose SHA-256 is the recorded one, written to
+ * out_path ("-": standard output).  part: NULL (a MIME part comes later:
+ * TL_ERR_USAGE for now).  log, when not NULL, gets where they came from.
+ * TL_ERR_READ with *errmsg when no copy can be read or none matches. */
+tl_status_t tl_extract_message(const char *db_path, const char *key, const char *part, const char *out_path,
+                               FILE *log, char **errmsg);
 
 /* typoleak extract: where one attachment of a message can be re-read
  * (db/show.c).  key names the message as for tl_show; part is the

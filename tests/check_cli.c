@@ -509,7 +509,7 @@ START_TEST(test_conventions)
         { "verify", "Usage: typoleak verify [OPTION...]" }, { "merge", "Usage: typoleak merge [OPTION...] OUT.db" },
         { "check", "Usage: typoleak check [OPTION...] [ADDRESS...]" },
         { "variants", "Usage: typoleak variants [OPTION...] DOMAIN..." },
-        { "extract", "Usage: typoleak extract [OPTION...] MESSAGE PART" },
+        { "extract", "Usage: typoleak extract [OPTION...] MESSAGE [PART]" },
     };
     g_setenv("LC_ALL", "C", TRUE);
     for (size_t i = 0; i < G_N_ELEMENTS(usage); i++) {
@@ -837,7 +837,7 @@ START_TEST(test_report_formats)
     ck_assert(json_parser_load_from_data(p, out, -1, NULL));
     JsonObject *r = json_node_get_object(json_parser_get_root(p));
     ck_assert_str_eq(json_object_get_string_member(r, "format"), "typoleak-report");
-    ck_assert_int_eq(json_object_get_int_member(r, "version"), 1);
+    ck_assert_int_eq(json_object_get_int_member(r, "version"), 2);
     JsonObject *tot = json_array_get_object_element(json_object_get_array_member(r, "totals"), 0);
     ck_assert_int_eq(json_object_get_int_member(tot, "flagged_messages"), 2);
     ck_assert_int_eq(json_object_get_int_member(tot, "findings"), 2);

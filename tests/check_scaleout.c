@@ -50,6 +50,14 @@ report_without_runs(const char *dir, const char *db)
     json_object_remove_member(o, "runs");
     json_object_remove_member(o, "database");
     json_object_remove_member(o, "generated_at");
+    /* what names the runs (issue 14): the custody manifest, the re-scans,
+     * the run that read each file, the digest of the whole */
+    json_object_remove_member(o, "manifest");
+    json_object_remove_member(o, "runs_without_new_messages");
+    json_object_remove_member(o, "report_sha256");
+    JsonArray *ev = json_object_get_array_member(o, "evidence");
+    for (guint i = 0; ev && i < json_array_get_length(ev); i++)
+        json_object_remove_member(json_array_get_object_element(ev, i), "run");
     char *text = json_to_string(json_parser_get_root(p), TRUE);
     ck_assert_ptr_nonnull(strstr(text, "\"triage\""));
     g_object_unref(p);

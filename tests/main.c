@@ -416,7 +416,7 @@ static const struct {
     { "archive", suite_archive }, { "writer", suite_writer }, { "pipeline", suite_pipeline },
     { "corpora", suite_corpora }, { "cli", suite_cli }, { "validate", suite_validate }, { "text", suite_text }, { "detect", suite_detect }, { "eval", suite_eval }, { "leak", suite_leak },
     { "cred", suite_cred }, { "contact", suite_contact }, { "mark", suite_mark }, { "alerts", suite_alerts }, { "scaleout", suite_scaleout }, { "extract", suite_extract },
-    { "bombs", suite_bombs }, { "audit", suite_audit }, { "faults", suite_faults }, { "outlook", suite_outlook },
+    { "bombs", suite_bombs }, { "audit", suite_audit }, { "faults", suite_faults }, { "outlook", suite_outlook }, { "auditor", suite_auditor },
 };
 
 int

@@ -74,6 +74,7 @@ Suite *suite_alerts(void);
 Suite *suite_bombs(void);
 Suite *suite_audit(void);
 Suite *suite_faults(void);
+Suite *suite_auditor(void);
 Suite *suite_scaleout(void);
 Suite *suite_extract(void);
 

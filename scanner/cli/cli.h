@@ -32,6 +32,7 @@ int cli_merge(int argc, char **argv);
 int cli_plan(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_variants(int argc, char **argv);
+int cli_extract(int argc, char **argv);
 
 /* --protect, --protect-file, --allow, --allow-file (cli_lists.c). */
 typedef struct {

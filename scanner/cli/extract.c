@@ -1,8 +1,10 @@
 /*
- * extract.c - `typoleak extract --db FILE MESSAGE PART -o FILE`: one
- * attachment's bytes, re-read from the evidence at the message's recorded
- * place and checked against the digest the scan recorded, written to a
- * file a reviewer can open in a viewer.
+ * extract.c - `typoleak extract --db FILE MESSAGE [PART] -o FILE`: a
+ * message's raw bytes (no PART: tl_extract, from a file on disk or from
+ * inside archives, nested), or one attachment's bytes (PART), re-read
+ * from the evidence at the message's recorded place and checked against
+ * the digest the scan recorded, written to a file a reviewer can open in
+ * a viewer (docs/cli/extract.md).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -45,7 +47,11 @@ cli_extract(int argc, char **argv)
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "where to write the attachment", "FILE" },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
-    GOptionContext *ctx = g_option_context_new("MESSAGE PART - one attachment's bytes, from the evidence");
+    GOptionContext *ctx = g_option_context_new("MESSAGE [PART] - a message's raw bytes, or one attachment's, from the"
+                                               " evidence");
+    g_option_context_set_description(ctx, "MESSAGE: its number, a SHA-256 prefix or its Message-ID; PART: a MIME part "
+                                          "path. The bytes are checked against the SHA-256 the scan recorded. -o - "
+                                          "writes a message to standard output.");
     g_option_context_add_main_entries(ctx, entries, NULL);
     GError *err = NULL;
     int rc = EXIT_USAGE;
@@ -54,8 +60,14 @@ cli_extract(int argc, char **argv)
         g_clear_error(&err);
         goto done;
     }
-    if (!db || !out || argc != 3) {
-        cli_error("usage: typoleak extract --db FILE MESSAGE PART -o FILE");
+    if (!db || !out || argc < 2 || argc > 3) {
+        cli_error("usage: typoleak extract --db FILE MESSAGE [PART] -o FILE");
+        goto done;
+    }
+    if (argc == 2) {        /* the whole message (issue 14) */
+        char *why = NULL;
+        tl_status_t whole = tl_extract_message(db, argv[1], NULL, out, stderr, &why);
+        rc = whole == TL_OK ? EXIT_OK : cli_status(whole == TL_ERR_USAGE ? TL_ERR_USAGE : TL_ERR_DB, why);
         goto done;
     }
     tl_attachment_place p;

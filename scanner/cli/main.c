@@ -19,7 +19,7 @@ static const struct {
     { "merge", cli_merge, "combine databases of scans of parts of the evidence, without counting twice" },
     { "plan", cli_plan, "cut the evidence into shards for scans on several machines (GNU parallel, Slurm)" },
     { "show", cli_show, "one message: headers, recipients and verdicts, findings, attachments, where its bytes are" },
-    { "extract", cli_extract, "one attachment's bytes, re-read from the evidence and checked against its digest" },
+    { "extract", cli_extract, "a message's raw bytes, or one attachment's, re-read from the evidence and checked against its digest" },
     { "export", cli_export, "messages, typo hits and findings as JSON Lines or CSV" },
     { "audit", cli_audit, "prove from the database that nothing was lost: every source, message and mbox byte" },
     { "verify", cli_verify, "re-hash the evidence a database recorded; say what changed" },

@@ -51,7 +51,19 @@ int
 cli_report(int argc, char **argv)
 {
     char *db = NULL, *format = NULL, *output = NULL;
+    char *since = NULL, *until = NULL, *bucket = NULL, *exposure = NULL, *intended = NULL, *min_score = NULL;
+    gint64 run_no = 0;
     GOptionEntry entries[] = {
+        { "since", 0, 0, G_OPTION_ARG_STRING, &since, "messages dated on or after this day", "YYYY-MM-DD" },
+        { "until", 0, 0, G_OPTION_ARG_STRING, &until, "messages dated on or before this day", "YYYY-MM-DD" },
+        { "bucket", 0, 0, G_OPTION_ARG_STRING, &bucket, "periods of the per-period sections (default month)",
+          "week|month|quarter|year" },
+        { "run", 0, 0, G_OPTION_ARG_INT64, &run_no, "messages a copy of which this run recorded", "N" },
+        { "exposure", 0, 0, G_OPTION_ARG_STRING, &exposure, "typo hits of this exposure only",
+          "open|closed|nonexistent-tld" },
+        { "intended", 0, 0, G_OPTION_ARG_STRING, &intended, "typo hits of this intended (protected) domain only",
+          "DOMAIN" },
+        { "min-score", 0, 0, G_OPTION_ARG_STRING, &min_score, "typo hits scoring at least this (0..1)", "SCORE" },
         { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "findings database", "FILE" },
         { "format", 0, 0, G_OPTION_ARG_STRING, &format, "text (default), json, csv or html", "FORMAT" },
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
@@ -71,29 +83,53 @@ cli_report(int argc, char **argv)
                                 (f = format ? format : "text"))) {
         cli_error("unknown --format '%s': report writes text, json, csv or html", format);
     } else if (!db || argc != 1) {
-        cli_error("usage: typoleak report --db FILE [--format text|json|csv|html] [--output PATH]");
+        cli_error("usage: typoleak report --db FILE [--format text|json|csv|html] [--output PATH] [--since DAY]"
+                  " [--until DAY] [--bucket week|month|quarter|year] [--run N] [--exposure E] [--intended DOMAIN]"
+                  " [--min-score S]");
     } else if (strcmp(f, "csv") == 0 && !output) {
         cli_error("the CSV report is one file per section: give --output DIR");
     } else {
+        tl_report_options o;
+        tl_report_options_init(&o);
+        o.since = since, o.until = until, o.exposure = exposure, o.intended = intended, o.run = run_no;
+        if (bucket)
+            o.bucket = bucket;
+        char *end = NULL, *why = NULL;
+        if (min_score) {
+            o.min_score = g_ascii_strtod(min_score, &end);
+            if (!end || *end || end == min_score || o.min_score < 0) {
+                cli_error("--min-score %s: give a number from 0 to 1", min_score);
+                goto done;
+            }
+        }
+        if (run_no < 0) {
+            cli_error("--run: give a run number (the report's runs section lists them)");
+            goto done;
+        }
+        if (tl_report_options_check(&o, &why) != TL_OK) {
+            cli_error("%s", why);
+            g_free(why);
+            goto done;
+        }
         char *msg = NULL;
         tl_status_t st;
         FILE *out = stdout;
-        cli_out o = { 0 };
-        if (output && cli_out_open(&o, output, strcmp(f, "csv") == 0) != 0) {
+        cli_out co = { 0 };
+        if (output && cli_out_open(&co, output, strcmp(f, "csv") == 0) != 0) {
             rc = EXIT_FAIL;
             goto done;
         }
-        if (o.f)
-            out = o.f;
+        if (co.f)
+            out = co.f;
         if (strcmp(f, "json") == 0)
-            st = tl_report_json(db, out, &msg);
+            st = tl_report_json_opts(db, &o, out, &msg);
         else if (strcmp(f, "csv") == 0)
-            st = tl_report_csv(db, o.tmp, &msg);
+            st = tl_report_csv_opts(db, &o, co.tmp, &msg);
         else if (strcmp(f, "html") == 0)
-            st = tl_report_html(db, out, &msg);
+            st = tl_report_html_opts(db, &o, out, &msg);
         else
-            st = tl_report_text(db, out, &msg);
-        if (output && cli_out_close(&o, st == TL_OK) != 0 && st == TL_OK) {
+            st = tl_report_text_opts(db, &o, out, &msg);
+        if (output && cli_out_close(&co, st == TL_OK) != 0 && st == TL_OK) {
             g_free(msg);
             rc = EXIT_FAIL;
             goto done;
@@ -102,6 +138,7 @@ cli_report(int argc, char **argv)
     }
 done:
     g_free(db), g_free(format), g_free(output);
+    g_free(since), g_free(until), g_free(bucket), g_free(exposure), g_free(intended), g_free(min_score);
     g_option_context_free(ctx);
     return rc;
 }

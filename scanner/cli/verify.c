@@ -3,6 +3,7 @@
  */
 #include <glib.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "scanner/cli/cli.h"
 
@@ -18,11 +19,29 @@ verify(const char *db, char **args)
     return c.changed || c.missing || c.unreadable ? EXIT_CHANGED : EXIT_OK;
 }
 
+static int
+manifest(const char *db, char **args)
+{
+    (void)args;
+    char *msg = NULL;
+    return cli_status(tl_report_manifest(db, stdout, &msg), msg);
+}
+
 int
 cli_verify(int argc, char **argv)
 {
+    /* --manifest: print the custody manifest (JSON) instead of re-hashing */
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--manifest") == 0) {
+            for (int k = i; k < argc - 1; k++)
+                argv[k] = argv[k + 1];
+            return cli_db_command(argc - 1, argv, "print the custody manifest of a findings database (JSON)", NULL, 0,
+                                  manifest);
+        }
     return cli_db_command(argc, argv, "re-hash the evidence a findings database recorded",
                           "Exit status: 0 when every file is unchanged, 3 when one changed, disappeared or "
-                          "cannot be read, 1 when the database cannot be read.",
+                          "cannot be read, 1 when the database cannot be read. --manifest prints the custody "
+                          "manifest (the evidence, the tool's build, the digests of its rules and lists, the "
+                          "runs) as JSON instead.",
                           0, verify);
 }

@@ -47,6 +47,9 @@ GPtrArray *tl_detect_part_masked(tl_detector *d, const tl_text_part *p, GString 
  * LOW findings of one detector (NULL when none); the result is the
  * severity, "S1" to "S4", or NULL when there is no finding at all. */
 const char *tl_rollup(const GPtrArray *findings, char **categories);
+/* Index of the finding that set the severity tl_rollup gave (its rule,
+ * the highest score), or -1. */
+int tl_rollup_reason(const GPtrArray *findings, const char *severity);
 
 /* HMAC-SHA-256(key, norm) truncated to 128 bits, as 32 hex digits + NUL (validate.c). */
 void tl_vhash(const guint8 *key, gsize keylen, const char *norm, char out[33]);

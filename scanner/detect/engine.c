@@ -832,6 +832,37 @@ tl_rollup(const GPtrArray *findings, char **categories)
     return s1 ? "S1" : s2 ? "S2" : s3 ? "S3" : "S4";
 }
 
+/* The finding that set severity sev (tl_rollup's rules): the highest
+ * scoring one that meets the rule of that level; for S4, the highest
+ * scoring finding.  -1 when there is none. */
+static int
+sets_level(const tl_finding *f, const char *sev)
+{
+    const char *c = f->category;
+    int high = f->score >= 85;
+    if (strcmp(sev, "S1") == 0)
+        return (high && strcmp(c, "MARK.CLASS") == 0) || (f->score >= 90 && strcmp(c, "IDDOC.ATTACH") == 0) ||
+               (high && strcmp(c, "CRED.SECRET") == 0);
+    if (strcmp(sev, "S2") == 0)
+        return (high && strcmp(c, "PII.GOVID") == 0) || (f->score >= 80 && strcmp(c, "MARK.CUI") == 0) ||
+               (high && strcmp(c, "MARK.DIST") == 0);
+    if (strcmp(sev, "S3") == 0)
+        return high && (strcmp(c, "PII.FIN") == 0 || strcmp(c, "PII.DOB") == 0);
+    return 1;
+}
+
+int
+tl_rollup_reason(const GPtrArray *findings, const char *sev)
+{
+    int best = -1;
+    for (guint i = 0; sev && findings && i < findings->len; i++) {
+        const tl_finding *f = findings->pdata[i];
+        if (sets_level(f, sev) && (best < 0 || f->score > ((const tl_finding *)findings->pdata[best])->score))
+            best = (int)i;
+    }
+    return best;
+}
+
 /* ------------------------------------------------------------------ */
 /* The case key                                                        */
 /* ------------------------------------------------------------------ */

@@ -251,3 +251,24 @@ tl_psl_version(void)
     }
     return text;
 }
+
+const char *
+tl_psl_digest(void)
+{
+    static char text[72];
+    static gsize once = 0;
+    if (g_once_init_enter(&once)) {
+        const char *file = psl_dist_filename();
+        char *data = NULL;
+        gsize len = 0;
+        if (file && *file && g_file_get_contents(file, &data, &len, NULL)) {
+            char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
+            g_strlcpy(text, sum, sizeof text);
+            g_free(sum);
+            g_free(data);
+        } else
+            g_strlcpy(text, "built-in", sizeof text);
+        g_once_init_leave(&once, 1);
+    }
+    return text;
+}
