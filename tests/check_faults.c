@@ -127,8 +127,43 @@ can_mount(const char *dir)
     return 1;
 }
 
-/* Disk full: a 192 KiB tmpfs holds the start of the database; then the
- * file system grows and the same command finishes the run. */
+/* Disk full before the case key is written: no empty or half key stays
+ * behind for the next run to refuse; that run completes. */
+START_TEST(test_disk_full_case_key)
+{
+    char *tmp = tl_test_tmpdir();
+    char *ev = evidence(tmp, 20);
+    char *mnt = g_build_filename(tmp, "mnt", NULL);
+    g_mkdir(mnt, 0755);
+    if (!can_mount(mnt))
+        goto out;
+    char *db = g_build_filename(mnt, "f.db", NULL), *key = g_strconcat(db, ".casekey", NULL);
+    /* 192 KiB: the database's schema and the text index's file, then no
+     * room for the key */
+    ck_assert_int_eq(mount("tlfault", mnt, "tmpfs", MS_REMOUNT, "size=192k"), 0);
+    run_result r = run_env(NULL, "scan", "-q", "-j", "1", "--db", db, ev, NULL);
+    ck_assert_msg(r.rc != 0, "a scan on a full disk succeeded");
+    run_free(&r);
+    GStatBuf st;
+    ck_assert_msg(g_stat(key, &st) != 0 || st.st_size >= 64, "a case key of %ld bytes was left", (long)st.st_size);
+    ck_assert_int_eq(mount("tlfault", mnt, "tmpfs", MS_REMOUNT, "size=64m"), 0);
+    r = run_env(NULL, "scan", "-q", "-j", "1", "--db", db, ev, NULL);
+    ck_assert_msg(r.rc == 0, "exit %d: %s", r.rc, r.err);
+    run_free(&r);
+    g_free(db);
+    g_free(key);
+    umount(mnt);
+out:
+    tl_test_rmtree(tmp);
+    g_free(mnt);
+    g_free(ev);
+    g_free(tmp);
+}
+END_TEST
+
+/* Disk full: a 384 KiB tmpfs holds the start of the database (its schema,
+ * the text index's file, their WAL and shared memory take about 200 KiB);
+ * then the file system grows and the same command finishes the run. */
 START_TEST(test_disk_full)
 {
     char *tmp = tl_test_tmpdir();
@@ -137,7 +172,7 @@ START_TEST(test_disk_full)
     g_mkdir(mnt, 0755);
     if (!can_mount(mnt))
         goto out;
-    ck_assert_int_eq(mount("tlfault", mnt, "tmpfs", MS_REMOUNT, "size=192k"), 0);
+    ck_assert_int_eq(mount("tlfault", mnt, "tmpfs", MS_REMOUNT, "size=384k"), 0);
     char *db = g_build_filename(mnt, "f.db", NULL);
     run_result r = run_env(NULL, "scan", "-q", "-j", "1", "--db", db, ev, NULL);
     ck_assert_msg(r.rc == 1, "exit %d: %s", r.rc, r.err);
@@ -393,6 +428,7 @@ suite_faults(void)
     tcase_add_test(tc, test_evidence_faults);
     tcase_add_test(tc, test_db_io_error);
     tcase_add_test(tc, test_disk_full);
+    tcase_add_test(tc, test_disk_full_case_key);
     tcase_add_test(tc, test_read_only);
     tcase_add_test(tc, test_locked);
     tcase_add_test(tc, test_out_of_memory);

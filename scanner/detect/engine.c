@@ -885,10 +885,12 @@ tl_case_key_load(const char *path, guint8 **key, gsize *keylen, char **errmsg)
             g_string_append_printf(hex, "%02x", raw[i]);
         g_string_append_c(hex, '\n');
         int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        if (fd < 0 || write(fd, hex->str, hex->len) != (ssize_t)hex->len) {
+        if (fd < 0 || write(fd, hex->str, hex->len) != (ssize_t)hex->len || fsync(fd) != 0) {
             *errmsg = g_strdup_printf("cannot create case key %s: %s", path, g_strerror(errno));
-            if (fd >= 0)
+            if (fd >= 0) {
                 close(fd);
+                unlink(path);   /* no half-written key for the next run to refuse */
+            }
             g_string_free(hex, TRUE);
             return TL_ERR_USAGE;
         }
