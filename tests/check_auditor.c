@@ -13,30 +13,8 @@
 
 #include "tl_test.h"
 
-/* Runs the binary with args (NULL-terminated); its exit status, with
- * stdout and stderr in *out and *err (g_free them). */
-static int
-tl(char **out, char **err, ...)
-{
-    GPtrArray *argv = g_ptr_array_new();
-    const char *bin = g_getenv("TYPOLEAK");
-    char *abs = g_canonicalize_filename(bin ? bin : "../typoleak", NULL);
-    g_ptr_array_add(argv, abs);
-    va_list ap;
-    va_start(ap, err);
-    const char *a;
-    while ((a = va_arg(ap, const char *)) != NULL)
-        g_ptr_array_add(argv, (gpointer)a);
-    va_end(ap);
-    g_ptr_array_add(argv, NULL);
-    int status = -1;
-    GError *e = NULL;
-    ck_assert_msg(g_spawn_sync(NULL, (char **)argv->pdata, NULL, 0, NULL, NULL, out, err, &status, &e), "spawn: %s",
-                  e ? e->message : "?");
-    g_ptr_array_free(argv, TRUE);
-    g_free(abs);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+/* Runs the binary with args (NULL-terminated) here (tests/main.c). */
+#define tl(out, err, ...) tl_test_run_tool(NULL, out, err, __VA_ARGS__)
 
 /* The JSON document text holds (the caller unrefs the parser). */
 static JsonObject *
