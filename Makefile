@@ -194,7 +194,7 @@ $(BUILD)/gen: bench/gen.c
 
 asan:
 	$(MAKE) BUILD=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" CFLAGS="-O1 -g" build-asan/check_typoleak typoleak-asan
-	cd tests && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 CK_FORK=no TYPOLEAK=../typoleak-asan ../build-asan/check_typoleak
+	cd tests && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 CK_FORK=no TL_SANITIZED=1 CK_DEFAULT_TIMEOUT=$${CK_DEFAULT_TIMEOUT:-120} TYPOLEAK=../typoleak-asan ../build-asan/check_typoleak
 
 typoleak-asan: $(CLI_SRC:%.c=build-asan/%.o) build-asan/libtypoleak.a
 	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS) -lpthread
