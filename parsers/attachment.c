@@ -18,21 +18,6 @@
 #include "parsers/parsers.h"
 #include "scanner/base.h"
 
-/* Decoded bytes of a leaf part. */
-static GByteArray *
-part_bytes(GMimePart *part)
-{
-    GMimeDataWrapper *w = g_mime_part_get_content(part);
-    if (!w)
-        return NULL;
-    GMimeStream *mem = g_mime_stream_mem_new();
-    g_mime_data_wrapper_write_to_stream(w, mem);
-    GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-    g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
-    g_object_unref(mem);
-    return ba;
-}
-
 static GMimeMessage *
 parse_message(const guint8 *d, size_t n, GPtrArray *keep)
 {
@@ -73,7 +58,7 @@ find_in(GMimeObject *obj, char **segs, int i, GPtrArray *keep)
     }
     if (GMIME_IS_PART(obj)) {
         /* An attached .eml sent as a plain part (GMime copies the bytes). */
-        GByteArray *ba = part_bytes(GMIME_PART(obj));
+        GByteArray *ba = tl_part_bytes(GMIME_PART(obj));
         GMimeMessage *m = ba ? parse_message(ba->data, ba->len, keep) : NULL;
         if (ba)
             g_byte_array_unref(ba);
@@ -100,7 +85,7 @@ mime_leaf(const guint8 *d, size_t n, const char *dotted, GPtrArray *keep)
     char **segs = g_strsplit(dotted, ".", -1);
     GMimeObject *o = find_in_message(m, segs, 0, keep);
     g_strfreev(segs);
-    return o && GMIME_IS_PART(o) ? part_bytes(GMIME_PART(o)) : NULL;
+    return o && GMIME_IS_PART(o) ? tl_part_bytes(GMIME_PART(o)) : NULL;
 }
 
 tl_status_t

@@ -188,6 +188,10 @@ GPtrArray *tl_text_extract(struct _GMimeMessage *msg, const tl_text_limits *lim,
  * text of an attachment is one more text part, at its path. */
 GPtrArray *tl_text_extract_all(struct _GMimeMessage *msg, const tl_text_limits *lim, GPtrArray *anomalies,
                                GPtrArray *attachments);
+/* Decoded bytes of a leaf part (transfer encoding undone by GMime; the
+ * caller frees them), or NULL when it has no content. */
+struct _GMimePart;
+GByteArray *tl_part_bytes(struct _GMimePart *part);
 /* NFKC with invisibles dropped and dashes/spaces folded; *map as above. */
 void tl_text_normalise(const char *in, size_t n, char **out, guint32 **map, size_t *out_len);
 

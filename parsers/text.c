@@ -491,9 +491,8 @@ text_attachment(const char *filename)
     return ok;
 }
 
-/* Decoded bytes of a leaf part (transfer encoding undone by GMime). */
-static GByteArray *
-decoded_bytes(GMimePart *part)
+GByteArray *
+tl_part_bytes(GMimePart *part)
 {
     GMimeDataWrapper *w = g_mime_part_get_content(part);
     if (!w)
@@ -757,7 +756,7 @@ extract_bytes(walk_ctx *c, const guint8 *d, size_t n, const char *declared, cons
 static void
 attach_part(walk_ctx *c, GMimePart *part, const char *path)
 {
-    GByteArray *ba = decoded_bytes(part);
+    GByteArray *ba = tl_part_bytes(part);
     if (!ba)
         return;
     GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
@@ -784,7 +783,7 @@ add_leaf(walk_ctx *c, GMimePart *part, const char *path)
                                                       path, c->lim->max_total));
         return;
     }
-    GByteArray *ba = decoded_bytes(part);
+    GByteArray *ba = tl_part_bytes(part);
     if (!ba)
         return;
     size_t n = ba->len;
@@ -872,7 +871,7 @@ walk(walk_ctx *c, GMimeObject *obj, const char *path, int depth)
         GMimeContentType *ct = g_mime_object_get_content_type(obj);
         /* an attached .eml sent as application/octet-stream: parse it */
         if (fname && (g_str_has_suffix(fname, ".eml") || g_mime_content_type_is_type(ct, "message", "rfc822"))) {
-            GByteArray *ba = decoded_bytes(part);
+            GByteArray *ba = tl_part_bytes(part);
             if (ba) {
                 GMimeStream *s = g_mime_stream_mem_new_with_buffer((const char *)ba->data, ba->len);
                 GMimeParser *ps = g_mime_parser_new_with_stream(s);
