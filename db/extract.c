@@ -6,18 +6,22 @@
  * checked against the SHA-256 recorded for that copy before anything is
  * written.
  *
- * Read-only (SQLITE_OPEN_READONLY); the evidence is only read.  The
- * command names a message and, later (attachments), a part of it: a part
- * is refused for now (docs/cli/extract.md).
+ * Read-only (SQLITE_OPEN_READONLY); the evidence is only read, opened as
+ * every evidence file is (tl_open_evidence).  `typoleak extract` writes
+ * these bytes, or one attachment taken out of them (parsers/attachment.c),
+ * docs/cli/extract.md.
  */
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "db/read.h"
 
@@ -82,9 +86,13 @@ archive_member(const GByteArray *data, const char *file, const char *member, int
         archive_read_support_format_all(a);
         archive_read_support_format_raw(a);
     }
-    int rc = data ? archive_read_open_memory(a, data->data, data->len) : archive_read_open_filename(a, file, 1 << 16);
+    int fd = data ? -1 : tl_open_evidence(file, 0);
+    int rc = data ? archive_read_open_memory(a, data->data, data->len)
+             : fd >= 0 ? archive_read_open_fd(a, fd, 1 << 16) : ARCHIVE_FATAL;
     GByteArray *out = NULL;
     if (rc != ARCHIVE_OK) {
+        if (fd < 0 && !data)
+            archive_set_error(a, errno, "%s", g_strerror(errno));
         *err = g_strdup_printf("cannot open %s as an archive: %s", file, archive_error_string(a));
         archive_read_free(a);
         return NULL;
@@ -109,6 +117,8 @@ archive_member(const GByteArray *data, const char *file, const char *member, int
     if (!out && !*err)
         *err = g_strdup_printf("%s has no entry %s any more", file, member);
     archive_read_free(a);
+    if (fd >= 0)
+        close(fd);
     return out;
 }
 
@@ -125,30 +135,31 @@ source_bytes(sqlite3 *db, sqlite3_int64 id, gint64 off, gint64 len, char **err)
     if (!r.member) {
         /* a file on disk: read only the slice */
         char *file = file_of(&r);
-        FILE *f = fopen(file, "rb");
-        if (!f)
+        int fd = tl_open_evidence(file, 0);
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) != 0)
             *err = g_strdup_printf("cannot open %s: %s", file, g_strerror(errno));
         else {
-            if (len < 0) {
-                fseeko(f, 0, SEEK_END);
-                len = ftello(f) - off;
-            }
+            if (len < 0)
+                len = st.st_size - off;
             GByteArray *b = g_byte_array_sized_new((guint)(len > 0 ? len : 0));
-            g_byte_array_set_size(b, (guint)len);
-            if (fseeko(f, off, SEEK_SET) != 0 || fread(b->data, 1, (size_t)len, f) != (size_t)len) {
+            g_byte_array_set_size(b, (guint)(len > 0 ? len : 0));
+            gint64 got = 0;
+            ssize_t n = 1;
+            while (got < len && (n = pread(fd, b->data + got, (size_t)(len - got), (off_t)(off + got))) > 0)
+                got += n;
+            if (len < 0 || got != len) {
                 *err = g_strdup_printf("%s is shorter than recorded (%lld bytes at %lld)", file, (long long)len,
                                        (long long)off);
                 g_byte_array_free(b, TRUE);
             } else
                 whole = b;
-            fclose(f);
-            g_free(file);
-            src_clear(&r);
-            return whole;
         }
+        if (fd >= 0)
+            close(fd);
         g_free(file);
         src_clear(&r);
-        return NULL;
+        return whole;
     }
     /* an entry of its parent: the parent's bytes (a file, or an entry of
      * its own parent, in memory), then the entry */
@@ -186,13 +197,11 @@ source_bytes(sqlite3 *db, sqlite3_int64 id, gint64 off, gint64 len, char **err)
 }
 
 tl_status_t
-tl_extract_message(const char *db_path, const char *key, const char *part, const char *out_path, FILE *log,
-                   char **errmsg)
+tl_message_bytes(const char *db_path, const char *key, GByteArray **bytes, char **where, char **errmsg)
 {
-    if (part) {
-        *errmsg = g_strdup("extracting one part of a message is not supported yet: give the message alone");
-        return TL_ERR_USAGE;
-    }
+    *bytes = NULL;
+    if (where)
+        *where = NULL;
     sqlite3 *db = tl_db_open_ro(db_path, errmsg);
     if (!db)
         return TL_ERR_DB;
@@ -209,50 +218,62 @@ tl_extract_message(const char *db_path, const char *key, const char *part, const
         return TL_ERR_USAGE;
     }
     sqlite3_stmt *s = NULL;
-    tl_status_t st = TL_ERR_READ;
     GString *why = g_string_new(NULL);
     if (sqlite3_prepare_v2(db,
                            "SELECT o.source_id, o.offset, o.length, coalesce(o.sha256, m.sha256), s.path FROM occurrences o"
                            " JOIN messages m ON m.id = o.message_id JOIN sources s ON s.id = o.source_id"
                            " WHERE o.message_id = ? ORDER BY o.id", -1, &s, NULL) == SQLITE_OK) {
         sqlite3_bind_int64(s, 1, id);
-        while (st != TL_OK && sqlite3_step(s) == SQLITE_ROW) {
-            char *err = NULL;
-            const char *want = (const char *)sqlite3_column_text(s, 3), *where = (const char *)sqlite3_column_text(s, 4);
+        while (!*bytes && sqlite3_step(s) == SQLITE_ROW) {
+            char *err = NULL, sum[65];
+            const char *want = (const char *)sqlite3_column_text(s, 3), *path = (const char *)sqlite3_column_text(s, 4);
             gint64 off = sqlite3_column_int64(s, 1);
             GByteArray *b = source_bytes(db, sqlite3_column_int64(s, 0), off, sqlite3_column_int64(s, 2), &err);
-            char *sum = b ? g_compute_checksum_for_data(G_CHECKSUM_SHA256, b->data, b->len) : NULL;
-            if (b && g_strcmp0(sum, want) != 0)
-                err = g_strdup_printf("%s at %lld: SHA-256 %s, not the recorded %s", where, (long long)off, sum, want);
+            if (b) {
+                tl_sha256_hex(b->data, b->len, sum);
+                if (g_strcmp0(sum, want) != 0)
+                    err = g_strdup_printf("%s at %lld: SHA-256 %s, not the recorded %s", path, (long long)off, sum, want);
+            }
             if (!err) {
-                int ok;
-                if (strcmp(out_path, "-") == 0)
-                    ok = fwrite(b->data, 1, b->len, stdout) == b->len && fflush(stdout) == 0;
-                else
-                    ok = g_file_set_contents(out_path, (const char *)b->data, (gssize)b->len, NULL);
-                if (!ok) {
-                    g_string_append_printf(why, "%scannot write %s", why->len ? "; " : "", out_path);
-                    st = TL_ERR_USAGE;
-                    g_free(sum);
-                    g_byte_array_free(b, TRUE);
-                    break;
-                }
-                if (log)
-                    fprintf(log, "message %lld: %u bytes from %s at offset %lld, SHA-256 %s (as recorded)\n", id, b->len,
-                            where, (long long)off, sum);
-                st = TL_OK;
-            } else
+                *bytes = b;
+                if (where)
+                    *where = g_strdup_printf("message %lld: %u bytes from %s at offset %lld, SHA-256 %s (as recorded)",
+                                             id, b->len, path, (long long)off, sum);
+            } else {
                 g_string_append_printf(why, "%s%s", why->len ? "; " : "", err);
+                if (b)
+                    g_byte_array_free(b, TRUE);
+            }
             g_free(err);
-            g_free(sum);
-            if (b)
-                g_byte_array_free(b, TRUE);
         }
     }
     sqlite3_finalize(s);
     sqlite3_close(db);
-    if (st != TL_OK)
-        *errmsg = g_strdup_printf("message %lld could not be extracted: %s", id, why->len ? why->str : "no copy recorded");
+    if (!*bytes)
+        *errmsg = g_strdup_printf("message %lld could not be re-read: %s", id, why->len ? why->str : "no copy recorded");
     g_string_free(why, TRUE);
+    return *bytes ? TL_OK : TL_ERR_READ;
+}
+
+tl_status_t
+tl_extract_message(const char *db_path, const char *key, const char *out_path, FILE *log, char **errmsg)
+{
+    GByteArray *b = NULL;
+    char *where = NULL;
+    tl_status_t st = tl_message_bytes(db_path, key, &b, &where, errmsg);
+    if (st != TL_OK)
+        return st;
+    int ok;
+    if (strcmp(out_path, "-") == 0)
+        ok = fwrite(b->data, 1, b->len, stdout) == b->len && fflush(stdout) == 0;
+    else
+        ok = g_file_set_contents(out_path, (const char *)b->data, (gssize)b->len, NULL);
+    if (!ok) {
+        *errmsg = g_strdup_printf("cannot write %s", out_path);
+        st = TL_ERR_USAGE;
+    } else if (log)
+        fprintf(log, "%s\n", where);
+    g_free(where);
+    g_byte_array_free(b, TRUE);
     return st;
 }

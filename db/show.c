@@ -314,54 +314,32 @@ tl_show_json(const char *db_path, const char *key, FILE *out, char **errmsg)
 /* typoleak extract: where an attachment's message can be re-read      */
 /* ------------------------------------------------------------------ */
 
-void
-tl_attachment_place_clear(tl_attachment_place *p)
-{
-    g_free(p->path);
-    p->path = NULL;
-}
-
 tl_status_t
-tl_attachment_place_find(const char *db_path, const char *key, const char *part, tl_attachment_place *p,
-                         char **errmsg)
+tl_attachment_recorded(const char *db_path, const char *key, const char *part, char sha256[65], char **errmsg)
 {
-    memset(p, 0, sizeof *p);
+    sha256[0] = '\0';
     sqlite3 *db = tl_db_open_ro(db_path, errmsg);
     if (!db)
         return TL_ERR_DB;
     tl_status_t st = TL_OK;
     sqlite3_int64 id = tl_db_find_message(db, key);
     sqlite3_stmt *s = NULL;
-    if (id <= 0) {
+    if (id == -2) {
+        *errmsg = tl_db_read_error(db, db_path);
+        st = TL_ERR_DB;
+    } else if (id <= 0) {
         *errmsg = g_strdup_printf(id < 0 ? "%s names several messages" : "no message %s", key);
         st = TL_ERR_USAGE;
-        goto done;
+    } else {
+        s = query(db, "SELECT sha256 FROM attachments WHERE message_id = ?1 AND part = ?2", id);
+        if (s)
+            sqlite3_bind_text(s, 2, part, -1, SQLITE_TRANSIENT);
+        if (!s || sqlite3_step(s) != SQLITE_ROW) {
+            *errmsg = g_strdup_printf("message %s has no attachment %s (typoleak show lists them)", key, part);
+            st = TL_ERR_USAGE;
+        } else
+            g_strlcpy(sha256, text(s, 0), 65);
     }
-    s = query(db, "SELECT sha256 FROM attachments WHERE message_id = ?1 AND part = ?2", id);
-    if (s)
-        sqlite3_bind_text(s, 2, part, -1, SQLITE_TRANSIENT);
-    if (!s || sqlite3_step(s) != SQLITE_ROW) {
-        *errmsg = g_strdup_printf("message %s has no attachment %s (typoleak show lists them)", key, part);
-        st = TL_ERR_USAGE;
-        goto done;
-    }
-    g_strlcpy(p->sha256, text(s, 0), sizeof p->sha256);
-    sqlite3_finalize(s);
-    /* A copy in a file on disk: archive members are not re-read yet. */
-    s = query(db,
-              "SELECT s.path, o.offset, o.length, coalesce(o.sha256, '') FROM occurrences o JOIN sources s"
-              " ON s.id = o.source_id WHERE o.message_id = ?1 AND instr(s.path, '!/') = 0 ORDER BY o.id LIMIT 1",
-              id);
-    if (!s || sqlite3_step(s) != SQLITE_ROW) {
-        *errmsg = g_strdup_printf("message %s was found only inside archives: not re-read yet", key);
-        st = TL_ERR_UNSUPPORTED;
-        goto done;
-    }
-    p->path = g_strdup(text(s, 0));
-    p->offset = sqlite3_column_int64(s, 1);
-    p->length = sqlite3_column_int64(s, 2);
-    g_strlcpy(p->message_sha256, text(s, 3), sizeof p->message_sha256);
-done:
     sqlite3_finalize(s);
     sqlite3_close(db);
     return st;

@@ -310,29 +310,23 @@ tl_status_t tl_show_json(const char *db_path, const char *key, FILE *out, char *
 /* Extract (db/extract.c): the raw bytes of the message key names (as for
  * tl_show), re-read from the first of its copies that can still be read
  * (a file on disk, or an archive entry, nested archives through
- * libarchive in memory) and whose SHA-256 is the recorded one, written to
- * out_path ("-": standard output).  part: NULL (a MIME part comes later:
- * TL_ERR_USAGE for now).  log, when not NULL, gets where they came from.
- * TL_ERR_READ with *errmsg when no copy can be read or none matches. */
-tl_status_t tl_extract_message(const char *db_path, const char *key, const char *part, const char *out_path,
-                               FILE *log, char **errmsg);
-
-/* typoleak extract: where one attachment of a message can be re-read
- * (db/show.c).  key names the message as for tl_show; part is the
- * attachment's path in the attachments table ("2", "2/winmail.dat/1"). */
-typedef struct {
-    char *path;                 /* the file on disk holding the message (as recorded) */
-    int64_t offset, length;     /* the message's bytes in it */
-    char message_sha256[65];    /* of those bytes, as recorded */
-    char sha256[65];            /* of the attachment's bytes, as recorded */
-} tl_attachment_place;
-/* TL_ERR_USAGE with *errmsg when key names no message or several, or the
- * message has no such attachment; TL_ERR_UNSUPPORTED when the message was
- * only found inside archives (not re-read yet); TL_ERR_DB when the database
- * cannot be read.  Clear p with tl_attachment_place_clear. */
-tl_status_t tl_attachment_place_find(const char *db_path, const char *key, const char *part, tl_attachment_place *p,
-                                     char **errmsg);
-void tl_attachment_place_clear(tl_attachment_place *p);
+ * libarchive in memory) and whose SHA-256 is the recorded one: *bytes
+ * (g_byte_array_free) and, when where is not NULL, a line saying where
+ * they came from (g_free).  TL_ERR_USAGE when key names no message or
+ * several, TL_ERR_DB when the database cannot be read, TL_ERR_READ with
+ * *errmsg when no copy can be read or none matches. */
+struct _GByteArray;
+tl_status_t tl_message_bytes(const char *db_path, const char *key, struct _GByteArray **bytes, char **where,
+                             char **errmsg);
+/* Those bytes written to out_path ("-": standard output); log, when not
+ * NULL, gets where they came from. */
+tl_status_t tl_extract_message(const char *db_path, const char *key, const char *out_path, FILE *log, char **errmsg);
+/* The SHA-256 the scan recorded for the attachment at part ("2",
+ * "2/winmail.dat/1") of the message key names (db/show.c): TL_ERR_USAGE
+ * with *errmsg when key names no message or several, or the message has no
+ * such attachment; TL_ERR_DB when the database cannot be read. */
+tl_status_t tl_attachment_recorded(const char *db_path, const char *key, const char *part, char sha256[65],
+                                   char **errmsg);
 /* The bytes of the attachment at part of the message msg[0..len)
  * (parsers/attachment.c): the MIME part decoded, then each member of a
  * container named in the path extracted again.  *data (g_free) and *n are

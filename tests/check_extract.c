@@ -750,19 +750,17 @@ START_TEST(test_scan_attachments)
     static const struct {
         const char *part, *fixture;
     } back[] = { { "2", "report.pdf" }, { "4/crew.zip/2", "photo.jpg" }, { "3/winmail-files.dat/1", NULL } };
+    GByteArray *raw = NULL;
+    char *err = NULL, *where = NULL;
+    ck_assert_int_eq(tl_message_bytes(db, "<att@example.org>", &raw, &where, &err), TL_OK);
+    ck_assert_ptr_nonnull(strstr(where, mbox));
+    g_free(where);
     for (size_t i = 0; i < G_N_ELEMENTS(back); i++) {
-        tl_attachment_place pl;
-        char *err = NULL;
-        ck_assert_int_eq(tl_attachment_place_find(db, "<att@example.org>", back[i].part, &pl, &err), TL_OK);
-        ck_assert_str_eq(pl.path, mbox);
-        char *all = NULL;
-        gsize alen = 0;
-        ck_assert(g_file_get_contents(mbox, &all, &alen, NULL));
+        char asha[65];
+        ck_assert_int_eq(tl_attachment_recorded(db, "<att@example.org>", back[i].part, asha, &err), TL_OK);
         uint8_t *data = NULL;
         size_t dn = 0;
-        ck_assert_int_eq(tl_attachment_bytes((const uint8_t *)all + pl.offset, (size_t)pl.length, back[i].part, pl.sha256,
-                                             &data, &dn, &err),
-                         TL_OK);
+        ck_assert_int_eq(tl_attachment_bytes(raw->data, raw->len, back[i].part, asha, &data, &dn, &err), TL_OK);
         if (back[i].fixture) {
             GBytes *want_b = fixture(back[i].fixture);
             ck_assert_uint_eq(dn, g_bytes_get_size(want_b));
@@ -772,17 +770,14 @@ START_TEST(test_scan_attachments)
         /* A changed copy is refused. */
         g_free(data);
         data = NULL;
-        ck_assert_int_eq(tl_attachment_bytes((const uint8_t *)all + pl.offset, (size_t)pl.length, back[i].part,
-                                             "00", &data, &dn, &err),
-                         TL_ERR_READ);
+        ck_assert_int_eq(tl_attachment_bytes(raw->data, raw->len, back[i].part, "00", &data, &dn, &err), TL_ERR_READ);
         ck_assert(strstr(err, "the evidence changed") != NULL);
         g_free(err);
-        g_free(all);
-        tl_attachment_place_clear(&pl);
+        err = NULL;
     }
-    tl_attachment_place pl;
-    char *err = NULL;
-    ck_assert_int_eq(tl_attachment_place_find(db, "<att@example.org>", "9", &pl, &err), TL_ERR_USAGE);
+    g_byte_array_free(raw, TRUE);
+    char asha[65];
+    ck_assert_int_eq(tl_attachment_recorded(db, "<att@example.org>", "9", asha, &err), TL_ERR_USAGE);
     g_free(err);
     /* The command writes the file. */
     const char *tool = g_getenv("TYPOLEAK");
@@ -799,6 +794,29 @@ START_TEST(test_scan_attachments)
         g_free(cmd);
         g_free(out);
     }
+    /* The same message found only inside a tar.gz: its attachment is
+     * re-read through the archive. */
+    char *tgz = g_build_filename(dir, "in.tar.gz", NULL), *db2 = g_build_filename(dir, "g.db", NULL);
+    GByteArray *mb = g_byte_array_new();
+    g_byte_array_append(mb, (const guint8 *)m->str, (guint)m->len);
+    const char *names[] = { "mail/in.mbox" };
+    const GByteArray *datas[] = { mb };
+    tl_test_archive(tgz, "tar.gz", 1, names, datas);
+    g_byte_array_free(mb, TRUE);
+    tl_test_scan(db2, 1, NULL, tgz, NULL);
+    ck_assert_int_eq(tl_message_bytes(db2, "<att@example.org>", &raw, &where, &err), TL_OK);
+    ck_assert_ptr_nonnull(strstr(where, "in.tar.gz!/mail/in.mbox"));
+    ck_assert_int_eq(tl_attachment_recorded(db2, "<att@example.org>", "2", asha, &err), TL_OK);
+    uint8_t *data = NULL;
+    size_t dn = 0;
+    ck_assert_int_eq(tl_attachment_bytes(raw->data, raw->len, "2", asha, &data, &dn, &err), TL_OK);
+    ck_assert_uint_eq(dn, n);
+    ck_assert(memcmp(data, d, n) == 0);
+    g_free(data);
+    g_free(where);
+    g_byte_array_free(raw, TRUE);
+    g_free(tgz);
+    g_free(db2);
     g_bytes_unref(b);
     g_string_free(m, TRUE);
     tl_test_rmtree(dir);

@@ -1,42 +1,14 @@
 /*
  * extract.c - `typoleak extract --db FILE MESSAGE [PART] -o FILE`: a
- * message's raw bytes (no PART: tl_extract, from a file on disk or from
- * inside archives, nested), or one attachment's bytes (PART), re-read
- * from the evidence at the message's recorded place and checked against
- * the digest the scan recorded, written to a file a reviewer can open in
+ * message's raw bytes, or one attachment's bytes (PART), re-read from the
+ * evidence wherever the scan found the message (a file on disk or inside
+ * archives, nested) and checked against the digests the scan recorded, written to a file a reviewer can open in
  * a viewer (docs/cli/extract.md).
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <glib.h>
-#include <glib/gstdio.h>
 #include <stdio.h>
-#include <unistd.h>
 
 #include "scanner/cli/cli.h"
-
-/* The bytes [offset, offset + length) of path, or NULL. */
-static uint8_t *
-read_range(const char *path, int64_t offset, int64_t length)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return NULL;
-    uint8_t *buf = g_malloc((gsize)length + 1);
-    int64_t got = 0;
-    while (got < length) {
-        ssize_t r = pread(fd, buf + got, (size_t)(length - got), offset + got);
-        if (r <= 0)
-            break;
-        got += r;
-    }
-    close(fd);
-    if (got != length) {
-        g_free(buf);
-        return NULL;
-    }
-    return buf;
-}
 
 int
 cli_extract(int argc, char **argv)
@@ -64,34 +36,27 @@ cli_extract(int argc, char **argv)
         cli_error("usage: typoleak extract --db FILE MESSAGE [PART] -o FILE");
         goto done;
     }
-    if (argc == 2) {        /* the whole message (issue 14) */
-        char *why = NULL;
-        tl_status_t whole = tl_extract_message(db, argv[1], NULL, out, stderr, &why);
+    char *why = NULL;
+    if (argc == 2) {        /* the whole message */
+        tl_status_t whole = tl_extract_message(db, argv[1], out, stderr, &why);
         rc = whole == TL_OK ? EXIT_OK : cli_status(whole == TL_ERR_USAGE ? TL_ERR_USAGE : TL_ERR_DB, why);
         goto done;
     }
-    tl_attachment_place p;
-    char *msg = NULL;
-    tl_status_t st = tl_attachment_place_find(db, argv[1], argv[2], &p, &msg);
-    if (st != TL_OK) {
-        rc = cli_status(st, msg);
-        goto done;
-    }
-    uint8_t *raw = read_range(p.path, p.offset, p.length);
-    if (!raw) {
-        cli_error("%s: cannot read %lld bytes at offset %lld: %s", p.path, (long long)p.length, (long long)p.offset,
-                  g_strerror(errno));
-        rc = EXIT_FAIL;
-        tl_attachment_place_clear(&p);
-        goto done;
-    }
+    /* one attachment: the message's bytes, re-read and checked wherever the
+     * scan found them, then the part taken out of them and checked too */
+    char sha[65];
+    GByteArray *raw = NULL;
     uint8_t *data = NULL;
     size_t n = 0;
-    st = tl_attachment_bytes(raw, (size_t)p.length, argv[2], p.sha256, &data, &n, &msg);
-    g_free(raw);
-    tl_attachment_place_clear(&p);
+    tl_status_t st = tl_attachment_recorded(db, argv[1], argv[2], sha, &why);
+    if (st == TL_OK)
+        st = tl_message_bytes(db, argv[1], &raw, NULL, &why);
+    if (st == TL_OK)
+        st = tl_attachment_bytes(raw->data, raw->len, argv[2], sha, &data, &n, &why);
+    if (raw)
+        g_byte_array_free(raw, TRUE);
     if (st != TL_OK) {
-        rc = cli_status(st, msg);
+        rc = cli_status(st == TL_ERR_USAGE || st == TL_ERR_DB ? st : TL_ERR_DB, why);
         goto done;
     }
     if (!g_file_set_contents(out, (const char *)data, (gssize)n, &err)) {
