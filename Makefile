@@ -12,7 +12,7 @@
 
 CC      ?= cc
 PKGS     = gmime-3.0 glib-2.0 libarchive sqlite3 libcrypto libpsl libidn2 icu-uc icu-i18n json-glib-1.0 libxml-2.0 libhs \
-           poppler-glib libexif libical libytnef libpff libolecf libbfio
+           poppler-glib libexif libical libpff libolecf libbfio
 CFLAGS  ?= -O2 -g
 # Flags the code needs whatever CFLAGS the caller gives (make asan sets CFLAGS).
 TL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -Wswitch-enum -I.

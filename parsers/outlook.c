@@ -761,12 +761,19 @@ tl_ol_deliver(ol_ctx *c, tl_ol_item *it)
     }
 }
 
+GString *
+tl_ol_render(const ol_msg *m)
+{
+    GString *o = g_string_new(NULL);
+    render(m, o, 0);
+    return o;
+}
+
 /* Renders m and delivers it (or an error when it is over the limit). */
 void
 tl_ol_deliver_msg(ol_ctx *c, const ol_msg *m, const char *folder, uint64_t id, unsigned index, int recovered)
 {
-    GString *o = g_string_new(NULL);
-    render(m, o, 0);
+    GString *o = tl_ol_render(m);
     tl_ol_item it = { .folder = folder, .item_id = id, .index = index, .recovered = recovered,
                       .msg_class = m->msg_class };
     char *why = NULL;

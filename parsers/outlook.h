@@ -8,7 +8,9 @@
  *     it can reach (both marked recovered);
  *   - Outlook .msg files (OLE2 compound files with MAPI property streams,
  *     libolecf);
- *   - TNEF files (winmail.dat, libytnef).
+ *   - TNEF files (winmail.dat, a reader of our own, outlook_tnef.c: libytnef
+ *     prints to stdout and refuses valid files); the attachment extractors
+ *     read attached winmail.dat through it too (tl_outlook_tnef_content).
  *
  * Each item is turned into the bytes of an RFC 5322 message that GMime
  * parses: the item's transport headers when it has them, otherwise headers
@@ -127,6 +129,24 @@ gboolean tl_outlook_msg_mem(const uint8_t *buf, size_t len, const tl_ol_opts *op
  * or FALSE with *why. */
 gboolean tl_outlook_tnef_mem(const uint8_t *buf, size_t len, const tl_ol_opts *opts, tl_ol_cb cb, void *user,
                              tl_ol_info *info, char **why);
+
+/* A TNEF stream read into what the attachment extractors want of it
+ * (parsers/extract/tnef.c): the one TNEF reader of the project, for
+ * winmail.dat files on disk and attached to messages alike. */
+typedef struct {
+    char *name;             /* the attachment's file name, or "attachmentN" */
+    GBytes *data;           /* its bytes; an embedded message as RFC 5322 bytes */
+} tl_tnef_file;
+typedef struct {
+    char *subject;          /* or NULL */
+    GBytes *plain, *html, *rtf; /* bodies, each may be NULL; rtf decompressed */
+    GPtrArray *files;       /* of tl_tnef_file*, in the stream's order */
+    char *notes;            /* what could not be read ("; "-separated), or NULL */
+} tl_tnef_content;
+/* NULL with *why when buf is no TNEF stream; damage after its header keeps
+ * what came before, with notes. */
+tl_tnef_content *tl_outlook_tnef_content(const uint8_t *buf, size_t len, const tl_ol_opts *opts, char **why);
+void tl_tnef_content_free(tl_tnef_content *t);
 
 /* Whether buf starts like a TNEF stream (signature 0x223E9F78). */
 gboolean tl_outlook_is_tnef(const uint8_t *buf, size_t len);

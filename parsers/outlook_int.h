@@ -157,6 +157,8 @@ GBytes *tl_ol_trim_nul(GBytes *b);
 void tl_ol_ctx_init(ol_ctx *c, const tl_ol_opts *o, tl_ol_cb cb, void *user, tl_ol_info *info, const char *format);
 void tl_ol_deliver(ol_ctx *c, tl_ol_item *it);
 void tl_ol_deliver_msg(ol_ctx *c, const ol_msg *m, const char *folder, uint64_t id, unsigned index, int recovered);
+/* m as RFC 5322 bytes (the form delivered). */
+GString *tl_ol_render(const ol_msg *m);
 void tl_ol_deliver_error(ol_ctx *c, const char *folder, uint64_t id, unsigned index, int recovered, const char *why);
 
 /* A libbfio handle over buf (which must outlive it) whose reads stop at

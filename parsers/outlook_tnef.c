@@ -361,3 +361,65 @@ tl_outlook_tnef_mem(const uint8_t *buf, size_t len, const tl_ol_opts *opts, tl_o
     tl_ol_msg_free(m);
     return TRUE;
 }
+
+static void
+tnef_file_free(gpointer p)
+{
+    tl_tnef_file *f = p;
+    g_free(f->name);
+    if (f->data)
+        g_bytes_unref(f->data);
+    g_free(f);
+}
+
+tl_tnef_content *
+tl_outlook_tnef_content(const uint8_t *buf, size_t len, const tl_ol_opts *opts, char **why)
+{
+    ol_ctx c;
+    tl_ol_info info;
+    tl_ol_ctx_init(&c, opts, NULL, NULL, &info, "tnef");
+    ol_msg *m = tnef_read(&c, buf, len, 0, why);
+    if (!m)
+        return NULL;
+    tl_tnef_content *t = g_new0(tl_tnef_content, 1);
+    t->subject = g_steal_pointer(&m->subject);
+    t->plain = g_steal_pointer(&m->plain);
+    t->html = g_steal_pointer(&m->html);
+    t->rtf = g_steal_pointer(&m->rtf);
+    t->files = g_ptr_array_new_with_free_func(tnef_file_free);
+    for (guint i = 0; i < m->atts->len; i++) {
+        const ol_att *a = m->atts->pdata[i];
+        tl_tnef_file *f = g_new0(tl_tnef_file, 1);
+        if (a->embedded) {
+            GString *o = tl_ol_render(a->embedded);
+            gsize n = o->len;
+            f->data = g_bytes_new_take(g_string_free(o, FALSE), n);
+            f->name = a->filename && *a->filename ? g_strconcat(a->filename, ".eml", NULL)
+                                                  : g_strdup_printf("message%u.eml", i + 1);
+        } else {
+            f->data = a->data ? g_bytes_ref(a->data) : NULL;
+            f->name = a->filename && *a->filename ? g_strdup(a->filename) : g_strdup_printf("attachment%u", i + 1);
+        }
+        g_ptr_array_add(t->files, f);
+    }
+    t->notes = m->notes->len ? g_strdup(m->notes->str) : NULL;
+    tl_ol_msg_free(m);
+    return t;
+}
+
+void
+tl_tnef_content_free(tl_tnef_content *t)
+{
+    if (!t)
+        return;
+    g_free(t->subject);
+    if (t->plain)
+        g_bytes_unref(t->plain);
+    if (t->html)
+        g_bytes_unref(t->html);
+    if (t->rtf)
+        g_bytes_unref(t->rtf);
+    g_ptr_array_free(t->files, TRUE);
+    g_free(t->notes);
+    g_free(t);
+}

@@ -442,11 +442,29 @@ START_TEST(test_tnef)
     ck_assert(in_section(r, "body", "Greg Allen"));
     ck_assert(strstr(r->text->str, "\\par") == NULL);
     tl_extract_result_free(r);
-    /* A corrupt one fails, nothing more. */
+    /* A stream damaged part of the way: what comes before the damage is
+     * read (subject, the HTML-only body, three images), the damage is an
+     * anomaly, quickly. */
     double ms;
     r = ex_lim("winmail-panic.dat", NULL, NULL, &ms);
+    ck_assert_int_eq(r->status, TL_EX_TEXT);
+    assert_text(r, "Subject: Fw: VIKTIGT");
+    ck_assert_uint_eq(r->children->len, 4);
+    ck_assert_str_eq(((tl_extract_child *)r->children->pdata[0])->name, "body.html");
+    ck_assert_str_eq(((tl_extract_child *)r->children->pdata[1])->name, "image001.jpg");
+    gboolean damaged = FALSE;
+    for (guint i = 0; i < r->anomalies->len; i++)
+        damaged |= strstr(r->anomalies->pdata[i], "TNEF stream damaged or cut") != NULL;
+    ck_assert(damaged);
+    ck_assert_msg(ms < 2000, "damaged TNEF took %.0f ms", ms);
+    tl_extract_result_free(r);
+    /* The signature and then garbage: nothing readable, failed. */
+    guint8 junk[64];
+    memset(junk, 0xff, sizeof junk);
+    memcpy(junk, "\x78\x9f\x3e\x22\x01\x00", 6);
+    r = tl_extract(junk, sizeof junk, "application/ms-tnef", "winmail.dat", 0, NULL);
+    ck_assert_int_eq(r->type, TL_FT_TNEF);
     ck_assert_int_eq(r->status, TL_EX_FAILED);
-    ck_assert_msg(ms < 2000, "corrupt TNEF took %.0f ms", ms);
     tl_extract_result_free(r);
 }
 END_TEST

@@ -4,7 +4,7 @@
 # installed when everything is already there.
 set -eu
 what=${1:-build}
-pkgs="build-essential pkg-config libglib2.0-dev libgmime-3.0-dev libarchive-dev libsqlite3-dev libssl-dev sqlite3 libpsl-dev publicsuffix libidn2-dev libicu-dev libjson-glib-dev libxml2-dev libpoppler-glib-dev libexif-dev libical-dev libytnef0-dev libpff-dev libolecf-dev libbfio-dev"
+pkgs="build-essential pkg-config libglib2.0-dev libgmime-3.0-dev libarchive-dev libsqlite3-dev libssl-dev sqlite3 libpsl-dev publicsuffix libidn2-dev libicu-dev libjson-glib-dev libxml2-dev libpoppler-glib-dev libexif-dev libical-dev libpff-dev libolecf-dev libbfio-dev"
 # Hyperscan is x86-64 only; Vectorscan is its port to the other architectures.
 if [ "$(dpkg --print-architecture 2>/dev/null)" = amd64 ]; then pkgs="$pkgs libhyperscan-dev"; else pkgs="$pkgs libvectorscan-dev"; fi
 case "$what" in

@@ -24,8 +24,8 @@
  * state, so calls may run on several threads at once.
  *
  * The module depends on GLib and the Debian libraries it uses (poppler-glib,
- * libarchive, libxml2, libical, libytnef, libexif), not on the rest of
- * typoleak; docs/extraction.md says what is read from each format.
+ * libarchive, libxml2, libical, libexif) and on the project's TNEF reader
+ * (parsers/outlook.h, GLib only), not on the rest of typoleak; docs/extraction.md says what is read from each format.
  */
 #ifndef TL_EXTRACT_H
 #define TL_EXTRACT_H
