@@ -17,7 +17,7 @@ CFLAGS  ?= -O2 -g
 # Flags the code needs whatever CFLAGS the caller gives (make asan sets CFLAGS).
 TL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -Wswitch-enum -I.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 BUILD   ?= build
 SAN     ?=
 
@@ -27,7 +27,8 @@ BASE_SRC   = scanner/build.c scanner/status.c scanner/util.c scanner/chunk.c sca
 TYPO_SRC   = $(wildcard scanner/typo/*.c)
 DETECT_SRC = scanner/detect/validate.c scanner/detect/engine.c scanner/detect/id.c scanner/detect/contact.c \
              scanner/detect/mark.c scanner/detect/cred.c scanner/detect/travel.c scanner/detect/people.c \
-             scanner/detect/medical.c scanner/detect/tax.c scanner/detect/naval.c scanner/detect/places.c
+             scanner/detect/medical.c scanner/detect/tax.c scanner/detect/naval.c scanner/detect/places.c \
+             scanner/detect/attach.c
 PARSE_SRC  = parsers/sniff.c parsers/mbox.c parsers/message.c parsers/text.c parsers/walk.c parsers/plan.c parsers/attachment.c \
              parsers/outlook.c parsers/outlook_pst.c parsers/outlook_msg.c parsers/outlook_tnef.c
 # Attachment extractors (issue 11): a module with its own header, parsers/extract/extract.h.
@@ -75,11 +76,12 @@ deps:
 deps-check:
 	@sh tools/deps.sh check
 
-$(BUILD)/embed.c: db/schema.sql db/indexes.sql db/context.sql db/views.sql data/protected-domains.txt data/allowlist.txt data/iata-airlines.txt data/iata-airports.txt tools/embed.sh
+$(BUILD)/embed.c: db/schema.sql db/indexes.sql db/context.sql db/views.sql data/protected-domains.txt data/allowlist.txt data/iata-airlines.txt data/iata-airports.txt data/first-names.txt data/us-military-installations.txt tools/embed.sh
 	@mkdir -p $(dir $@)
 	sh tools/embed.sh tl_schema_sql db/schema.sql tl_index_sql db/indexes.sql tl_context_sql db/context.sql tl_views_sql db/views.sql \
 	    tl_default_protected data/protected-domains.txt tl_default_allowlist data/allowlist.txt \
-	    tl_iata_airlines data/iata-airlines.txt tl_iata_airports data/iata-airports.txt > $@
+	    tl_iata_airlines data/iata-airlines.txt tl_iata_airports data/iata-airports.txt \
+	    tl_first_names data/first-names.txt tl_installations data/us-military-installations.txt > $@
 
 # Every object depends on this Makefile too: objects from before the
 # automatic header dependencies (-MMD) are then rebuilt.

@@ -971,6 +971,9 @@ classify(tl_worker *w, GMimeMessage *msg, tl_record *rec)
         }
         g_ptr_array_unref(found);
     }
+    /* what the attachments are: identity documents, photos with a position */
+    if (rec->findings)
+        tl_detect_attachments(w->det, rec->subject, parts, rec->attachments, rec->findings);
     for (guint i = 0; i < notes->len; i++) {
         if (!rec->limit_note && strstr(notes->pdata[i], "message text limit"))
             rec->limit_note = g_strdup_printf("%s (--max-text); the text before it was classified",

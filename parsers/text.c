@@ -724,7 +724,19 @@ extract_bytes(walk_ctx *c, const guint8 *d, size_t n, const char *declared, cons
             a->width = r->image.width;
             a->height = r->image.height;
             a->has_gps = r->image.has_gps;
+            a->lat = r->image.lat, a->lon = r->image.lon;
+            if (r->image.make || r->image.model)
+                a->camera = g_strstrip(g_strdup_printf("%s %s", r->image.make ? r->image.make : "",
+                                                       r->image.model ? r->image.model : ""));
+            a->taken = g_strdup(r->image.time);
         }
+        /* a scanned page: a PDF without text, its largest image */
+        if (r->type == TL_FT_PDF && r->status == TL_EX_NO_TEXT_LAYER && r->pages >= 1 && r->pages <= 2)
+            for (guint i = 0; r->images && i < r->images->len; i++) {
+                const tl_image_info *im = r->images->pdata[i];
+                if ((gint64)im->width * im->height > (gint64)a->scan_width * a->scan_height)
+                    a->scan_width = im->width, a->scan_height = im->height;
+            }
     }
     const char *ctype = declared ? declared : tl_filetype_mime(r->type);
     if (r->type == TL_FT_HTML) {

@@ -80,6 +80,8 @@ tl_attachment_free(gpointer p)
     g_free(a->filename);
     g_free(a->declared);
     g_free(a->reason);
+    g_free(a->camera);
+    g_free(a->taken);
     g_free(a);
 }
 

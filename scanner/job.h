@@ -92,6 +92,11 @@ typedef struct {
     int64_t chars;          /* characters of text read */
     int width, height;      /* images: pixels, 0 unknown */
     int has_gps;            /* images: EXIF/XMP GPS position present */
+    /* For the detectors only (scanner/detect/attach.c), never written: */
+    double lat, lon;        /* the GPS position, degrees (when has_gps) */
+    char *camera;           /* "Make Model" or NULL */
+    char *taken;            /* capture time as written, or NULL */
+    int scan_width, scan_height;    /* a PDF without a text layer, of one or two pages: its largest image */
 } tl_attachment;
 void tl_attachment_free(gpointer a);
 

@@ -328,36 +328,29 @@ START_TEST(test_fixtures)
             c[2]++;     /* a miss until matched */
             g_free(dn);
         }
-        tl_text_limits lim;
-        tl_text_limits_init(&lim);
-        GPtrArray *an = g_ptr_array_new_with_free_func(g_free);
-        GPtrArray *parts = tl_text_extract(m, &lim, an);
-        tl_detector_set_time(det, 1684227600);  /* the fixtures' Date: 16 May 2023 */
-        for (guint p = 0; p < parts->len; p++) {
-            GPtrArray *f = tl_detect_part(det, parts->pdata[p]);
-            for (guint k = 0; k < f->len; k++) {
-                const tl_finding *x = f->pdata[k];
-                char *key2 = g_strdup_printf("%s %s", x->detector, x->masked);
-                int left = GPOINTER_TO_INT(g_hash_table_lookup(want, key2));
-                level_tally *lt = x->score >= 85 ? &high : x->score >= 75 ? &medium : &low;
-                int *c = g_hash_table_lookup(per_det, x->detector);
-                if (!c) {
-                    c = g_new0(int, 3);
-                    g_hash_table_insert(per_det, g_strdup(x->detector), c);
-                }
-                if (left > 0) {
-                    g_hash_table_insert(want, g_strdup(key2), GINT_TO_POINTER(left - 1));
-                    lt->tp++, matched++, c[0]++, c[2]--;
-                } else {
-                    lt->fp++, c[1]++;
-                    unexpected_class += strcmp(x->category, "MARK.CLASS") == 0;
-                    fprintf(stderr, "fixtures: %s: unexpected %s \"%s\" (%d)\n", (char *)names->pdata[i], x->detector,
-                            x->masked, x->score);
-                }
-                g_free(key2);
+        GPtrArray *f = tl_test_message_findings(det, m, 1684227600);  /* the fixtures' Date: 16 May 2023 */
+        for (guint k = 0; k < f->len; k++) {
+            const tl_finding *x = f->pdata[k];
+            char *key2 = g_strdup_printf("%s %s", x->detector, x->masked);
+            int left = GPOINTER_TO_INT(g_hash_table_lookup(want, key2));
+            level_tally *lt = x->score >= 85 ? &high : x->score >= 75 ? &medium : &low;
+            int *c = g_hash_table_lookup(per_det, x->detector);
+            if (!c) {
+                c = g_new0(int, 3);
+                g_hash_table_insert(per_det, g_strdup(x->detector), c);
             }
-            g_ptr_array_unref(f);
+            if (left > 0) {
+                g_hash_table_insert(want, g_strdup(key2), GINT_TO_POINTER(left - 1));
+                lt->tp++, matched++, c[0]++, c[2]--;
+            } else {
+                lt->fp++, c[1]++;
+                unexpected_class += strcmp(x->category, "MARK.CLASS") == 0;
+                fprintf(stderr, "fixtures: %s: unexpected %s \"%s\" (%d)\n", (char *)names->pdata[i], x->detector,
+                        x->masked, x->score);
+            }
+            g_free(key2);
         }
+        g_ptr_array_unref(f);
         GHashTableIter it;
         gpointer kk, vv;
         g_hash_table_iter_init(&it, want);
@@ -365,8 +358,6 @@ START_TEST(test_fixtures)
             if (GPOINTER_TO_INT(vv) > 0)
                 fprintf(stderr, "fixtures: %s: missed %s\n", (char *)names->pdata[i], (char *)kk);
         g_hash_table_destroy(want);
-        g_ptr_array_unref(parts);
-        g_ptr_array_unref(an);
         g_object_unref(m);
         g_object_unref(ps);
         g_object_unref(st);

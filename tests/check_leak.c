@@ -298,7 +298,8 @@ END_TEST
 START_TEST(test_fixture_categories)
 {
     static const char *const cats[] = { "TRAVEL.ITINERARY", "LODGING.ROOM", "TRAVEL.VIPMOVE", "PERSONNEL.ROSTER",
-                                        "PERSONNEL.CREWLIST", "MED.PHI", "TAX.RECORD", "GEO.MIL", "OPS.NAVAL" };
+                                        "PERSONNEL.CREWLIST", "MED.PHI", "TAX.RECORD", "IDDOC.ATTACH", "GEO.PHOTO",
+                                        "GEO.MIL", "OPS.NAVAL" };
     int tp[G_N_ELEMENTS(cats)] = { 0 }, fp[G_N_ELEMENTS(cats)] = { 0 }, exp[G_N_ELEMENTS(cats)] = { 0 };
     GDir *dir = g_dir_open("fixtures/classify", 0, NULL);
     ck_assert(dir != NULL);
@@ -315,7 +316,7 @@ START_TEST(test_fixture_categories)
         { "crew-list", "PERSONNEL.CREWLIST" }, { "icd10", "MED.PHI" }, { "npi", "MED.PHI" }, { "dea", "MED.PHI" },
         { "mbi", "MED.PHI" }, { "mrn", "MED.PHI" }, { "phi", "MED.PHI" }, { "phi-bh", "MED.PHI" },
         { "tax-form", "TAX.RECORD" }, { "mgrs", "GEO.MIL" }, { "installation", "GEO.MIL" },
-        { "naval-report", "OPS.NAVAL" },
+        { "naval-report", "OPS.NAVAL" }, { "iddoc", "IDDOC.ATTACH" }, { "gps-photo", "GEO.PHOTO" },
     };
     int messages = 0;
     while ((n = g_dir_read_name(dir))) {
@@ -339,34 +340,25 @@ START_TEST(test_fixture_categories)
                         exp[c] += strcmp(cats[c], dc[k].cat) == 0;
             g_hash_table_insert(want, v, GINT_TO_POINTER(GPOINTER_TO_INT(g_hash_table_lookup(want, v)) + 1));
         }
-        tl_text_limits lim;
-        tl_text_limits_init(&lim);
-        GPtrArray *an = g_ptr_array_new_with_free_func(g_free);
-        GPtrArray *parts = tl_text_extract(m, &lim, an);
-        tl_detector_set_time(det, 1684227600);
-        for (guint p = 0; p < parts->len; p++) {
-            GPtrArray *f = tl_detect_part(det, parts->pdata[p]);
-            for (guint k = 0; k < f->len; k++) {
-                const tl_finding *x = f->pdata[k];
-                size_t c = 0;
-                while (c < G_N_ELEMENTS(cats) && strcmp(cats[c], x->category) != 0)
-                    c++;
-                if (c == G_N_ELEMENTS(cats))
-                    continue;
-                char *k2 = g_strdup_printf("%s %s", x->detector, x->masked);
-                int left = GPOINTER_TO_INT(g_hash_table_lookup(want, k2));
-                if (left > 0) {
-                    g_hash_table_insert(want, g_strdup(k2), GINT_TO_POINTER(left - 1));
-                    tp[c]++;
-                } else
-                    fp[c]++;
-                g_free(k2);
-            }
-            g_ptr_array_unref(f);
+        GPtrArray *f = tl_test_message_findings(det, m, 1684227600);  /* the fixtures' Date: 16 May 2023 */
+        for (guint k = 0; k < f->len; k++) {
+            const tl_finding *x = f->pdata[k];
+            size_t c = 0;
+            while (c < G_N_ELEMENTS(cats) && strcmp(cats[c], x->category) != 0)
+                c++;
+            if (c == G_N_ELEMENTS(cats))
+                continue;
+            char *k2 = g_strdup_printf("%s %s", x->detector, x->masked);
+            int left = GPOINTER_TO_INT(g_hash_table_lookup(want, k2));
+            if (left > 0) {
+                g_hash_table_insert(want, g_strdup(k2), GINT_TO_POINTER(left - 1));
+                tp[c]++;
+            } else
+                fp[c]++;
+            g_free(k2);
         }
+        g_ptr_array_unref(f);
         g_hash_table_destroy(want);
-        g_ptr_array_unref(parts);
-        g_ptr_array_unref(an);
         g_object_unref(m);
         g_object_unref(ps);
         g_object_unref(st);

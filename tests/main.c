@@ -82,6 +82,28 @@ tl_test_detect(const char *content_type, const char *body, gint64 ref_time)
     return r;
 }
 
+GPtrArray *
+tl_test_message_findings(tl_detector *det, GMimeMessage *m, gint64 ref_time)
+{
+    tl_text_limits lim;
+    tl_text_limits_init(&lim);
+    GPtrArray *an = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *att = g_ptr_array_new_with_free_func(tl_attachment_free);
+    GPtrArray *parts = tl_text_extract_all(m, &lim, an, att);
+    GPtrArray *all = g_ptr_array_new_with_free_func(tl_finding_free);
+    tl_detector_set_time(det, ref_time);
+    for (guint p = 0; p < parts->len; p++) {
+        GPtrArray *f = tl_detect_part(det, parts->pdata[p]);
+        g_ptr_array_set_free_func(f, NULL);
+        g_ptr_array_extend_and_steal(all, f);
+    }
+    tl_detect_attachments(det, g_mime_message_get_subject(m), parts, att, all);
+    g_ptr_array_unref(parts);
+    g_ptr_array_unref(att);
+    g_ptr_array_unref(an);
+    return all;
+}
+
 void
 tl_test_found_free(tl_test_found *r)
 {

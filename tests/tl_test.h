@@ -8,6 +8,7 @@
 #define TL_TEST_H
 
 #include <check.h>
+#include <gmime/gmime.h>
 #include <glib.h>
 #include <stdint.h>
 
@@ -37,6 +38,11 @@ typedef struct {
 } tl_test_found;
 tl_test_found tl_test_detect(const char *content_type, const char *body, gint64 ref_time);
 void tl_test_found_free(tl_test_found *r);
+/* Every finding (LOW and above) of a whole message as a scan classifies
+ * it: each text part (attachments' text too) through det, then its
+ * attachments (identity documents, photos with a position); the subject's
+ * own findings are not included.  ref_time: the message date for ages. */
+GPtrArray *tl_test_message_findings(tl_detector *det, GMimeMessage *m, gint64 ref_time);
 /* Whether value's bytes are anywhere in the database file, its WAL, its
  * shared-memory file or its journal, or in those of its text index: every
  * byte a scan leaves. */

@@ -51,6 +51,15 @@ const char *tl_rollup(const GPtrArray *findings, char **categories);
  * the highest score), or -1. */
 int tl_rollup_reason(const GPtrArray *findings, const char *severity);
 
+/* Identity documents (IDDOC.ATTACH) and photos with a GPS position
+ * (GEO.PHOTO) among a message's attachments (tl_attachment*, from
+ * parsers/text.c), judged with its subject (may be NULL) and text parts
+ * (tl_text_part*): appends tl_finding* to found (the message's findings
+ * so far, which it also reads), each with its attachment's path as part
+ * (attach.c). */
+void tl_detect_attachments(tl_detector *d, const char *subject, const GPtrArray *parts, const GPtrArray *attachments,
+                           GPtrArray *found);
+
 /* HMAC-SHA-256(key, norm) truncated to 128 bits, as 32 hex digits + NUL (validate.c). */
 void tl_vhash(const guint8 *key, gsize keylen, const char *norm, char out[33]);
 

@@ -781,6 +781,33 @@ done:
 /* Message roll-up                                                     */
 /* ------------------------------------------------------------------ */
 
+/* The severity a finding alone gives its message (section 6): 1 to 3
+ * for S1 to S3, 4 otherwise. */
+static int
+severity_rule(const tl_finding *f)
+{
+    const char *c = f->category, *d = f->detector;
+    int high = f->score >= 85, medium = f->score >= 75;
+    int roster = strcmp(d, "roster") == 0 || strcmp(d, "crew-list") == 0;
+    /* MARK.CLASS reaches 85 only above UNCLASSIFIED; what the leak
+     * carried (issue 12): a VIP movement, a roster with validated
+     * identifiers, an identity document, behavioural-health records first */
+    if ((high && strcmp(c, "MARK.CLASS") == 0) || (f->score >= 90 && strcmp(c, "IDDOC.ATTACH") == 0) ||
+        (high && strcmp(c, "CRED.SECRET") == 0) || (medium && strcmp(c, "TRAVEL.VIPMOVE") == 0) ||
+        (f->score >= 95 && roster) || (medium && strcmp(d, "phi-bh") == 0))
+        return 1;
+    if ((high && strcmp(c, "PII.GOVID") == 0) || (f->score >= 80 && strcmp(c, "MARK.CUI") == 0) ||
+        (high && strcmp(c, "MARK.DIST") == 0) || (high && strcmp(c, "MED.PHI") == 0) ||
+        (f->score >= 90 && strcmp(c, "TAX.RECORD") == 0) || (high && strcmp(c, "OPS.NAVAL") == 0) ||
+        (high && strcmp(c, "GEO.PHOTO") == 0) || (medium && roster))
+        return 2;
+    if ((high && (strcmp(c, "PII.FIN") == 0 || strcmp(c, "PII.DOB") == 0)) ||
+        (medium && (strcmp(c, "TRAVEL.ITINERARY") == 0 || strcmp(c, "LODGING.ROOM") == 0 ||
+                    strcmp(c, "GEO.MIL") == 0)))
+        return 3;
+    return 4;
+}
+
 const char *
 tl_rollup(const GPtrArray *findings, char **categories)
 {
@@ -792,8 +819,7 @@ tl_rollup(const GPtrArray *findings, char **categories)
     int s1 = 0, s2 = 0, s3 = 0;
     for (guint i = 0; i < findings->len; i++) {
         const tl_finding *f = findings->pdata[i];
-        int high = f->score >= 85, medium = f->score >= 75;
-        if (medium)
+        if (f->score >= 75)
             g_hash_table_add(cats, (gpointer)f->category);
         else {
             int n = GPOINTER_TO_INT(g_hash_table_lookup(lows, f->detector)) + 1;
@@ -801,23 +827,8 @@ tl_rollup(const GPtrArray *findings, char **categories)
             if (n >= 5)     /* low confidence needs volume */
                 g_hash_table_add(cats, (gpointer)f->category);
         }
-        const char *c = f->category;
-        /* section 6; MARK.CLASS reaches 85 only above UNCLASSIFIED */
-        s1 |= (high && strcmp(c, "MARK.CLASS") == 0) || (f->score >= 90 && strcmp(c, "IDDOC.ATTACH") == 0) ||
-              (high && strcmp(c, "CRED.SECRET") == 0);
-        s2 |= (high && strcmp(c, "PII.GOVID") == 0) || (f->score >= 80 && strcmp(c, "MARK.CUI") == 0) ||
-              (high && strcmp(c, "MARK.DIST") == 0);
-        s3 |= high && (strcmp(c, "PII.FIN") == 0 || strcmp(c, "PII.DOB") == 0);
-        /* what the leak carried (issue 12): a VIP movement, a roster with
-         * validated identifiers, behavioural-health records first */
-        s1 |= (medium && strcmp(c, "TRAVEL.VIPMOVE") == 0) ||
-              (f->score >= 95 && (strcmp(f->detector, "roster") == 0 || strcmp(f->detector, "crew-list") == 0)) ||
-              (medium && strcmp(f->detector, "phi-bh") == 0);
-        s2 |= (high && strcmp(c, "MED.PHI") == 0) || (f->score >= 90 && strcmp(c, "TAX.RECORD") == 0) ||
-              (high && strcmp(c, "OPS.NAVAL") == 0) ||
-              (medium && (strcmp(f->detector, "roster") == 0 || strcmp(f->detector, "crew-list") == 0));
-        s3 |= medium && (strcmp(c, "TRAVEL.ITINERARY") == 0 || strcmp(c, "LODGING.ROOM") == 0 ||
-                         strcmp(c, "GEO.MIL") == 0);
+        int lv = severity_rule(f);
+        s1 |= lv == 1, s2 |= lv == 2, s3 |= lv == 3;
     }
     if (g_hash_table_size(cats)) {
         GList *keys = g_list_sort(g_hash_table_get_keys(cats), (GCompareFunc)strcmp);
@@ -838,17 +849,7 @@ tl_rollup(const GPtrArray *findings, char **categories)
 static int
 sets_level(const tl_finding *f, const char *sev)
 {
-    const char *c = f->category;
-    int high = f->score >= 85;
-    if (strcmp(sev, "S1") == 0)
-        return (high && strcmp(c, "MARK.CLASS") == 0) || (f->score >= 90 && strcmp(c, "IDDOC.ATTACH") == 0) ||
-               (high && strcmp(c, "CRED.SECRET") == 0);
-    if (strcmp(sev, "S2") == 0)
-        return (high && strcmp(c, "PII.GOVID") == 0) || (f->score >= 80 && strcmp(c, "MARK.CUI") == 0) ||
-               (high && strcmp(c, "MARK.DIST") == 0);
-    if (strcmp(sev, "S3") == 0)
-        return high && (strcmp(c, "PII.FIN") == 0 || strcmp(c, "PII.DOB") == 0);
-    return 1;
+    return sev[1] == '4' || severity_rule(f) == sev[1] - '0';
 }
 
 int

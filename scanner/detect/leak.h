@@ -11,7 +11,15 @@
 #include "scanner/detect/engine.h"
 
 /* The lists vendored in data/ and compiled in (tools/embed.sh). */
-extern const char tl_iata_airlines[], tl_iata_airports[];
+extern const char tl_iata_airlines[], tl_iata_airports[], tl_first_names[], tl_installations[];
+/* Military and operational-location words (section 5.13; places.c). */
+extern const char *const tl_milcue[];
+/* The listed installation (data/us-military-installations.txt) nearest
+ * to lat, lon within km, or NULL; *dist (may be NULL) gets how far. */
+const char *tl_installation_near(double lat, double lon, double km, double *dist);
+/* Whether s[0, n) is a given name of data/first-names.txt (as written:
+ * capitalised, or all upper case; people.c). */
+int tl_first_name(const char *s, size_t n);
 /* Whether code (2 upper-case letters or digits) is an active airline's
  * designator, and code (3 letters) an airport's (travel.c). */
 int tl_iata_airline(const char *code);

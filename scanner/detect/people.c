@@ -428,3 +428,37 @@ tl_doc_people(tl_detector *d, const tl_text_part *p, const GPtrArray *found, GAr
     roster(d, p, found, out);
     crew_list(d, p, out);
 }
+
+/* ---- given names (data/first-names.txt) -------------------------------- */
+
+static GHashTable *first_names;     /* upper case, kept for the process */
+
+static gpointer
+load_names(gpointer unused)
+{
+    (void)unused;
+    first_names = g_hash_table_new(g_str_hash, g_str_equal);
+    char **lines = g_strsplit(tl_first_names, "\n", -1);
+    for (char **l = lines; *l; l++)
+        if (**l && **l != '#')
+            g_hash_table_add(first_names, g_ascii_strup(*l, -1));
+    g_strfreev(lines);
+    return NULL;
+}
+
+int
+tl_first_name(const char *s, size_t n)
+{
+    static GOnce once = G_ONCE_INIT;
+    if (n < 2 || n > 15 || !g_ascii_isupper(s[0]))
+        return 0;
+    g_once(&once, load_names, NULL);
+    char buf[16];
+    for (size_t i = 0; i < n; i++) {
+        if (!g_ascii_isalpha(s[i]))
+            return 0;
+        buf[i] = g_ascii_toupper(s[i]);
+    }
+    buf[n] = 0;
+    return g_hash_table_contains(first_names, buf);
+}

@@ -7,11 +7,16 @@
  * level, 85 with a military or operational-location word near and 70
  * alone; installation names by the grammar of section 5.13 (Fort, Camp,
  * Joint Base, Naval Station, NAS, Air Force Base...), only with a
- * military word near (Fort Lauderdale is a city, NAS a storage box), 75.
+ * military word near (Fort Lauderdale is a city, NAS a storage box), 75;
+ * a name of the vendored list of US installations with an airfield
+ * (data/us-military-installations.txt: Travis AFB, Fort Carson, NAS
+ * Pensacola) needs no word near, 75, and 85 with one.  The same list
+ * places a photo's GPS position near a base (attach.c).
  * DSN numbers and classified-network addresses stay contact findings
  * (detect_contact.c): they are origin evidence, not places.
  */
 #include <hs.h>
+#include <math.h>
 #include <stdio.h>
 
 #include "scanner/detect/leak.h"
@@ -31,7 +36,7 @@ const tl_pattern tl_patterns_places[] = {
 };
 
 /* Military and operational-location words (section 5.13). */
-static const char *const milcue[] = { "ECP", "entry control point", "gate", "flight line", "pier", "berth", "hangar",
+const char *const tl_milcue[] = { "ECP", "entry control point", "gate", "flight line", "pier", "berth", "hangar",
                                       "SCIF", "armory", "ammo supply point", "perimeter", "guard tower", "fence line",
                                       "grid", "LZ", "HLZ", "DZ", "FARP", "ASP", "motor pool", "base", "installation",
                                       "garrison", "post", "unit", "battalion", "brigade", "squadron", "wing",
@@ -39,6 +44,128 @@ static const char *const milcue[] = { "ECP", "entry control point", "gate", "fli
                                       "deploy", "deployed", "deployment", "mission", "patrol", "convoy", "military",
                                       "DoD", "Army", "Navy", "USAF", "USMC", "PCS", "TDY", "barracks", "company",
                                       "MGRS", NULL };
+
+/* ---- the vendored installation list --------------------------------- */
+
+typedef struct {
+    char *key;          /* "TRAVIS|AFB": the name upper case, hyphens as blanks, and its kind */
+    char *name;         /* "Travis AFB" */
+    double lat, lon;
+} installation_row;
+
+static GArray *inst_rows;       /* of installation_row, kept for the process */
+static GHashTable *inst_keys;   /* key -> index + 1 */
+
+static char *
+inst_key(const char *name, size_t n, const char *kind)
+{
+    char *k = g_strdup_printf("%.*s|%s", (int)n, name, kind);
+    for (char *c = k; *c && *c != '|'; c++)
+        *c = *c == '-' ? ' ' : g_ascii_toupper(*c);
+    return k;
+}
+
+static gpointer
+load_installations(gpointer unused)
+{
+    (void)unused;
+    inst_rows = g_array_new(FALSE, FALSE, sizeof(installation_row));
+    inst_keys = g_hash_table_new(g_str_hash, g_str_equal);
+    char **lines = g_strsplit(tl_installations, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        char **f = g_strsplit(*l, "\t", 5);
+        if (**l != '#' && g_strv_length(f) == 4) {
+            installation_row r = { inst_key(f[0], strlen(f[0]), f[1]), NULL, g_ascii_strtod(f[2], NULL),
+                                   g_ascii_strtod(f[3], NULL) };
+            r.name = strcmp(f[1], "FORT") == 0 ? g_strdup(f[0]) : g_strdup_printf("%s %s", f[0], f[1]);
+            g_array_append_val(inst_rows, r);
+            g_hash_table_insert(inst_keys, r.key, GUINT_TO_POINTER(inst_rows->len));
+        }
+        g_strfreev(f);
+    }
+    g_strfreev(lines);
+    return NULL;
+}
+
+static GOnce inst_once = G_ONCE_INIT;
+
+/* The listed installation's name for name[0, n) of kind, or NULL. */
+static const char *
+inst_find(const char *name, size_t n, const char *kind)
+{
+    g_once(&inst_once, load_installations, NULL);
+    char *k = inst_key(name, n, kind);
+    guint i = GPOINTER_TO_UINT(g_hash_table_lookup(inst_keys, k));
+    g_free(k);
+    return i ? g_array_index(inst_rows, installation_row, i - 1).name : NULL;
+}
+
+const char *
+tl_installation_near(double lat, double lon, double km, double *dist)
+{
+    g_once(&inst_once, load_installations, NULL);
+    const char *best = NULL;
+    double bd = km;
+    for (guint i = 0; i < inst_rows->len; i++) {
+        const installation_row *r = &g_array_index(inst_rows, installation_row, i);
+        /* equirectangular: exact enough within a few km */
+        double x = (r->lon - lon) * cos((r->lat + lat) / 2 * G_PI / 180), y = r->lat - lat;
+        double d = sqrt(x * x + y * y) * 111.195;
+        if (d <= bd)
+            bd = d, best = r->name;
+    }
+    if (best && dist)
+        *dist = bd;
+    return best;
+}
+
+/* The kind of installation a grammar word names, for the list. */
+static const char *
+kind_of(const char *w, size_t n)
+{
+    static const struct { const char *word, *kind; } k[] = {
+        { "Fort", "FORT" }, { "Ft.", "FORT" }, { "NAS", "NAS" }, { "Naval Air Station", "NAS" }, { "AFB", "AFB" },
+        { "Air Force Base", "AFB" }, { "AAF", "AAF" }, { "Army Airfield", "AAF" }, { "ARB", "ARB" },
+        { "Air Reserve Base", "ARB" }, { "MCAS", "MCAS" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(k); i++)
+        if (strlen(k[i].word) == n && memcmp(k[i].word, w, n) == 0)
+            return k[i].kind;
+    return NULL;
+}
+
+/* The listed name of the installation match [from, to) (the grammar word
+ * at gfrom, gto), or NULL: "Fort Carson", "NAS Pensacola", "Travis AFB",
+ * "Seymour Johnson AFB". */
+static const char *
+listed(const char *t, size_t from, size_t to, size_t gfrom, size_t gto)
+{
+    const char *kind = kind_of(t + gfrom, gto - gfrom);
+    if (!kind)
+        return NULL;
+    if (strcmp(kind, "FORT") == 0) {
+        /* the list writes "Fort Carson" whole; "Ft." is "Fort" */
+        char *whole = g_strdup_printf("Fort%.*s", (int)(to - gto), t + gto);
+        const char *r = inst_find(whole, strlen(whole), kind);
+        g_free(whole);
+        return r;
+    }
+    if (gfrom == from) {    /* "NAS Pensacola" */
+        size_t s = gto;
+        while (s < to && t[s] == ' ')
+            s++;
+        return inst_find(t + s, to - s, kind);
+    }
+    /* "Seymour Johnson AFB": the two words, then the last */
+    size_t e = gfrom;
+    while (e > from && t[e - 1] == ' ')
+        e--;
+    const char *r = inst_find(t + from, e - from, kind);
+    for (size_t s = e; !r && s > from; s--)
+        if (t[s - 1] == ' ')
+            r = inst_find(t + s, e - s, kind);
+    return r;
+}
 
 static int
 mgrs(const tl_text_part *p, const tl_hit *h, tl_cand *c)
@@ -81,7 +208,7 @@ mgrs(const tl_text_part *p, const tl_hit *h, tl_cand *c)
                                            "catalog", NULL };
     if (tl_words_near(t, p->len, h->from, h->to, 40, 0, product))
         return 0;
-    int kw = tl_words_near(t, p->len, h->from, h->to, 300, 300, milcue);
+    int kw = tl_words_near(t, p->len, h->from, h->to, 300, 300, tl_milcue);
     if (!kw && m < 8)
         return 0;
     size_t half = m / 2;
@@ -128,10 +255,23 @@ installation(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
     for (size_t i = 0; i < G_N_ELEMENTS(city); i++)
         if (h->to - h->from >= strlen(city[i]) && memcmp(t + h->from, city[i], strlen(city[i])) == 0)
             return 0;
-    if (!tl_words_near(t, p->len, c->from, h->to, 200, 200, milcue))
+    /* the grammar word: the match's first word(s) or its suffix */
+    size_t gfrom = h->from, gto = h->to;
+    if (t[h->from] == ' ')
+        gfrom = h->from + 1;
+    else {
+        gto = h->to;
+        while (gto > h->from && t[gto - 1] != ' ')
+            gto--;
+        while (gto > h->from && t[gto - 1] == ' ')
+            gto--;
+    }
+    const char *known = listed(t, c->from, h->to, gfrom, gto);
+    int kw = tl_words_near(t, p->len, c->from, h->to, 200, 200, tl_milcue);
+    if (!kw && !known)
         return 0;
     c->det = "installation", c->cat = "GEO.MIL";
-    c->score = 75;
+    c->score = known && kw ? 85 : 75;
     /* installation names are public facts: stored verbatim */
     c->masked = g_strdup_printf("%.*s", (int)MIN(h->to - c->from, 60), t + c->from);
     g_snprintf(c->norm, sizeof c->norm, "%.*s", (int)MIN(h->to - c->from, 90), t + c->from);
