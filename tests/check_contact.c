@@ -304,14 +304,17 @@ START_TEST(test_columns)
     /* TSV with a DOB column and an expiry column */
     scan_result r = detect("Name\tDOB\tPassport expiry\nDOE, JANE\t1985-01-12\t2031-02-01\n"
                            "ROE, RICHARD\t1979-07-30\t2029-03-15\n");
-    ck_assert_uint_eq(r.found->len, 2);
-    for (guint i = 0; i < 2; i++) {
+    /* each row's name (initials only) vouches for its DOB: 85 + 10 */
+    ck_assert_uint_eq(r.found->len, 4);
+    static const char *const rows[][2] = { { "name", "J.D." }, { "dob", "1985" }, { "name", "R.R." }, { "dob", "1979" } };
+    for (guint i = 0; i < 4; i++) {
         tl_finding *f = r.found->pdata[i];
-        ck_assert_str_eq(f->detector, "dob");
-        ck_assert_int_eq(f->score, 85);
+        ck_assert_str_eq(f->detector, rows[i][0]);
+        ck_assert_str_eq(f->masked, rows[i][1]);
+        ck_assert_int_eq(f->score, i % 2 ? 95 : 85);
     }
-    ck_assert_str_eq(((tl_finding *)r.found->pdata[0])->masked, "1985");
-    ck_assert_str_eq(((tl_finding *)r.found->pdata[1])->masked, "1979");
+    assert_not_stored(&r, "JANE");
+    assert_not_stored(&r, "RICHARD");
     assert_not_stored(&r, "1985-01-12");
     assert_not_stored(&r, "1979-07-30");
     done(&r);
@@ -321,10 +324,12 @@ START_TEST(test_columns)
     r = detect_as("text/html", "<table><tr><th>Name</th><th>Date of Birth</th><th>Phone</th></tr>"
                                "<tr><td>DOE, JANE</td><td>01/12/1985</td><td>703 555 2847</td></tr>"
                                "<tr><td>ROE, RICH</td><td>07/30/1979</td><td>703 555 2848</td></tr></table>\n");
-    ck_assert_uint_eq(r.found->len, 4);
+    ck_assert_uint_eq(r.found->len, 6);
     int dob = 0, phone = 0;
     for (guint i = 0; i < r.found->len; i++) {
         tl_finding *f = r.found->pdata[i];
+        if (strcmp(f->detector, "name") == 0)
+            continue;
         if (strcmp(f->detector, "dob") == 0) {
             dob++;
             ck_assert_int_eq(f->score, 95);
@@ -351,8 +356,8 @@ END_TEST
 START_TEST(test_corroboration)
 {
     scan_result r = detect("Member: DOE, JANE  Cell: (703) 555-2847  DOB: 01/12/1985\n");
-    ck_assert_uint_eq(r.found->len, 2);
-    for (guint i = 0; i < 2; i++) {
+    ck_assert_uint_eq(r.found->len, 3);     /* and the name beside them */
+    for (guint i = 0; i < 3; i++) {
         tl_finding *f = r.found->pdata[i];
         ck_assert_int_eq(f->score, strcmp(f->detector, "dob") == 0 ? 95 : 85);
     }

@@ -293,6 +293,221 @@ START_TEST(test_crew_naval_places)
 }
 END_TEST
 
+/* ---- attachments: identity documents and photos (attach.c) ---------- */
+
+/* One attachment row as parsers/text.c fills it. */
+static tl_attachment *
+att(const char *name, const char *type, int w, int h)
+{
+    tl_attachment *a = g_new0(tl_attachment, 1);
+    a->path = g_strdup("2");
+    a->filename = g_strdup(name);
+    a->sniffed = type;
+    a->width = w, a->height = h;
+    memset(a->sha256, 'a', 64);
+    return a;
+}
+
+/* The findings of one attachment with body text body. */
+static GPtrArray *
+judge(tl_attachment *a, const char *subject, const char *body)
+{
+    static const guint8 key[] = "synthetic-case-key-for-tests-0123456789";
+    char *err = NULL;
+    tl_detector *d = tl_detector_new(key, sizeof key - 1, &err);
+    GPtrArray *parts = tl_test_parts("text/plain; charset=utf-8", body);
+    GPtrArray *atts = g_ptr_array_new_with_free_func(tl_attachment_free);
+    g_ptr_array_add(atts, a);
+    GPtrArray *found = g_ptr_array_new_with_free_func(tl_finding_free);
+    tl_detect_attachments(d, subject, parts, atts, found);
+    g_ptr_array_unref(atts);
+    g_ptr_array_unref(parts);
+    tl_detector_free(d);
+    return found;
+}
+
+static int
+judged(tl_attachment *a, const char *subject, const char *body)
+{
+    GPtrArray *f = judge(a, subject, body);
+    int score = f->len ? ((tl_finding *)f->pdata[0])->score : 0;
+    ck_assert_uint_le(f->len, 1);
+    g_ptr_array_unref(f);
+    return score;
+}
+
+START_TEST(test_iddoc_grades)
+{
+    const char *ctx = "Attached is a scan of my passport for the visa.\n", *none = "See you Friday.\n";
+    /* name, shape (ID-3 1250x880, either orientation) and words */
+    ck_assert_int_eq(judged(att("passport_scan.jpg", "jpeg", 1250, 880), NULL, ctx), 90);
+    ck_assert_int_eq(judged(att("passport_scan.jpg", "jpeg", 880, 1250), NULL, ctx), 90);
+    /* the words in the subject only */
+    ck_assert_int_eq(judged(att("CAC-front.png", "png", 1012, 638), "my CAC", none), 90);
+    /* two of three */
+    ck_assert_int_eq(judged(att("passport.jpg", "jpeg", 1250, 880), NULL, none), 80);
+    ck_assert_int_eq(judged(att("passport.jpg", "jpeg", 1600, 1200), NULL, ctx), 80);
+    ck_assert_int_eq(judged(att("IMG_0412.jpg", "jpeg", 1200, 756), NULL, ctx), 75);
+    /* the name alone: LOW */
+    ck_assert_int_eq(judged(att("drivers_license.jpg", "jpeg", 1600, 1200), NULL, none), 70);
+    /* traps: a logo of card shape (small), a banner of card shape with no
+     * words, a 4:3 landscape named IMG_1234 in a mail about passports, a
+     * word that only contains a cue (appendix, cacao) */
+    ck_assert_int_eq(judged(att("logo.png", "png", 158, 100), NULL, ctx), 0);
+    ck_assert_int_eq(judged(att("banner.png", "png", 1586, 1000), NULL, none), 0);
+    ck_assert_int_eq(judged(att("IMG_1234.jpg", "jpeg", 4032, 3024), NULL, ctx), 0);
+    ck_assert_int_eq(judged(att("cacao_appendix.jpg", "jpeg", 4032, 3024), NULL, none), 0);
+    /* a scanned page: an image-only PDF judged on its largest image */
+    tl_attachment *pdf = att("license.pdf", "pdf", 0, 0);
+    pdf->scan_width = 1016, pdf->scan_height = 640;
+    GPtrArray *f = judge(pdf, NULL, "here is my driver's license\n");
+    ck_assert_uint_eq(f->len, 1);
+    tl_finding *x = f->pdata[0];
+    ck_assert_str_eq(x->category, "IDDOC.ATTACH");
+    ck_assert_str_eq(x->masked, "driver's licence: pdf 1016x640 scanned page (name, shape ID-1, words)");
+    ck_assert_str_eq(x->part, "2");
+    ck_assert_str_eq(x->level, "HIGH");
+    g_ptr_array_unref(f);
+}
+END_TEST
+
+START_TEST(test_gps_photo)
+{
+    /* a family photo: 70, rounded to 0.01 degree; the exact value only
+     * under the keyed hash */
+    tl_attachment *a = att("IMG_4410.jpg", "jpeg", 1600, 1200);
+    a->has_gps = 1, a->lat = 41.890251, a->lon = 12.492373;
+    a->camera = g_strdup("TestCam Phone9");
+    GPtrArray *f = judge(a, NULL, "Greetings from Rome!\n");
+    ck_assert_uint_eq(f->len, 1);
+    tl_finding *x = f->pdata[0];
+    ck_assert_str_eq(x->category, "GEO.PHOTO");
+    ck_assert_int_eq(x->score, 70);
+    ck_assert_str_eq(x->masked, "GPS 41.89, 12.49; TestCam Phone9");
+    ck_assert_int_eq(strlen(x->vhash), 32);
+    tl_test_assert_not_stored(f, "41.890");
+    tl_test_assert_not_stored(f, "12.492");
+    char h1[33];
+    memcpy(h1, x->vhash, 33);
+    g_ptr_array_unref(f);
+    /* a metre away: the same mask, another keyed hash */
+    a = att("IMG_4410.jpg", "jpeg", 1600, 1200);
+    a->has_gps = 1, a->lat = 41.890260, a->lon = 12.492373;
+    a->camera = g_strdup("TestCam Phone9");
+    f = judge(a, NULL, "Greetings from Rome!\n");
+    ck_assert_str_eq(((tl_finding *)f->pdata[0])->masked, "GPS 41.89, 12.49; TestCam Phone9");
+    ck_assert_str_ne(((tl_finding *)f->pdata[0])->vhash, h1);
+    g_ptr_array_unref(f);
+    /* military words in the message: 85; near a listed airfield: 90 */
+    a = att("IMG_3310.jpg", "jpeg", 1600, 1200);
+    a->has_gps = 1, a->lat = 33.3152, a->lon = 44.3661;
+    ck_assert_int_eq(judged(a, NULL, "The convoy stopped here.\n"), 85);
+    a = att("IMG_2231.jpg", "jpeg", 1600, 1200);
+    a->has_gps = 1, a->lat = 38.27, a->lon = -121.94;
+    f = judge(a, NULL, "nice day\n");
+    ck_assert_int_eq(((tl_finding *)f->pdata[0])->score, 90);
+    ck_assert_str_eq(((tl_finding *)f->pdata[0])->masked, "GPS 38.27, -121.94; 1.4 km from Travis AFB");
+    char *cats = NULL;
+    ck_assert_str_eq(tl_rollup(f, &cats), "S2");
+    ck_assert_str_eq(cats, "GEO.PHOTO");
+    g_free(cats);
+    g_ptr_array_unref(f);
+    /* traps: EXIF without GPS, 0/0 */
+    a = att("IMG_1234.jpg", "jpeg", 4032, 3024);
+    a->camera = g_strdup("TestCam Phone9");
+    ck_assert_int_eq(judged(a, NULL, "convoy\n"), 0);
+    a = att("IMG_5120.jpg", "jpeg", 4032, 3024);
+    a->has_gps = 1;
+    ck_assert_int_eq(judged(a, NULL, "convoy\n"), 0);
+}
+END_TEST
+
+/* GEO.MIL: installation names of the vendored list need no military word. */
+START_TEST(test_listed_installations)
+{
+    static const struct {
+        const char *text;
+        int score;
+    } cases[] = {
+        { "We land at Travis AFB on Tuesday.\n", 75 },
+        { "Meet me at Seymour Johnson AFB tomorrow.\n", 75 },
+        { "He moved to Fort Carson last year.\n", 75 },
+        { "Lunch at NAS Pensacola, then home.\n", 75 },
+        { "The battalion moved to Fort Carson.\n", 85 },
+        { "We land at Springfield AFB on Tuesday.\n", 0 },     /* not listed, no military word */
+        { "Flights to Fort Lauderdale are cheap.\n", 0 },
+        { "The NAS Synology box is full.\n", 0 },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        tl_test_found r = scan(cases[i].text);
+        const tl_finding *f = first(&r, "installation");
+        ck_assert_msg((f ? f->score : 0) == cases[i].score, "%s: %d", cases[i].text, f ? f->score : 0);
+        tl_test_found_free(&r);
+    }
+}
+END_TEST
+
+/* Names beside identifiers: initials and a keyed hash, never the name. */
+START_TEST(test_names_beside_identifiers)
+{
+    tl_test_found r = scan("Correction: DOE, Jane M. - her SSN is 741-61-4872.\n");
+    const tl_finding *f = first(&r, "name");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_str_eq(f->masked, "J.D.");
+    ck_assert_str_eq(f->category, "PII.NAME");
+    tl_test_assert_not_stored(r.found, "Jane");
+    tl_test_assert_not_stored(r.found, "DOE");
+    tl_test_found_free(&r);
+    r = scan("The date of birth of Maria Rossi is 1987-02-11.\n");
+    ck_assert_str_eq(first(&r, "name")->masked, "M.R.");
+    tl_test_found_free(&r);
+    /* no identifier, or a capitalised pair whose first word is no given
+     * name: nothing */
+    const char *none[] = { "Jane Doe will call you tomorrow.\n", "Grant Street Bakery, DOB 1987-02-11.\n",
+                           "Order Desk: SSN 741-61-4872\n" };
+    for (size_t i = 0; i < G_N_ELEMENTS(none); i++) {
+        r = scan(none[i]);
+        ck_assert_msg(count(&r, "name", 0) == 0, "%s", none[i]);
+        tl_test_found_free(&r);
+    }
+}
+END_TEST
+
+/* End to end: a scan of the attachment fixtures; the report, show and
+ * export count the categories; no exact position is stored. */
+START_TEST(test_attachments_end_to_end)
+{
+    char *dir = tl_test_tmpdir(), *db = g_build_filename(dir, "case.db", NULL);
+    tl_test_scan(db, 1, NULL, "fixtures/classify/photo-convoy.eml", "fixtures/classify/iddoc-passport.eml",
+                 "fixtures/classify/trap-photo-no-gps.eml", NULL);
+    char *rows = tl_test_rows(db, "SELECT category, detector, score, part FROM findings"
+                                  " WHERE category IN ('IDDOC.ATTACH', 'GEO.PHOTO') ORDER BY category");
+    ck_assert_str_eq(rows, "GEO.PHOTO|gps-photo|85|2\nIDDOC.ATTACH|iddoc|90|2");
+    g_free(rows);
+    ck_assert_str_eq(tl_test_str(db, "SELECT severity FROM messages WHERE subject = 'passport copy'"), "S1");
+    ck_assert(!tl_test_db_holds(db, "33.3152"));
+    ck_assert(!tl_test_db_holds(db, "44.3661"));
+    char *out = NULL, *err = NULL;
+    ck_assert_int_eq(tl_test_run_tool(NULL, &out, &err, "report", "--db", db, "--format", "json", NULL), 0);
+    ck_assert_ptr_nonnull(strstr(out, "GEO.PHOTO"));
+    ck_assert_ptr_nonnull(strstr(out, "IDDOC.ATTACH"));
+    g_free(out), g_free(err);
+    ck_assert_int_eq(tl_test_run_tool(NULL, &out, &err, "show", "--db", db, "<photo-convoy@fixtures.typoleak>", NULL), 0);
+    ck_assert_ptr_nonnull(strstr(out, "GPS 33.32, 44.37"));
+    g_free(out), g_free(err);
+    char *exp = g_build_filename(dir, "exp", NULL);
+    ck_assert_int_eq(tl_test_run_tool(NULL, &out, &err, "export", "--db", db, "--table", "findings", "-o", exp, NULL), 0);
+    g_free(out), g_free(err);
+    char *fj = g_build_filename(exp, "findings.jsonl", NULL), *text = NULL;
+    ck_assert(g_file_get_contents(fj, &text, NULL, NULL));
+    ck_assert_ptr_nonnull(strstr(text, "\"IDDOC.ATTACH\""));
+    g_free(text), g_free(fj), g_free(exp);
+    tl_test_rmtree(dir);
+    g_free(db);
+    g_free(dir);
+}
+END_TEST
+
 /* Precision and recall per category over the fixtures: an expectation is
  * "detector mask"; the category is the finding's. */
 START_TEST(test_fixture_categories)
@@ -392,6 +607,11 @@ suite_leak(void)
     tcase_add_test(tc, test_medical);
     tcase_add_test(tc, test_tax);
     tcase_add_test(tc, test_crew_naval_places);
+    tcase_add_test(tc, test_iddoc_grades);
+    tcase_add_test(tc, test_gps_photo);
+    tcase_add_test(tc, test_listed_installations);
+    tcase_add_test(tc, test_names_beside_identifiers);
+    tcase_add_test(tc, test_attachments_end_to_end);
     tcase_add_test(tc, test_fixture_categories);
     suite_add_tcase(s, tc);
     return s;

@@ -422,11 +422,117 @@ crew_list(tl_detector *d, const tl_text_part *p, GArray *out)
                 g_strdup_printf("crew list %d rows%s", n, ship == 2 ? ", IMO number" : ", hull number"), norm, 0);
 }
 
+/* ---- names beside personal identifiers -------------------------------- */
+
+/* A capitalised word (or an all-capitals one) at t[i, *end): its end, or 0. */
+static size_t
+cap_word(const char *t, size_t i, size_t hi)
+{
+    if (i >= hi || !g_ascii_isupper(t[i]) || (i > 0 && (g_ascii_isalnum(t[i - 1]) || t[i - 1] == '@')))
+        return 0;
+    size_t e = i + 1;
+    while (e < hi && (g_ascii_isalpha(t[e]) || t[e] == '\'' || t[e] == '-'))
+        e++;
+    if (e - i < 2 || (e < hi && (g_ascii_isdigit(t[e]) || t[e] == '@' || t[e] == '_')))
+        return 0;
+    return e;
+}
+
+/* Words that follow a given name in the names of places and firms
+ * (Grant Street, Summer Hill Farm, Will Power Tools): no surname. */
+static const char *const not_surnames[] = { "Street", "St", "Avenue", "Ave", "Road", "Rd", "Drive", "Dr", "Lane",
+                                            "Boulevard", "Blvd", "Court", "Place", "Way", "Center", "Centre",
+                                            "Hall", "Park", "Hill", "Farm", "Bakery", "Books", "Tools", "Power",
+                                            "Company", "Inc", "LLC", "Group", "Bank", "Hotel", "School",
+                                            "University", "College", "Hospital", "Clinic", "Church", "County",
+                                            "City", "Island", "Beach", "Airport", "Base", "Station", "Square",
+                                            "Building", "Office", "Services", "Garden", "Gardens", "Day", NULL };
+
+/* A person's name on t[lo, hi): "SURNAME, Given [M.]" or "Given Surname"
+ * with the given name in the vendored list; the one that ends nearest to
+ * `near`.  1 and its span, the initials and the normalised SURNAME+GIVEN. */
+static int
+name_in(const char *t, size_t lo, size_t hi, size_t near, size_t *from, size_t *to, char initials[8], char norm[64])
+{
+    int found = 0;
+    size_t best = G_MAXSIZE;
+    for (size_t i = lo; i < hi; i++) {
+        size_t e1 = cap_word(t, i, hi);
+        if (!e1)
+            continue;
+        size_t gs, ge, ss, se, end;
+        if (e1 + 2 < hi && t[e1] == ',' && t[e1 + 1] == ' ' && (ge = cap_word(t, e1 + 2, hi)) &&
+            tl_first_name(t + e1 + 2, ge - e1 - 2)) {
+            ss = i, se = e1, gs = e1 + 2, end = ge;
+            if (end + 3 <= hi && t[end] == ' ' && g_ascii_isupper(t[end + 1]) && t[end + 2] == '.')
+                end += 3;
+        } else if (e1 + 1 < hi && t[e1] == ' ' && tl_first_name(t + i, e1 - i) && (se = cap_word(t, e1 + 1, hi)) &&
+                   !in_list(not_surnames, t + e1 + 1, se - e1 - 1)) {
+            gs = i, ge = e1, ss = e1 + 1, end = se;
+        } else {
+            i = e1;
+            continue;
+        }
+        size_t dist = end <= near ? near - end : i - near;
+        if (dist < best) {
+            best = dist, found = 1;
+            *from = MIN(gs, ss), *to = end;
+            g_snprintf(initials, 8, "%c.%c.", t[gs], g_ascii_toupper(t[ss]));
+            char *su = g_ascii_strup(t + ss, (gssize)(se - ss)), *gu = g_ascii_strup(t + gs, (gssize)(ge - gs));
+            g_snprintf(norm, 64, "%s+%s", su, gu);
+            g_free(su);
+            g_free(gu);
+        }
+        i = e1;
+    }
+    return found;
+}
+
+/* Names outside rosters (section 5.11's name shapes): beside an
+ * identifier, a date of birth or a passport number at MEDIUM or above,
+ * within 100 characters before it or 60 after on its paragraph, the
+ * nearest "SURNAME, Given M." or "Given Surname" whose given name is in
+ * data/first-names.txt.  75; stored as initials, the keyed hash over
+ * SURNAME+GIVEN (the same as a roster row's, so one person is one value). */
+static void
+names(const tl_text_part *p, const GPtrArray *found, GArray *out)
+{
+    static const char *const dets[] = { "ssn", "itin", "dodid", "dob", "passport", "cac-cn", NULL };
+    const char *t = p->text;
+    size_t last_to = 0;
+    for (guint i = 0; i < found->len; i++) {
+        const tl_finding *f = found->pdata[i];
+        if (f->score < 75 || !in_list(dets, f->detector, strlen(f->detector)))
+            continue;
+        size_t lo = f->off > 100 ? f->off - 100 : 0, hi = MIN(p->len, f->off + f->len + 60);
+        /* the paragraph: a blank line ends the window */
+        for (size_t k = f->off; k > lo + 1; k--)
+            if (t[k - 1] == '\n' && t[k - 2] == '\n') {
+                lo = k;
+                break;
+            }
+        for (size_t k = f->off + f->len; k + 1 < hi; k++)
+            if (t[k] == '\n' && t[k + 1] == '\n') {
+                hi = k;
+                break;
+            }
+        size_t from, to;
+        char initials[8], norm[64];
+        lo = MAX(lo, last_to);
+        if (lo >= hi || !name_in(t, lo, hi, f->off, &from, &to, initials, norm) ||
+            (from < f->off + f->len && to > f->off))
+            continue;
+        last_to = to;
+        tl_doc_cand(out, "name", "PII.NAME", from, to, 75, g_strdup(initials), norm, 1);
+    }
+}
+
 void
 tl_doc_people(tl_detector *d, const tl_text_part *p, const GPtrArray *found, GArray *out)
 {
     roster(d, p, found, out);
     crew_list(d, p, out);
+    names(p, found, out);
 }
 
 /* ---- given names (data/first-names.txt) -------------------------------- */
