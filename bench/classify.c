@@ -60,7 +60,8 @@ main(int argc, char **argv)
         messages++;
         GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
         gint64 t0 = cpu_us();
-        GPtrArray *tp = tl_text_extract(m, &lim, notes);
+        GPtrArray *att = g_ptr_array_new_with_free_func(tl_attachment_free);
+        GPtrArray *tp = tl_text_extract_all(m, &lim, notes, att);
         gint64 t1 = cpu_us();
         for (guint i = 0; i < tp->len; i++) {
             const tl_text_part *part = tp->pdata[i];
@@ -69,11 +70,17 @@ main(int argc, char **argv)
             findings += f->len;
             g_ptr_array_unref(f);
         }
+        /* what the attachments are (identity documents, photos) */
+        GPtrArray *fa = g_ptr_array_new_with_free_func(tl_finding_free);
+        tl_detect_attachments(d, g_mime_message_get_subject(m), tp, att, fa);
+        findings += fa->len;
+        g_ptr_array_unref(fa);
         gint64 t2 = cpu_us();
         t_extract += t1 - t0;
         t_detect += t2 - t1;
         parts += tp->len;
         g_ptr_array_unref(tp);
+        g_ptr_array_unref(att);
         g_ptr_array_unref(notes);
         g_object_unref(m);
     }

@@ -306,7 +306,7 @@ START_TEST(test_columns)
                            "ROE, RICHARD\t1979-07-30\t2029-03-15\n");
     /* each row's name (initials only) vouches for its DOB: 85 + 10 */
     ck_assert_uint_eq(r.found->len, 4);
-    static const char *const rows[][2] = { { "name", "J.D." }, { "dob", "1985" }, { "name", "R.R." }, { "dob", "1979" } };
+    static const char *const rows[][2] = { { "person-name", "J.D." }, { "dob", "1985" }, { "person-name", "R.R." }, { "dob", "1979" } };
     for (guint i = 0; i < 4; i++) {
         tl_finding *f = r.found->pdata[i];
         ck_assert_str_eq(f->detector, rows[i][0]);
@@ -328,7 +328,7 @@ START_TEST(test_columns)
     int dob = 0, phone = 0;
     for (guint i = 0; i < r.found->len; i++) {
         tl_finding *f = r.found->pdata[i];
-        if (strcmp(f->detector, "name") == 0)
+        if (strcmp(f->detector, "person-name") == 0)
             continue;
         if (strcmp(f->detector, "dob") == 0) {
             dob++;

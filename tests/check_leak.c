@@ -451,7 +451,7 @@ END_TEST
 START_TEST(test_names_beside_identifiers)
 {
     tl_test_found r = scan("Correction: DOE, Jane M. - her SSN is 741-61-4872.\n");
-    const tl_finding *f = first(&r, "name");
+    const tl_finding *f = first(&r, "person-name");
     ck_assert_ptr_nonnull(f);
     ck_assert_str_eq(f->masked, "J.D.");
     ck_assert_str_eq(f->category, "PII.NAME");
@@ -459,7 +459,7 @@ START_TEST(test_names_beside_identifiers)
     tl_test_assert_not_stored(r.found, "DOE");
     tl_test_found_free(&r);
     r = scan("The date of birth of Maria Rossi is 1987-02-11.\n");
-    ck_assert_str_eq(first(&r, "name")->masked, "M.R.");
+    ck_assert_str_eq(first(&r, "person-name")->masked, "M.R.");
     tl_test_found_free(&r);
     /* no identifier, or a capitalised pair whose first word is no given
      * name: nothing */
@@ -467,7 +467,7 @@ START_TEST(test_names_beside_identifiers)
                            "Order Desk: SSN 741-61-4872\n" };
     for (size_t i = 0; i < G_N_ELEMENTS(none); i++) {
         r = scan(none[i]);
-        ck_assert_msg(count(&r, "name", 0) == 0, "%s", none[i]);
+        ck_assert_msg(count(&r, "person-name", 0) == 0, "%s", none[i]);
         tl_test_found_free(&r);
     }
 }
@@ -514,7 +514,7 @@ START_TEST(test_fixture_categories)
 {
     static const char *const cats[] = { "TRAVEL.ITINERARY", "LODGING.ROOM", "TRAVEL.VIPMOVE", "PERSONNEL.ROSTER",
                                         "PERSONNEL.CREWLIST", "MED.PHI", "TAX.RECORD", "IDDOC.ATTACH", "GEO.PHOTO",
-                                        "GEO.MIL", "OPS.NAVAL" };
+                                        "GEO.MIL", "OPS.NAVAL", "PII.NAME" };
     int tp[G_N_ELEMENTS(cats)] = { 0 }, fp[G_N_ELEMENTS(cats)] = { 0 }, exp[G_N_ELEMENTS(cats)] = { 0 };
     GDir *dir = g_dir_open("fixtures/classify", 0, NULL);
     ck_assert(dir != NULL);
@@ -532,6 +532,7 @@ START_TEST(test_fixture_categories)
         { "mbi", "MED.PHI" }, { "mrn", "MED.PHI" }, { "phi", "MED.PHI" }, { "phi-bh", "MED.PHI" },
         { "tax-form", "TAX.RECORD" }, { "mgrs", "GEO.MIL" }, { "installation", "GEO.MIL" },
         { "naval-report", "OPS.NAVAL" }, { "iddoc", "IDDOC.ATTACH" }, { "gps-photo", "GEO.PHOTO" },
+        { "person-name", "PII.NAME" },
     };
     int messages = 0;
     while ((n = g_dir_read_name(dir))) {

@@ -523,7 +523,7 @@ names(const tl_text_part *p, const GPtrArray *found, GArray *out)
             (from < f->off + f->len && to > f->off))
             continue;
         last_to = to;
-        tl_doc_cand(out, "name", "PII.NAME", from, to, 75, g_strdup(initials), norm, 1);
+        tl_doc_cand(out, "person-name", "PII.NAME", from, to, 75, g_strdup(initials), norm, 1);
     }
 }
 
