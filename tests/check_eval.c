@@ -33,6 +33,8 @@ static const struct {
     /* DATE_TIME spans with "born", "birth" or "DOB" in the 40 characters
      * before them: the set has no DOB label of its own */
     { "DOB", "dob", NULL, 0.9 },
+    /* names only beside an identifier or a DOB (people.c): no recall target */
+    { "PERSON", "person-name", NULL, 0.0 },
 };
 
 /* The label of a span: DATE_TIME after a birth cue counts as DOB. */
