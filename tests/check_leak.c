@@ -357,6 +357,9 @@ START_TEST(test_iddoc_grades)
     ck_assert_int_eq(judged(att("banner.png", "png", 1586, 1000), NULL, none), 0);
     ck_assert_int_eq(judged(att("IMG_1234.jpg", "jpeg", 4032, 3024), NULL, ctx), 0);
     ck_assert_int_eq(judged(att("cacao_appendix.jpg", "jpeg", 4032, 3024), NULL, none), 0);
+    /* Visa the card brand: a bank's card art */
+    ck_assert_int_eq(judged(att("visa_card.png", "png", 1012, 638), "Your new Visa card", "Earn rewards.\n"), 0);
+    ck_assert_int_eq(judged(att("visa.jpg", "jpeg", 1250, 880), NULL, "the visa application\n"), 90);
     /* a scanned page: an image-only PDF judged on its largest image */
     tl_attachment *pdf = att("license.pdf", "pdf", 0, 0);
     pdf->scan_width = 1016, pdf->scan_height = 640;

@@ -20,7 +20,10 @@
  * and words) or 75 (shape and words, no name); the name alone: 70 (LOW,
  * the specification's "filename cue + image"); shape alone or words
  * alone: nothing (a logo of card shape, a holiday photo in a mail that
- * talks about passports).  An image-only PDF of one or two pages is judged
+ * talks about passports).  "Visa" in a message about a payment card (Visa
+ * card, credit card, Mastercard, cardholder...) is the brand: neither its
+ * file name nor its words count.  The words are read in the first 64 KiB
+ * of each part.  An image-only PDF of one or two pages is judged
  * on its largest image.  The mask keeps the document type, the sniffed
  * type, the pixel size and the cues; the keyed hash is over the file's
  * SHA-256 (the same scan sent twice is one value).  An MRZ in an
@@ -45,6 +48,13 @@ static const char *const id_words[] = { "passport", "passports", "CAC", "common 
                                         "military ID", "dependent ID", "USID", "green card", "scan of my",
                                         "copy of my", "front and back", "country clearance", "APACS",
                                         "no-fee passport", "data page", NULL };
+
+/* Payment words: Visa the card brand is no visa (a bank's card art is
+ * card-shaped and often named visa_card.png). */
+static const char *const payment_words[] = { "Visa card", "Visa debit", "Visa credit", "Visa Signature",
+                                             "Visa Platinum", "Visa Infinite", "credit card", "debit card",
+                                             "Mastercard", "American Express", "card ending", "cardholder",
+                                             "rewards", "cash back", "card art", NULL };
 
 typedef struct {
     const char *token, *doc;
@@ -107,9 +117,24 @@ shape_of(int w, int h)
     return NULL;
 }
 
-/* The message's identity-document words: the first found, or NULL. */
+/* Whether a list's word is in the subject or a text part. */
+static int
+message_has(const char *subject, const GPtrArray *parts, const char *const *words)
+{
+    if (subject && tl_words_in(subject, strlen(subject), 0, strlen(subject), 0, 0, words, NULL))
+        return 1;
+    for (guint i = 0; i < parts->len; i++) {
+        const tl_text_part *p = parts->pdata[i];
+        if (tl_words_in(p->text, p->len, 0, MIN(p->len, 65536), 0, 0, words, NULL))
+            return 1;
+    }
+    return 0;
+}
+
+/* The message's identity-document words: the first found, or NULL;
+ * "visa" not in a message about a payment card. */
 static const char *
-words_doc(const char *subject, const GPtrArray *parts)
+words_doc(const char *subject, const GPtrArray *parts, int payment)
 {
     for (int i = -1; i < (int)parts->len; i++) {
         const char *t = i < 0 ? subject : ((const tl_text_part *)parts->pdata[i])->text;
@@ -118,7 +143,9 @@ words_doc(const char *subject, const GPtrArray *parts)
             continue;
         for (const char *const *w = id_words; *w; w++) {
             const char *one[] = { *w, NULL };
-            if (tl_words_in(t, len, 0, len, 0, 0, one, NULL))
+            if (payment && strcmp(*w, "visa") == 0)
+                continue;
+            if (tl_words_in(t, len, 0, MIN(len, 65536), 0, 0, one, NULL))
                 return *w;
         }
     }
@@ -132,14 +159,7 @@ military_message(const char *subject, const GPtrArray *parts, const GPtrArray *f
     for (guint i = 0; found && i < found->len; i++)
         if (strcmp(((const tl_finding *)found->pdata[i])->category, "GEO.MIL") == 0)
             return 1;
-    if (subject && tl_words_in(subject, strlen(subject), 0, strlen(subject), 0, 0, tl_milcue, NULL))
-        return 1;
-    for (guint i = 0; i < parts->len; i++) {
-        const tl_text_part *p = parts->pdata[i];
-        if (tl_words_in(p->text, p->len, 0, MIN(p->len, 65536), 0, 0, tl_milcue, NULL))
-            return 1;
-    }
-    return 0;
+    return message_has(subject, parts, tl_milcue);
 }
 
 static tl_finding *
@@ -170,9 +190,14 @@ iddoc(tl_detector *d, const tl_attachment *a, const char **words, int *words_don
     if (!named && !shape)
         return;
     if (!*words_done) {
-        *words = words_doc(subject, parts);
-        *words_done = 1;
+        int payment = message_has(subject, parts, payment_words);
+        *words = words_doc(subject, parts, payment);
+        *words_done = payment ? 2 : 1;
     }
+    if (named && *words_done == 2 && strcmp(named, "visa") == 0)
+        named = NULL;
+    if (!named && !shape)
+        return;
     int n = !!named + !!shape + !!*words;
     int score = n == 3 ? 90 : n == 2 ? (named ? 80 : 75) : named ? 70 : 0;
     if (!score)
