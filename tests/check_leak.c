@@ -487,7 +487,9 @@ START_TEST(test_attachments_end_to_end)
                                   " WHERE category IN ('IDDOC.ATTACH', 'GEO.PHOTO') ORDER BY category");
     ck_assert_str_eq(rows, "GEO.PHOTO|gps-photo|85|2\nIDDOC.ATTACH|iddoc|90|2");
     g_free(rows);
-    ck_assert_str_eq(tl_test_str(db, "SELECT severity FROM messages WHERE subject = 'passport copy'"), "S1");
+    char *sev = tl_test_str(db, "SELECT severity FROM messages WHERE subject = 'passport copy'");
+    ck_assert_str_eq(sev, "S1");
+    g_free(sev);
     ck_assert(!tl_test_db_holds(db, "33.3152"));
     ck_assert(!tl_test_db_holds(db, "44.3661"));
     char *out = NULL, *err = NULL;
