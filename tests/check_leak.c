@@ -564,10 +564,14 @@ START_TEST(test_fixture_categories)
         GPtrArray *f = tl_test_message_findings(det, m, 1684227600);  /* the fixtures' Date: 16 May 2023 */
         for (guint k = 0; k < f->len; k++) {
             const tl_finding *x = f->pdata[k];
-            size_t c = 0;
+            size_t c = 0, known = 0;
             while (c < G_N_ELEMENTS(cats) && strcmp(cats[c], x->category) != 0)
                 c++;
-            if (c == G_N_ELEMENTS(cats))
+            /* the detectors of these categories only: an MRZ is IDDOC.ATTACH
+             * in an attachment and PII.GOVID in a body (suite eval counts it) */
+            while (known < G_N_ELEMENTS(dc) && strcmp(dc[known].det, x->detector) != 0)
+                known++;
+            if (c == G_N_ELEMENTS(cats) || known == G_N_ELEMENTS(dc))
                 continue;
             char *k2 = g_strdup_printf("%s %s", x->detector, x->masked);
             int left = GPOINTER_TO_INT(g_hash_table_lookup(want, k2));
