@@ -308,9 +308,9 @@ att(const char *name, const char *type, int w, int h)
     return a;
 }
 
-/* The findings of one attachment with body text body. */
+/* The findings of attachments a and b (may be NULL) with body text body. */
 static GPtrArray *
-judge(tl_attachment *a, const char *subject, const char *body)
+judge2(tl_attachment *a, tl_attachment *b, const char *subject, const char *body)
 {
     static const guint8 key[] = "synthetic-case-key-for-tests-0123456789";
     char *err = NULL;
@@ -318,12 +318,20 @@ judge(tl_attachment *a, const char *subject, const char *body)
     GPtrArray *parts = tl_test_parts("text/plain; charset=utf-8", body);
     GPtrArray *atts = g_ptr_array_new_with_free_func(tl_attachment_free);
     g_ptr_array_add(atts, a);
+    if (b)
+        g_ptr_array_add(atts, b);
     GPtrArray *found = g_ptr_array_new_with_free_func(tl_finding_free);
     tl_detect_attachments(d, subject, parts, atts, found);
     g_ptr_array_unref(atts);
     g_ptr_array_unref(parts);
     tl_detector_free(d);
     return found;
+}
+
+static GPtrArray *
+judge(tl_attachment *a, const char *subject, const char *body)
+{
+    return judge2(a, NULL, subject, body);
 }
 
 static int
@@ -360,6 +368,16 @@ START_TEST(test_iddoc_grades)
     /* Visa the card brand: a bank's card art */
     ck_assert_int_eq(judged(att("visa_card.png", "png", 1012, 638), "Your new Visa card", "Earn rewards.\n"), 0);
     ck_assert_int_eq(judged(att("visa.jpg", "jpeg", 1250, 880), NULL, "the visa application\n"), 90);
+    /* a card's front and back: the pair counts as the name */
+    GPtrArray *pf = judge2(att("IMG_front.jpg", "jpeg", 1012, 638), att("IMG_back.jpg", "jpeg", 1012, 638), NULL,
+                           "Both sides, as asked.\n");
+    ck_assert_uint_eq(pf->len, 2);
+    ck_assert_str_eq(((tl_finding *)pf->pdata[0])->masked, "ID-1 card: jpeg 1012x638 (front and back, shape ID-1)");
+    ck_assert_int_eq(((tl_finding *)pf->pdata[1])->score, 80);
+    g_ptr_array_unref(pf);
+    pf = judge2(att("front.jpg", "jpeg", 1012, 638), att("back.jpg", "jpeg", 1600, 1200), NULL, "Both sides.\n");
+    ck_assert_uint_eq(pf->len, 0);   /* one of them is no card */
+    g_ptr_array_unref(pf);
     /* a scanned page: an image-only PDF judged on its largest image */
     tl_attachment *pdf = att("license.pdf", "pdf", 0, 0);
     pdf->scan_width = 1016, pdf->scan_height = 640;

@@ -24,7 +24,9 @@
  * card, credit card, Mastercard, cardholder...) is the brand: neither its
  * file name nor its words count.  The words are read in the first 64 KiB
  * of each part.  An image-only PDF of one or two pages is judged
- * on its largest image.  The mask keeps the document type, the sniffed
+ * on its largest image.  Two images of ID-1 shape named "front" and
+ * "back" (IMG_front.jpg, back.jpg) are a card's two sides: the pair
+ * counts as the name.  The mask keeps the document type, the sniffed
  * type, the pixel size and the cues; the keyed hash is over the file's
  * SHA-256 (the same scan sent twice is one value).  An MRZ in an
  * attachment's text is id.c's `mrz` finding, already IDDOC.ATTACH.
@@ -100,6 +102,23 @@ name_doc(const char *fname)
     g_strfreev(tok);
     g_free(low);
     return doc;
+}
+
+/* Whether a file name has token tok (split as name_doc splits). */
+static int
+has_token(const char *fname, const char *tok)
+{
+    if (!fname)
+        return 0;
+    char *low = g_ascii_strdown(fname, -1);
+    for (char *c = low; *c; c++)
+        if (!g_ascii_isalpha(*c))
+            *c = ' ';
+    char **t = g_strsplit(low, " ", -1);
+    int found = g_strv_contains((const gchar *const *)t, tok);
+    g_strfreev(t);
+    g_free(low);
+    return found;
 }
 
 /* The shape of a w x h image: "ID-1" (card), "ID-3" (passport page) or
@@ -178,8 +197,27 @@ finding(tl_detector *d, const tl_attachment *a, const char *det, const char *cat
     return f;
 }
 
+static const char name_doc_pair[] = "ID-1 card";
+
+/* Whether the attachments hold a front and a back of one card: two
+ * images of ID-1 shape, one named "front", the other "back" (5.17 item 3). */
+static int
+card_pair(const GPtrArray *attachments)
+{
+    int front = 0, back = 0;
+    for (guint i = 0; attachments && i < attachments->len; i++) {
+        const tl_attachment *a = attachments->pdata[i];
+        const char *shape = shape_of(a->width, a->height);
+        if (!shape || strcmp(shape, "ID-1") != 0)
+            continue;
+        front |= has_token(a->filename, "front");
+        back |= has_token(a->filename, "back");
+    }
+    return front && back;
+}
+
 static void
-iddoc(tl_detector *d, const tl_attachment *a, const char **words, int *words_done, const char *subject,
+iddoc(tl_detector *d, const tl_attachment *a, int pair, const char **words, int *words_done, const char *subject,
       const GPtrArray *parts, GPtrArray *out)
 {
     int image = a->width > 0 && a->height > 0, scan = a->scan_width > 0;
@@ -187,6 +225,10 @@ iddoc(tl_detector *d, const tl_attachment *a, const char **words, int *words_don
         return;
     int w = image ? a->width : a->scan_width, h = image ? a->height : a->scan_height;
     const char *named = name_doc(a->filename), *shape = shape_of(w, h);
+    /* a card's front and back: the pair names it */
+    if (!named && pair && shape && strcmp(shape, "ID-1") == 0 &&
+        (has_token(a->filename, "front") || has_token(a->filename, "back")))
+        named = name_doc_pair;
     if (!named && !shape)
         return;
     if (!*words_done) {
@@ -205,7 +247,7 @@ iddoc(tl_detector *d, const tl_attachment *a, const char **words, int *words_don
     const char *doc = named ? named : strcmp(shape, "ID-3") == 0 ? "passport page" : "ID-1 card";
     GString *cues = g_string_new(NULL);
     if (named)
-        g_string_append(cues, "name");
+        g_string_append(cues, named == name_doc_pair ? "front and back" : "name");
     if (shape)
         g_string_append_printf(cues, "%sshape %s", cues->len ? ", " : "", shape);
     if (*words)
@@ -257,10 +299,10 @@ tl_detect_attachments(tl_detector *d, const char *subject, const GPtrArray *part
                       GPtrArray *out)
 {
     const char *words = NULL;
-    int words_done = 0, mil = 0, mil_done = 0;
+    int words_done = 0, mil = 0, mil_done = 0, pair = card_pair(attachments);
     for (guint i = 0; attachments && i < attachments->len; i++) {
         const tl_attachment *a = attachments->pdata[i];
-        iddoc(d, a, &words, &words_done, subject, parts, out);
+        iddoc(d, a, pair, &words, &words_done, subject, parts, out);
         photo(d, a, &mil, &mil_done, subject, parts, out);
     }
 }
