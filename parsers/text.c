@@ -37,6 +37,14 @@ tl_text_limits_init(tl_text_limits *l)
     l->max_total = 32u << 20;
     l->fallback_charset = "windows-1252";
     l->max_depth = 8;
+    tl_extract_limits x;
+    tl_extract_limits_init(&x);
+    l->pdf_pages = x.max_pdf_pages;
+    l->pdf_seconds = x.max_pdf_seconds;
+    l->sheet_cells = x.max_sheet_cells;
+    l->xml_bytes = x.max_xml_bytes;
+    l->unpacked = x.max_unpacked;
+    l->xml_entities = x.max_entities;
 }
 
 static void
@@ -896,6 +904,13 @@ tl_text_extract_all(GMimeMessage *msg, const tl_text_limits *lim, GPtrArray *ano
     walk_ctx c = { lim, g_ptr_array_new_with_free_func(text_part_free), anomalies, 0, attachments, { 0 } };
     tl_extract_limits_init(&c.xlim);
     c.xlim.max_depth = lim->max_depth;
+    c.xlim.max_pdf_pages = lim->pdf_pages;
+    c.xlim.max_pdf_seconds = lim->pdf_seconds;
+    c.xlim.max_sheet_cells = lim->sheet_cells;
+    c.xlim.max_xml_bytes = lim->xml_bytes;
+    c.xlim.max_unpacked = lim->unpacked;
+    c.xlim.max_entities = lim->xml_entities;
+    c.xlim.max_text = lim->max_part;        /* text per attachment: the part limit (and the message's) */
     walk_message(&c, msg, "", 0);
     return c.parts;
 }

@@ -844,6 +844,113 @@ START_TEST(test_scan_attachments)
 }
 END_TEST
 
+/* Every extraction limit has its scan option: each changes what is read,
+ * is an anomaly row when reached, and is recorded in the run's settings. */
+static char *
+scan_with(const char *dir, const char *mbox, const char *name, const char *opt, const char *val)
+{
+    char *db = g_strdup_printf("%s/%s.db", dir, name), *out = NULL, *err = NULL;
+    int rc = opt ? tl_test_run_tool(dir, &out, &err, "scan", "-q", "-j", "1", "--classify", "all", "--db", db, opt, val,
+                                    mbox, NULL)
+                 : tl_test_run_tool(dir, &out, &err, "scan", "-q", "-j", "1", "--classify", "all", "--db", db, mbox,
+                                    NULL);
+    ck_assert_msg(rc == 0, "scan %s %s: %d %s", opt ? opt : "", val ? val : "", rc, err);
+    g_free(out);
+    g_free(err);
+    return db;
+}
+
+static char *
+anomalies_of(const char *db)
+{
+    return tl_test_rows(db, "SELECT group_concat(item, ' / ') FROM anomalies WHERE item LIKE '%%limit%%'");
+}
+
+START_TEST(test_limit_options)
+{
+    char *dir = tl_test_tmpdir();
+    char *mbox = g_build_filename(dir, "in.mbox", NULL);
+    GString *m = g_string_new("From a@example.org Mon May 13 10:00:00 2024\nFrom: a@example.org\nTo: b@army.ml\n"
+                              "Subject: s\nMIME-Version: 1.0\nDate: Mon, 13 May 2024 10:00:00 +0000\n"
+                              "Message-ID: <lim@example.org>\nContent-Type: multipart/mixed; boundary=B\n\n"
+                              "--B\nContent-Type: text/plain\n\nSee attached.\n");
+    attach(m, "application/pdf", "report.pdf");
+    attach(m, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "crew.xlsx");
+    attach(m, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "laughs.docx");
+    attach(m, "application/gzip", "nested.tar.gz");
+    g_string_append(m, "--B--\n\n");
+    tl_test_write(mbox, m->str, m->len);
+    g_string_free(m, TRUE);
+
+    /* The defaults: both PDF pages and every cell read, no limit reached
+     * but the billion-laughs part refused for its entities. */
+    char *db = scan_with(dir, mbox, "default", NULL, NULL);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM findings WHERE part = '2' AND detector = 'ssn'"), 1);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM findings WHERE part = '3' AND detector = 'ssn'"), 5);
+    char *an = anomalies_of(db);
+    ck_assert_msg(strstr(an, "pages per PDF") == NULL && strstr(an, "cells per sheet") == NULL, "%s", an);
+    ck_assert_msg(strstr(an, "limit: XML entity declarations (0) reached in word/document.xml") != NULL, "%s", an);
+    g_free(an);
+    char *settings = tl_test_str(db, "SELECT settings FROM runs");
+    ck_assert_msg(strstr(settings, "\"max_pdf_pages\":1000") && strstr(settings, "\"max_sheet_cells\":200000") &&
+                  strstr(settings, "\"max_part_depth\":8") && strstr(settings, "\"max_xml_entities\":0"), "%s",
+                  settings);
+    g_free(settings);
+    int64_t chars_pdf = tl_test_int(db, "SELECT chars FROM attachments WHERE part = '2'");
+    g_free(db);
+
+    static const struct {
+        const char *opt, *val, *anomaly, *setting;
+    } cases[] = {
+        { "--max-pdf-pages", "1", "part 2: limit: pages per PDF (1) reached", "\"max_pdf_pages\":1," },
+        { "--max-pdf-seconds", "0.000001", "part 2: limit: seconds per PDF", "\"max_pdf_seconds\":9.99" },
+        { "--max-sheet-cells", "6", "part 3: limit: cells per sheet (6) reached", "\"max_sheet_cells\":6," },
+        { "--max-xml-bytes", "1500", "limit: XML member size (1500 bytes) reached", "\"max_xml_bytes\":1500," },
+        { "--max-unpacked", "3000", "limit: unpacked bytes per file (3000) reached", "\"max_unpacked\":3000," },
+        { "--max-xml-entities", "50", NULL, "\"max_xml_entities\":50," },
+        { "--max-part-text", "64", "limit: text per attachment (64 bytes) reached", "\"max_part_text\":64," },
+        { "--max-part-depth", "1", "limit: nesting depth (1) reached", "\"max_part_depth\":1," },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char name[16];
+        g_snprintf(name, sizeof name, "c%zu", i);
+        db = scan_with(dir, mbox, name, cases[i].opt, cases[i].val);
+        an = anomalies_of(db);
+        if (cases[i].anomaly)
+            ck_assert_msg(an && strstr(an, cases[i].anomaly), "%s %s: anomalies %s", cases[i].opt, cases[i].val, an);
+        settings = tl_test_str(db, "SELECT settings FROM runs");
+        ck_assert_msg(strstr(settings, cases[i].setting), "%s: settings %s", cases[i].opt, settings);
+        g_free(settings);
+        if (i == 0) {
+            /* page 1 only: page 2's SSN is not read */
+            ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM findings WHERE part = '2' AND detector = 'ssn'"), 0);
+            ck_assert_int_lt(tl_test_int(db, "SELECT chars FROM attachments WHERE part = '2'"), chars_pdf);
+            ck_assert_int_gt(tl_test_int(db, "SELECT chars FROM attachments WHERE part = '2'"), 0);
+        } else if (i == 2) {
+            /* six cells: the header and the first data row */
+            ck_assert_int_le(tl_test_int(db, "SELECT count(*) FROM findings WHERE part = '3' AND detector = 'ssn'"), 1);
+        } else if (i == 5) {
+            /* the declarations are allowed, never expanded: the body is read */
+            ck_assert_msg(!an || !strstr(an, "XML entity declarations"), "%s", an);
+            char *st = tl_test_str(db, "SELECT status FROM attachments WHERE part = '4'");
+            ck_assert_str_eq(st, "text");
+            g_free(st);
+        }
+        g_free(an);
+        g_free(db);
+    }
+    /* A depth of 0 would let a zip holding itself recurse forever. */
+    char *out = NULL, *err = NULL;
+    ck_assert_int_eq(tl_test_run_tool(dir, &out, &err, "scan", "--db", "x.db", "--max-part-depth", "0", mbox, NULL), 2);
+    ck_assert_msg(strstr(err, "--max-part-depth takes 1 to 100") != NULL, "%s", err);
+    g_free(out);
+    g_free(err);
+    tl_test_rmtree(dir);
+    g_free(mbox);
+    g_free(dir);
+}
+END_TEST
+
 /* The same crew list in every layout gives the same findings: typed with
  * tabs, with pipes, aligned with spaces, as an HTML table in the body, and
  * attached as CSV, xlsx, ods, docx and odt. */
@@ -940,6 +1047,7 @@ suite_extract(void)
     tcase_add_test(tc, test_message_attachments);
     tcase_add_test(tc, test_scan_attachments);
     tcase_add_test(tc, test_same_findings_every_layout);
+    tcase_add_test(tc, test_limit_options);
     suite_add_tcase(s, tc);
     return s;
 }
