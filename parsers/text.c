@@ -60,6 +60,8 @@ text_part_free(gpointer p)
     g_free(t->jsonld);
     g_free(t->attr_text);
     g_free(t->microdata);
+    if (t->tables)
+        g_ptr_array_unref(t->tables);
     g_free(t);
 }
 
@@ -400,6 +402,7 @@ tabulate(tl_text_part *t, int csv)
     } else {
         tl_tables_detect(t->text, t->len, tables);
     }
+    t->tables = tables;
     GString *out = NULL;
     GArray *map = NULL;
     size_t pos = 0;
@@ -431,9 +434,8 @@ tabulate(tl_text_part *t, int csv)
             put_row(out, map, t, tb->rows->pdata[k]);
         pos = hi < t->len ? hi + 1 : hi;
     }
-    g_ptr_array_unref(tables);
     if (!out)
-        return;
+        return;     /* the tables found are the part's: their offsets are into its text */
     put_mapped(out, map, t->text + pos, t->map + pos, t->len - pos);
     guint32 end = t->map[t->len];
     g_array_append_val(map, end);
@@ -442,6 +444,20 @@ tabulate(tl_text_part *t, int csv)
     t->len = out->len;
     t->text = g_string_free(out, FALSE);
     t->map = (guint32 *)(void *)g_array_free(map, FALSE);
+    /* the part's tables, found again in the rewritten text: tab-separated
+     * rows, with offsets into it */
+    g_ptr_array_set_size(tables, 0);
+    tl_tables_detect(t->text, t->len, tables);
+}
+
+/* The tables of an HTML part's visible text: its table cells are
+ * tab-separated already. */
+static void
+html_tables(tl_text_part *t)
+{
+    t->tables = g_ptr_array_new_with_free_func(tl_table_free);
+    if (memchr(t->text, '\t', t->len))
+        tl_tables_detect(t->text, t->len, t->tables);
 }
 
 /* The offset where a forwarded or replied-to copy starts ("-----Original
@@ -657,6 +673,7 @@ add_text(walk_ctx *c, const char *path, const char *ctype, const char *fname, co
         char *vis = html_to_text(text, n, &t->jsonld, &t->attr_text, &t->microdata);
         tl_text_normalise(vis, strlen(vis), &t->text, &t->map, &t->len);
         g_free(vis);
+        html_tables(t);
     } else {
         tl_text_normalise(text, n, &t->text, &t->map, &t->len);
         tabulate(t, csv);
@@ -829,7 +846,8 @@ add_leaf(walk_ctx *c, GMimePart *part, const char *path)
         char *lower = fname ? g_ascii_strdown(fname, -1) : NULL;
         tabulate(t, g_mime_content_type_is_type(ct, "text", "csv") || (lower && g_str_has_suffix(lower, ".csv")));
         g_free(lower);
-    }
+    } else
+        html_tables(t);
     t->quote_from = quote_start(t->text, t->len);
     if (a)
         a->chars = g_utf8_strlen(t->text, (gssize)t->len);

@@ -8,6 +8,7 @@
 #define TL_JOB_H
 
 #include "scanner/base.h"
+#include "scanner/table.h"
 
 /* ------------------------------------------------------------------ */
 /* Pipeline jobs                                                       */
@@ -190,6 +191,9 @@ typedef struct {
     char *jsonld;               /* HTML: application/ld+json blocks, or NULL */
     char *attr_text;            /* HTML: alt and title texts, or NULL */
     char *microdata;            /* HTML: "itemscope TYPE" and "prop=value" lines, or NULL */
+    GPtrArray *tables;          /* of tl_table* (scanner/table.h): the tables in text, whatever their layout (all
+                                 * written as tab-separated rows), cells' offsets into text; NULL: not looked for
+                                 * (the detectors then find them) */
 } tl_text_part;
 
 /* Whether offset off of p lies in quoted text ("> " lines or after a
