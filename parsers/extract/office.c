@@ -1,7 +1,9 @@
 /*
  * office.c - Office Open XML (docx, xlsx, pptx) and OpenDocument (odt,
  * ods, odp): the zip is read in memory by archive.c under the unpacked-size
- * limits, and each XML member is parsed by libxml2 with the network off,
+ * limits, and each XML member is streamed through libxml2's reader
+ * (xmlTextReader: one pass of events, no tree; small parts such as the
+ * workbook and the properties are parsed whole) with the network off,
  * no DTD loaded, no entity substituted, and refused outright when it
  * declares more entities than max_entities (0 by default: these formats
  * never declare any, and a declaration is how billion-laughs starts).
@@ -260,52 +262,86 @@ cell_end(walker *w, int times)
     }
 }
 
-static int
-named(const char *nm, const char *const *names, size_t n)
+/* What an element's local name does to the walk. */
+enum { E_OTHER, E_SKIP, E_SPACED, E_TEXT, E_TAB, E_BREAK, E_SPACES, E_TABLE, E_ROW, E_CELL, E_PARA, E_HF,
+       E_MASTER };
+
+static gpointer
+element_table(gpointer unused)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(nm, names[i]) == 0)
-            return 1;
-    return 0;
+    (void)unused;
+    static const struct {
+        const char *name;
+        int what;
+    } names[] = {
+        /* subtrees without text */
+        { "pPr", E_SKIP }, { "rPr", E_SKIP }, { "instrText", E_SKIP }, { "tblPr", E_SKIP }, { "tblGrid", E_SKIP },
+        { "trPr", E_SKIP }, { "tcPr", E_SKIP }, { "sectPr", E_SKIP }, { "automatic-styles", E_SKIP },
+        { "font-face-decls", E_SKIP }, { "styles", E_SKIP }, { "fldChar", E_SKIP }, { "bodyPr", E_SKIP },
+        { "spPr", E_SKIP }, { "nvSpPr", E_SKIP }, { "nvGraphicFramePr", E_SKIP }, { "tableStyleId", E_SKIP },
+        { "xfrm", E_SKIP }, { "table-columns", E_SKIP }, { "table-column", E_SKIP }, { "scripts", E_SKIP },
+        { "settings", E_SKIP }, { "forms", E_SKIP }, { "change-info", E_SKIP }, { "creator", E_SKIP },
+        { "date", E_SKIP },
+        /* tracked changes and comments */
+        { "del", E_SPACED }, { "ins", E_SPACED }, { "annotation", E_SPACED },
+        { "t", E_TEXT }, { "delText", E_TEXT }, { "tab", E_TAB },
+        { "br", E_BREAK }, { "cr", E_BREAK }, { "line-break", E_BREAK }, { "s", E_SPACES },
+        { "tbl", E_TABLE }, { "table", E_TABLE }, { "tr", E_ROW }, { "table-row", E_ROW },
+        { "tc", E_CELL }, { "table-cell", E_CELL }, { "covered-table-cell", E_CELL },
+        { "p", E_PARA }, { "h", E_PARA },
+        /* styles.xml */
+        { "header", E_HF }, { "footer", E_HF }, { "header-left", E_HF }, { "footer-left", E_HF },
+        { "master-styles", E_MASTER },
+    };
+    GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+        g_hash_table_insert(h, (gpointer)names[i].name, GINT_TO_POINTER(names[i].what));
+    return h;
+}
+
+/* One lookup per element (the walk sees millions in a large sheet). */
+static int
+element_kind(const char *nm)
+{
+    static GOnce once = G_ONCE_INIT;
+    GHashTable *h = g_once(&once, element_table, NULL);
+    return GPOINTER_TO_INT(g_hash_table_lookup(h, nm));
 }
 
 /* An element starts: what it does, in f; 1 when its subtree is to be
  * skipped (no text in it, or what it stands for was written here). */
 static int
-elem_start(walker *w, xmlTextReaderPtr rd, const char *nm, int empty, frame *f)
+elem_start(walker *w, xmlTextReaderPtr rd, int what, int empty, frame *f)
 {
-    /* Subtrees without text. */
-    static const char *const skip[] = { "pPr", "rPr", "instrText", "tblPr", "tblGrid", "trPr", "tcPr", "sectPr",
-                                        "automatic-styles", "font-face-decls", "styles", "fldChar", "bodyPr",
-                                        "spPr", "nvSpPr", "nvGraphicFramePr", "tableStyleId", "xfrm",
-                                        "table-columns", "table-column", "scripts", "settings", "forms",
-                                        "change-info", "creator", "date" };
-    static const char *const spaced[] = { "del", "ins", "annotation" };
-    static const char *const breaks[] = { "br", "cr", "line-break" };
-    static const char *const tables[] = { "tbl", "table" };
-    static const char *const rows[] = { "tr", "table-row" };
-    static const char *const cells[] = { "tc", "table-cell", "covered-table-cell" };
-    if (named(nm, skip, G_N_ELEMENTS(skip)))
+    switch (what) {
+    case E_SKIP:
         return 1;
-    if (named(nm, spaced, G_N_ELEMENTS(spaced))) {
+    case E_SPACED:
         /* Tracked changes and comments stand apart from the words around. */
         space_apart(w);
         f->kind = F_SPACED;
-    } else if (strcmp(nm, "t") == 0 || strcmp(nm, "delText") == 0) {
+        break;
+    case E_TEXT:
         f->text_here = 1;
-    } else if (strcmp(nm, "tab") == 0 && empty) {
-        put(w, "\t", 1);
-    } else if (named(nm, breaks, G_N_ELEMENTS(breaks))) {
+        break;
+    case E_TAB:
+        if (empty)
+            put(w, "\t", 1);
+        break;
+    case E_BREAK:
         break_line(w);
         return 1;
-    } else if (strcmp(nm, "s") == 0 && w->odf) {
+    case E_SPACES: {
+        if (!w->odf)
+            break;
         xmlChar *c = reader_attr(rd, "c");
         long k = c ? CLAMP(strtol((const char *)c, NULL, 10), 1, 100) : 1;
         xmlFree(c);
         for (long i = 0; i < k; i++)
             put(w, " ", 1);
         return 1;
-    } else if (named(nm, tables, G_N_ELEMENTS(tables))) {
+    }
+    case E_TABLE:
         f->kind = F_TABLE_INNER;
         if (w->tdepth++ == 0) {
             f->kind = F_TABLE;
@@ -317,14 +353,20 @@ elem_start(walker *w, xmlTextReaderPtr rd, const char *nm, int empty, frame *f)
             xmlFree(tn);
             w->cells = 0;
         }
-    } else if (w->tdepth == 1 && named(nm, rows, G_N_ELEMENTS(rows))) {
+        break;
+    case E_ROW:
+        if (w->tdepth != 1)
+            break;
         f->kind = F_ROW;
         tl_ex_newline(w->x);
         tl_table_add_row(w->tab);
         w->cell_col = 0;
         w->pending_tabs = 0;
         w->pending_empty = 0;
-    } else if (w->tdepth == 1 && !w->in_cell && named(nm, cells, G_N_ELEMENTS(cells))) {
+        break;
+    case E_CELL: {
+        if (w->tdepth != 1 || w->in_cell)
+            break;
         xmlChar *rep = reader_attr(rd, "number-columns-repeated");
         f->kind = F_CELL;
         f->times = rep ? (int)CLAMP(strtol((const char *)rep, NULL, 10), 1, 1024) : 1;
@@ -334,9 +376,14 @@ elem_start(walker *w, xmlTextReaderPtr rd, const char *nm, int empty, frame *f)
             w->pending_tabs++;
         w->in_cell = 1;
         w->cell_start = (size_t)-1;
-    } else if (strcmp(nm, "p") == 0 || strcmp(nm, "h") == 0) {
+        break;
+    }
+    case E_PARA:
         f->kind = F_PARA;
         f->text_here |= w->odf;
+        break;
+    default:
+        break;
     }
     return 0;
 }
@@ -387,7 +434,6 @@ stream_member(tl_ex *x, const char *d, gsize n, const char *member, walker *w, i
         tl_ex_anomaly(x, "XML not well-formed: %s", member);
         return;
     }
-    static const char *const hf[] = { "header", "footer", "header-left", "footer-left" };
     GArray *stack = g_array_new(FALSE, FALSE, sizeof(frame));
     int rc, have = 0, active = !styles, in_master = 0;
     for (;;) {
@@ -400,16 +446,16 @@ stream_member(tl_ex *x, const char *d, gsize n, const char *member, walker *w, i
         const frame *top = stack->len ? &g_array_index(stack, frame, stack->len - 1) : NULL;
         if (kind == XML_READER_TYPE_ELEMENT) {
             const char *nm = (const char *)xmlTextReaderConstLocalName(rd);
-            int empty = xmlTextReaderIsEmptyElement(rd), skip = 0;
+            int empty = xmlTextReaderIsEmptyElement(rd), skip = 0, what = element_kind(nm);
             frame f = { F_PLAIN, top ? top->text_here : 0, 1 };
             if (active) {
-                skip = elem_start(w, rd, nm, empty, &f);
+                skip = elem_start(w, rd, what, empty, &f);
             } else {
                 int depth = xmlTextReaderDepth(rd);
                 if (depth == 1) {
-                    in_master = strcmp(nm, "master-styles") == 0;
+                    in_master = what == E_MASTER;
                     skip = !in_master;
-                } else if (depth == 3 && in_master && named(nm, hf, G_N_ELEMENTS(hf))) {
+                } else if (depth == 3 && in_master && what == E_HF) {
                     tl_ex_newline(x);
                     tl_ex_section(x, nm);
                     f.kind = F_HF;
