@@ -390,13 +390,14 @@ put_row(GString *out, GArray *map, const tl_text_part *t, const GPtrArray *row)
  * sheets, documents and HTML tables already come in: the same list then
  * gives the detectors the same rows and header whatever its layout
  * (docs/extraction.md).  The map keeps every byte's place in the decoded
- * text, so evidence offsets stay exact. */
+ * text, so evidence offsets stay exact.  A CSV part is read as a table up
+ * to max_cells (--max-sheet-cells); the rest stays as written. */
 static void
-tabulate(tl_text_part *t, int csv)
+tabulate(tl_text_part *t, int csv, size_t max_cells)
 {
     GPtrArray *tables = g_ptr_array_new_with_free_func(tl_table_free);
     if (csv) {
-        tl_table *tb = tl_table_parse_delimited(t->text, t->len, ',', 200000);
+        tl_table *tb = tl_table_parse_delimited(t->text, t->len, ',', max_cells);
         if (tb)
             g_ptr_array_add(tables, tb);
     } else {
@@ -676,7 +677,7 @@ add_text(walk_ctx *c, const char *path, const char *ctype, const char *fname, co
         html_tables(t);
     } else {
         tl_text_normalise(text, n, &t->text, &t->map, &t->len);
-        tabulate(t, csv);
+        tabulate(t, csv, c->lim->sheet_cells);
     }
     t->quote_from = quote_start(t->text, t->len);
     g_ptr_array_add(c->parts, t);
@@ -844,7 +845,8 @@ add_leaf(walk_ctx *c, GMimePart *part, const char *path)
     g_free(utf8);
     if (!is_html) {
         char *lower = fname ? g_ascii_strdown(fname, -1) : NULL;
-        tabulate(t, g_mime_content_type_is_type(ct, "text", "csv") || (lower && g_str_has_suffix(lower, ".csv")));
+        tabulate(t, g_mime_content_type_is_type(ct, "text", "csv") || (lower && g_str_has_suffix(lower, ".csv")),
+                 c->lim->sheet_cells);
         g_free(lower);
     } else
         html_tables(t);
