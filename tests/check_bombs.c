@@ -63,7 +63,7 @@ scan_bomb(const char *bomb, const char *opt1, const char *opt2)
     double wall = 0;
     long kb = 0;
     ck_assert(sscanf(text, "wall_seconds=%lf peak_rss_kb=%ld", &wall, &kb) == 2);
-    fprintf(stderr, "bomb %-12s %6.2f s  peak RSS %6.1f MiB\n", bomb, wall, kb / 1024.0);
+    fprintf(stderr, "bomb %-14s %6.2f s  peak RSS %6.1f MiB\n", bomb, wall, kb / 1024.0);
     ck_assert_msg(kb < PEAK_KB_MAX, "%s: peak RSS %ld KiB", bomb, kb);
     ck_assert_msg(wall < WALL_MAX, "%s: %.1f s", bomb, wall);
     /* the mbox after the bomb was read to the end */
@@ -169,6 +169,67 @@ START_TEST(test_mime_deep)
 }
 END_TEST
 
+/* Attachments (read because the message goes to a typo domain): each
+ * limit of parsers/extract/ gives a TL_WARN_LIMIT row on the message, whose
+ * attachment row says what became of it; the message itself is scanned. */
+static void
+assert_attachment(const char *db, const char *subject, const char *status)
+{
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM messages WHERE subject = '%s' AND classified = 1", subject),
+                     1);
+    ck_assert_str_eq(tl_test_str(db, "SELECT a.status FROM attachments a JOIN messages m ON m.id = a.message_id"
+                                     " WHERE m.subject = '%s'", subject), status);
+}
+
+/* Billion laughs in a docx: the member declaring entities is not read. */
+START_TEST(test_laughs_docx)
+{
+    char *db = scan_bomb("laughs.eml", NULL, NULL);
+    assert_error(db, "TL_WARN_LIMIT", "limit: XML entity declarations (0) reached in word/document.xml");
+    assert_attachment(db, "laughs", "failed");
+    g_free(db);
+}
+END_TEST
+
+/* Quadratic blowup (one 64 KiB entity used 100,000 times) in an .odt. */
+START_TEST(test_entities_odt)
+{
+    char *db = scan_bomb("entities.eml", NULL, NULL);
+    assert_error(db, "TL_WARN_LIMIT", "limit: XML entity declarations (0) reached in content.xml");
+    assert_attachment(db, "entities", "failed");
+    g_free(db);
+}
+END_TEST
+
+/* A million objects: read whole, in bounded memory and time (no limit is
+ * reached; the page's text is there). */
+START_TEST(test_pdf_million_objects)
+{
+    char *db = scan_bomb("pdf1m.eml", NULL, NULL);
+    assert_attachment(db, "pdf1m", "text");
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM errors WHERE code <> 'TL_OK'"), 0);
+    g_free(db);
+}
+END_TEST
+
+START_TEST(test_pdf_pages)
+{
+    char *db = scan_bomb("pages.eml", NULL, NULL);
+    assert_error(db, "TL_WARN_LIMIT", "limit: pages per PDF (1000) reached");
+    assert_attachment(db, "pages", "text");
+    g_free(db);
+}
+END_TEST
+
+START_TEST(test_sheet_cells)
+{
+    char *db = scan_bomb("cells.eml", NULL, NULL);
+    assert_error(db, "TL_WARN_LIMIT", "limit: cells per sheet (200000) reached");
+    assert_attachment(db, "cells", "text");
+    g_free(db);
+}
+END_TEST
+
 /* Members per archive and text per message, with small limits. */
 START_TEST(test_entries_and_text)
 {
@@ -227,6 +288,11 @@ suite_bombs(void)
     tcase_add_test(tc, test_42zip_total);
     tcase_add_test(tc, test_overlap);
     tcase_add_test(tc, test_gzip_zeros);
+    tcase_add_test(tc, test_laughs_docx);
+    tcase_add_test(tc, test_entities_odt);
+    tcase_add_test(tc, test_pdf_million_objects);
+    tcase_add_test(tc, test_pdf_pages);
+    tcase_add_test(tc, test_sheet_cells);
     suite_add_tcase(s, tc);
     return s;
 }

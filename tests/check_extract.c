@@ -562,6 +562,29 @@ START_TEST(test_images)
 }
 END_TEST
 
+/* Inputs the fuzzers found (tests/fuzz/regress/NAME/): a vCard line
+ * ":value" without a property name crashed the reader (a NULL name); zip
+ * member names that are not UTF-8 went into the anomalies as they were. */
+START_TEST(test_fuzz_found)
+{
+    const char *card = "BEGIN:VCARD\n:no name\nFN:Jane Roe\nEND:VCARD\n";
+    tl_extract_result *r = tl_extract_as(TL_FT_VCF, (const guint8 *)card, strlen(card), NULL);
+    assert_text(r, "Jane Roe");
+    tl_extract_result_free(r);
+    char *data = NULL;
+    gsize n = 0;
+    ck_assert(g_file_get_contents(TL_SOURCE_DIR "/tests/fuzz/regress/office/member-name-not-utf8-in-anomaly", &data,
+                                  &n, NULL));
+    r = tl_extract_as(TL_FT_DOCX, (const guint8 *)data, n, NULL);
+    ck_assert(has_anomaly(r, "damaged zip member xl/st"));
+    for (guint i = 0; i < r->anomalies->len; i++)
+        ck_assert_msg(g_utf8_validate(r->anomalies->pdata[i], -1, NULL), "anomaly %u not UTF-8", i);
+    ck_assert(r->reason && g_utf8_validate(r->reason, -1, NULL));
+    tl_extract_result_free(r);
+    g_free(data);
+}
+END_TEST
+
 START_TEST(test_hostile_office)
 {
     double ms;
@@ -936,6 +959,7 @@ suite_extract(void)
     tcase_add_test(tc, test_archives);
     tcase_add_test(tc, test_images);
     tcase_add_test(tc, test_hostile_office);
+    tcase_add_test(tc, test_fuzz_found);
     tcase_add_test(tc, test_garbage_never_crashes);
     tcase_add_test(tc, test_message_attachments);
     tcase_add_test(tc, test_scan_attachments);

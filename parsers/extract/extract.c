@@ -385,8 +385,12 @@ tl_ex_anomaly(tl_ex *x, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *s = g_strdup_vprintf(fmt, ap);
+    char *f = g_strdup_vprintf(fmt, ap);
     va_end(ap);
+    /* Member names come from the file as they are: valid UTF-8 for the
+     * database and the reports. */
+    char *s = g_utf8_make_valid(f, -1);
+    g_free(f);
     /* The same limit reached many times is one anomaly. */
     for (guint i = 0; i < x->r->anomalies->len; i++)
         if (strcmp(x->r->anomalies->pdata[i], s) == 0) {
@@ -401,9 +405,11 @@ tl_ex_fail(tl_ex *x, tl_extract_status s, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    g_free(x->r->reason);
-    x->r->reason = g_strdup_vprintf(fmt, ap);
+    char *f = g_strdup_vprintf(fmt, ap);
     va_end(ap);
+    g_free(x->r->reason);
+    x->r->reason = g_utf8_make_valid(f, -1);
+    g_free(f);
     x->r->status = s;
 }
 

@@ -63,6 +63,8 @@ fuzz_extract(tl_filetype type, const uint8_t *data, size_t size)
     }
     if (r->images->len > (guint)lim.max_pdf_images)
         __builtin_trap();
+    if (r->reason && !g_utf8_validate(r->reason, -1, NULL))
+        __builtin_trap();
     for (guint i = 0; i < r->anomalies->len; i++)
         if (!g_utf8_validate(r->anomalies->pdata[i], -1, NULL))
             __builtin_trap();
