@@ -564,7 +564,8 @@ END_TEST
 
 /* Inputs the fuzzers found (tests/fuzz/regress/NAME/): a vCard line
  * ":value" without a property name crashed the reader (a NULL name); zip
- * member names that are not UTF-8 went into the anomalies as they were. */
+ * member names that are not UTF-8 went into the anomalies as they were;
+ * an empty member. */
 START_TEST(test_fuzz_found)
 {
     const char *card = "BEGIN:VCARD\n:no name\nFN:Jane Roe\nEND:VCARD\n";
@@ -580,6 +581,14 @@ START_TEST(test_fuzz_found)
     for (guint i = 0; i < r->anomalies->len; i++)
         ck_assert_msg(g_utf8_validate(r->anomalies->pdata[i], -1, NULL), "anomaly %u not UTF-8", i);
     ck_assert(r->reason && g_utf8_validate(r->reason, -1, NULL));
+    tl_extract_result_free(r);
+    g_free(data);
+    /* An empty content.xml: GLib gives no pointer for no bytes (UBSan:
+     * offset on NULL); now an anomaly of its own. */
+    ck_assert(g_file_get_contents(TL_SOURCE_DIR "/tests/fuzz/regress/office/empty-xml-member-null-pointer-offset", &data,
+                                  &n, NULL));
+    r = tl_extract_as(TL_FT_ODT, (const guint8 *)data, n, NULL);
+    ck_assert(has_anomaly(r, "XML member empty: content.xml"));
     tl_extract_result_free(r);
     g_free(data);
 }
