@@ -325,9 +325,16 @@ tl_ex_append(tl_ex *x, const char *s, size_t n)
     GString *t = x->r->text;
     if (x->text_full)
         return 0;
-    if (t->len + n > x->lim->max_text) {
-        size_t room = x->lim->max_text - t->len;
-        const char *end = s + room;
+    /* Made valid first: a replaced byte takes three, and the text must stay
+     * within max_text (a longer text made the room below negative). */
+    char *v = NULL;
+    if (!g_utf8_validate(s, (gssize)n, NULL)) {
+        v = g_utf8_make_valid(s, (gssize)n);
+        s = v;
+        n = strlen(v);
+    }
+    if (n > x->lim->max_text - t->len) {
+        const char *end = s + (x->lim->max_text - t->len);
         /* Cut on a character boundary. */
         while (end > s && ((guchar)*end & 0xc0) == 0x80)
             end--;
@@ -335,13 +342,8 @@ tl_ex_append(tl_ex *x, const char *s, size_t n)
         x->text_full = 1;
         tl_ex_anomaly(x, "limit: text per attachment (%zu bytes) reached", x->lim->max_text);
     }
-    if (g_utf8_validate(s, (gssize)n, NULL)) {
-        g_string_append_len(t, s, (gssize)n);
-    } else {
-        char *v = g_utf8_make_valid(s, (gssize)n);
-        g_string_append(t, v);
-        g_free(v);
-    }
+    g_string_append_len(t, s, (gssize)n);
+    g_free(v);
     return !x->text_full;
 }
 
