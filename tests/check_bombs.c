@@ -67,7 +67,9 @@ scan_bomb(const char *bomb, const char *opt1, const char *opt2)
     ck_assert_msg(kb < PEAK_KB_MAX, "%s: peak RSS %ld KiB", bomb, kb);
     ck_assert_msg(wall < WALL_MAX, "%s: %.1f s", bomb, wall);
     /* the mbox after the bomb was read to the end */
-    ck_assert_str_eq(tl_test_str(db, "SELECT status FROM sources WHERE path = '%s'", next), "ok");
+    char *next_status = tl_test_str(db, "SELECT status FROM sources WHERE path = '%s'", next);
+    ck_assert_str_eq(next_status, "ok");
+    g_free(next_status);
     ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM messages WHERE message_id IN"
                                      " ('after-1@example.org', 'after-2@example.org')"), 2);
     /* and everything is accounted for */
