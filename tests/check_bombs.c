@@ -185,8 +185,10 @@ attachment_bomb(const char *eml, const char *subject, const char *status, const 
         ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM errors"), 0);
     ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM messages WHERE subject = '%s' AND classified = 1", subject),
                      1);
-    ck_assert_str_eq(tl_test_str(db, "SELECT a.status FROM attachments a JOIN messages m ON m.id = a.message_id"
-                                     " WHERE m.subject = '%s'", subject), status);
+    char *got = tl_test_str(db, "SELECT a.status FROM attachments a JOIN messages m ON m.id = a.message_id"
+                                " WHERE m.subject = '%s'", subject);
+    ck_assert_str_eq(got, status);
+    g_free(got);
     g_free(db);
 }
 
