@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parsers/extract/ex_internal.h"
 #include "parsers/extract/extract.h"
 #include "tl_test.h"
 
@@ -559,6 +560,62 @@ START_TEST(test_images)
     ck_assert(r->image.has_gps);
     ck_assert_double_eq_tol(r->image.lon, 139.7454, 1e-4);
     tl_extract_result_free(r);
+}
+END_TEST
+
+/* Text that is not UTF-8 (a TNEF plain body in Windows-1252) is made
+ * valid before the text limit is applied: each replaced byte takes three,
+ * so a text under the limit in bytes went over it, and the next append's
+ * room went negative (a read far past the string). */
+START_TEST(test_text_limit_after_repair)
+{
+    tl_extract_limits lim;
+    tl_extract_limits_init(&lim);
+    lim.max_text = 100;
+    tl_extract_result *r = tl_extract_as(TL_FT_UNKNOWN, (const guint8 *)"", 0, &lim);
+    tl_ex x = { r, &lim, 0, 0 };
+    char latin1[61];
+    memset(latin1, 0xe9, 60);   /* e-acute in Windows-1252 */
+    latin1[60] = '\0';
+    tl_ex_append(&x, latin1, 60);
+    tl_ex_newline(&x);
+    tl_ex_append(&x, "more", 4);
+    ck_assert_uint_le(r->text->len, 100);
+    ck_assert(g_utf8_validate(r->text->str, (gssize)r->text->len, NULL));
+    ck_assert(has_anomaly(r, "limit: text per attachment (100 bytes) reached"));
+    tl_extract_result_free(r);
+}
+END_TEST
+
+/* Inputs the fuzzers found (tests/fuzz/regress/NAME/): a vCard line
+ * ":value" without a property name crashed the reader (a NULL name); zip
+ * member names that are not UTF-8 went into the anomalies as they were;
+ * an empty member. */
+START_TEST(test_fuzz_found)
+{
+    const char *card = "BEGIN:VCARD\n:no name\nFN:Jane Roe\nEND:VCARD\n";
+    tl_extract_result *r = tl_extract_as(TL_FT_VCF, (const guint8 *)card, strlen(card), NULL);
+    assert_text(r, "Jane Roe");
+    tl_extract_result_free(r);
+    char *data = NULL;
+    gsize n = 0;
+    ck_assert(g_file_get_contents(TL_SOURCE_DIR "/tests/fuzz/regress/office/member-name-not-utf8-in-anomaly", &data,
+                                  &n, NULL));
+    r = tl_extract_as(TL_FT_DOCX, (const guint8 *)data, n, NULL);
+    ck_assert(has_anomaly(r, "damaged zip member xl/st"));
+    for (guint i = 0; i < r->anomalies->len; i++)
+        ck_assert_msg(g_utf8_validate(r->anomalies->pdata[i], -1, NULL), "anomaly %u not UTF-8", i);
+    ck_assert(r->reason && g_utf8_validate(r->reason, -1, NULL));
+    tl_extract_result_free(r);
+    g_free(data);
+    /* An empty content.xml: GLib gives no pointer for no bytes (UBSan:
+     * offset on NULL); now an anomaly of its own. */
+    ck_assert(g_file_get_contents(TL_SOURCE_DIR "/tests/fuzz/regress/office/empty-xml-member-null-pointer-offset", &data,
+                                  &n, NULL));
+    r = tl_extract_as(TL_FT_ODT, (const guint8 *)data, n, NULL);
+    ck_assert(has_anomaly(r, "XML member empty: content.xml"));
+    tl_extract_result_free(r);
+    g_free(data);
 }
 END_TEST
 
@@ -1159,6 +1216,8 @@ suite_extract(void)
     tcase_add_test(tc, test_archives);
     tcase_add_test(tc, test_images);
     tcase_add_test(tc, test_hostile_office);
+    tcase_add_test(tc, test_fuzz_found);
+    tcase_add_test(tc, test_text_limit_after_repair);
     tcase_add_test(tc, test_garbage_never_crashes);
     tcase_add_test(tc, test_message_attachments);
     tcase_add_test(tc, test_scan_attachments);

@@ -158,6 +158,9 @@ typedef struct {
 tl_extract_result *tl_extract(const guint8 *data, size_t len, const char *declared_type, const char *filename,
                               int depth, const tl_extract_limits *lim);
 void tl_extract_result_free(tl_extract_result *r);
+/* Extracts data as type (no sniffing, no type, depth or size check): the
+ * fuzzing harnesses (tests/fuzz/) drive one extractor with it. */
+tl_extract_result *tl_extract_as(tl_filetype type, const guint8 *data, size_t len, const tl_extract_limits *lim);
 
 /* The type of data from its bytes alone. */
 tl_filetype tl_sniff_type(const guint8 *data, size_t len);

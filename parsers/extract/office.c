@@ -97,6 +97,10 @@ member_bytes(tl_ex *x, GHashTable *h, const char *name, int *refused, gsize *n)
     if (!b)
         return NULL;
     const char *d = g_bytes_get_data(b, n);
+    if (!*n) {      /* GLib gives no pointer for no bytes */
+        tl_ex_anomaly(x, "XML member empty: %s", name);
+        return NULL;
+    }
     int entities = 0;
     const char *p = d, *end = d + *n;
     while (p && p < end && (p = memmem(p, (size_t)(end - p), "<!ENTITY", 8)) != NULL) {
