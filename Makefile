@@ -23,7 +23,8 @@ SAN     ?=
 
 # Rooms (docs/internals/layout.md): base, typo engine, detectors, parsers,
 # pipeline, writer, read-side tools; the commands on top.
-BASE_SRC   = scanner/build.c scanner/status.c scanner/util.c scanner/chunk.c scanner/queue.c scanner/digest.c scanner/job.c
+BASE_SRC   = scanner/build.c scanner/status.c scanner/util.c scanner/chunk.c scanner/queue.c scanner/digest.c scanner/job.c \
+             scanner/table.c
 TYPO_SRC   = $(wildcard scanner/typo/*.c)
 DETECT_SRC = scanner/detect/validate.c scanner/detect/engine.c scanner/detect/id.c scanner/detect/contact.c \
              scanner/detect/mark.c scanner/detect/cred.c scanner/detect/travel.c scanner/detect/people.c \
