@@ -497,14 +497,7 @@ tl_part_bytes(GMimePart *part)
     GMimeDataWrapper *w = g_mime_part_get_content(part);
     if (!w)
         return NULL;
-    /* sized for the decoded bytes up front (base64 decodes to 3/4 of its
-     * length, the rest to at most their length), not grown by doubling */
-    GMimeStream *src = g_mime_data_wrapper_get_stream(w);
-    gint64 enc = src ? g_mime_stream_length(src) : -1;
-    guint cap = enc > 0 && enc < G_MAXINT32 ? (guint)enc : 0;
-    if (g_mime_data_wrapper_get_encoding(w) == GMIME_CONTENT_ENCODING_BASE64)
-        cap = cap / 4 * 3 + 4;
-    GMimeStream *mem = g_mime_stream_mem_new_with_byte_array(g_byte_array_sized_new(cap));
+    GMimeStream *mem = g_mime_stream_mem_new();
     g_mime_data_wrapper_write_to_stream(w, mem);
     /* take the stream's buffer rather than copy it */
     GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
