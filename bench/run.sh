@@ -301,11 +301,11 @@ report() {
 }
 
 print_report() {
-    local cpu r tool small large v t
-    cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+    local model r tool small large v t
+    model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
     echo
     echo "typoleak benchmark  $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-    echo "machine: nproc=$(nproc) cpu=\"${cpu:-unknown}\" kernel=$(uname -r) gmime=$(pkg-config --modversion gmime-3.0)"
+    echo "machine: nproc=$(nproc) cpu=\"${model:-unknown}\" kernel=$(uname -r) gmime=$(pkg-config --modversion gmime-3.0)"
     echo "corpus: $n messages, seed $seed, mbox $(($(bytes_of "$corpus") >> 20)) MiB; best of $repeat run(s), warm cache"
     echo "load average: $load0 before the runs, $(cut -d' ' -f1-3 /proc/loadavg) after"
     if ((have_typoleak)); then
