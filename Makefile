@@ -23,7 +23,8 @@ SAN     ?=
 
 # Rooms (docs/internals/layout.md): base, typo engine, detectors, parsers,
 # pipeline, writer, read-side tools; the commands on top.
-BASE_SRC   = scanner/build.c scanner/status.c scanner/util.c scanner/chunk.c scanner/queue.c scanner/digest.c scanner/job.c
+BASE_SRC   = scanner/build.c scanner/status.c scanner/util.c scanner/chunk.c scanner/queue.c scanner/digest.c scanner/job.c \
+             scanner/table.c
 TYPO_SRC   = $(wildcard scanner/typo/*.c)
 DETECT_SRC = scanner/detect/validate.c scanner/detect/engine.c scanner/detect/id.c scanner/detect/contact.c \
              scanner/detect/mark.c scanner/detect/cred.c scanner/detect/travel.c scanner/detect/people.c \
@@ -205,22 +206,24 @@ tsan:
 
 # Coverage-guided fuzzing (libFuzzer, Debian's clang) of the mbox splitter,
 # the message worker, text extraction (HTML), the walker on an in-memory
-# archive, the typo engine and the detectors (tests/fuzz/), under ASan and
-# UBSan, each for FUZZ_SECONDS, from the seeds of tools/fuzz-seeds.sh and
+# archive, the typo engine, the detectors and the attachment extractors
+# (PDF, Office, calendars, TNEF, RTF, images) (tests/fuzz/), under ASan and
+# UBSan, each for FUZZ_SECONDS, from the seeds of tools/fuzz-seeds.sh (made
+# again when the script changes) and
 # the regressions in tests/fuzz/regress/NAME/; new inputs go to
 # build-fuzz/corpus/NAME, crashes to build-fuzz/crash/NAME/.  Then the
 # mutation fuzzing of the whole scan (tests/fuzz.py, with an audit).
-FUZZ_NAMES   = mbox message html archive typo detect
+FUZZ_NAMES   = mbox message html archive typo detect pdf office cal tnef rtf image
 FUZZ_SECONDS ?= 60
 FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fsanitize=fuzzer-no-link -fno-omit-frame-pointer
 FUZZ_ENV     = ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
-$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libtypoleak.a
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_extract.h $(BUILD)/libtypoleak.a
 	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< $(BUILD)/libtypoleak.a $(PKG_LIBS) -lpthread
 
 fuzz-build: deps-fuzz
 	$(MAKE) BUILD=build-fuzz CC=clang SAN="$(FUZZ_SAN)" CFLAGS="-O1 -g" $(FUZZ_NAMES:%=build-fuzz/fuzz_%)
-	@[ -d build-fuzz/seeds ] || sh tools/fuzz-seeds.sh build-fuzz/seeds
+	@[ build-fuzz/seeds -nt tools/fuzz-seeds.sh ] || sh tools/fuzz-seeds.sh build-fuzz/seeds
 
 deps-fuzz:
 	@sh tools/deps.sh fuzz

@@ -18,6 +18,9 @@ typedef struct {
     FILE *out;
     char *err;
     GPtrArray *rows;    /* the table being gathered (cells, flush) */
+    char *empty_from;   /* a run of empty periods not printed yet (row_period) */
+    char *empty_to;
+    int empty_n;
 } report;
 
 static void flush(report *r);
@@ -302,9 +305,38 @@ num(sqlite3_stmt *s, int i)
     return g_strdup_printf("%lld", (long long)sqlite3_column_int64(s, i));
 }
 
+/* A run of periods without a misdirected message is one line in the text
+ * report (a year by week would otherwise print fifty lines of zeros); an
+ * empty period that follows a busy one keeps its full row, with the drop
+ * it shows.  The data formats keep every period. */
+static void
+flush_empty_periods(report *r)
+{
+    if (r->empty_n) {
+        char *span = r->empty_n > 1 ? g_strdup_printf("%s .. %s", r->empty_from, r->empty_to) : g_strdup(r->empty_from);
+        char *note = r->empty_n > 1 ? g_strdup_printf("(%d periods without a misdirected message)", r->empty_n)
+                                    : g_strdup("(no misdirected message)");
+        cells(r, note, span, "0", "0", "0", "0", "0", NULL);
+        g_free(span), g_free(note);
+    }
+    g_clear_pointer(&r->empty_from, g_free);
+    g_clear_pointer(&r->empty_to, g_free);
+    r->empty_n = 0;
+}
+
 static void
 row_period(report *r, sqlite3_stmt *s)
 {
+    int empty = sqlite3_column_int64(s, 3) == 0;
+    if (empty && (r->empty_n || sqlite3_column_type(s, 8) == SQLITE_NULL || sqlite3_column_int64(s, 8) == 0)) {
+        /* the second empty period in a row, or one with no change to show */
+        if (!r->empty_n++)
+            r->empty_from = g_strdup(col(s, 0));
+        g_free(r->empty_to);
+        r->empty_to = g_strdup(col(s, 0));
+        return;
+    }
+    flush_empty_periods(r);
     char *c[5];
     for (int i = 0; i < 5; i++)
         c[i] = num(s, 3 + i);
@@ -400,6 +432,8 @@ text_periods_senders(report *r)
     fprintf(r->out, "\nMisdirected messages per period (messages, alerting, S1/S2, with findings, findings;"
                     " change from the period before):\n");
     int rc = each_section(r, "periods", "", row_period);
+    flush_empty_periods(r);
+    flush(r);
     if (!rc) {
         fprintf(r->out, "\nSensitive categories per period (MEDIUM and HIGH findings of misdirected messages):\n");
         rc = each_section(r, "period_categories", "", row_cat);

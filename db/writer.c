@@ -196,6 +196,23 @@ settings_json(const tl_scan_options *o)
     json_builder_add_int_value(b, (gint64)o->max_message);
     json_builder_set_member_name(b, "max_nested");
     json_builder_add_int_value(b, (gint64)o->max_nested);
+    /* the limits against hostile evidence and of reading parts and
+     * attachments (docs/errors.md, "Limits"; 0: none) */
+    const struct { const char *name; uint64_t v; } lim[] = {
+        { "max_expand", o->max_expand }, { "max_ratio", o->max_ratio }, { "max_entries", o->max_entries },
+        { "max_headers", o->max_headers }, { "max_header_bytes", o->max_header_bytes },
+        { "max_mime_depth", o->max_mime_depth }, { "max_parts", o->max_parts }, { "max_text", o->max_text },
+        { "max_part_text", o->max_part_text }, { "max_part_depth", o->max_part_depth },
+        { "max_pdf_pages", o->max_pdf_pages }, { "max_sheet_cells", o->max_sheet_cells },
+        { "max_xml_bytes", o->max_xml_bytes }, { "max_unpacked", o->max_unpacked },
+        { "max_xml_entities", (uint64_t)o->max_xml_entities },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(lim); i++) {
+        json_builder_set_member_name(b, lim[i].name);
+        json_builder_add_int_value(b, (gint64)MIN(lim[i].v, (uint64_t)G_MAXINT64));
+    }
+    json_builder_set_member_name(b, "max_pdf_seconds");
+    json_builder_add_double_value(b, o->max_pdf_seconds);
     json_builder_set_member_name(b, "queue_depth");
     json_builder_add_int_value(b, o->queue_depth);
     json_builder_set_member_name(b, "max_inflight");

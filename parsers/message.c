@@ -111,10 +111,17 @@ tl_worker_set_limits(tl_worker *w, const tl_scan_options *o)
     w->max_header_bytes = o->max_header_bytes;
     w->max_mime_depth = o->max_mime_depth;
     w->max_parts = o->max_parts;
-    if (o->max_text)
-        w->text_limits.max_total = (size_t)MIN(o->max_text, (uint64_t)SIZE_MAX);
-    else
-        w->text_limits.max_total = SIZE_MAX;
+    tl_text_limits *t = &w->text_limits;
+    t->max_total = o->max_text ? (size_t)MIN(o->max_text, (uint64_t)SIZE_MAX) : SIZE_MAX;
+    t->max_part = o->max_part_text ? (size_t)MIN(o->max_part_text, (uint64_t)SIZE_MAX) : SIZE_MAX;
+    if (o->max_part_depth)     /* never none: a zip that holds itself would recurse forever */
+        t->max_depth = (int)MIN(o->max_part_depth, (uint64_t)TL_MAX_PART_DEPTH);
+    t->pdf_pages = o->max_pdf_pages ? (int)MIN(o->max_pdf_pages, (uint64_t)G_MAXINT) : G_MAXINT;
+    t->pdf_seconds = o->max_pdf_seconds > 0 ? o->max_pdf_seconds : G_MAXDOUBLE;
+    t->sheet_cells = o->max_sheet_cells ? (size_t)MIN(o->max_sheet_cells, (uint64_t)SIZE_MAX) : SIZE_MAX;
+    t->xml_bytes = o->max_xml_bytes ? (size_t)MIN(o->max_xml_bytes, (uint64_t)SIZE_MAX) : SIZE_MAX;
+    t->unpacked = o->max_unpacked ? (size_t)MIN(o->max_unpacked, (uint64_t)SIZE_MAX) : SIZE_MAX;
+    t->xml_entities = MAX(o->max_xml_entities, 0);
 }
 
 void
@@ -974,6 +981,10 @@ classify(tl_worker *w, GMimeMessage *msg, tl_record *rec)
     for (guint i = 0; i < notes->len; i++) {
         if (!rec->limit_note && strstr(notes->pdata[i], "message text limit"))
             rec->limit_note = g_strdup_printf("%s (--max-text); the text before it was classified",
+                                              (const char *)notes->pdata[i]);
+        else if (!rec->limit_note && strstr(notes->pdata[i], ": limit: "))
+            /* an attachment's limit (pages, cells, entities, sizes: parsers/extract/) */
+            rec->limit_note = g_strdup_printf("%s; what the attachment gave before it was classified",
                                               (const char *)notes->pdata[i]);
         tl_anomaly a = { -1, TL_ANOMALY_TEXT, g_strdup(notes->pdata[i]) };
         g_array_append_val(rec->anomalies, a);

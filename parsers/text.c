@@ -37,6 +37,14 @@ tl_text_limits_init(tl_text_limits *l)
     l->max_total = 32u << 20;
     l->fallback_charset = "windows-1252";
     l->max_depth = 8;
+    tl_extract_limits x;
+    tl_extract_limits_init(&x);
+    l->pdf_pages = x.max_pdf_pages;
+    l->pdf_seconds = x.max_pdf_seconds;
+    l->sheet_cells = x.max_sheet_cells;
+    l->xml_bytes = x.max_xml_bytes;
+    l->unpacked = x.max_unpacked;
+    l->xml_entities = x.max_entities;
 }
 
 static void
@@ -52,6 +60,8 @@ text_part_free(gpointer p)
     g_free(t->jsonld);
     g_free(t->attr_text);
     g_free(t->microdata);
+    if (t->tables)
+        g_ptr_array_unref(t->tables);
     g_free(t);
 }
 
@@ -380,18 +390,20 @@ put_row(GString *out, GArray *map, const tl_text_part *t, const GPtrArray *row)
  * sheets, documents and HTML tables already come in: the same list then
  * gives the detectors the same rows and header whatever its layout
  * (docs/extraction.md).  The map keeps every byte's place in the decoded
- * text, so evidence offsets stay exact. */
+ * text, so evidence offsets stay exact.  A CSV part is read as a table up
+ * to max_cells (--max-sheet-cells); the rest stays as written. */
 static void
-tabulate(tl_text_part *t, int csv)
+tabulate(tl_text_part *t, int csv, size_t max_cells)
 {
     GPtrArray *tables = g_ptr_array_new_with_free_func(tl_table_free);
     if (csv) {
-        tl_table *tb = tl_table_parse_delimited(t->text, t->len, ',', 200000);
+        tl_table *tb = tl_table_parse_delimited(t->text, t->len, ',', max_cells);
         if (tb)
             g_ptr_array_add(tables, tb);
     } else {
         tl_tables_detect(t->text, t->len, tables);
     }
+    t->tables = tables;
     GString *out = NULL;
     GArray *map = NULL;
     size_t pos = 0;
@@ -423,9 +435,8 @@ tabulate(tl_text_part *t, int csv)
             put_row(out, map, t, tb->rows->pdata[k]);
         pos = hi < t->len ? hi + 1 : hi;
     }
-    g_ptr_array_unref(tables);
     if (!out)
-        return;
+        return;     /* the tables found are the part's: their offsets are into its text */
     put_mapped(out, map, t->text + pos, t->map + pos, t->len - pos);
     guint32 end = t->map[t->len];
     g_array_append_val(map, end);
@@ -434,6 +445,20 @@ tabulate(tl_text_part *t, int csv)
     t->len = out->len;
     t->text = g_string_free(out, FALSE);
     t->map = (guint32 *)(void *)g_array_free(map, FALSE);
+    /* the part's tables, found again in the rewritten text: tab-separated
+     * rows, with offsets into it */
+    g_ptr_array_set_size(tables, 0);
+    tl_tables_detect(t->text, t->len, tables);
+}
+
+/* The tables of an HTML part's visible text: its table cells are
+ * tab-separated already. */
+static void
+html_tables(tl_text_part *t)
+{
+    t->tables = g_ptr_array_new_with_free_func(tl_table_free);
+    if (memchr(t->text, '\t', t->len))
+        tl_tables_detect(t->text, t->len, t->tables);
 }
 
 /* The offset where a forwarded or replied-to copy starts ("-----Original
@@ -649,9 +674,10 @@ add_text(walk_ctx *c, const char *path, const char *ctype, const char *fname, co
         char *vis = html_to_text(text, n, &t->jsonld, &t->attr_text, &t->microdata);
         tl_text_normalise(vis, strlen(vis), &t->text, &t->map, &t->len);
         g_free(vis);
+        html_tables(t);
     } else {
         tl_text_normalise(text, n, &t->text, &t->map, &t->len);
-        tabulate(t, csv);
+        tabulate(t, csv, c->lim->sheet_cells);
     }
     t->quote_from = quote_start(t->text, t->len);
     g_ptr_array_add(c->parts, t);
@@ -819,9 +845,11 @@ add_leaf(walk_ctx *c, GMimePart *part, const char *path)
     g_free(utf8);
     if (!is_html) {
         char *lower = fname ? g_ascii_strdown(fname, -1) : NULL;
-        tabulate(t, g_mime_content_type_is_type(ct, "text", "csv") || (lower && g_str_has_suffix(lower, ".csv")));
+        tabulate(t, g_mime_content_type_is_type(ct, "text", "csv") || (lower && g_str_has_suffix(lower, ".csv")),
+                 c->lim->sheet_cells);
         g_free(lower);
-    }
+    } else
+        html_tables(t);
     t->quote_from = quote_start(t->text, t->len);
     if (a)
         a->chars = g_utf8_strlen(t->text, (gssize)t->len);
@@ -896,6 +924,13 @@ tl_text_extract_all(GMimeMessage *msg, const tl_text_limits *lim, GPtrArray *ano
     walk_ctx c = { lim, g_ptr_array_new_with_free_func(text_part_free), anomalies, 0, attachments, { 0 } };
     tl_extract_limits_init(&c.xlim);
     c.xlim.max_depth = lim->max_depth;
+    c.xlim.max_pdf_pages = lim->pdf_pages;
+    c.xlim.max_pdf_seconds = lim->pdf_seconds;
+    c.xlim.max_sheet_cells = lim->sheet_cells;
+    c.xlim.max_xml_bytes = lim->xml_bytes;
+    c.xlim.max_unpacked = lim->unpacked;
+    c.xlim.max_entities = lim->xml_entities;
+    c.xlim.max_text = lim->max_part;        /* text per attachment: the part limit (and the message's) */
     walk_message(&c, msg, "", 0);
     return c.parts;
 }

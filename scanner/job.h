@@ -8,6 +8,7 @@
 #define TL_JOB_H
 
 #include "scanner/base.h"
+#include "scanner/table.h"
 
 /* ------------------------------------------------------------------ */
 /* Pipeline jobs                                                       */
@@ -166,7 +167,14 @@ typedef struct {
     size_t max_part;            /* bytes of one part's decoded content read */
     size_t max_total;           /* bytes of text read per message */
     const char *fallback_charset;   /* for undeclared or wrongly declared 8-bit */
-    int max_depth;              /* MIME and attached-message nesting */
+    int max_depth;              /* MIME and attached-message nesting, and attachments in attachments */
+    /* attachments (parsers/extract/, tl_extract_limits): set by tl_text_limits_init to its defaults */
+    int pdf_pages;              /* pages of text per PDF */
+    double pdf_seconds;         /* seconds per PDF, checked between pages */
+    size_t sheet_cells;         /* cells per sheet or table */
+    size_t xml_bytes;           /* uncompressed bytes of one XML member */
+    size_t unpacked;            /* uncompressed bytes of all members of one file */
+    int xml_entities;           /* entity declarations allowed per XML member */
 } tl_text_limits;
 void tl_text_limits_init(tl_text_limits *l);
 
@@ -183,6 +191,9 @@ typedef struct {
     char *jsonld;               /* HTML: application/ld+json blocks, or NULL */
     char *attr_text;            /* HTML: alt and title texts, or NULL */
     char *microdata;            /* HTML: "itemscope TYPE" and "prop=value" lines, or NULL */
+    GPtrArray *tables;          /* of tl_table* (scanner/table.h): the tables in text, whatever their layout (all
+                                 * written as tab-separated rows), cells' offsets into text; NULL: not looked for
+                                 * (the detectors then find them) */
 } tl_text_part;
 
 /* Whether offset off of p lies in quoted text ("> " lines or after a

@@ -249,6 +249,16 @@ tl_scan_options_init(tl_scan_options *o)
     o->max_mime_depth = 64;
     o->max_parts = 10000;
     o->max_text = 32u << 20;
+    tl_text_limits t;
+    tl_text_limits_init(&t);
+    o->max_part_text = t.max_part;
+    o->max_part_depth = (uint64_t)t.max_depth;
+    o->max_pdf_pages = (uint64_t)t.pdf_pages;
+    o->max_pdf_seconds = t.pdf_seconds;
+    o->max_sheet_cells = t.sheet_cells;
+    o->max_xml_bytes = t.xml_bytes;
+    o->max_unpacked = t.unpacked;
+    o->max_xml_entities = t.xml_entities;
     o->queue_depth = 64;
     o->max_inflight = 64u << 20;
     o->classify = TL_CLASSIFY_FLAGGED;

@@ -179,6 +179,8 @@ typedef void (*tl_path_error_fn)(const char *path, const char *reason, void *use
 enum { TL_CLASSIFY_NONE, TL_CLASSIFY_FLAGGED, TL_CLASSIFY_ALL };
 enum { TL_INDEX_FLAGGED, TL_INDEX_ALL, TL_INDEX_NONE };
 
+#define TL_MAX_PART_DEPTH 100
+
 /* Scan settings.  Fill with tl_scan_options_init() and change what you need. */
 typedef struct {
     const char *db_path;        /* SQLite file, created when absent */
@@ -195,6 +197,18 @@ typedef struct {
     uint64_t max_mime_depth;    /* MIME nesting of a message (default 64) */
     uint64_t max_parts;         /* MIME parts per message (default 10,000) */
     uint64_t max_text;          /* bytes of text extracted per message (default 32 MiB) */
+    /* Limits of reading a part's text and its attachments (parsers/extract/, docs/extraction.md);
+     * 0 = none, except max_xml_entities */
+    uint64_t max_part_text;     /* bytes of text read per part or attachment (default 8 MiB) */
+    uint64_t max_part_depth;    /* nesting read for text: MIME, attached messages, attachments in attachments (8;
+                                 * never none: 0 keeps the default, at most TL_MAX_PART_DEPTH) */
+    uint64_t max_pdf_pages;     /* pages of text per PDF (default 1000) */
+    double max_pdf_seconds;     /* seconds per PDF, checked between pages (default 20) */
+    uint64_t max_sheet_cells;   /* cells per sheet or table (default 200,000) */
+    uint64_t max_xml_bytes;     /* uncompressed bytes of one XML member of an Office file (default 32 MiB) */
+    uint64_t max_unpacked;      /* uncompressed bytes of all members of one Office file or archive (128 MiB) */
+    int max_xml_entities;       /* entity declarations allowed per XML member (default 0: a member declaring any is not
+                                 * read); entities are never expanded */
     int queue_depth;            /* jobs in flight per worker (default 64) */
     uint64_t max_inflight;      /* message bytes in flight (default 64 MiB) */
     int full_parse;             /* parse every MIME tree (default: only messages with a typo recipient) */

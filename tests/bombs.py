@@ -13,6 +13,13 @@ never downloaded: `python3 tests/bombs.py DIR [NAME...]`.
   chain50.zip    50 zips, each inside the next, a message at the bottom
   headers.eml    a message with 100,000 header fields
   mime10k.eml    a MIME tree 10,000 multiparts deep
+  laughs.eml     a message (to a typo domain, so its attachments are read)
+                 with tests/fixtures/attach/laughs.docx: billion laughs
+  entities.eml   an .odt whose content.xml expands one 64 KiB entity
+                 100,000 times (quadratic blowup, 6 GiB if expanded)
+  pdf1m.eml      a PDF of 1,000,000 objects, each in the cross-reference table
+  pages.eml      a PDF of 5,000 pages (the page limit is 1000)
+  cells.eml      an .xlsx whose sheet holds 300,000 cells (the limit is 200,000)
   next.mbox      an ordinary mbox: scanned after each bomb, it must be read
 
 Deflate of zeros is built from one byte-aligned piece (a full flush resets
@@ -196,6 +203,79 @@ def mime_deep(depth=10000):
     return b"".join(out)
 
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def with_attachment(subject, name, ctype, data):
+    """A message to a typo domain (read in full) carrying one attachment."""
+    import base64
+    b64 = base64.encodebytes(data)
+    return (b"From: alice@example.org\nTo: bob@army.ml\nSubject: " + subject.encode() +
+            b"\nMessage-ID: <" + name.encode() + b"@example.org>\nMIME-Version: 1.0\n"
+            b"Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nsee attached\n"
+            b"--b\nContent-Type: " + ctype.encode() + b"\nContent-Disposition: attachment; filename=\"" +
+            name.encode() + b"\"\nContent-Transfer-Encoding: base64\n\n" + b64 + b"--b--\n")
+
+
+def pdf(objs, root):
+    """A PDF from its objects (bytes, numbered from 1) with a classic
+    cross-reference table."""
+    out = [b"%PDF-1.4\n"]
+    pos = len(out[0])
+    offs = []
+    for i, o in enumerate(objs, 1):
+        offs.append(pos)
+        piece = b"%d 0 obj\n%s\nendobj\n" % (i, o)
+        out.append(piece)
+        pos += len(piece)
+    xref = [b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)]
+    xref += [b"%010d 00000 n \n" % o for o in offs]
+    out += xref
+    out.append(b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, root, pos))
+    return b"".join(out)
+
+
+def page_pdf(pages, filler=0):
+    """pages pages sharing one content stream, then filler objects."""
+    text = b"BT /F1 12 Tf 72 720 Td (CUI page text) Tj ET"
+    kids = b" ".join(b"%d 0 R" % (5 + i) for i in range(pages))
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages,
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text)]
+    objs += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+             b" /Resources << /Font << /F1 3 0 R >> >> >>"] * pages
+    objs += [b"%d" % i for i in range(filler)]
+    return pdf(objs, 1)
+
+
+def office_with(template, member, content):
+    import io, zipfile
+    src = zipfile.ZipFile(os.path.join(HERE, "fixtures", "attach", template))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for i in src.infolist():
+            z.writestr(i, content if i.filename == member else src.read(i.filename))
+    return buf.getvalue()
+
+
+def cells_xlsx(n=300000, per_row=10):
+    rows = b"".join(b"<row r=\"%d\">" % (r + 1) + b"<c><v>7</v></c>" * per_row + b"</row>" for r in range(n // per_row))
+    sheet = (b'<?xml version="1.0" encoding="UTF-8"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/'
+             b'spreadsheetml/2006/main"><sheetData>' + rows + b"</sheetData></worksheet>")
+    return office_with("crew.xlsx", "xl/worksheets/sheet1.xml", sheet)
+
+
+def entities_odt(refs=100000):
+    big = b"x" * 65536
+    body = b"&big;" * refs
+    content = (b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE office:document-content [\n<!ENTITY big "' + big +
+               b'">\n]>\n<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+               b' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text><text:p>' + body +
+               b"</text:p></office:text></office:body></office:document-content>")
+    return office_with("memo.odt", "content.xml", content)
+
+
 def main():
     d = sys.argv[1]
     want = set(sys.argv[2:])
@@ -220,6 +300,15 @@ def main():
     put("chain50.zip", lambda f: chain(50))
     put("headers.eml", lambda f: headers_msg())
     put("mime10k.eml", lambda f: mime_deep())
+    put("laughs.eml", lambda f: with_attachment("laughs", "laughs.docx", "application/vnd.openxmlformats-officedocument"
+                                                ".wordprocessingml.document",
+                                                open(os.path.join(HERE, "fixtures", "attach", "laughs.docx"), "rb").read()))
+    put("entities.eml", lambda f: with_attachment("entities", "entities.odt", "application/vnd.oasis.opendocument.text",
+                                                  entities_odt()))
+    put("pdf1m.eml", lambda f: with_attachment("pdf1m", "objects.pdf", "application/pdf", page_pdf(1, 1000000 - 5)))
+    put("pages.eml", lambda f: with_attachment("pages", "pages.pdf", "application/pdf", page_pdf(5000)))
+    put("cells.eml", lambda f: with_attachment("cells", "cells.xlsx", "application/vnd.openxmlformats-officedocument"
+                                               ".spreadsheetml.sheet", cells_xlsx()))
     put("next.mbox", lambda f: b"From x\n" + MSG % 1 + b"\nFrom y\n" + MSG % 2)
 
 

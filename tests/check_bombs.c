@@ -63,11 +63,13 @@ scan_bomb(const char *bomb, const char *opt1, const char *opt2)
     double wall = 0;
     long kb = 0;
     ck_assert(sscanf(text, "wall_seconds=%lf peak_rss_kb=%ld", &wall, &kb) == 2);
-    fprintf(stderr, "bomb %-12s %6.2f s  peak RSS %6.1f MiB\n", bomb, wall, kb / 1024.0);
+    fprintf(stderr, "bomb %-14s %6.2f s  peak RSS %6.1f MiB\n", bomb, wall, kb / 1024.0);
     ck_assert_msg(kb < PEAK_KB_MAX, "%s: peak RSS %ld KiB", bomb, kb);
     ck_assert_msg(wall < WALL_MAX, "%s: %.1f s", bomb, wall);
     /* the mbox after the bomb was read to the end */
-    ck_assert_str_eq(tl_test_str(db, "SELECT status FROM sources WHERE path = '%s'", next), "ok");
+    char *next_status = tl_test_str(db, "SELECT status FROM sources WHERE path = '%s'", next);
+    ck_assert_str_eq(next_status, "ok");
+    g_free(next_status);
     ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM messages WHERE message_id IN"
                                      " ('after-1@example.org', 'after-2@example.org')"), 2);
     /* and everything is accounted for */
@@ -169,6 +171,61 @@ START_TEST(test_mime_deep)
 }
 END_TEST
 
+/* Attachments (read because the message goes to a typo domain): each
+ * limit of parsers/extract/ gives a TL_WARN_LIMIT row on the message (the
+ * reason names it; NULL: no row at all), whose attachment row says what
+ * became of it; the message itself is scanned and classified. */
+static void
+attachment_bomb(const char *eml, const char *subject, const char *status, const char *limit)
+{
+    char *db = scan_bomb(eml, NULL, NULL);
+    if (limit)
+        assert_error(db, "TL_WARN_LIMIT", limit);
+    else
+        ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM errors"), 0);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM messages WHERE subject = '%s' AND classified = 1", subject),
+                     1);
+    char *got = tl_test_str(db, "SELECT a.status FROM attachments a JOIN messages m ON m.id = a.message_id"
+                                " WHERE m.subject = '%s'", subject);
+    ck_assert_str_eq(got, status);
+    g_free(got);
+    g_free(db);
+}
+
+/* Billion laughs in a docx: the member declaring entities is not read. */
+START_TEST(test_laughs_docx)
+{
+    attachment_bomb("laughs.eml", "laughs", "failed", "limit: XML entity declarations (0) reached in word/document.xml");
+}
+END_TEST
+
+/* Quadratic blowup (one 64 KiB entity used 100,000 times) in an .odt. */
+START_TEST(test_entities_odt)
+{
+    attachment_bomb("entities.eml", "entities", "failed", "limit: XML entity declarations (0) reached in content.xml");
+}
+END_TEST
+
+/* A million objects: read whole, in bounded memory and time (no limit is
+ * reached, no error row). */
+START_TEST(test_pdf_million_objects)
+{
+    attachment_bomb("pdf1m.eml", "pdf1m", "text", NULL);
+}
+END_TEST
+
+START_TEST(test_pdf_pages)
+{
+    attachment_bomb("pages.eml", "pages", "text", "limit: pages per PDF (1000) reached");
+}
+END_TEST
+
+START_TEST(test_sheet_cells)
+{
+    attachment_bomb("cells.eml", "cells", "text", "limit: cells per sheet (200000) reached");
+}
+END_TEST
+
 /* Members per archive and text per message, with small limits. */
 START_TEST(test_entries_and_text)
 {
@@ -227,6 +284,11 @@ suite_bombs(void)
     tcase_add_test(tc, test_42zip_total);
     tcase_add_test(tc, test_overlap);
     tcase_add_test(tc, test_gzip_zeros);
+    tcase_add_test(tc, test_laughs_docx);
+    tcase_add_test(tc, test_entities_odt);
+    tcase_add_test(tc, test_pdf_million_objects);
+    tcase_add_test(tc, test_pdf_pages);
+    tcase_add_test(tc, test_sheet_cells);
     suite_add_tcase(s, tc);
     return s;
 }

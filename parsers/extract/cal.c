@@ -158,6 +158,11 @@ vcard_line(tl_ex *x, const char *l, int *cards)
     char *head = g_strndup(l, (size_t)(colon - l));
     const char *value = colon + 1;
     char **parts = g_strsplit(head, ";", 0);
+    if (!parts[0]) {    /* ":value", a line without a property name */
+        g_strfreev(parts);
+        g_free(head);
+        return;
+    }
     char *name = g_ascii_strup(parts[0], -1);
     char *dot = strchr(name, '.');      /* item1.EMAIL */
     const char *prop = dot ? dot + 1 : name;

@@ -325,9 +325,16 @@ tl_ex_append(tl_ex *x, const char *s, size_t n)
     GString *t = x->r->text;
     if (x->text_full)
         return 0;
-    if (t->len + n > x->lim->max_text) {
-        size_t room = x->lim->max_text - t->len;
-        const char *end = s + room;
+    /* Made valid first: a replaced byte takes three, and the text must stay
+     * within max_text (a longer text made the room below negative). */
+    char *v = NULL;
+    if (!g_utf8_validate(s, (gssize)n, NULL)) {
+        v = g_utf8_make_valid(s, (gssize)n);
+        s = v;
+        n = strlen(v);
+    }
+    if (n > x->lim->max_text - t->len) {
+        const char *end = s + (x->lim->max_text - t->len);
         /* Cut on a character boundary. */
         while (end > s && ((guchar)*end & 0xc0) == 0x80)
             end--;
@@ -335,13 +342,8 @@ tl_ex_append(tl_ex *x, const char *s, size_t n)
         x->text_full = 1;
         tl_ex_anomaly(x, "limit: text per attachment (%zu bytes) reached", x->lim->max_text);
     }
-    if (g_utf8_validate(s, (gssize)n, NULL)) {
-        g_string_append_len(t, s, (gssize)n);
-    } else {
-        char *v = g_utf8_make_valid(s, (gssize)n);
-        g_string_append(t, v);
-        g_free(v);
-    }
+    g_string_append_len(t, s, (gssize)n);
+    g_free(v);
     return !x->text_full;
 }
 
@@ -385,8 +387,12 @@ tl_ex_anomaly(tl_ex *x, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *s = g_strdup_vprintf(fmt, ap);
+    char *f = g_strdup_vprintf(fmt, ap);
     va_end(ap);
+    /* Member names come from the file as they are: valid UTF-8 for the
+     * database and the reports. */
+    char *s = g_utf8_make_valid(f, -1);
+    g_free(f);
     /* The same limit reached many times is one anomaly. */
     for (guint i = 0; i < x->r->anomalies->len; i++)
         if (strcmp(x->r->anomalies->pdata[i], s) == 0) {
@@ -401,9 +407,11 @@ tl_ex_fail(tl_ex *x, tl_extract_status s, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    g_free(x->r->reason);
-    x->r->reason = g_strdup_vprintf(fmt, ap);
+    char *f = g_strdup_vprintf(fmt, ap);
     va_end(ap);
+    g_free(x->r->reason);
+    x->r->reason = g_utf8_make_valid(f, -1);
+    g_free(f);
     x->r->status = s;
 }
 
@@ -507,15 +515,9 @@ ex_text(tl_ex *x, const guint8 *data, size_t len, tl_filetype t)
 /* The entry point                                                     */
 /* ------------------------------------------------------------------ */
 
-tl_extract_result *
-tl_extract(const guint8 *data, size_t len, const char *declared_type, const char *filename, int depth,
-           const tl_extract_limits *lim)
+static tl_extract_result *
+result_new(tl_filetype type)
 {
-    tl_extract_limits def;
-    if (!lim) {
-        tl_extract_limits_init(&def);
-        lim = &def;
-    }
     tl_extract_result *r = g_new0(tl_extract_result, 1);
     r->text = g_string_new(NULL);
     r->sections = g_array_new(FALSE, TRUE, sizeof(tl_extract_section));
@@ -525,9 +527,24 @@ tl_extract(const guint8 *data, size_t len, const char *declared_type, const char
     r->children = g_ptr_array_new_with_free_func(child_free);
     r->anomalies = g_ptr_array_new_with_free_func(g_free);
     r->status = TL_EX_TEXT;
+    r->type = type;
+    return r;
+}
+
+static void dispatch(tl_ex *x, const guint8 *data, size_t len);
+
+tl_extract_result *
+tl_extract(const guint8 *data, size_t len, const char *declared_type, const char *filename, int depth,
+           const tl_extract_limits *lim)
+{
+    tl_extract_limits def;
+    if (!lim) {
+        tl_extract_limits_init(&def);
+        lim = &def;
+    }
+    tl_extract_result *r = result_new(tl_sniff_type(data, len));
     tl_ex x = { r, lim, 0, 0 };
 
-    r->type = tl_sniff_type(data, len);
     tl_filetype declared = tl_filetype_declared(declared_type, filename);
     if (!compatible(declared, r->type))
         tl_ex_anomaly(&x, "type mismatch: declared %s, sniffed %s", tl_filetype_name(declared),
@@ -542,14 +559,37 @@ tl_extract(const guint8 *data, size_t len, const char *declared_type, const char
         tl_ex_fail(&x, TL_EX_TOO_LARGE, "%zu bytes", len);
         return r;
     }
+    dispatch(&x, data, len);
+    return r;
+}
+
+tl_extract_result *
+tl_extract_as(tl_filetype type, const guint8 *data, size_t len, const tl_extract_limits *lim)
+{
+    tl_extract_limits def;
+    if (!lim) {
+        tl_extract_limits_init(&def);
+        lim = &def;
+    }
+    tl_extract_result *r = result_new(type);
+    tl_ex x = { r, lim, 0, 0 };
+    dispatch(&x, data, len);
+    return r;
+}
+
+/* The extractor of x->r->type. */
+static void
+dispatch(tl_ex *x, const guint8 *data, size_t len)
+{
+    tl_extract_result *r = x->r;
     switch (r->type) {
     case TL_FT_TEXT:
     case TL_FT_CSV:
     case TL_FT_TSV:
-        ex_text(&x, data, len, r->type);
+        ex_text(x, data, len, r->type);
         break;
     case TL_FT_PDF:
-        tl_ex_pdf(&x, data, len);
+        tl_ex_pdf(x, data, len);
         break;
     case TL_FT_DOCX:
     case TL_FT_XLSX:
@@ -557,44 +597,43 @@ tl_extract(const guint8 *data, size_t len, const char *declared_type, const char
     case TL_FT_ODT:
     case TL_FT_ODS:
     case TL_FT_ODP:
-        tl_ex_office(&x, data, len, r->type);
+        tl_ex_office(x, data, len, r->type);
         break;
     case TL_FT_RTF:
-        tl_ex_rtf(&x, (const char *)data, len);
+        tl_ex_rtf(x, (const char *)data, len);
         break;
     case TL_FT_TNEF:
-        tl_ex_tnef(&x, data, len);
+        tl_ex_tnef(x, data, len);
         break;
     case TL_FT_ICS:
-        tl_ex_ical(&x, (const char *)data, len);
+        tl_ex_ical(x, (const char *)data, len);
         break;
     case TL_FT_VCF:
-        tl_ex_vcard(&x, (const char *)data, len);
+        tl_ex_vcard(x, (const char *)data, len);
         break;
     case TL_FT_ZIP:
     case TL_FT_7Z:
     case TL_FT_TAR:
     case TL_FT_GZIP:
-        tl_ex_archive(&x, data, len);
+        tl_ex_archive(x, data, len);
         break;
     case TL_FT_JPEG:
     case TL_FT_PNG:
     case TL_FT_GIF:
     case TL_FT_TIFF:
-        tl_ex_image(&x, data, len);
+        tl_ex_image(x, data, len);
         break;
     case TL_FT_HTML:
     case TL_FT_MESSAGE:
-        tl_ex_fail(&x, TL_EX_UNSUPPORTED, "%s is read by the message parser", tl_filetype_name(r->type));
+        tl_ex_fail(x, TL_EX_UNSUPPORTED, "%s is read by the message parser", tl_filetype_name(r->type));
         break;
     case TL_FT_OLE2:
-        tl_ex_fail(&x, TL_EX_UNSUPPORTED, "OLE2 compound file (.doc, .xls, .msg) is not read");
+        tl_ex_fail(x, TL_EX_UNSUPPORTED, "OLE2 compound file (.doc, .xls, .msg) is not read");
         break;
     case TL_FT_UNKNOWN:
     case TL_FT_LAST:
-        tl_ex_fail(&x, TL_EX_UNSUPPORTED, "unknown type");
+        tl_ex_fail(x, TL_EX_UNSUPPORTED, "unknown type");
         break;
     }
-    tl_ex_section_end(&x);
-    return r;
+    tl_ex_section_end(x);
 }

@@ -24,8 +24,9 @@
  * state, so calls may run on several threads at once.
  *
  * The module depends on GLib and the Debian libraries it uses (poppler-glib,
- * libarchive, libxml2, libical, libexif) and on the project's TNEF reader
- * (parsers/outlook.h, GLib only), not on the rest of typoleak; docs/extraction.md says what is read from each format.
+ * libarchive, libxml2, libical, libexif), on the project's TNEF reader
+ * (parsers/outlook.h, GLib only) and on the table model (scanner/table.h,
+ * GLib only), not on the rest of typoleak; docs/extraction.md says what is read from each format.
  */
 #ifndef TL_EXTRACT_H
 #define TL_EXTRACT_H
@@ -33,6 +34,8 @@
 #include <glib.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "scanner/table.h"
 
 /* ------------------------------------------------------------------ */
 /* Types, statuses and limits                                          */
@@ -98,59 +101,8 @@ typedef struct {
 } tl_extract_limits;
 void tl_extract_limits_init(tl_extract_limits *l);
 
-/* ------------------------------------------------------------------ */
-/* The table model                                                     */
-/* ------------------------------------------------------------------ */
-
-/* One cell: its value (trimmed, unquoted, owned) and where it sits in the
- * text the table was read from (off, len: the raw span, before trimming
- * quotes).  A cell made by the caller from elsewhere (an HTML table) may
- * give off = len = 0. */
-typedef struct {
-    char *text;
-    size_t off, len;
-} tl_cell;
-
-/* A table: header cells (possibly none) and rows of cells.  source says
- * where it came from: "csv", "tsv", "tabs", "pipes", "columns", "sheet",
- * "docx", "odt", "html", ... (static string). */
-typedef struct {
-    const char *source;
-    char *name;                 /* sheet name or NULL */
-    GPtrArray *header;          /* of tl_cell*; empty when no header row */
-    GPtrArray *rows;            /* of GPtrArray* of tl_cell* */
-    guint ncols;                /* the widest row */
-} tl_table;
-
-tl_table *tl_table_new(const char *source);
-void tl_table_free(gpointer t);
-/* Starts a new row; cells then go to it. */
-void tl_table_add_row(tl_table *t);
-/* Appends a cell to the last row (starting one when there is none); the
- * value is copied (n bytes) and trimmed of blanks. */
-void tl_table_add_cell(tl_table *t, const char *value, size_t n, size_t off, size_t len);
-/* Ends building: drops empty rows and trailing empty cells, and moves the
- * first row to the header when it looks like one (every cell non-empty,
- * no cell with a digit, and some later row has a digit or the table has a
- * single text column).  Returns t, or NULL (t freed) when fewer than one
- * row of two cells remains. */
-tl_table *tl_table_finish(tl_table *t);
-/* A table from rows of cell values, for tables read elsewhere (HTML):
- * rows is a NULL-terminated array of NULL-terminated arrays of strings.
- * Offsets are 0.  Finished as above. */
-tl_table *tl_table_from_rows(const char *source, const char *const *const *rows);
-/* Tables found in plain text: tab-separated runs, pipe tables and columns
- * aligned with spaces (fixed width).  Appends tl_table* to out.  Offsets
- * are into text. */
-void tl_tables_detect(const char *text, size_t len, GPtrArray *out);
-/* One delimited file (CSV with quotes per RFC 4180, or TSV) as one table. */
-tl_table *tl_table_parse_delimited(const char *text, size_t len, char sep, size_t max_cells);
-/* Whether two tables hold the same header and cell values (offsets and
- * source are not compared). */
-int tl_table_equal(const tl_table *a, const tl_table *b);
-/* A one-line-per-row dump ("h: a|b\nr: c|d\n"), for tests and debugging;
- * g_free it. */
-char *tl_table_dump(const tl_table *t);
+/* The table model (tl_table: header cells and rows with offsets into the
+ * text) is scanner/table.h: the detectors read it too. */
 
 /* ------------------------------------------------------------------ */
 /* Results                                                             */
@@ -206,6 +158,9 @@ typedef struct {
 tl_extract_result *tl_extract(const guint8 *data, size_t len, const char *declared_type, const char *filename,
                               int depth, const tl_extract_limits *lim);
 void tl_extract_result_free(tl_extract_result *r);
+/* Extracts data as type (no sniffing, no type, depth or size check): the
+ * fuzzing harnesses (tests/fuzz/) drive one extractor with it. */
+tl_extract_result *tl_extract_as(tl_filetype type, const guint8 *data, size_t len, const tl_extract_limits *lim);
 
 /* The type of data from its bytes alone. */
 tl_filetype tl_sniff_type(const guint8 *data, size_t len);

@@ -1,7 +1,9 @@
 /*
  * office.c - Office Open XML (docx, xlsx, pptx) and OpenDocument (odt,
  * ods, odp): the zip is read in memory by archive.c under the unpacked-size
- * limits, and each XML member is parsed by libxml2 with the network off,
+ * limits, and each XML member is streamed through libxml2's reader
+ * (xmlTextReader: one pass of events, no tree; small parts such as the
+ * workbook and the properties are parsed whole) with the network off,
  * no DTD loaded, no entity substituted, and refused outright when it
  * declares more entities than max_entities (0 by default: these formats
  * never declare any, and a declaration is how billion-laughs starts).
@@ -95,6 +97,10 @@ member_bytes(tl_ex *x, GHashTable *h, const char *name, int *refused, gsize *n)
     if (!b)
         return NULL;
     const char *d = g_bytes_get_data(b, n);
+    if (!*n) {      /* GLib gives no pointer for no bytes */
+        tl_ex_anomaly(x, "XML member empty: %s", name);
+        return NULL;
+    }
     int entities = 0;
     const char *p = d, *end = d + *n;
     while (p && p < end && (p = memmem(p, (size_t)(end - p), "<!ENTITY", 8)) != NULL) {
@@ -194,39 +200,62 @@ break_line(walker *w)
     }
 }
 
-static void walk(walker *w, xmlNodePtr n, int text_here);
+/* ---- the walk, streamed ------------------------------------------
+ * A member is read with libxml2's reader (xmlTextReader): one pass over
+ * its events, never a tree, so memory stays near the text produced
+ * whatever the member's size.  Each open element is a frame on a stack:
+ * what its start did (a table, a row, a cell, a paragraph, a tracked
+ * change set apart) is undone at its end; empty elements start and end at
+ * once. */
 
-static void
-walk_children(walker *w, xmlNodePtr n, int text_here)
+enum { F_PLAIN, F_SPACED, F_TABLE, F_TABLE_INNER, F_ROW, F_CELL, F_PARA, F_HF };
+
+typedef struct {
+    guint8 kind;
+    guint8 text_here;       /* text nodes below are content */
+    int times;              /* F_CELL: number-columns-repeated */
+} frame;
+
+/* An attribute of the reader's element by its local name (xmlFree it). */
+static xmlChar *
+reader_attr(xmlTextReaderPtr rd, const char *local)
 {
-    for (xmlNodePtr c = n->children; c && !w->stop; c = c->next)
-        walk(w, c, text_here);
+    xmlChar *v = NULL;
+    if (xmlTextReaderMoveToFirstAttribute(rd) == 1) {
+        do
+            if (strcmp((const char *)xmlTextReaderConstLocalName(rd), local) == 0)
+                v = xmlTextReaderValue(rd);
+        while (!v && xmlTextReaderMoveToNextAttribute(rd) == 1);
+        xmlTextReaderMoveToElement(rd);
+    }
+    return v;
 }
 
 static void
-walk_cell(walker *w, xmlNodePtr n)
+space_apart(walker *w)
 {
-    const char *rep = attr(n, "number-columns-repeated");
-    long times = rep ? strtol(rep, NULL, 10) : 1;
-    if (w->cell_col++ > 0)
-        w->pending_tabs++;
-    w->in_cell = 1;
-    w->cell_start = (size_t)-1;
-    walk_children(w, n, 0);
+    GString *t = w->x->r->text;
+    if (t->len && !g_ascii_isspace(t->str[t->len - 1]))
+        put(w, " ", 1);
+}
+
+/* The end of a table cell: its text is a cell of the table. */
+static void
+cell_end(walker *w, int times)
+{
     w->in_cell = 0;
     GString *t = w->x->r->text;
-    int empty = w->cell_start == (size_t)-1;
-    if (empty) {
-        w->pending_empty += (int)CLAMP(times, 1, 1024);
+    if (w->cell_start == (size_t)-1) {
+        w->pending_empty += CLAMP(times, 1, 1024);
         /* Owed separators of an empty cell are kept only if text follows. */
-        w->cell_col += (int)CLAMP(times, 1, 1024) - 1;
+        w->cell_col += CLAMP(times, 1, 1024) - 1;
         return;
     }
     while (t->len > w->cell_start && t->str[t->len - 1] == ' ')
         g_string_truncate(t, t->len - 1);
     for (; w->pending_empty > 0; w->pending_empty--)
         tl_table_add_cell(w->tab, "", 0, w->cell_start, 0);
-    for (long k = 0; k < CLAMP(times, 1, 64); k++) {
+    for (int k = 0; k < CLAMP(times, 1, 64); k++) {
         if (++w->cells > w->x->lim->max_sheet_cells) {
             tl_ex_anomaly(w->x, "limit: cells per sheet (%zu) reached", w->x->lim->max_sheet_cells);
             w->stop = 1;
@@ -237,96 +266,243 @@ walk_cell(walker *w, xmlNodePtr n)
     }
 }
 
-static void
-walk(walker *w, xmlNodePtr n, int text_here)
+/* What an element's local name does to the walk. */
+enum { E_OTHER, E_SKIP, E_SPACED, E_TEXT, E_TAB, E_BREAK, E_SPACES, E_TABLE, E_ROW, E_CELL, E_PARA, E_HF,
+       E_MASTER };
+
+static gpointer
+element_table(gpointer unused)
 {
-    if (w->stop)
-        return;
-    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-        if (text_here && n->content)
-            put(w, (const char *)n->content, strlen((const char *)n->content));
-        return;
-    }
-    if (n->type != XML_ELEMENT_NODE)
-        return;     /* entity references are never expanded */
-    const char *nm = (const char *)n->name;
-    /* Subtrees without text. */
-    static const char *const skip[] = { "pPr", "rPr", "instrText", "tblPr", "tblGrid", "trPr", "tcPr", "sectPr",
-                                        "automatic-styles", "font-face-decls", "styles", "fldChar", "bodyPr",
-                                        "spPr", "nvSpPr", "nvGraphicFramePr", "tableStyleId", "xfrm",
-                                        "table-columns", "table-column", "scripts", "settings", "forms",
-                                        "change-info", "creator", "date" };
-    for (size_t i = 0; i < G_N_ELEMENTS(skip); i++)
-        if (strcmp(nm, skip[i]) == 0)
-            return;
-    if (strcmp(nm, "del") == 0 || strcmp(nm, "ins") == 0 || strcmp(nm, "annotation") == 0) {
+    (void)unused;
+    static const struct {
+        const char *name;
+        int what;
+    } names[] = {
+        /* subtrees without text */
+        { "pPr", E_SKIP }, { "rPr", E_SKIP }, { "instrText", E_SKIP }, { "tblPr", E_SKIP }, { "tblGrid", E_SKIP },
+        { "trPr", E_SKIP }, { "tcPr", E_SKIP }, { "sectPr", E_SKIP }, { "automatic-styles", E_SKIP },
+        { "font-face-decls", E_SKIP }, { "styles", E_SKIP }, { "fldChar", E_SKIP }, { "bodyPr", E_SKIP },
+        { "spPr", E_SKIP }, { "nvSpPr", E_SKIP }, { "nvGraphicFramePr", E_SKIP }, { "tableStyleId", E_SKIP },
+        { "xfrm", E_SKIP }, { "table-columns", E_SKIP }, { "table-column", E_SKIP }, { "scripts", E_SKIP },
+        { "settings", E_SKIP }, { "forms", E_SKIP }, { "change-info", E_SKIP }, { "creator", E_SKIP },
+        { "date", E_SKIP },
+        /* tracked changes and comments */
+        { "del", E_SPACED }, { "ins", E_SPACED }, { "annotation", E_SPACED },
+        { "t", E_TEXT }, { "delText", E_TEXT }, { "tab", E_TAB },
+        { "br", E_BREAK }, { "cr", E_BREAK }, { "line-break", E_BREAK }, { "s", E_SPACES },
+        { "tbl", E_TABLE }, { "table", E_TABLE }, { "tr", E_ROW }, { "table-row", E_ROW },
+        { "tc", E_CELL }, { "table-cell", E_CELL }, { "covered-table-cell", E_CELL },
+        { "p", E_PARA }, { "h", E_PARA },
+        /* styles.xml */
+        { "header", E_HF }, { "footer", E_HF }, { "header-left", E_HF }, { "footer-left", E_HF },
+        { "master-styles", E_MASTER },
+    };
+    GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+        g_hash_table_insert(h, (gpointer)names[i].name, GINT_TO_POINTER(names[i].what));
+    return h;
+}
+
+/* One lookup per element (the walk sees millions in a large sheet). */
+static int
+element_kind(const char *nm)
+{
+    static GOnce once = G_ONCE_INIT;
+    GHashTable *h = g_once(&once, element_table, NULL);
+    return GPOINTER_TO_INT(g_hash_table_lookup(h, nm));
+}
+
+/* An element starts: what it does, in f; 1 when its subtree is to be
+ * skipped (no text in it, or what it stands for was written here). */
+static int
+elem_start(walker *w, xmlTextReaderPtr rd, int what, int empty, frame *f)
+{
+    switch (what) {
+    case E_SKIP:
+        return 1;
+    case E_SPACED:
         /* Tracked changes and comments stand apart from the words around. */
-        GString *t = w->x->r->text;
-        if (t->len && !g_ascii_isspace(t->str[t->len - 1]))
-            put(w, " ", 1);
-        walk_children(w, n, text_here);
-        if (t->len && !g_ascii_isspace(t->str[t->len - 1]))
-            put(w, " ", 1);
-        return;
-    }
-    if (strcmp(nm, "t") == 0 || strcmp(nm, "delText") == 0) {
-        walk_children(w, n, 1);
-        return;
-    }
-    if (strcmp(nm, "tab") == 0 && !n->children) {
-        put(w, "\t", 1);
-        return;
-    }
-    if (strcmp(nm, "br") == 0 || strcmp(nm, "cr") == 0 || strcmp(nm, "line-break") == 0) {
+        space_apart(w);
+        f->kind = F_SPACED;
+        break;
+    case E_TEXT:
+        f->text_here = 1;
+        break;
+    case E_TAB:
+        if (empty)
+            put(w, "\t", 1);
+        break;
+    case E_BREAK:
         break_line(w);
-        return;
-    }
-    if (strcmp(nm, "s") == 0 && w->odf) {
-        const char *c = attr(n, "c");
-        long k = c ? CLAMP(strtol(c, NULL, 10), 1, 100) : 1;
+        return 1;
+    case E_SPACES: {
+        if (!w->odf)
+            break;
+        xmlChar *c = reader_attr(rd, "c");
+        long k = c ? CLAMP(strtol((const char *)c, NULL, 10), 1, 100) : 1;
+        xmlFree(c);
         for (long i = 0; i < k; i++)
             put(w, " ", 1);
-        return;
+        return 1;
     }
-    if (strcmp(nm, "tbl") == 0 || strcmp(nm, "table") == 0) {
+    case E_TABLE:
+        f->kind = F_TABLE_INNER;
         if (w->tdepth++ == 0) {
+            f->kind = F_TABLE;
             tl_ex_newline(w->x);
             w->tab = tl_table_new(w->source);
-            const char *tn = attr(n, "name");
-            if (tn && w->odf)
-                w->tab->name = g_strdup(tn);
+            xmlChar *tn = w->odf ? reader_attr(rd, "name") : NULL;
+            if (tn)
+                w->tab->name = g_strdup((const char *)tn);
+            xmlFree(tn);
             w->cells = 0;
-            walk_children(w, n, text_here);
-            tl_table *t = tl_table_finish(w->tab);
-            if (t)
-                g_ptr_array_add(w->x->r->tables, t);
-            w->tab = NULL;
-            w->stop = w->x->text_full;
-            tl_ex_newline(w->x);
-        } else {
-            walk_children(w, n, text_here);
         }
-        w->tdepth--;
-        return;
-    }
-    if (w->tdepth == 1 && (strcmp(nm, "tr") == 0 || strcmp(nm, "table-row") == 0)) {
+        break;
+    case E_ROW:
+        if (w->tdepth != 1)
+            break;
+        f->kind = F_ROW;
         tl_ex_newline(w->x);
         tl_table_add_row(w->tab);
         w->cell_col = 0;
         w->pending_tabs = 0;
         w->pending_empty = 0;
-        walk_children(w, n, text_here);
-        return;
+        break;
+    case E_CELL: {
+        if (w->tdepth != 1 || w->in_cell)
+            break;
+        xmlChar *rep = reader_attr(rd, "number-columns-repeated");
+        f->kind = F_CELL;
+        f->times = rep ? (int)CLAMP(strtol((const char *)rep, NULL, 10), 1, 1024) : 1;
+        f->text_here = 0;
+        xmlFree(rep);
+        if (w->cell_col++ > 0)
+            w->pending_tabs++;
+        w->in_cell = 1;
+        w->cell_start = (size_t)-1;
+        break;
     }
-    if (w->tdepth == 1 && !w->in_cell
-        && (strcmp(nm, "tc") == 0 || strcmp(nm, "table-cell") == 0 || strcmp(nm, "covered-table-cell") == 0)) {
-        walk_cell(w, n);
-        return;
+    case E_PARA:
+        f->kind = F_PARA;
+        f->text_here |= w->odf;
+        break;
+    default:
+        break;
     }
-    int para = strcmp(nm, "p") == 0 || strcmp(nm, "h") == 0;
-    walk_children(w, n, text_here || (w->odf && para));
-    if (para)
+    return 0;
+}
+
+static void
+elem_end(walker *w, const frame *f)
+{
+    switch (f->kind) {
+    case F_SPACED:
+        space_apart(w);
+        break;
+    case F_TABLE: {
+        tl_table *t = tl_table_finish(w->tab);
+        if (t)
+            g_ptr_array_add(w->x->r->tables, t);
+        w->tab = NULL;
+        w->stop |= w->x->text_full;
+        tl_ex_newline(w->x);
+        w->tdepth--;
+        break;
+    }
+    case F_TABLE_INNER:
+        w->tdepth--;
+        break;
+    case F_CELL:
+        cell_end(w, f->times);
+        break;
+    case F_PARA:
         break_line(w);
+        break;
+    case F_HF:
+        tl_ex_newline(w->x);
+        tl_ex_section_end(w->x);
+        break;
+    default:
+        break;
+    }
+}
+
+/* Walks a member's events.  styles: ODF styles.xml, of which only the
+ * master pages' headers and footers are read, each a section. */
+static void
+stream_member(tl_ex *x, const char *d, gsize n, const char *member, walker *w, int styles)
+{
+    xmlTextReaderPtr rd = xmlReaderForMemory(d, (int)MIN(n, (gsize)G_MAXINT), member, NULL,
+                                             XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_COMPACT);
+    if (!rd) {
+        tl_ex_anomaly(x, "XML not well-formed: %s", member);
+        return;
+    }
+    GArray *stack = g_array_new(FALSE, FALSE, sizeof(frame));
+    int rc, have = 0, active = !styles, in_master = 0;
+    for (;;) {
+        if (!have && (rc = xmlTextReaderRead(rd)) != 1)
+            break;
+        have = 0;
+        if (w->stop)
+            break;
+        int kind = xmlTextReaderNodeType(rd);
+        const frame *top = stack->len ? &g_array_index(stack, frame, stack->len - 1) : NULL;
+        if (kind == XML_READER_TYPE_ELEMENT) {
+            const char *nm = (const char *)xmlTextReaderConstLocalName(rd);
+            int empty = xmlTextReaderIsEmptyElement(rd), skip = 0, what = element_kind(nm);
+            frame f = { F_PLAIN, top ? top->text_here : 0, 1 };
+            if (active) {
+                skip = elem_start(w, rd, what, empty, &f);
+            } else {
+                int depth = xmlTextReaderDepth(rd);
+                if (depth == 1) {
+                    in_master = what == E_MASTER;
+                    skip = !in_master;
+                } else if (depth == 3 && in_master && what == E_HF) {
+                    tl_ex_newline(x);
+                    tl_ex_section(x, nm);
+                    f.kind = F_HF;
+                    active = 1;
+                }
+            }
+            if (skip) {
+                if (!empty && (rc = xmlTextReaderNext(rd)) != 1)
+                    break;
+                have = !empty;
+            } else if (empty) {
+                elem_end(w, &f);
+                active = active && !(styles && f.kind == F_HF);
+            } else {
+                g_array_append_val(stack, f);
+            }
+        } else if (kind == XML_READER_TYPE_END_ELEMENT) {
+            if (!stack->len)
+                continue;
+            frame f = g_array_index(stack, frame, stack->len - 1);
+            g_array_set_size(stack, stack->len - 1);
+            elem_end(w, &f);
+            if (styles && f.kind == F_HF)
+                active = 0;
+        } else if ((kind == XML_READER_TYPE_TEXT || kind == XML_READER_TYPE_CDATA ||
+                    kind == XML_READER_TYPE_WHITESPACE || kind == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) &&
+                   active && top && top->text_here) {
+            const char *v = (const char *)xmlTextReaderConstValue(rd);
+            if (v)
+                put(w, v, strlen(v));
+        }
+        /* entity references are never expanded */
+    }
+    if (rc < 0)
+        tl_ex_anomaly(x, "XML not well-formed: %s", member);
+    /* What is still open ends here, as a tree walk would end it. */
+    while (stack->len) {
+        frame f = g_array_index(stack, frame, stack->len - 1);
+        g_array_set_size(stack, stack->len - 1);
+        elem_end(w, &f);
+    }
+    g_array_free(stack, TRUE);
+    xmlFreeTextReader(rd);
 }
 
 /* Reads one member's text as a section. */
@@ -334,19 +510,17 @@ static int
 text_member(tl_ex *x, GHashTable *h, const char *member, const char *section, int odf, const char *source,
             int *refused)
 {
-    xmlDocPtr doc = parse_member(x, h, member, refused);
-    if (!doc)
+    gsize n = 0;
+    const char *d = member_bytes(x, h, member, refused, &n);
+    if (!d)
         return 0;
     tl_ex_newline(x);
     tl_ex_section(x, section);
     walker w = { x, odf, source, NULL, 0, 0, 0, 0, 0, 0, 0, 0 };
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    if (root)
-        walk(&w, root, 0);
+    stream_member(x, d, n, member, &w, 0);
     tl_table_free(w.tab);
     tl_ex_newline(x);
     tl_ex_section_end(x);
-    xmlFreeDoc(doc);
     return 1;
 }
 
@@ -354,25 +528,13 @@ text_member(tl_ex *x, GHashTable *h, const char *member, const char *section, in
 static void
 odf_styles(tl_ex *x, GHashTable *h, int *refused)
 {
-    xmlDocPtr doc = parse_member(x, h, "styles.xml", refused);
-    if (!doc)
+    gsize n = 0;
+    const char *d = member_bytes(x, h, "styles.xml", refused, &n);
+    if (!d)
         return;
     walker w = { x, 1, "odt", NULL, 0, 0, 0, 0, 0, 0, 0, 0 };
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    for (xmlNodePtr s = root ? root->children : NULL; s; s = s->next) {
-        if (!is(s, "master-styles"))
-            continue;
-        for (xmlNodePtr mp = s->children; mp; mp = mp->next)
-            for (xmlNodePtr hf = mp->children; hf; hf = hf->next)
-                if (is(hf, "header") || is(hf, "footer") || is(hf, "header-left") || is(hf, "footer-left")) {
-                    tl_ex_newline(x);
-                    tl_ex_section(x, (const char *)hf->name);
-                    walk_children(&w, hf, 0);
-                    tl_ex_newline(x);
-                    tl_ex_section_end(x);
-                }
-    }
-    xmlFreeDoc(doc);
+    stream_member(x, d, n, "styles.xml", &w, 1);
+    tl_table_free(w.tab);
 }
 
 /* Document properties (docProps/core.xml, meta.xml): "label: value" lines. */

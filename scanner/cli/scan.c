@@ -48,6 +48,9 @@ typedef struct {
     gint64 max_message, max_nested, max_inflight;
     /* the limits against hostile evidence: -1 = the library's default, 0 = none */
     gint64 max_expand, max_ratio, max_entries, max_headers, max_header_bytes, max_mime_depth, max_parts, max_text;
+    /* the limits of reading parts and attachments: -1 = the default */
+    gint64 max_part_text, max_part_depth, max_pdf_pages, max_sheet_cells, max_xml_bytes, max_unpacked, max_xml_entities;
+    double max_pdf_seconds;
 } scan_args;
 
 static void
@@ -171,7 +174,9 @@ cli_scan(int argc, char **argv)
 {
     scan_args a = { .depth = 8, .queue = 64, .max_message = 256 << 20, .max_nested = 1 << 30,
                     .max_inflight = 64 << 20, .max_expand = -1, .max_ratio = -1, .max_entries = -1,
-                    .max_headers = -1, .max_header_bytes = -1, .max_mime_depth = -1, .max_parts = -1, .max_text = -1 };
+                    .max_headers = -1, .max_header_bytes = -1, .max_mime_depth = -1, .max_parts = -1, .max_text = -1,
+                    .max_part_text = -1, .max_part_depth = -1, .max_pdf_pages = -1, .max_sheet_cells = -1,
+                    .max_xml_bytes = -1, .max_unpacked = -1, .max_xml_entities = -1, .max_pdf_seconds = -1 };
     GOptionEntry entries[] = {
         { "db", 0, 0, G_OPTION_ARG_FILENAME, &a.db, "findings database (created when absent)", "FILE" },
         { "jobs", 'j', 0, G_OPTION_ARG_INT, &a.jobs, "worker threads (default: the number of cores)", "N" },
@@ -189,6 +194,23 @@ cli_scan(int argc, char **argv)
         { "max-mime-depth", 0, 0, G_OPTION_ARG_INT64, &a.max_mime_depth, "MIME nesting per message (default 64; 0: none)", "N" },
         { "max-parts", 0, 0, G_OPTION_ARG_INT64, &a.max_parts, "MIME parts per message (default 10000; 0: none)", "N" },
         { "max-text", 0, 0, G_OPTION_ARG_INT64, &a.max_text, "bytes of text read per message (default 32 MiB; 0: none)", "BYTES" },
+        { "max-part-text", 0, 0, G_OPTION_ARG_INT64, &a.max_part_text,
+          "bytes of text read per part or attachment (default 8 MiB; 0: none)", "BYTES" },
+        { "max-part-depth", 0, 0, G_OPTION_ARG_INT64, &a.max_part_depth,
+          "nesting read for text: MIME parts, attached messages, attachments in attachments (default 8; 1-100)", "N" },
+        { "max-pdf-pages", 0, 0, G_OPTION_ARG_INT64, &a.max_pdf_pages, "pages read per PDF (default 1000; 0: none)", "N" },
+        { "max-pdf-seconds", 0, 0, G_OPTION_ARG_DOUBLE, &a.max_pdf_seconds,
+          "seconds spent per PDF, checked between pages (default 20; 0: none)", "S" },
+        { "max-sheet-cells", 0, 0, G_OPTION_ARG_INT64, &a.max_sheet_cells,
+          "cells read per sheet or table of an attachment (default 200000; 0: none)", "N" },
+        { "max-xml-bytes", 0, 0, G_OPTION_ARG_INT64, &a.max_xml_bytes,
+          "uncompressed bytes of one XML part of an Office or OpenDocument file (default 32 MiB; 0: none)", "BYTES" },
+        { "max-unpacked", 0, 0, G_OPTION_ARG_INT64, &a.max_unpacked,
+          "uncompressed bytes of all members of one attached Office file or archive (default 128 MiB; 0: none)",
+          "BYTES" },
+        { "max-xml-entities", 0, 0, G_OPTION_ARG_INT64, &a.max_xml_entities,
+          "entity declarations allowed in one XML part; a part declaring more is not read, entities are never "
+          "expanded (default 0)", "N" },
         { "max-inflight", 0, 0, G_OPTION_ARG_INT64, &a.max_inflight, "message bytes in flight between the stages (default 64 MiB)", "BYTES" },
         { "queue-depth", 0, 0, G_OPTION_ARG_INT, &a.queue, "messages in flight per worker (default 64)", "N" },
         { "parse", 0, 0, G_OPTION_ARG_STRING, &a.parse,
@@ -231,6 +253,10 @@ cli_scan(int argc, char **argv)
         cli_error("usage: typoleak scan PATH... --db FILE [-j N] [--protect DOMAIN] ... (see --help)");
         goto out;
     }
+    if (a.max_part_depth == 0 || a.max_part_depth > TL_MAX_PART_DEPTH) {
+        cli_error("--max-part-depth takes 1 to %d, not %" G_GINT64_FORMAT, TL_MAX_PART_DEPTH, a.max_part_depth);
+        goto out;
+    }
     if (scan_modes(&a, &o) != 0 || !(p = cli_lists_build(&a.lists)))
         goto out;
     o.db_path = a.db;
@@ -243,10 +269,17 @@ cli_scan(int argc, char **argv)
         { a.max_expand, &o.max_expand }, { a.max_ratio, &o.max_ratio }, { a.max_entries, &o.max_entries },
         { a.max_headers, &o.max_headers }, { a.max_header_bytes, &o.max_header_bytes },
         { a.max_mime_depth, &o.max_mime_depth }, { a.max_parts, &o.max_parts }, { a.max_text, &o.max_text },
+        { a.max_part_text, &o.max_part_text }, { a.max_part_depth, &o.max_part_depth },
+        { a.max_pdf_pages, &o.max_pdf_pages }, { a.max_sheet_cells, &o.max_sheet_cells },
+        { a.max_xml_bytes, &o.max_xml_bytes }, { a.max_unpacked, &o.max_unpacked },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(lim); i++)
         if (lim[i].v >= 0)
             *lim[i].to = (uint64_t)lim[i].v;
+    if (a.max_pdf_seconds >= 0)
+        o.max_pdf_seconds = a.max_pdf_seconds;
+    if (a.max_xml_entities >= 0)
+        o.max_xml_entities = (int)MIN(a.max_xml_entities, (gint64)G_MAXINT);
     o.queue_depth = a.queue;
     o.max_inflight = (uint64_t)a.max_inflight;
     o.case_key_path = a.case_key;

@@ -210,6 +210,9 @@ tl_detector_free(tl_detector *d)
         g_array_free(d->by[i], TRUE);
     if (d->lines)
         g_array_free(d->lines, TRUE);
+    tl_table_index_free(d->tables);
+    if (d->own_tables)
+        g_ptr_array_unref(d->own_tables);
     g_free(d);
 }
 
@@ -352,22 +355,25 @@ tl_distinct_in(const tl_detector *d, unsigned k, size_t from, size_t to)
 
 /* ---- tables: column-header context (section 4.2) ------------------ */
 
+/* Comma-separated lines typed into a text (a CSV pasted into a mail):
+ * the table model leaves them out (tl_tables_detect reads tabs, pipes and
+ * aligned columns; CSV attachments are rewritten as tab-separated rows). */
 static void
 line_columns(const char *t, tl_line *l)
 {
-    int tabs = 0, commas = 0;
+    int commas = 0, tabs = 0;
     for (size_t i = l->start; i < l->end; i++) {
-        tabs += t[i] == '\t';
         commas += t[i] == ',';
+        tabs += t[i] == '\t';
     }
-    l->sep = tabs >= 2 ? '\t' : commas >= 2 ? ',' : 0;
-    l->ncols = (l->sep == '\t' ? tabs : l->sep ? commas : -1) + 1;
+    l->sep = commas >= 2 && !tabs ? ',' : 0;
+    l->ncols = (l->sep ? commas : -1) + 1;
     l->header = -1;
 }
 
-/* The part's lines, with table blocks: runs of two or more lines with the
- * same separator and the same number (3+) of columns; the first line of a
- * block is its header. */
+/* The part's lines, with comma-separated blocks: runs of two or more lines
+ * with the same number (3+) of columns; the first line of a block is its
+ * header. */
 static const GArray *
 lines_of(tl_detector *d)
 {
@@ -409,11 +415,61 @@ line_at(tl_detector *d, size_t off)
     return l ? &g_array_index(a, tl_line, l - 1) : NULL;
 }
 
+/* The part's table model: the tables it came with, or found here. */
+static const tl_table_index *
+tables_of(tl_detector *d)
+{
+    if (d->tables)
+        return d->tables;
+    const tl_text_part *p = d->part;
+    const GPtrArray *tables = p->tables;
+    if (!tables) {
+        d->own_tables = g_ptr_array_new_with_free_func(tl_table_free);
+        tl_tables_detect(p->text, p->len, d->own_tables);
+        tables = d->own_tables;
+    }
+    d->tables = tl_table_index_new(tables);
+    return d->tables;
+}
+
 int
 tl_in_table(tl_detector *d, size_t off)
 {
+    tl_table_place at;
+    if (tl_table_locate(tables_of(d), off, &at))
+        return at.row >= 0 && at.table->rows->len + (at.table->header->len ? 1 : 0) >= 2;
     const tl_line *l = line_at(d, off);
     return l && l->header >= 0;
+}
+
+/* A hit of class k in [from, to) outside [xf, xt). */
+static int
+hit_within(const tl_detector *d, unsigned k, size_t from, size_t to, size_t xf, size_t xt)
+{
+    const GArray *a = d->by[k];
+    for (guint i = first_after(a, from); i < a->len; i++) {
+        const tl_hit *x = &g_array_index(a, tl_hit, i);
+        if (x->to > to)
+            break;
+        if (x->from >= from && (x->to <= xf || x->from >= xt))
+            return 1;
+    }
+    return 0;
+}
+
+int
+tl_cell_context(tl_detector *d, unsigned k, size_t from, size_t to)
+{
+    tl_table_place at;
+    if (!tl_table_locate(tables_of(d), from, &at) || at.row < 0 || !at.table->header->len)
+        return -1;
+    if (d->by[k]->len == 0)
+        return 0;
+    const tl_cell *cells[] = { at.header, at.cell, at.prev };
+    for (size_t i = 0; i < G_N_ELEMENTS(cells); i++)
+        if (cells[i] && hit_within(d, k, cells[i]->off, cells[i]->off + cells[i]->len, from, to))
+            return 1;
+    return 0;
 }
 
 /* A keyword of class k in the header cell over the column of [from, to). */
@@ -435,20 +491,15 @@ header_has(tl_detector *d, unsigned k, size_t from)
         c += t[cs] == h->sep;
     const char *e = memchr(t + cs, h->sep, h->end - cs);
     size_t ce = e ? (size_t)(e - t) : h->end;
-    const GArray *a = d->by[k];
-    for (guint i = first_after(a, cs); i < a->len; i++) {
-        const tl_hit *x = &g_array_index(a, tl_hit, i);
-        if (x->to > ce)
-            break;
-        if (x->from >= cs)
-            return 1;
-    }
-    return 0;
+    return hit_within(d, k, cs, ce, 0, 0);
 }
 
 int
 tl_context(tl_detector *d, unsigned k, size_t from, size_t to, size_t before, size_t after)
 {
+    int cell = tl_cell_context(d, k, from, to);
+    if (cell >= 0)
+        return cell;
     return tl_near(d, k, from, to, before, after) || header_has(d, k, from);
 }
 
@@ -693,6 +744,8 @@ tl_detect_part_masked(tl_detector *d, const tl_text_part *p, GString *masked)
         g_array_free(d->lines, TRUE);
         d->lines = NULL;
     }
+    g_clear_pointer(&d->tables, tl_table_index_free);
+    g_clear_pointer(&d->own_tables, g_ptr_array_unref);
     d->part = p;
     d->serial++;
     d->doc_neg = 0;

@@ -87,7 +87,9 @@ struct tl_detector {
     int doc_neg;                /* the part is a sample, an example, training */
     const tl_text_part *part;
     guint64 serial;             /* counts parts, for the families' per-part state */
-    GArray *lines;              /* of tl_line, built when a table is asked about */
+    GArray *lines;              /* of tl_line, built when a comma-separated table is asked about */
+    tl_table_index *tables;     /* where offsets fall in the part's tables (tl_text_part.tables), built when asked */
+    GPtrArray *own_tables;      /* the tables found here when the part came without them */
     struct tl_mark_state {      /* detect_mark.c: what the part's markings add up to */
         guint64 serial;
         int portions, classified_portions, cab, cui_ind, cui_banner, top_secret, secret, confidential,
@@ -137,11 +139,23 @@ int tl_distinct_in(const tl_detector *d, unsigned k, size_t from, size_t to);
 /* Context.  A hit of class k within [from - before, to + after] that does
  * not overlap the candidate. */
 int tl_near(const tl_detector *d, unsigned k, size_t from, size_t to, size_t before, size_t after);
-/* tl_near, or a header keyword of class k over the candidate's column when
- * its line is a row of a table (section 4.2). */
+/* Context of a cell of a table (the part's table model, tl_text_part.tables,
+ * whatever the layout: tabs, pipes, aligned columns, CSV, HTML, sheets,
+ * document tables): 1 when a keyword of class k is in the header cell over
+ * the column of [from, to), in the candidate's own cell (outside it) or in
+ * the cell before it in the row (a label: "SSN | 212456789"); 0 when none
+ * is; -1 when [from, to) is not in a data row of a table with a header.
+ * The header counts however many rows lie between. */
+int tl_cell_context(tl_detector *d, unsigned k, size_t from, size_t to);
+/* The context of a candidate: in a data row of a table with a header, its
+ * cell's context alone (tl_cell_context: the column, not the neighbouring
+ * rows and columns, which describe other values); elsewhere a keyword
+ * within the window (tl_near), or over its column in comma-separated lines
+ * (section 4.2). */
 int tl_context(tl_detector *d, unsigned k, size_t from, size_t to, size_t before, size_t after);
-/* Whether off lies in a data row of a table (tab- or comma-separated lines
- * of three or more columns under a header row). */
+/* Whether off lies in a data row of a table: one of the part's tables
+ * with two rows or more (header included), or comma-separated lines of
+ * three or more columns under a header row. */
 int tl_in_table(tl_detector *d, size_t off);
 /* The hits of pattern or class k, by end offset. */
 static inline const GArray *

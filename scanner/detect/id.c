@@ -81,12 +81,16 @@ hex_border(const char *t, size_t len, size_t from, size_t to)
     return 0;
 }
 
-/* A negative cue ("order", "ref", "fax"...) in the short window, on the
- * candidate's own line: the cue of the next form field does not describe
- * this number. */
+/* A negative cue ("order", "ref", "fax", "zip"...) in the short window, on
+ * the candidate's own line: the cue of the next form field does not
+ * describe this number.  In a table, the cue of its cell: over its column
+ * ("Order #"), in its cell or the one before it. */
 static int
-negative(const tl_detector *d, size_t from, size_t to)
+negative(tl_detector *d, size_t from, size_t to)
 {
+    int cell = tl_cell_context(d, K_NEG_COMMON, from, to);
+    if (cell >= 0)
+        return cell || tl_cell_context(d, K_NEG_ID, from, to) > 0;
     const char *t = d->part->text;
     size_t ls = tl_line_start(t, from), le = tl_line_end(t, d->part->len, to);
     size_t before = MIN(40, from - ls), after = MIN(20, le - to);

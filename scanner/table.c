@@ -18,7 +18,7 @@
  */
 #include <string.h>
 
-#include "parsers/extract/extract.h"
+#include "scanner/table.h"
 
 /* ------------------------------------------------------------------ */
 /* Building                                                            */
@@ -357,10 +357,34 @@ is_gap_line(const char *s, size_t n)
     return 0;
 }
 
+/* Tabs in a line after its leading blanks; *run: some are consecutive. */
+static size_t
+count_tabs(const char *s, size_t e, int *run)
+{
+    size_t k = 0, n = 0;
+    *run = 0;
+    while (k < e && s[k] == ' ')
+        k++;
+    for (; k < e; k++)
+        if (s[k] == '\t') {
+            n++;
+            *run |= k + 1 < e && s[k + 1] == '\t';
+        }
+    return n;
+}
+
 static void
 tab_table(const char *text, const line *ls, guint n, GPtrArray *out)
 {
     tl_table *t = tl_table_new("tabs");
+    /* Runs of tabs are typed alignment, one separator, unless every tab
+     * is a column: the first line has no run and no line has more tabs
+     * than it (a sheet or an HTML table with an empty cell). */
+    int run = 0, any = 0;
+    size_t first = count_tabs(text + ls[0].off, ls[0].len, &run);
+    int exact = !run;
+    for (guint i = 1; i < n && exact; i++)
+        exact = count_tabs(text + ls[i].off, ls[i].len, &any) <= first;
     for (guint i = 0; i < n; i++) {
         const char *s = text + ls[i].off;
         size_t e = ls[i].len, k = 0;
@@ -372,8 +396,11 @@ tab_table(const char *text, const line *ls, guint n, GPtrArray *out)
             while (k < e && s[k] != '\t')
                 k++;
             tl_table_add_cell(t, s + st, k - st, ls[i].off + st, k - st);
-            while (k < e && s[k] == '\t')
-                k++;    /* runs of tabs align; they are one separator */
+            if (exact && k < e)
+                k++;
+            else
+                while (k < e && s[k] == '\t')
+                    k++;    /* runs of tabs align; they are one separator */
         }
     }
     t = tl_table_finish(t);
@@ -539,4 +566,92 @@ tl_tables_detect(const char *text, size_t len, GPtrArray *out)
         i = j;
     }
     g_array_unref(la);
+}
+
+/* ------------------------------------------------------------------ */
+/* Where an offset falls: the cell index                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+    size_t start, end;          /* the row's first cell's start, its last cell's end */
+    const tl_table *t;
+    const GPtrArray *cells;
+    gint64 row;                 /* -1: the header */
+} row_span;
+
+struct tl_table_index {
+    GArray *rows;               /* of row_span, by start */
+};
+
+static void
+index_row(GArray *a, const tl_table *t, const GPtrArray *cells, gint64 row)
+{
+    if (!cells->len)
+        return;
+    const tl_cell *f = cells->pdata[0], *l = cells->pdata[cells->len - 1];
+    row_span r = { f->off, MAX(l->off + l->len, f->off + 1), t, cells, row };
+    if (f->off == 0 && l->off + l->len == 0)
+        return;                 /* cells made elsewhere (offsets 0): not in this text */
+    g_array_append_val(a, r);
+}
+
+static gint
+by_start(gconstpointer a, gconstpointer b)
+{
+    const row_span *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+tl_table_index *
+tl_table_index_new(const GPtrArray *tables)
+{
+    tl_table_index *ix = g_new0(tl_table_index, 1);
+    ix->rows = g_array_new(FALSE, FALSE, sizeof(row_span));
+    for (guint i = 0; tables && i < tables->len; i++) {
+        const tl_table *t = tables->pdata[i];
+        index_row(ix->rows, t, t->header, -1);
+        for (guint r = 0; r < t->rows->len; r++)
+            index_row(ix->rows, t, t->rows->pdata[r], r);
+    }
+    g_array_sort(ix->rows, by_start);
+    return ix;
+}
+
+void
+tl_table_index_free(tl_table_index *ix)
+{
+    if (!ix)
+        return;
+    g_array_unref(ix->rows);
+    g_free(ix);
+}
+
+int
+tl_table_locate(const tl_table_index *ix, size_t off, tl_table_place *at)
+{
+    const GArray *a = ix->rows;
+    guint l = 0, r = a->len;
+    while (l < r) {     /* the last row that starts at or before off */
+        guint m = l + (r - l) / 2;
+        if (g_array_index(a, row_span, m).start <= off)
+            l = m + 1;
+        else
+            r = m;
+    }
+    if (!l)
+        return 0;
+    const row_span *rs = &g_array_index(a, row_span, l - 1);
+    if (off >= rs->end)
+        return 0;
+    guint col = 0;
+    for (guint j = 1; j < rs->cells->len; j++)
+        if (((const tl_cell *)rs->cells->pdata[j])->off <= off)
+            col = j;
+    at->table = rs->t;
+    at->row = rs->row;
+    at->col = col;
+    at->cell = rs->cells->pdata[col];
+    at->prev = col ? rs->cells->pdata[col - 1] : NULL;
+    at->header = rs->row >= 0 && col < rs->t->header->len ? rs->t->header->pdata[col] : NULL;
+    return 1;
 }
