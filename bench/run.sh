@@ -87,7 +87,7 @@ fi
 "$cc" "${cflags[@]}" -o "$work/peakrss" "$here/peakrss.c"
 
 # bytes_of PATH: total size in bytes of a file or of all files under a directory.
-bytes_of() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%d\n", s }'; }
+bytes_of() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f\n", s }'; }
 
 # warm PATH: read a corpus once so every measured run sees a warm page cache.
 warm() {
