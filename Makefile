@@ -216,7 +216,8 @@ tsan:
 FUZZ_NAMES   = mbox message html archive typo detect pdf office cal tnef rtf image
 FUZZ_SECONDS ?= 60
 FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fsanitize=fuzzer-no-link -fno-omit-frame-pointer
-FUZZ_ENV     = ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+FUZZ_ENV     = ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan-outlook.supp \
+               UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_extract.h $(BUILD)/libtypoleak.a
 	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< $(BUILD)/libtypoleak.a $(PKG_LIBS) -lpthread

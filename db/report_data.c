@@ -96,11 +96,15 @@ static const tl_report_section sections[] = {
       " JOIN typo_hits t ON t.message_id = h.message_id AND t.typo_domain = h.typo_domain"
       " WHERE m.date_utc IS NOT NULL GROUP BY day ORDER BY day" },
     { "domain_recipients", "Intended recipients per typo domain",
-      "SELECT t.typo_domain, min(lower(t.intended_addr)) AS intended_address,"
+      /* the intended address from the normalised mailbox (lower() folds
+       * ASCII only: J\u00d6RAN@ and J\u00f6ran@ are one row) */
+      "SELECT t.typo_domain, CASE WHEN t.intended_addr IS NULL THEN NULL ELSE"
+      " substr(coalesce(r.addr_norm, lower(r.addr)), 1, instr(coalesce(r.addr_norm, lower(r.addr)), '@'))"
+      " || t.intended_domain END AS intended_address,"
       " coalesce(r.addr_norm, lower(r.addr)) AS typo_address,"
       " count(DISTINCT t.message_id) AS messages, min(m.date_utc) AS first_date, max(m.date_utc) AS last_date"
       " FROM typo_hits t JOIN messages m ON m.id = t.message_id JOIN recipients r ON r.id = t.recipient_id"
-      " GROUP BY t.typo_domain, coalesce(r.addr_norm, lower(r.addr))"
+      " GROUP BY t.typo_domain, intended_address, typo_address"
       " ORDER BY t.typo_domain, messages DESC, intended_address LIMIT 5000" },
     { "monthly_by_domain", "Misdirected messages per month and typo domain",
       "SELECT h.typo_domain, h.intended_domain, substr(m.date_utc, 1, 7) AS month,"

@@ -221,6 +221,40 @@ msg_read(ol_ctx *c, libolecf_item_t *st, size_t hdr, unsigned depth)
     return m;
 }
 
+static guint32
+ole_u32(const uint8_t *p)
+{
+    return (guint32)p[0] | (guint32)p[1] << 8 | (guint32)p[2] << 16 | (guint32)p[3] << 24;
+}
+
+/* libolecf 20181231 sizes its allocation tables by the counts of the
+ * OLE2 header as they are written: a 2.7 KB file claiming 2^30 MiniFAT
+ * sectors had it ask for 4 GiB (fuzz_archive,
+ * tests/fuzz/regress/archive/ole2-header-claims-4gib-minifat).  A count of
+ * FAT, MiniFAT or DIFAT sectors more than the file can hold is refused
+ * before libolecf sees it; NULL when the header is plausible (or too short
+ * to judge: libolecf then says why). */
+static char *
+ole_header_lie(const uint8_t *buf, size_t len)
+{
+    if (len < 512)
+        return NULL;
+    unsigned shift = (unsigned)buf[0x1e] | (unsigned)buf[0x1f] << 8;
+    if (shift < 7 || shift > 16)
+        return g_strdup_printf("damaged OLE2 header: sector size 2^%u", shift);
+    guint64 sectors = (len + ((guint64)1 << shift) - 1) >> shift;
+    static const struct { size_t off; const char *what; } counts[] = {
+        { 0x2c, "FAT" }, { 0x40, "MiniFAT" }, { 0x48, "DIFAT" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(counts); i++) {
+        guint32 n = ole_u32(buf + counts[i].off);
+        if (n > sectors)
+            return g_strdup_printf("damaged OLE2 header: %u %s sectors in a file of %" G_GUINT64_FORMAT " sectors",
+                                   n, counts[i].what, sectors);
+    }
+    return NULL;
+}
+
 gboolean
 tl_outlook_msg_mem(const uint8_t *buf, size_t len, const tl_ol_opts *opts, tl_ol_cb cb, void *user,
                    tl_ol_info *info, char **why)
@@ -230,6 +264,8 @@ tl_outlook_msg_mem(const uint8_t *buf, size_t len, const tl_ol_opts *opts, tl_ol
     libolecf_error_t *e = NULL;
     libolecf_item_t *root = NULL;
     tl_ol_ctx_init(&c, opts, cb, user, info, "msg");
+    if ((*why = ole_header_lie(buf, len)) != NULL)
+        return FALSE;
     libbfio_handle_t *h = tl_ol_mem_handle(buf, len);
     if (!h) {
         *why = g_strdup("libbfio: cannot make a memory handle");

@@ -787,6 +787,26 @@ START_TEST(msg_not_outlook)
 }
 END_TEST
 
+/* An OLE2 header claiming more sectors than its file holds (2^23 MiniFAT
+ * sectors in 2.7 KB: libolecf asked for 4 GiB) is refused before libolecf
+ * reads it (found by fuzz_archive). */
+START_TEST(msg_header_lies)
+{
+    tl_ol_info info;
+    char *why = NULL, *data = NULL;
+    gsize n = 0;
+    GPtrArray *items = g_ptr_array_new_with_free_func(item_free);
+    ck_assert(g_file_get_contents(TL_SOURCE_DIR "/tests/fuzz/regress/archive/ole2-header-claims-4gib-minifat", &data,
+                                  &n, NULL));
+    ck_assert(!tl_outlook_msg_mem((const uint8_t *)data, n, NULL, collect_mem, items, &info, &why));
+    ck_assert_msg(why && strstr(why, "damaged OLE2 header: 8388609 MiniFAT sectors in a file of 6 sectors"), "%s", why);
+    ck_assert_uint_eq(items->len, 0);
+    g_free(why);
+    g_free(data);
+    g_ptr_array_free(items, TRUE);
+}
+END_TEST
+
 START_TEST(tnef_files)
 {
     const char *root = tl_test_corpora();
@@ -967,6 +987,7 @@ suite_outlook(void)
     tcase_add_test(tc, pst_damaged_middle);
     tcase_add_test(tc, msg_files);
     tcase_add_test(tc, msg_not_outlook);
+    tcase_add_test(tc, msg_header_lies);
     tcase_add_test(tc, tnef_files);
     tcase_add_test(tc, scan_pst_on_disk_and_in_zip);
     tcase_add_test(tc, scan_flags_msg_tnef);
