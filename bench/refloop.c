@@ -21,7 +21,14 @@
  * whole file (one more thread), with libcrypto as typoleak does.  That is the
  * fairer yardstick for a forensic scan; the bare loop stays the floor.
  *
- * Usage: refloop [-j N] [-c] [-s] [-v] FILE.mbox
+ * With -d (built with -DREFLOOP_HS and linked with the project's embedded
+ * pattern database, build/hsdb.o, and -lhs) it is the yardstick of
+ * `--classify all`: every leaf part of every message is transfer-decoded;
+ * text parts are converted to UTF-8 from their declared charset and go
+ * through one Hyperscan pass (block mode) of the project's own patterns,
+ * each match counted and nothing more.  -d implies -s.
+ *
+ * Usage: refloop [-j N] [-c] [-s] [-d] [-v] FILE.mbox
  * Output: "refloop: messages=M bytes=B seconds=S" on stdout; -v adds the
  * To+Cc address count and parse failures on stderr.
  */
@@ -38,6 +45,12 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef REFLOOP_HS
+#include <hs/hs.h>
+extern const unsigned char tl_hsdb[]; /* build/hsdb.o: the project's patterns, serialised */
+extern const size_t tl_hsdb_len;
+static hs_database_t *hsdb;
+#endif
 
 #define DROP_CHUNK ((gsize)8 << 20)
 
@@ -50,6 +63,11 @@ typedef struct {
     guint64 messages;  /* out: messages parsed */
     guint64 addresses; /* out: To + Cc mailboxes seen */
     guint64 failures;  /* out: slices GMime could not parse */
+    gboolean decode;   /* -d: decode every part, UTF-8, one Hyperscan pass */
+    void *scratch;     /* -d: this worker's Hyperscan scratch */
+    GByteArray *text;  /* -d: the decoded part, reused */
+    guint64 decoded;   /* out: decoded bytes of text parts */
+    guint64 matches;   /* out: pattern matches */
 } job_t;
 
 static gsize page_size;
@@ -97,6 +115,56 @@ static guint64 count_mailboxes(InternetAddressList *list)
     return n;
 }
 
+#ifdef REFLOOP_HS
+static int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx)
+{
+    (void)id, (void)from, (void)to, (void)flags;
+    ((job_t *)ctx)->matches++;
+    return 0;
+}
+
+/* -d: one leaf part decoded (text parts to UTF-8) and scanned. */
+static void decode_part(GMimeObject *parent, GMimeObject *part, gpointer data)
+{
+    (void)parent;
+    job_t *job = data;
+    if (GMIME_IS_MESSAGE_PART(part)) {
+        GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(part));
+        if (inner)
+            g_mime_message_foreach(inner, decode_part, job);
+        return;
+    }
+    if (!GMIME_IS_PART(part))
+        return;
+    GMimeDataWrapper *content = g_mime_part_get_content(GMIME_PART(part));
+    if (!content)
+        return;
+    GMimeContentType *ct = g_mime_object_get_content_type(part);
+    gboolean text = ct && g_mime_content_type_is_type(ct, "text", "*");
+    g_byte_array_set_size(job->text, 0);
+    GMimeStream *mem = g_mime_stream_mem_new_with_byte_array(job->text);
+    g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+    GMimeStream *out = g_mime_stream_filter_new(mem);
+    const char *cs = text ? g_mime_content_type_get_parameter(ct, "charset") : NULL;
+    if (cs && g_ascii_strcasecmp(cs, "utf-8") && g_ascii_strcasecmp(cs, "us-ascii")) {
+        GMimeFilter *f = g_mime_filter_charset_new(cs, "UTF-8");
+        if (f) {
+            g_mime_stream_filter_add(GMIME_STREAM_FILTER(out), f);
+            g_object_unref(f);
+        }
+    }
+    g_mime_data_wrapper_write_to_stream(content, out);
+    g_mime_stream_flush(out);
+    g_object_unref(out);
+    g_object_unref(mem);
+    if (text) {
+        job->decoded += job->text->len;
+        if (job->text->len)
+            hs_scan(hsdb, (const char *)job->text->data, job->text->len, 0, job->scratch, on_match, job);
+    }
+}
+#endif
+
 /*
  * Parses one message slice with GMime and counts its To and Cc mailboxes
  * into job; a slice GMime rejects counts as a failure.
@@ -123,6 +191,10 @@ static void parse_one(job_t *job, gsize start, gsize len)
     if (msg) {
         job->addresses += count_mailboxes(g_mime_message_get_addresses(msg, GMIME_ADDRESS_TYPE_TO));
         job->addresses += count_mailboxes(g_mime_message_get_addresses(msg, GMIME_ADDRESS_TYPE_CC));
+#ifdef REFLOOP_HS
+        if (job->decode)
+            g_mime_message_foreach(msg, decode_part, job);
+#endif
         g_object_unref(msg);
     } else {
         job->failures++;
@@ -172,16 +244,16 @@ static gpointer file_digest(gpointer data)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: refloop [-j N] [-c] [-s] [-v] FILE.mbox\n");
+    fprintf(stderr, "usage: refloop [-j N] [-c] [-s] [-d] [-v] FILE.mbox\n");
     exit(2);
 }
 
 int main(int argc, char **argv)
 {
     long jobs = 1;
-    gboolean copy = FALSE, verbose = FALSE, sha = FALSE;
+    gboolean copy = FALSE, verbose = FALSE, sha = FALSE, decode = FALSE;
     int opt;
-    while ((opt = getopt(argc, argv, "j:csv")) != -1) {
+    while ((opt = getopt(argc, argv, "j:csdv")) != -1) {
         char *end = NULL;
         switch (opt) {
         case 'j':
@@ -192,6 +264,7 @@ int main(int argc, char **argv)
             break;
         case 'c': copy = TRUE; break;
         case 's': sha = TRUE; break;
+        case 'd': decode = sha = TRUE; break;
         case 'v': verbose = TRUE; break;
         default: usage();
         }
@@ -200,6 +273,17 @@ int main(int argc, char **argv)
         usage();
     page_size = (gsize)sysconf(_SC_PAGESIZE);
     g_mime_init();
+#ifdef REFLOOP_HS
+    if (decode && hs_deserialize_database((const char *)tl_hsdb, tl_hsdb_len, &hsdb) != HS_SUCCESS) {
+        fprintf(stderr, "refloop: cannot load the pattern database\n");
+        return 1;
+    }
+#else
+    if (decode) {
+        fprintf(stderr, "refloop: -d needs a build with -DREFLOOP_HS and build/hsdb.o\n");
+        return 2;
+    }
+#endif
 
     gint64 t0 = g_get_monotonic_time();
     int fd = open(argv[optind], O_RDONLY);
@@ -229,6 +313,14 @@ int main(int argc, char **argv)
         job[j].size = size;
         job[j].copy = copy;
         job[j].sha = sha;
+        job[j].decode = decode;
+        job[j].text = g_byte_array_new();
+#ifdef REFLOOP_HS
+        if (decode && hs_alloc_scratch(hsdb, (hs_scratch_t **)&job[j].scratch) != HS_SUCCESS) {
+            fprintf(stderr, "refloop: cannot allocate Hyperscan scratch\n");
+            return 1;
+        }
+#endif
         job[j].lo = next_separator(base, size, size / (gsize)jobs * (gsize)j);
         if (j)
             job[j - 1].hi = job[j].lo;
@@ -240,13 +332,20 @@ int main(int argc, char **argv)
         threads[j] = jobs == 1 ? NULL : g_thread_new("refloop", worker, &job[j]);
     if (jobs == 1)
         worker(&job[0]);
-    guint64 n = 0, addresses = 0, failures = 0;
+    guint64 n = 0, addresses = 0, failures = 0, decoded = 0, matches = 0;
     for (long j = 0; j < jobs; j++) {
         if (threads[j])
             g_thread_join(threads[j]);
         n += job[j].messages;
         addresses += job[j].addresses;
         failures += job[j].failures;
+        decoded += job[j].decoded;
+        matches += job[j].matches;
+        g_byte_array_free(job[j].text, TRUE);
+#ifdef REFLOOP_HS
+        if (job[j].scratch)
+            hs_free_scratch(job[j].scratch);
+#endif
     }
     if (digest)
         g_thread_join(digest);
@@ -257,10 +356,17 @@ int main(int argc, char **argv)
     printf("refloop: messages=%" G_GUINT64_FORMAT " bytes=%zu seconds=%.3f\n", n, size, secs);
     if (verbose || failures)
         fprintf(stderr, "refloop: to_cc_addresses=%" G_GUINT64_FORMAT " parse_failures=%" G_GUINT64_FORMAT
-                " threads=%ld mode=%s%s\n", addresses, failures, jobs, copy ? "copy" : "borrow",
-                sha ? " +sha256" : "");
+                " threads=%ld mode=%s%s%s\n", addresses, failures, jobs, copy ? "copy" : "borrow",
+                sha ? " +sha256" : "", decode ? " +decode+hyperscan" : "");
+    if (verbose && decode)
+        fprintf(stderr, "refloop: decoded_text_bytes=%" G_GUINT64_FORMAT " matches=%" G_GUINT64_FORMAT "\n",
+                decoded, matches);
     g_free(threads);
     g_free(job);
+#ifdef REFLOOP_HS
+    if (hsdb)
+        hs_free_database(hsdb);
+#endif
     g_mime_shutdown();
     return failures ? 1 : 0;
 }

@@ -3,12 +3,18 @@
 #
 # Builds bench/gen.c, bench/refloop.c and bench/peakrss.c into a temporary
 # work directory, generates a deterministic corpus (mbox + Maildir), then times
-# the bare GMime reference loop (refloop) and `typoleak scan` with -j 1 and
-# -j 2 (and with --classify none and all, for the classifier's cost), printing messages/s, MiB/s and peak RSS per run plus the target
-# ratios.  Finally it checks that typoleak's peak RSS stays flat on a corpus
-# ten times larger.  Targets that are missed are marked MISS; the script
-# still exits 0 (it exits non-zero only if the benchmark itself breaks).
-# The report is also saved to bench/out/report.txt.
+# the bare GMime reference loop (refloop; with -s the digests, with -d every
+# part decoded to UTF-8 and one Hyperscan pass of the project's patterns) and
+# `typoleak scan` with -j 1 and -j 2 (and with --classify none and all, for
+# the classifier's cost), printing messages/s, MiB/s, CPU seconds (user +
+# system) and peak RSS per run plus the target ratios, by wall time and by
+# CPU time.  Then it checks that typoleak's peak RSS stays flat on a corpus
+# ten times larger, and compares every run with the last figures recorded in
+# docs/bench.md (the bench-figures block), saying what got slower.  Targets
+# that are missed are marked MISS; the script still exits 0 (it exits
+# non-zero only if the benchmark itself breaks).  The report is also saved to
+# bench/out/report.txt, this run's figures in the docs' format to
+# bench/out/figures.txt.
 #
 # Environment:
 #   TYPOLEAK        typoleak binary (default ./typoleak); optional
@@ -22,11 +28,15 @@
 #                   is misdirected (gen --catcher 1; BENCH_MESSAGES defaults to
 #                   117000, the size of the seed's catcher), the default scan
 #                   (text index included) and --index-text none at -j 2 beside
-#                   refloop -s -j 2; the target is under 30 s
+#                   refloop -s -j 2 and refloop -d -j 2; the target is under
+#                   30 s, the closing step under 10 % of the scan
+#   BENCH_HSDB      the project's pattern database object for refloop -d
+#                   (default build/hsdb.o, made by `make`)
 #   CC              C compiler (default cc)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
 cc=${CC:-cc}
 quick=${BENCH_QUICK:-0}
 if [[ $quick == 1 ]]; then n=${BENCH_MESSAGES:-1000}; else n=${BENCH_MESSAGES:-4000}; fi
@@ -61,40 +71,57 @@ cflags=(-std=c11 -O2 -Wall -Wextra)
 # shellcheck disable=SC2046  # pkg-config output must word-split
 "$cc" "${cflags[@]}" -o "$work/gen" "$here/gen.c" $(pkg-config --cflags --libs glib-2.0)
 # shellcheck disable=SC2046
-"$cc" "${cflags[@]}" -o "$work/refloop" "$here/refloop.c" $(pkg-config --cflags --libs gmime-3.0 glib-2.0 libcrypto)
+# refloop -d runs the project's own patterns: the database `make` embeds.
+hsdb=${BENCH_HSDB:-$root/build/hsdb.o}
+have_dec=0
+if [[ -f $hsdb ]]; then
+    # shellcheck disable=SC2046
+    "$cc" "${cflags[@]}" -DREFLOOP_HS -o "$work/refloop" "$here/refloop.c" "$hsdb" \
+        $(pkg-config --cflags --libs gmime-3.0 glib-2.0 libcrypto libhs) && have_dec=1
+fi
+if ((!have_dec)); then
+    log "no pattern database at $hsdb (run make first): refloop -d rows left out"
+    # shellcheck disable=SC2046
+    "$cc" "${cflags[@]}" -o "$work/refloop" "$here/refloop.c" $(pkg-config --cflags --libs gmime-3.0 glib-2.0 libcrypto)
+fi
 "$cc" "${cflags[@]}" -o "$work/peakrss" "$here/peakrss.c"
 
 # bytes_of PATH: total size in bytes of a file or of all files under a directory.
-bytes_of() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%d\n", s }'; }
+bytes_of() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f\n", s }'; }
 
 # warm PATH: read a corpus once so every measured run sees a warm page cache.
 warm() {
     if [[ -d $1 ]]; then find "$1" -type f -print0 | xargs -0 -r cat >/dev/null; else cat "$1" >/dev/null; fi
 }
 
-declare -A wall rss rc msgs bytes
+declare -A wall rss rc msgs bytes cpu closing
 rows=()
 
 # measure NAME CORPUS MESSAGES -- COMMAND...: warms CORPUS, runs COMMAND
 # BENCH_REPEAT times under peakrss and records the best wall time, the peak
-# RSS of that run and its exit status.  Never aborts the script.
+# RSS of that run, the least CPU time (user + system) of the runs and the
+# exit status; a typoleak run's closing step (TYPOLEAK_TIMING=1 on stderr)
+# is kept from the best run.  Never aborts the script.
 measure() {
     local name=$1 corpus=$2 count=$3
     shift 4
     warm "$corpus"
-    local k w r e best_w="" best_r="" best_e=0
+    local k w r e c t best_w="" best_r="" best_e=0 best_c="" best_t=""
     for ((k = 0; k < repeat; k++)); do
         rm -f "$work"/scan.db* "$work/rss.txt"
-        "$work/peakrss" -o "$work/rss.txt" -- "$@" >"$work/$name.out" 2>"$work/$name.err" || true
-        [[ -s $work/rss.txt ]] || echo "wall_seconds=0 peak_rss_kb=0 exit_status=127" >"$work/rss.txt"
-        read -r w r e < <(sed 's/[a-z_]*=//g' "$work/rss.txt")
-        if [[ $e != 0 ]]; then best_w=$w best_r=$r best_e=$e; break; fi
+        TYPOLEAK_TIMING=1 "$work/peakrss" -o "$work/rss.txt" -- "$@" >"$work/$name.out" 2>"$work/$name.err" || true
+        [[ -s $work/rss.txt ]] || echo "wall_seconds=0 peak_rss_kb=0 exit_status=127 cpu_seconds=0" >"$work/rss.txt"
+        read -r w r e c < <(sed 's/[a-z_]*=//g' "$work/rss.txt")
+        t=$(sed -n 's/^typoleak: closing step \([0-9.]*\) s.*/\1/p' "$work/$name.err" | tail -n 1)
+        if [[ $e != 0 ]]; then best_w=$w best_r=$r best_e=$e best_c=$c; break; fi
         if [[ -z $best_w ]] || awk -v a="$w" -v b="$best_w" 'BEGIN { exit !(a < b) }'; then
-            best_w=$w best_r=$r
+            best_w=$w best_r=$r best_t=$t
         fi
+        if [[ -z $best_c ]] || awk -v a="$c" -v b="$best_c" 'BEGIN { exit !(a < b) }'; then best_c=$c; fi
     done
     rm -f "$work"/scan.db*
     wall[$name]=$best_w rss[$name]=$best_r rc[$name]=$best_e msgs[$name]=$count bytes[$name]=$(bytes_of "$corpus")
+    cpu[$name]=${best_c:-0} closing[$name]=$best_t
     rows+=("$name")
     if [[ $best_e != 0 ]]; then
         log "$name FAILED (exit $best_e); last lines of stderr:"
@@ -115,6 +142,46 @@ verdict() {
     awk -v v="$1" -v t="$2" -v le="${3:-}" 'BEGIN { pass = le ? v <= t : v >= t; print pass ? "ok" : "MISS" }'
 }
 
+# ---- the last recorded figures (docs/bench.md) ---------------------------
+# docs/bench.md holds a fenced block opened by ```bench-figures, one line per
+# run: MESSAGES SEED RUN WALL_SECONDS CPU_SECONDS PEAK_RSS_MIB.  This run's
+# lines go to bench/out/figures.txt in the same form, to be pasted there.
+docs=$root/docs/bench.md
+write_figures() {
+    local r
+    for r in "${rows[@]}"; do
+        ok "$r" || continue
+        awk -v m="${msgs[$r]}" -v s="$seed" -v r="$r" -v w="${wall[$r]}" -v c="${cpu[$r]}" -v k="${rss[$r]}" \
+            'BEGIN { printf "%d %s %s %.3f %.3f %.1f\n", m, s, r, w, c, k / 1024 }'
+    done
+}
+
+# compare_last: each run of this run beside the same run (same corpus size
+# and seed) in docs/bench.md; a run whose CPU time grew by more than 10 %
+# (or, with no CPU figure recorded, its wall time) is said to be slower.
+compare_last() {
+    mkdir -p "$here/out"
+    write_figures >"$here/out/figures.txt"
+    echo
+    if [[ ! -f $docs ]] || ! grep -q '^```bench-figures' "$docs"; then
+        echo "no figures recorded in docs/bench.md to compare with"
+        return
+    fi
+    echo "against the last figures recorded in docs/bench.md (CPU seconds; wall in brackets):"
+    awk 'NR == FNR { if (/^```bench-figures/) inb = 1; else if (inb && /^```/) inb = 0;
+                     else if (inb && NF == 6) { key = $1 " " $2 " " $3; W[key] = $4; C[key] = $5; R[key] = $6 }; next }
+         { key = $1 " " $2 " " $3
+           if (!(key in W)) { printf "  %-26s new (nothing recorded for %s messages, seed %s)\n", $3, $1, $2; next }
+           slower = C[key] > 0 ? $5 > C[key] * 1.10 : $4 > W[key] * 1.10
+           printf "  %-26s cpu %7.3f -> %7.3f  (wall %7.3f -> %7.3f)  rss %6.1f -> %6.1f MiB  %s\n", $3, C[key], $5,
+                  W[key], $4, R[key], $6, slower ? "SLOWER" : "ok"
+           if (slower) n++ }
+         END { if (n) printf "  %d run(s) slower than recorded (more than 10 %%)\n", n; else print "  none slower than recorded" }' \
+        "$docs" "$here/out/figures.txt"
+}
+
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
+
 # ---- the catcher's case (BENCH_CATCHER=1) ---------------------------------
 if [[ ${BENCH_CATCHER:-0} == 1 ]]; then
     n=${BENCH_MESSAGES:-117000}
@@ -122,6 +189,7 @@ if [[ ${BENCH_CATCHER:-0} == 1 ]]; then
     log "generating $n misdirected messages (seed $seed)"
     "$work/gen" --messages "$n" --seed "$seed" --mbox "$corpus" --catcher 1
     measure "refloop+sha-catcher-j2" "$corpus" "$n" -- "$work/refloop" -s -j 2 "$corpus"
+    ((have_dec)) && measure "refloop+dec-catcher-j2" "$corpus" "$n" -- "$work/refloop" -d -j 2 "$corpus"
     if ((have_typoleak)); then
         measure "typoleak-catcher-j2" "$corpus" "$n" -- "$typoleak" scan "$corpus" --db "$work/scan.db" -j 2 --quiet
         measure "noindex-catcher-j2" "$corpus" "$n" -- "$typoleak" scan "$corpus" --db "$work/scan.db" -j 2 \
@@ -133,14 +201,28 @@ if [[ ${BENCH_CATCHER:-0} == 1 ]]; then
         echo "typoleak benchmark, catcher's case  $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
         echo "machine: nproc=$(nproc) kernel=$(uname -r); corpus: $n messages, every one misdirected," \
              "$(($(bytes_of "$corpus") >> 20)) MiB mbox, seed $seed"
+        echo "load average before the runs: $load0"
         for r in "${rows[@]}"; do
-            printf '  %-26s %9s s  peak RSS %6d MiB  exit %s\n' "$r" "${wall[$r]}" "$((rss[$r] / 1024))" "${rc[$r]}"
+            printf '  %-26s %9s s  cpu %8s s  peak RSS %6d MiB  exit %s%s\n' "$r" "${wall[$r]}" "${cpu[$r]}" \
+                "$((rss[$r] / 1024))" "${rc[$r]}" "${closing[$r]:+  closing step ${closing[$r]} s}"
         done
         if ok typoleak-catcher-j2; then
-            printf '  default scan: %s s (target under 30 s: %s); throughput / refloop -s -j2: %s\n' \
+            printf '  default scan: %s s (target under 30 s: %s); throughput / refloop -s -j2: %s (by CPU %s)\n' \
                 "${wall[typoleak-catcher-j2]}" "$(verdict "${wall[typoleak-catcher-j2]}" 30 le)" \
-                "$(ratio "${wall[refloop+sha-catcher-j2]}" "${wall[typoleak-catcher-j2]}")"
+                "$(ratio "${wall[refloop+sha-catcher-j2]}" "${wall[typoleak-catcher-j2]}")" \
+                "$(ratio "${cpu[refloop+sha-catcher-j2]}" "${cpu[typoleak-catcher-j2]}")"
+            ok refloop+dec-catcher-j2 &&
+                printf '  default scan / refloop -d -j2: %s (by CPU %s)\n' \
+                    "$(ratio "${wall[refloop+dec-catcher-j2]}" "${wall[typoleak-catcher-j2]}")" \
+                    "$(ratio "${cpu[refloop+dec-catcher-j2]}" "${cpu[typoleak-catcher-j2]}")"
+            if [[ -n ${closing[typoleak-catcher-j2]} ]]; then
+                v=$(awk -v a="${closing[typoleak-catcher-j2]}" -v b="${wall[typoleak-catcher-j2]}" \
+                    'BEGIN { if (b > a) printf "%.3f", a / (b - a); else print "n/a" }')
+                printf '  closing step / scan: %s (target under 0.10: %s)\n' "$v" "$(verdict "$v" 0.10 le)"
+            fi
         fi
+        echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+        compare_last
     } | tee "$here/out/catcher.txt"
     exit 0
 fi
@@ -158,6 +240,12 @@ done
 # every message and of the file): the fair yardstick next to the floor.
 log "refloop -s -j 2"
 measure "refloop+sha-mbox-j2" "$corpus" "$n" -- "$work/refloop" -s -j 2 "$corpus"
+# The yardstick of --classify all: every part decoded, text to UTF-8, one
+# Hyperscan pass of the project's own patterns, with the same digests.
+if ((have_dec)); then
+    log "refloop -d -j 2"
+    measure "refloop+dec-mbox-j2" "$corpus" "$n" -- "$work/refloop" -d -j 2 "$corpus"
+fi
 if ((have_typoleak)); then
     for fmt in mbox maildir; do
         src=$corpus
@@ -198,39 +286,43 @@ else
 fi
 
 # ---- report (stdout, and a copy in bench/out/report.txt) ---------------
-# report LABEL NUM_RUN DEN_RUN TARGET: one throughput ratio line ("-" = no target).
+# report LABEL NUM_RUN DEN_RUN TARGET [cpu]: one throughput ratio line ("-" =
+# no target), by wall time; with "cpu" also by CPU time (user + system),
+# which the neighbours on a shared machine disturb far less.
 report() {
-    local v=n/a
+    local v=n/a c=""
     ok "$2" && ok "$3" && v=$(ratio "${wall[$3]}" "${wall[$2]}")
+    [[ ${5:-} == cpu ]] && ok "$2" && ok "$3" && c="  (by CPU time $(ratio "${cpu[$3]}" "${cpu[$2]}"))"
     if [[ $4 == - ]]; then
-        printf '  %-40s %6s  (no target)\n' "$1" "$v"
+        printf '  %-40s %6s  (no target)%s\n' "$1" "$v" "$c"
     else
-        printf '  %-40s %6s  target >= %-4s %s\n' "$1" "$v" "$4" "$(verdict "$v" "$4")"
+        printf '  %-40s %6s  target >= %-4s %s%s\n' "$1" "$v" "$4" "$(verdict "$v" "$4")" "$c"
     fi
 }
 
 print_report() {
-    local cpu r tool small large v t
-    cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+    local model r tool small large v t
+    model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
     echo
     echo "typoleak benchmark  $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-    echo "machine: nproc=$(nproc) cpu=\"${cpu:-unknown}\" kernel=$(uname -r) gmime=$(pkg-config --modversion gmime-3.0)"
+    echo "machine: nproc=$(nproc) cpu=\"${model:-unknown}\" kernel=$(uname -r) gmime=$(pkg-config --modversion gmime-3.0)"
     echo "corpus: $n messages, seed $seed, mbox $(($(bytes_of "$corpus") >> 20)) MiB; best of $repeat run(s), warm cache"
+    echo "load average: $load0 before the runs, $(cut -d' ' -f1-3 /proc/loadavg) after"
     if ((have_typoleak)); then
         echo "typoleak: $typoleak"
     else
         echo "typoleak: NOT FOUND at ${TYPOLEAK:-./typoleak} - only refloop numbers below"
     fi
     echo
-    printf '%-22s %9s %10s %9s %12s %s\n' run messages seconds msgs/s MiB/s "peak RSS MiB"
+    printf '%-22s %9s %10s %9s %12s %9s %s\n' run messages seconds msgs/s MiB/s "cpu s" "peak RSS MiB"
     for r in "${rows[@]}"; do
         if [[ ${rc[$r]} != 0 ]]; then
             printf '%-22s %9s %10s %s\n' "$r" "${msgs[$r]}" "${wall[$r]}" "FAILED (exit ${rc[$r]})"
             continue
         fi
-        awk -v r="$r" -v m="${msgs[$r]}" -v s="${wall[$r]}" -v b="${bytes[$r]}" -v k="${rss[$r]}" 'BEGIN {
+        awk -v r="$r" -v m="${msgs[$r]}" -v s="${wall[$r]}" -v b="${bytes[$r]}" -v k="${rss[$r]}" -v c="${cpu[$r]}" 'BEGIN {
             if (s <= 0) s = 0.001
-            printf "%-22s %9d %10.3f %9.0f %12.1f %9.1f\n", r, m, s, m / s, b / 1048576 / s, k / 1024 }'
+            printf "%-22s %9d %10.3f %9.0f %12.1f %9.3f %9.1f\n", r, m, s, m / s, b / 1048576 / s, c, k / 1024 }'
     done
     if ((repeat == 1)) && awk -v s="${wall[refloop-mbox-j2]:-0}" 'BEGIN { exit !(s < 1.0) }'; then
         echo "note: refloop runs take under 1 s, so single-run ratios carry scheduling jitter"
@@ -240,10 +332,11 @@ print_report() {
     echo
     echo "ratios (throughput; higher is better):"
     report "refloop -j2 / refloop -j1 (mbox)" refloop-mbox-j2 refloop-mbox-j1 -
-    report "typoleak -j2 / typoleak -j1 (mbox)" typoleak-mbox-j2 typoleak-mbox-j1 1.8
-    report "typoleak -j2 / typoleak -j1 (maildir)" typoleak-maildir-j2 typoleak-maildir-j1 1.8
-    report "typoleak -j2 / refloop -j2 (mbox)" typoleak-mbox-j2 refloop-mbox-j2 0.6
-    report "typoleak -j2 / refloop+sha -j2 (mbox)" typoleak-mbox-j2 refloop+sha-mbox-j2 -
+    report "typoleak -j2 / typoleak -j1 (mbox)" typoleak-mbox-j2 typoleak-mbox-j1 1.7
+    report "typoleak -j2 / typoleak -j1 (maildir)" typoleak-maildir-j2 typoleak-maildir-j1 1.7
+    report "typoleak -j2 / refloop -j2 (mbox)" typoleak-mbox-j2 refloop-mbox-j2 0.55 cpu
+    report "typoleak -j2 / refloop+sha -j2 (mbox)" typoleak-mbox-j2 refloop+sha-mbox-j2 0.9 cpu
+    report "classify all -j2 / refloop+dec -j2" classify-all-j2 refloop+dec-mbox-j2 0.6 cpu
     report "classify flagged / none -j1 (mbox)" typoleak-mbox-j1 classify-none-j1 -
     report "classify all / none -j1 (mbox)" classify-all-j1 classify-none-j1 -
     report "classify all / none -j2 (mbox)" classify-all-j2 classify-none-j2 -
@@ -254,7 +347,7 @@ print_report() {
         if ok "$small" && ok "$large"; then
             v=$(ratio "${rss[$large]}" "${rss[$small]}")
             t=""
-            [[ $tool == typoleak ]] && t="target ~1.0 (<= 1.25) $(verdict "$v" 1.25 le)"
+            [[ $tool == typoleak ]] && t="target <= 1.1 $(verdict "$v" 1.1 le)"
             awk -v t="$tool" -v a="${rss[$small]}" -v b="${rss[$large]}" -v v="$v" -v x="$t" \
                 'BEGIN { printf "  %-9s %8.1f -> %8.1f   ratio %s  %s\n", t, a / 1024, b / 1024, v, x }'
         else
@@ -264,5 +357,5 @@ print_report() {
 }
 
 mkdir -p "$here/out"
-print_report | tee "$here/out/report.txt"
+{ print_report; compare_last; } | tee "$here/out/report.txt"
 exit 0

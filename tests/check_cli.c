@@ -1151,6 +1151,38 @@ START_TEST(test_progress_line)
 }
 END_TEST
 
+/* TYPOLEAK_TIMING=1 (make bench): the run's closing step timed on
+ * stderr; without it, nothing is said. */
+START_TEST(test_closing_step_timing)
+{
+    char *d = tl_test_tmpdir();
+    char *f = g_build_filename(d, "a.mbox", NULL), *db = g_build_filename(d, "c.db", NULL);
+    char *mb = tl_test_mbox(5, "x@army.ml", 2);
+    tl_test_write_str(f, mb);
+    char *out = NULL, *err = NULL;
+    ck_assert_int_eq(run(&out, &err, "scan", f, "--db", db, "--quiet", NULL), 0);
+    ck_assert_ptr_null(strstr(err, "closing step"));
+    g_free(out);
+    g_free(err);
+    g_setenv("TYPOLEAK_TIMING", "1", TRUE);
+    int rc = run(&out, &err, "scan", f, "--db", db, "--quiet", NULL);
+    g_unsetenv("TYPOLEAK_TIMING");
+    ck_assert_int_eq(rc, 0);
+    double secs = -1;
+    const char *line = strstr(err, "typoleak: closing step ");
+    ck_assert_msg(line != NULL, "no closing step on stderr: %s", err);
+    ck_assert_int_eq(sscanf(line, "typoleak: closing step %lf s", &secs), 1);
+    ck_assert(secs >= 0 && secs < 600);
+    g_free(out);
+    g_free(err);
+    g_free(mb);
+    g_free(f);
+    g_free(db);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
 /* `check`: one verdict per address, from the arguments or stdin, as text or
  * JSON lines with the documented fields. */
 START_TEST(test_check_command)
@@ -1242,6 +1274,7 @@ suite_cli(void)
     tcase_add_test(tc, test_verify);
     tcase_add_test(tc, test_export);
     tcase_add_test(tc, test_progress_line);
+    tcase_add_test(tc, test_closing_step_timing);
     tcase_add_test(tc, test_check_command);
     tcase_add_test(tc, test_variants_command);
     suite_add_tcase(s, tc);
