@@ -985,6 +985,10 @@ classify(tl_worker *w, GMimeMessage *msg, tl_record *rec)
         if (!rec->limit_note && strstr(notes->pdata[i], "message text limit"))
             rec->limit_note = g_strdup_printf("%s (--max-text); the text before it was classified",
                                               (const char *)notes->pdata[i]);
+        else if (!rec->limit_note && strstr(notes->pdata[i], "(part limit)"))
+            /* a body part cut, as an attachment's text cut below */
+            rec->limit_note = g_strdup_printf("%s (--max-part-text); the text before it was classified",
+                                              (const char *)notes->pdata[i]);
         else if (!rec->limit_note && strstr(notes->pdata[i], ": limit: "))
             /* an attachment's limit (pages, cells, entities, sizes: parsers/extract/) */
             rec->limit_note = g_strdup_printf("%s; what the attachment gave before it was classified",

@@ -258,6 +258,16 @@ START_TEST(test_entries_and_text)
     assert_error(db, "TL_WARN_LIMIT", "--max-text");
     ck_assert_int_eq(tl_test_int(db, "SELECT n_messages FROM sources WHERE path = '%s'", zip), 3);
     ck_assert_int_eq(tl_test_int(db, "SELECT classified FROM messages WHERE subject = 'long'"), 1);
+    /* a body part cut at the part limit is a limit row too */
+    char *db2 = g_build_filename(tmp, "p.db", NULL);
+    o.db_path = db2;
+    o.max_text = 0;
+    o.max_part_text = 4096;
+    const char *one[] = { eml };
+    ck_assert_int_eq(tl_scan(&o, one, 1, NULL, &msg), TL_OK);
+    assert_error(db2, "TL_WARN_LIMIT", "--max-part-text");
+    ck_assert_int_eq(tl_test_int(db2, "SELECT classified FROM messages WHERE subject = 'long'"), 1);
+    g_free(db2);
     for (int i = 0; i < 5; i++)
         g_byte_array_free(d[i], TRUE);
     g_string_free(big, TRUE);
