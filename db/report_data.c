@@ -96,16 +96,18 @@ static const tl_report_section sections[] = {
       " JOIN typo_hits t ON t.message_id = h.message_id AND t.typo_domain = h.typo_domain"
       " WHERE m.date_utc IS NOT NULL GROUP BY day ORDER BY day" },
     { "domain_recipients", "Intended recipients per typo domain",
-      /* the intended address from the normalised mailbox (lower() folds
-       * ASCII only: J\u00d6RAN@ and J\u00f6ran@ are one row) */
-      "SELECT t.typo_domain, CASE WHEN t.intended_addr IS NULL THEN NULL ELSE"
-      " substr(coalesce(r.addr_norm, lower(r.addr)), 1, instr(coalesce(r.addr_norm, lower(r.addr)), '@'))"
-      " || t.intended_domain END AS intended_address,"
-      " coalesce(r.addr_norm, lower(r.addr)) AS typo_address,"
-      " count(DISTINCT t.message_id) AS messages, min(m.date_utc) AS first_date, max(m.date_utc) AS last_date"
-      " FROM typo_hits t JOIN messages m ON m.id = t.message_id JOIN recipients r ON r.id = t.recipient_id"
-      " GROUP BY t.typo_domain, intended_address, typo_address"
-      " ORDER BY t.typo_domain, messages DESC, intended_address LIMIT 5000" },
+      /* the mailbox as normalised at scan time, and the intended address
+       * from it (SQLite's lower() folds ASCII only: JÖRAN@ and Jöran@
+       * are one row) */
+      "SELECT typo_domain, CASE WHEN intended_addr IS NULL THEN NULL ELSE"
+      " substr(mailbox, 1, instr(mailbox, '@')) || intended_domain END AS intended_address,"
+      " mailbox AS typo_address,"
+      " count(DISTINCT message_id) AS messages, min(date_utc) AS first_date, max(date_utc) AS last_date"
+      " FROM (SELECT t.typo_domain, t.intended_addr, t.intended_domain, t.message_id, m.date_utc,"
+      "   coalesce(r.addr_norm, lower(r.addr)) AS mailbox"
+      "   FROM typo_hits t JOIN messages m ON m.id = t.message_id JOIN recipients r ON r.id = t.recipient_id)"
+      " GROUP BY typo_domain, intended_address, typo_address"
+      " ORDER BY typo_domain, messages DESC, intended_address LIMIT 5000" },
     { "monthly_by_domain", "Misdirected messages per month and typo domain",
       "SELECT h.typo_domain, h.intended_domain, substr(m.date_utc, 1, 7) AS month,"
       " count(DISTINCT h.message_id) AS messages"

@@ -944,6 +944,26 @@ unit_of_signature(const GPtrArray *parts)
 
 /* The text of every part through the detectors; findings and text
  * anomalies go to the record. */
+/* The TL_WARN_LIMIT reason of a text note that says a limit was reached,
+ * or NULL: the message's text (--max-text), one part's (--max-part-text),
+ * or an attachment's own limits (pages, cells, entities, sizes:
+ * parsers/extract/). */
+static char *
+text_limit_note(const char *note)
+{
+    static const struct {
+        const char *marker, *tail;
+    } limits[] = {
+        { "message text limit", " (--max-text); the text before it was classified" },
+        { "(part limit)", " (--max-part-text); the text before it was classified" },
+        { ": limit: ", "; what the attachment gave before it was classified" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(limits); i++)
+        if (strstr(note, limits[i].marker))
+            return g_strconcat(note, limits[i].tail, NULL);
+    return NULL;
+}
+
 static void
 classify(tl_worker *w, GMimeMessage *msg, tl_record *rec)
 {
@@ -982,17 +1002,8 @@ classify(tl_worker *w, GMimeMessage *msg, tl_record *rec)
     if (rec->findings)
         tl_detect_attachments(w->det, rec->subject, parts, rec->attachments, rec->findings);
     for (guint i = 0; i < notes->len; i++) {
-        if (!rec->limit_note && strstr(notes->pdata[i], "message text limit"))
-            rec->limit_note = g_strdup_printf("%s (--max-text); the text before it was classified",
-                                              (const char *)notes->pdata[i]);
-        else if (!rec->limit_note && strstr(notes->pdata[i], "(part limit)"))
-            /* a body part cut, as an attachment's text cut below */
-            rec->limit_note = g_strdup_printf("%s (--max-part-text); the text before it was classified",
-                                              (const char *)notes->pdata[i]);
-        else if (!rec->limit_note && strstr(notes->pdata[i], ": limit: "))
-            /* an attachment's limit (pages, cells, entities, sizes: parsers/extract/) */
-            rec->limit_note = g_strdup_printf("%s; what the attachment gave before it was classified",
-                                              (const char *)notes->pdata[i]);
+        if (!rec->limit_note)
+            rec->limit_note = text_limit_note(notes->pdata[i]);
         tl_anomaly a = { -1, TL_ANOMALY_TEXT, g_strdup(notes->pdata[i]) };
         g_array_append_val(rec->anomalies, a);
     }

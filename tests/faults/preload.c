@@ -49,24 +49,36 @@ opened(const char *path, int fd)
     return fd;
 }
 
+/* open and open64: the same fault, each passed on to its own real call. */
+static int
+open_as(const char *name, int (**real)(const char *, int, ...), const char *path, int flags, mode_t mode)
+{
+    if (!*real)
+        *real = dlsym(RTLD_NEXT, name);
+    if (ends_with(path, "TL_FAULT_DENY")) {
+        errno = EACCES;
+        return -1;
+    }
+    return opened(path, (*real)(path, flags, mode));
+}
+
+#define OPEN_MODE(flags, mode)                                                                                         \
+    do {                                                                                                               \
+        if ((flags) & (O_CREAT | O_TMPFILE)) {                                                                         \
+            va_list ap;                                                                                                \
+            va_start(ap, flags);                                                                                       \
+            mode = va_arg(ap, mode_t);                                                                                 \
+            va_end(ap);                                                                                                \
+        }                                                                                                              \
+    } while (0)
+
 int
 open(const char *path, int flags, ...)
 {
     static int (*real)(const char *, int, ...);
     mode_t mode = 0;
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
-    }
-    if (!real)
-        real = dlsym(RTLD_NEXT, "open");
-    if (ends_with(path, "TL_FAULT_DENY")) {
-        errno = EACCES;
-        return -1;
-    }
-    return opened(path, real(path, flags, mode));
+    OPEN_MODE(flags, mode);
+    return open_as("open", &real, path, flags, mode);
 }
 
 int
@@ -74,19 +86,8 @@ open64(const char *path, int flags, ...)
 {
     static int (*real)(const char *, int, ...);
     mode_t mode = 0;
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
-    }
-    if (!real)
-        real = dlsym(RTLD_NEXT, "open64");
-    if (ends_with(path, "TL_FAULT_DENY")) {
-        errno = EACCES;
-        return -1;
-    }
-    return opened(path, real(path, flags, mode));
+    OPEN_MODE(flags, mode);
+    return open_as("open64", &real, path, flags, mode);
 }
 
 ssize_t
