@@ -309,18 +309,19 @@ is_tab_line(const char *s, size_t n)
     return tab && !line_blank(tab, (size_t)(s + n - tab));
 }
 
-/* A pipe table line: starts with '|' or has two '|' or more. */
+/* A pipe table line: starts with '|' or has two '|' or more.  Every line
+ * of a part is asked (tl_tables_detect), so the pipes are found with
+ * memchr rather than counted byte by byte. */
 static int
 is_pipe_line(const char *s, size_t n)
 {
-    size_t i = 0, pipes = 0;
+    size_t i = 0;
     while (i < n && s[i] == ' ')
         i++;
     if (i < n && (s[i] == '|' || s[i] == '+'))
         return memchr(s + i, '|', n - i) != NULL || s[i] == '+';
-    for (size_t k = i; k < n; k++)
-        pipes += s[k] == '|';
-    return pipes >= 2;
+    const char *p = memchr(s + i, '|', n - i);
+    return p && memchr(p + 1, '|', (size_t)(s + n - p - 1)) != NULL;
 }
 
 /* A rule line of a pipe table: only | - : + = and blanks. */
@@ -337,7 +338,11 @@ is_rule_line(const char *s, size_t n)
     return dash;
 }
 
-/* A line with a gap of two blanks or more after text, and no tab or pipe. */
+/* A line with a gap of two blanks or more after text, and no tab or pipe.
+ * The first two spaces in a row after the leading ones follow text (the
+ * byte before them is not a space, or they would not be the first), so
+ * that gap decides: text after it, or only spaces to the line's end (and
+ * then no later gap either). */
 static int
 is_gap_line(const char *s, size_t n)
 {
@@ -346,15 +351,13 @@ is_gap_line(const char *s, size_t n)
         i++;
     if (i == n || memchr(s, '\t', n) || memchr(s, '|', n))
         return 0;
-    for (; i + 2 < n; i++)
-        if (s[i] != ' ' && s[i + 1] == ' ' && s[i + 2] == ' ') {
-            size_t k = i + 1;
-            while (k < n && s[k] == ' ')
-                k++;
-            if (k < n)
-                return 1;
-        }
-    return 0;
+    const char *g = memmem(s + i, n - i, "  ", 2);
+    if (!g)
+        return 0;
+    size_t k = (size_t)(g - s) + 2;
+    while (k < n && s[k] == ' ')
+        k++;
+    return k < n;
 }
 
 /* Tabs in a line after its leading blanks; *run: some are consecutive. */

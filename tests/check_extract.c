@@ -249,6 +249,85 @@ START_TEST(test_plain_text_tables)
 }
 END_TEST
 
+/* Which lines are table lines (tabs, pipes, a gap after text): the edge
+ * cases of the per-line tests, which every line of every part goes
+ * through, pinned to what they gave when they read a byte at a time. */
+START_TEST(test_line_kinds)
+{
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        { "NAME  \nJOHN  \n", "" },                     /* trailing blanks are no gap */
+        { "   NAME   RANK\n   DOE    SGT\n   ROE    SPC\n", "columns[h: NAME|RANK\nr: DOE|SGT\nr: ROE|SPC\n]" },
+        { "a | b\nc | d\n", "" },                       /* one pipe: neither pipes nor gap */
+        { "x | y | z\n a | b | c\n", "pipes[r: x|y|z\nr: a|b|c\n]" },
+        { "|x|\n|y|\n", "" },
+        { "AA   BB   \nCC   DD   \n", "columns[h: AA|BB\nr: CC|DD\n]" },
+        { "A  B\nC | D\nE  F\nG  H\n", "columns[h: E|F\nr: G|H\n]" },
+        { "  \n  \nA  B  C\nD  E  F\n", "columns[h: A|B|C\nr: D|E|F\n]" },
+        { "ab\tcd\nef\tgh\n", "tabs[r: ab|cd\nr: ef|gh\n]" },
+        { "one  two\r\nthree  four\r\n", "" },
+        { "x  y\n", "" },
+        { "A B  C\nD E  F\n", "columns[h: A B|C\nr: D E|F\n]" },
+        { "\xc3\xa9\xc3\xa9  x\n\xc3\xa9  y\n", "" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        GPtrArray *out = g_ptr_array_new_with_free_func(tl_table_free);
+        tl_tables_detect(cases[i].in, strlen(cases[i].in), out);
+        GString *got = g_string_new(NULL);
+        for (guint k = 0; k < out->len; k++) {
+            char *d = tl_table_dump(out->pdata[k]);
+            g_string_append_printf(got, "%s[%s]", ((tl_table *)out->pdata[k])->source, d);
+            g_free(d);
+        }
+        ck_assert_msg(strcmp(got->str, cases[i].want) == 0, "case %zu: %s, wanted %s", i, got->str, cases[i].want);
+        g_string_free(got, TRUE);
+        g_ptr_array_unref(out);
+    }
+}
+END_TEST
+
+/* Workers open PDFs at the same time from a cold start: poppler's global
+ * parameters are built once (pdf.c keeps one empty document for the life
+ * of the process) and every thread reads the same text. */
+static gpointer
+read_pdfs(gpointer data)
+{
+    GString *texts = g_string_new(NULL);
+    (void)data;
+    for (int i = 0; i < 5; i++) {
+        tl_extract_result *r = ex(i % 2 ? "report.pdf" : "memo-lo.pdf");
+        g_string_append_len(texts, r->text->str, (gssize)r->text->len);
+        tl_extract_result_free(r);
+    }
+    return g_string_free(texts, FALSE);
+}
+
+START_TEST(test_pdf_params_kept)
+{
+    /* Each test runs in a process of its own when Check forks, so nothing
+     * opened a PDF before these threads. */
+    if (g_strcmp0(g_getenv("CK_FORK"), "no") != 0)
+        ck_assert_int_eq(tl_ex_pdf_params_kept(), 0);
+    GThread *th[4];
+    for (int i = 0; i < 4; i++)
+        th[i] = g_thread_new("pdf", read_pdfs, NULL);
+    char *first = NULL;
+    for (int i = 0; i < 4; i++) {
+        char *t = g_thread_join(th[i]);
+        ck_assert(strstr(t, "212-45-6789") && strstr(t, "318-52-1947"));
+        if (!first)
+            first = t;
+        else {
+            ck_assert_str_eq(t, first);
+            g_free(t);
+        }
+    }
+    g_free(first);
+    ck_assert_msg(tl_ex_pdf_params_kept(), "the empty PDF that keeps poppler's parameters did not open");
+}
+END_TEST
+
 START_TEST(test_pdf_pages_and_images)
 {
     tl_extract_result *r = ex("report.pdf");
@@ -1204,6 +1283,8 @@ suite_extract(void)
     tcase_add_test(tc, test_type_mismatch);
     tcase_add_test(tc, test_crew_list_every_layout);
     tcase_add_test(tc, test_plain_text_tables);
+    tcase_add_test(tc, test_line_kinds);
+    tcase_add_test(tc, test_pdf_params_kept);
     tcase_add_test(tc, test_pdf_pages_and_images);
     tcase_add_test(tc, test_pdf_statuses);
     tcase_add_test(tc, test_docx_parts);

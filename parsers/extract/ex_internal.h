@@ -36,6 +36,9 @@ int tl_ex_child(tl_ex *x, const char *name, const void *data, size_t n);
 /* The extractors, one per file.  Each sets x->r->status (TEXT unless it
  * says otherwise) and fills text, tables, children. */
 void tl_ex_pdf(tl_ex *x, const guint8 *data, size_t len);                    /* pdf.c */
+/* 1 once the first PDF was read and poppler's global parameters are kept
+ * for the life of the process (pdf.c: one empty document never freed). */
+int tl_ex_pdf_params_kept(void);
 void tl_ex_office(tl_ex *x, const guint8 *data, size_t len, tl_filetype t);  /* office.c */
 void tl_ex_ical(tl_ex *x, const char *data, size_t len);                     /* cal.c */
 void tl_ex_vcard(tl_ex *x, const char *data, size_t len);                    /* cal.c */

@@ -45,6 +45,50 @@ list_images(tl_ex *x, PopplerPage *page, int pno, int *images)
     poppler_page_free_image_mapping(map);
 }
 
+/* A PDF of one empty page, as small as a valid one can be. */
+static const char keeper_pdf[] =
+    "%PDF-1.4\n"
+    "1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    "2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 1 1]>>endobj\n"
+    "xref\n0 4\n"
+    "0000000000 65535 f \n"
+    "0000000009 00000 n \n"
+    "0000000052 00000 n \n"
+    "0000000101 00000 n \n"
+    "trailer<</Size 4/Root 1 0 R>>\nstartxref\n160\n%%EOF\n";
+
+/* poppler-glib builds its global parameters (GlobalParams: font and
+ * encoding tables) when a PopplerDocument is created while no other one
+ * exists, and destroys them when the last one is freed: opened one after
+ * the other, every PDF paid for building them, more than its own parsing
+ * on a small PDF (docs/extraction.md, "Cost").  One empty document made
+ * here, once per process and never freed, keeps them alive; poppler counts
+ * the documents under its own lock, so workers then open theirs in
+ * parallel.  The GOnce also makes the first construction of the
+ * parameters happen on one thread only.  The parameters hold settings and
+ * caches, never a document's content: the text read is the same. */
+static PopplerDocument *kept;
+
+static void
+poppler_keep_params(void)
+{
+    static gsize once = 0;
+    if (g_once_init_enter(&once)) {
+        GBytes *b = g_bytes_new_static(keeper_pdf, sizeof keeper_pdf - 1);
+        PopplerDocument *keeper = poppler_document_new_from_bytes(b, NULL, NULL);
+        g_bytes_unref(b);
+        kept = keeper;      /* in a static: leak checkers see it reachable */
+        g_once_init_leave(&once, 1);
+    }
+}
+
+int
+tl_ex_pdf_params_kept(void)
+{
+    return kept && poppler_document_get_n_pages(kept) == 1;
+}
+
 void
 tl_ex_pdf(tl_ex *x, const guint8 *data, size_t len)
 {
@@ -53,21 +97,10 @@ tl_ex_pdf(tl_ex *x, const guint8 *data, size_t len)
     int truncated = memmem(tail, (size_t)(data + len - tail), "%%EOF", 5) == NULL;
     if (truncated)
         tl_ex_anomaly(x, "PDF truncated: no %%%%EOF at its end");
+    poppler_keep_params();
     GBytes *b = g_bytes_new_static(data, len);
     GError *err = NULL;
-    /* poppler sets up its global parameters on first use: the first
-     * document of the process is opened by one worker at a time. */
-    static GMutex first;
-    static gint ready;
-    PopplerDocument *doc;
-    if (g_atomic_int_get(&ready)) {
-        doc = poppler_document_new_from_bytes(b, NULL, &err);
-    } else {
-        g_mutex_lock(&first);
-        doc = poppler_document_new_from_bytes(b, NULL, &err);
-        g_atomic_int_set(&ready, 1);
-        g_mutex_unlock(&first);
-    }
+    PopplerDocument *doc = poppler_document_new_from_bytes(b, NULL, &err);
     g_bytes_unref(b);
     if (!doc) {
         if (err && g_error_matches(err, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
