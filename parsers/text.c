@@ -251,12 +251,11 @@ html_to_text(const char *html, size_t len, char **jsonld, char **attrs, char **m
         htmlCtxtUseOptions(ctx, HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
                                     HTML_PARSE_IGNORE_ENC | HTML_PARSE_RECOVER);
         size_t off = 0;
-        while (off < len) {     /* in slices: htmlParseChunk takes an int */
+        do {    /* in slices: htmlParseChunk takes an int; the last one ends the document */
             size_t n = MIN(len - off, (size_t)1 << 20);
-            htmlParseChunk(ctx, html + off, (int)n, 0);
+            htmlParseChunk(ctx, html + off, (int)n, off + n == len);
             off += n;
-        }
-        htmlParseChunk(ctx, NULL, 0, 1);
+        } while (off < len);
         htmlFreeParserCtxt(ctx);
     }
     c.depth = 0;
