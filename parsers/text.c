@@ -664,9 +664,12 @@ to_utf8(const guint8 *b, size_t n, const char *charset, const tl_text_limits *li
 /* ------------------------------------------------------------------ */
 
 /* A row of the attachments table for bytes d (status "text" until told
- * otherwise), or NULL when the caller keeps no rows. */
+ * otherwise), or NULL when the caller keeps no rows.  sniffed: the type's
+ * name when the caller knows it (tl_extract sniffs the bytes itself: a
+ * zip's sniffing reads its member names), NULL to sniff it here. */
 static tl_attachment *
-attachment_row(walk_ctx *c, const char *path, const char *fname, const char *declared, const guint8 *d, size_t n)
+attachment_row(walk_ctx *c, const char *path, const char *fname, const char *declared, const guint8 *d, size_t n,
+               const char *sniffed)
 {
     if (!c->attachments)
         return NULL;
@@ -676,7 +679,7 @@ attachment_row(walk_ctx *c, const char *path, const char *fname, const char *dec
     a->declared = g_strdup(declared);
     a->size = (int64_t)n;
     tl_sha256_hex(d, n, a->sha256);
-    a->sniffed = tl_filetype_name(tl_sniff_type(d, n));
+    a->sniffed = sniffed ? sniffed : tl_filetype_name(tl_sniff_type(d, n));
     a->status = "text";
     g_ptr_array_add(c->attachments, a);
     return a;
@@ -728,9 +731,7 @@ extract_children(walk_ctx *c, const tl_extract_result *r, const char *fname, con
             GMimeParser *ps = g_mime_parser_new_with_stream(s);
             GMimeMessage *m = g_mime_parser_construct_message(ps, NULL);
             if (m) {
-                tl_attachment *a = attachment_row(c, cp, ch->name, NULL, d, n);
-                if (a)
-                    a->sniffed = "message";
+                attachment_row(c, cp, ch->name, NULL, d, n, "message");
                 walk_message(c, m, cp, depth + 1);
                 g_object_unref(m);
             }
@@ -748,11 +749,12 @@ static void
 extract_bytes(walk_ctx *c, const guint8 *d, size_t n, const char *declared, const char *fname, const char *path,
               int depth)
 {
-    tl_attachment *a = attachment_row(c, path, fname, declared, d, n);
+    tl_attachment *a = attachment_row(c, path, fname, declared, d, n, "unknown");    /* the type: below */
     if (c->total >= c->lim->max_total) {
         g_ptr_array_add(c->anomalies, g_strdup_printf("part %s not read: message text limit of %zu bytes reached",
                                                       path, c->lim->max_total));
         if (a) {
+            a->sniffed = tl_filetype_name(tl_sniff_type(d, n));
             a->status = "too_large";
             a->reason = g_strdup("message text limit reached");
         }
@@ -867,7 +869,7 @@ add_leaf(walk_ctx *c, GMimePart *part, const char *path)
     t->html = is_html;
     char *problem = NULL;
     char *utf8 = to_utf8(ba->data, n, g_mime_content_type_get_parameter(ct, "charset"), c->lim, &t->charset, &problem);
-    tl_attachment *a = fname ? attachment_row(c, path, fname, t->content_type, ba->data, ba->len) : NULL;
+    tl_attachment *a = fname ? attachment_row(c, path, fname, t->content_type, ba->data, ba->len, NULL) : NULL;
     g_byte_array_unref(ba);
     if (problem)
         g_ptr_array_add(c->anomalies, g_strdup_printf("part %s: %s", path, problem));

@@ -872,6 +872,41 @@ START_TEST(test_message_attachments)
 }
 END_TEST
 
+/* Past the message's text limit an attachment is not extracted, but its
+ * row still says what its bytes are: sniffed here, since tl_extract, which
+ * sniffs them otherwise, is not called. */
+START_TEST(test_attachments_past_text_limit)
+{
+    tl_library_init();
+    GString *m = message_with_attachments();
+    GMimeStream *s = g_mime_stream_mem_new_with_buffer(m->str, m->len);
+    GMimeParser *ps = g_mime_parser_new_with_stream(s);
+    GMimeMessage *msg = g_mime_parser_construct_message(ps, NULL);
+    ck_assert(msg != NULL);
+    tl_text_limits lim;
+    tl_text_limits_init(&lim);
+    lim.max_total = 10;         /* the body ("See attached.") fills it */
+    GPtrArray *an = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *rows = g_ptr_array_new_with_free_func(tl_attachment_free);
+    GPtrArray *parts = tl_text_extract_all(msg, &lim, an, rows);
+    static const char *const want[][2] = { { "2", "pdf" }, { "3", "tnef" }, { "4", "zip" }, { "5", "jpeg" }, { "6", "pdf" } };
+    ck_assert_uint_eq(rows->len, G_N_ELEMENTS(want));
+    for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
+        const tl_attachment *a = row_at(rows, want[i][0]);
+        ck_assert_str_eq(a->sniffed, want[i][1]);
+        ck_assert_str_eq(a->status, "too_large");
+        ck_assert_uint_eq(strlen(a->sha256), 64);
+    }
+    g_ptr_array_unref(parts);
+    g_ptr_array_unref(rows);
+    g_ptr_array_unref(an);
+    g_object_unref(msg);
+    g_object_unref(ps);
+    g_object_unref(s);
+    g_string_free(m, TRUE);
+}
+END_TEST
+
 /* The scan writes the attachments table, and the detectors read the
  * attachments' text: the crew list inside the zip gives SSN findings at
  * its member path. */
@@ -1301,6 +1336,7 @@ suite_extract(void)
     tcase_add_test(tc, test_text_limit_after_repair);
     tcase_add_test(tc, test_garbage_never_crashes);
     tcase_add_test(tc, test_message_attachments);
+    tcase_add_test(tc, test_attachments_past_text_limit);
     tcase_add_test(tc, test_scan_attachments);
     tcase_add_test(tc, test_same_findings_every_layout);
     tcase_add_test(tc, test_long_roster_every_layout);
