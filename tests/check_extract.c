@@ -818,19 +818,31 @@ message_with_attachments(void)
     return m;
 }
 
-START_TEST(test_message_attachments)
+/* The text parts of message m (its anomalies to an, its attachment rows
+ * to rows), through tl_text_extract_all. */
+static GPtrArray *
+extract_message(const GString *m, const tl_text_limits *lim, GPtrArray *an, GPtrArray *rows)
 {
     tl_library_init();
-    GString *m = message_with_attachments();
     GMimeStream *s = g_mime_stream_mem_new_with_buffer(m->str, m->len);
     GMimeParser *ps = g_mime_parser_new_with_stream(s);
     GMimeMessage *msg = g_mime_parser_construct_message(ps, NULL);
     ck_assert(msg != NULL);
+    GPtrArray *parts = tl_text_extract_all(msg, lim, an, rows);
+    g_object_unref(msg);
+    g_object_unref(ps);
+    g_object_unref(s);
+    return parts;
+}
+
+START_TEST(test_message_attachments)
+{
+    GString *m = message_with_attachments();
     tl_text_limits lim;
     tl_text_limits_init(&lim);
     GPtrArray *an = g_ptr_array_new_with_free_func(g_free);
     GPtrArray *rows = g_ptr_array_new_with_free_func(tl_attachment_free);
-    GPtrArray *parts = tl_text_extract_all(msg, &lim, an, rows);
+    GPtrArray *parts = extract_message(m, &lim, an, rows);
     const tl_text_part *p = text_at(parts, "2");
     ck_assert(p != NULL);
     ck_assert(strstr(p->text, "318-52-1947") != NULL);
@@ -865,9 +877,6 @@ START_TEST(test_message_attachments)
     g_ptr_array_unref(parts);
     g_ptr_array_unref(rows);
     g_ptr_array_unref(an);
-    g_object_unref(msg);
-    g_object_unref(ps);
-    g_object_unref(s);
     g_string_free(m, TRUE);
 }
 END_TEST
@@ -877,18 +886,13 @@ END_TEST
  * sniffs them otherwise, is not called. */
 START_TEST(test_attachments_past_text_limit)
 {
-    tl_library_init();
     GString *m = message_with_attachments();
-    GMimeStream *s = g_mime_stream_mem_new_with_buffer(m->str, m->len);
-    GMimeParser *ps = g_mime_parser_new_with_stream(s);
-    GMimeMessage *msg = g_mime_parser_construct_message(ps, NULL);
-    ck_assert(msg != NULL);
     tl_text_limits lim;
     tl_text_limits_init(&lim);
     lim.max_total = 10;         /* the body ("See attached.") fills it */
     GPtrArray *an = g_ptr_array_new_with_free_func(g_free);
     GPtrArray *rows = g_ptr_array_new_with_free_func(tl_attachment_free);
-    GPtrArray *parts = tl_text_extract_all(msg, &lim, an, rows);
+    GPtrArray *parts = extract_message(m, &lim, an, rows);
     static const char *const want[][2] = { { "2", "pdf" }, { "3", "tnef" }, { "4", "zip" }, { "5", "jpeg" }, { "6", "pdf" } };
     ck_assert_uint_eq(rows->len, G_N_ELEMENTS(want));
     for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
@@ -900,9 +904,6 @@ START_TEST(test_attachments_past_text_limit)
     g_ptr_array_unref(parts);
     g_ptr_array_unref(rows);
     g_ptr_array_unref(an);
-    g_object_unref(msg);
-    g_object_unref(ps);
-    g_object_unref(s);
     g_string_free(m, TRUE);
 }
 END_TEST
