@@ -547,7 +547,13 @@ tl_part_bytes(GMimePart *part)
     GMimeDataWrapper *w = g_mime_part_get_content(part);
     if (!w)
         return NULL;
-    GMimeStream *mem = g_mime_stream_mem_new();
+    /* sized for the decoded bytes at once: the content's length bounds
+     * them (three quarters of it for base64), so the buffer never grows
+     * and copies itself while GMime writes */
+    gint64 enc = g_mime_stream_length(g_mime_data_wrapper_get_stream(w));
+    gint64 cap = g_mime_data_wrapper_get_encoding(w) == GMIME_CONTENT_ENCODING_BASE64 ? enc / 4 * 3 + 3 : enc;
+    GMimeStream *mem = g_mime_stream_mem_new_with_byte_array(
+        g_byte_array_sized_new(cap > 0 && cap < G_MAXINT ? (guint)cap : 0));
     g_mime_data_wrapper_write_to_stream(w, mem);
     /* take the stream's buffer rather than copy it */
     GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
