@@ -271,33 +271,6 @@ html_to_text(const char *html, size_t len, char **jsonld, char **attrs, char **m
 /* Normalisation with an offset map                                    */
 /* ------------------------------------------------------------------ */
 
-/* The length of the ASCII prefix of s (bytes below 0x80, NUL included),
- * read eight bytes at a time: most mail text is ASCII, and a byte at a
- * time this was the largest part of reading it (docs/extraction.md,
- * "Cost"). */
-static size_t
-ascii_prefix(const char *s, size_t n)
-{
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        guint64 w;
-        memcpy(&w, s + i, 8);
-        if (w & G_GUINT64_CONSTANT(0x8080808080808080))
-            break;
-    }
-    while (i < n && (unsigned char)s[i] < 0x80)
-        i++;
-    return i;
-}
-
-/* g_utf8_validate_len(): the ASCII prefix (without a NUL, which it
- * refuses) needs no look beyond its bytes. */
-static int
-utf8_valid(const guint8 *b, size_t n)
-{
-    size_t a = ascii_prefix((const char *)b, n);
-    return !memchr(b, '\0', a) && g_utf8_validate_len((const char *)b + a, n - a, NULL);
-}
 
 static int
 invisible(gunichar u)
@@ -316,7 +289,7 @@ tl_text_normalise(const char *in, size_t n, char **out, guint32 **map, size_t *o
         if (b < 0x80) {
             /* an ASCII run is itself; its last byte stays out when a
              * combining mark follows it */
-            size_t e = i + ascii_prefix(in + i, n - i);
+            size_t e = i + tl_ascii_prefix(in + i, n - i);
             if (e < n && e > i && g_unichar_combining_class(g_utf8_get_char(in + e)) != 0)
                 e--;
             if (e > i) {
@@ -626,7 +599,7 @@ to_utf8(const guint8 *b, size_t n, const char *charset, const tl_text_limits *li
     if (charset && g_ascii_strcasecmp(charset, "utf-8") != 0 && g_ascii_strcasecmp(charset, "us-ascii") != 0) {
         gsize bad = 0;
         u = convert_lossy(b, n, g_mime_charset_iconv_name(charset), &len, &bad);
-        if (u && bad && utf8_valid(b, n)) {
+        if (u && bad && tl_utf8_valid((const char *)b, n)) {
             /* mislabelled UTF-8 */
             g_free(u);
             u = NULL;
@@ -638,9 +611,9 @@ to_utf8(const guint8 *b, size_t n, const char *charset, const tl_text_limits *li
                                            (size_t)bad, charset);
         } else
             *problem = g_strdup_printf("charset %s is unknown; read as %s", charset,
-                                       utf8_valid(b, n) ? "UTF-8" : lim->fallback_charset);
+                                       tl_utf8_valid((const char *)b, n) ? "UTF-8" : lim->fallback_charset);
     }
-    if (!u && utf8_valid(b, n)) {
+    if (!u && tl_utf8_valid((const char *)b, n)) {
         *used = g_strdup("utf-8");
         u = g_malloc(n + 1);
         memcpy(u, b, n);

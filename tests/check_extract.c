@@ -287,6 +287,47 @@ START_TEST(test_line_kinds)
 }
 END_TEST
 
+/* tl_utf8_valid reads ASCII a word at a time and hands GLib only the
+ * other bytes: it says what g_utf8_validate_len says, NULs, cut and
+ * overlong sequences and surrogates included, at every alignment. */
+START_TEST(test_utf8_valid)
+{
+    static const char *const cases[] = {
+        "", "plain ASCII text, longer than one word", "caf\xc3\xa9 au lait, na\xc3\xafve r\xc3\xa9sum\xc3\xa9",
+        "\xe2\x80\x94 dash \xf0\x9f\x98\x80 emoji", "cut at the end \xc3", "cut in the middle \xe2\x80 of text",
+        "overlong \xc0\xaf slash", "surrogate \xed\xa0\x80 half", "stray continuation \x80 byte",
+        "windows-1252 \xe9t\xe9", "\xff\xfe not UTF-8", "\xf4\x90\x80\x80 past U+10FFFF",
+    };
+    char buf[96];
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++)
+        for (size_t shift = 0; shift < 9; shift++) {
+            size_t n = strlen(cases[i]);
+            memset(buf, 'a', shift);
+            memcpy(buf + shift, cases[i], n);
+            ck_assert_msg(tl_utf8_valid(buf, shift + n) == (int)g_utf8_validate_len(buf, shift + n, NULL),
+                          "case %zu at %zu", i, shift);
+            if (shift + n >= 1) {    /* a NUL anywhere makes it invalid */
+                buf[(shift + n) / 2] = '\0';
+                ck_assert_msg(tl_utf8_valid(buf, shift + n) == (int)g_utf8_validate_len(buf, shift + n, NULL),
+                              "case %zu at %zu with a NUL", i, shift);
+            }
+        }
+    /* random bytes, mostly ASCII with bursts of high ones */
+    GRand *r = g_rand_new_with_seed(7);
+    for (int k = 0; k < 20000; k++) {
+        size_t n = (size_t)g_rand_int_range(r, 0, sizeof buf);
+        for (size_t j = 0; j < n; j++)
+            buf[j] = (char)(g_rand_int_range(r, 0, 8) ? g_rand_int_range(r, k % 2, 128) : g_rand_int_range(r, 0x80, 0x100));
+        ck_assert_int_eq(tl_utf8_valid(buf, n), (int)g_utf8_validate_len(buf, n, NULL));
+        size_t ascii = 0;
+        while (ascii < n && (unsigned char)buf[ascii] < 0x80)
+            ascii++;
+        ck_assert_uint_eq(tl_ascii_prefix(buf, n), ascii);
+    }
+    g_rand_free(r);
+}
+END_TEST
+
 /* Workers open PDFs at the same time from a cold start: poppler's global
  * parameters are built once (pdf.c keeps one empty document for the life
  * of the process) and every thread reads the same text. */
@@ -1320,6 +1361,7 @@ suite_extract(void)
     tcase_add_test(tc, test_crew_list_every_layout);
     tcase_add_test(tc, test_plain_text_tables);
     tcase_add_test(tc, test_line_kinds);
+    tcase_add_test(tc, test_utf8_valid);
     tcase_add_test(tc, test_pdf_params_kept);
     tcase_add_test(tc, test_pdf_pages_and_images);
     tcase_add_test(tc, test_pdf_statuses);

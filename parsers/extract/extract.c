@@ -316,6 +316,48 @@ compatible(tl_filetype declared, tl_filetype sniffed)
 }
 
 /* ------------------------------------------------------------------ */
+/* UTF-8 checks a word at a time                                        */
+/* ------------------------------------------------------------------ */
+
+size_t
+tl_ascii_prefix(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        guint64 w;
+        memcpy(&w, s + i, 8);
+        if (w & G_GUINT64_CONSTANT(0x8080808080808080))
+            break;
+    }
+    while (i < n && (unsigned char)s[i] < 0x80)
+        i++;
+    return i;
+}
+
+/* By stretches: an ASCII byte is never part of a longer sequence, so the
+ * text is valid when its ASCII stretches hold no NUL (which GLib refuses)
+ * and each stretch of the other bytes is valid on its own; GLib, which
+ * reads a byte at a time, then sees only the latter. */
+int
+tl_utf8_valid(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t a = tl_ascii_prefix(s + i, n - i);
+        if (memchr(s + i, '\0', a))
+            return 0;
+        i += a;
+        size_t j = i;
+        while (j < n && (unsigned char)s[j] >= 0x80)
+            j++;
+        if (!g_utf8_validate_len(s + i, j - i, NULL))
+            return 0;
+        i = j;
+    }
+    return 1;
+}
+
+/* ------------------------------------------------------------------ */
 /* Building a result                                                   */
 /* ------------------------------------------------------------------ */
 
@@ -328,7 +370,7 @@ tl_ex_append(tl_ex *x, const char *s, size_t n)
     /* Made valid first: a replaced byte takes three, and the text must stay
      * within max_text (a longer text made the room below negative). */
     char *v = NULL;
-    if (!g_utf8_validate(s, (gssize)n, NULL)) {
+    if (!tl_utf8_valid(s, n)) {
         v = g_utf8_make_valid(s, (gssize)n);
         s = v;
         n = strlen(v);
@@ -490,7 +532,7 @@ ex_text(tl_ex *x, const guint8 *data, size_t len, tl_filetype t)
         s += 3;
         len -= 3;
     }
-    if (!g_utf8_validate(s, (gssize)len, NULL)) {
+    if (!tl_utf8_valid(s, len)) {
         gsize w = 0;
         conv = g_convert(s, (gssize)len, "UTF-8", "WINDOWS-1252", NULL, &w, NULL);
         if (conv) {

@@ -174,6 +174,14 @@ tl_filetype tl_filetype_declared(const char *content_type, const char *filename)
  * "container", "failed" (the database's words). */
 const char *tl_extract_status_name(tl_extract_status s);
 
+/* The length of the ASCII prefix of s (bytes below 0x80, NUL included),
+ * read eight bytes at a time. */
+size_t tl_ascii_prefix(const char *s, size_t n);
+/* g_utf8_validate_len(s, n, NULL) (a NUL is invalid), reading ASCII eight
+ * bytes at a time: most mail text is ASCII, and a byte at a time this was
+ * the largest part of reading it (docs/extraction.md, "Cost"). */
+int tl_utf8_valid(const char *s, size_t n);
+
 /* Image metadata of image bytes (JPEG, PNG, GIF, TIFF); 0 when the bytes
  * are no image known here.  info is filled (free its strings with
  * tl_image_info_clear). */
