@@ -948,6 +948,7 @@ tl_text_extract_all(GMimeMessage *msg, const tl_text_limits *lim, GPtrArray *ano
     c.xlim.max_unpacked = lim->unpacked;
     c.xlim.max_entities = lim->xml_entities;
     c.xlim.max_text = lim->max_part;        /* text per attachment: the part limit (and the message's) */
+    c.xlim.pdf_image_sizes = 0;             /* image sizes: read only for a PDF without text (a scan) */
     walk_message(&c, msg, "", 0);
     return c.parts;
 }

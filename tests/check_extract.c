@@ -11,6 +11,7 @@
 #include <libxml/HTMLparser.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "parsers/extract/ex_internal.h"
 #include "parsers/extract/extract.h"
@@ -388,6 +389,49 @@ START_TEST(test_pdf_pages_and_images)
     ck_assert_int_eq(r->status, TL_EX_TEXT);
     assert_text(r, "212-45-6789");
     assert_text(r, "FOOTER: page footer");
+    tl_extract_result_free(r);
+}
+END_TEST
+
+/* This thread's CPU time in milliseconds. */
+static double
+cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1000 + (double)ts.tv_nsec / 1e6;
+}
+
+/* With pdf_image_sizes 0 (the scan's setting) a PDF with a text layer
+ * lists its images without decoding them, which was most of its cost;
+ * a scanned PDF's images are still decoded, for the scanned-page test. */
+START_TEST(test_pdf_image_sizes)
+{
+    tl_extract_limits lim;
+    tl_extract_limits_init(&lim);
+    tl_extract_result *r = ex_lim("report.pdf", NULL, &lim, NULL);     /* warm up poppler */
+    tl_extract_result_free(r);
+    double t[2];
+    for (int sizes = 1; sizes >= 0; sizes--) {
+        lim.pdf_image_sizes = sizes;
+        double t0 = cpu_ms();
+        for (int k = 0; k < 5; k++) {
+            r = ex_lim("report.pdf", NULL, &lim, NULL);
+            ck_assert_int_eq(r->status, TL_EX_TEXT);
+            ck_assert(in_section(r, "page 2", "318-52-1947"));
+            ck_assert_uint_eq(r->images->len, 1);
+            const tl_image_info *im = r->images->pdata[0];
+            ck_assert_int_eq(im->page, 1);
+            ck_assert_int_eq(im->width, sizes ? 640 : 0);
+            tl_extract_result_free(r);
+        }
+        t[sizes] = cpu_ms() - t0;
+    }
+    ck_assert_msg(t[0] * 2 < t[1], "listing without decoding took %.1f ms, decoding %.1f ms", t[0], t[1]);
+    r = ex_lim("scanned.pdf", NULL, &lim, NULL);
+    ck_assert_int_eq(r->status, TL_EX_NO_TEXT_LAYER);
+    ck_assert_uint_eq(r->images->len, 1);
+    ck_assert_int_gt(((tl_image_info *)r->images->pdata[0])->width, 0);
     tl_extract_result_free(r);
 }
 END_TEST
@@ -1365,6 +1409,7 @@ suite_extract(void)
     tcase_add_test(tc, test_pdf_params_kept);
     tcase_add_test(tc, test_pdf_pages_and_images);
     tcase_add_test(tc, test_pdf_statuses);
+    tcase_add_test(tc, test_pdf_image_sizes);
     tcase_add_test(tc, test_docx_parts);
     tcase_add_test(tc, test_odt_parts);
     tcase_add_test(tc, test_slides);

@@ -31,6 +31,7 @@ tl_extract_limits_init(tl_extract_limits *l)
     l->max_depth = 8;
     l->max_children = 1000;
     l->max_child = 64u << 20;
+    l->pdf_image_sizes = 1;
 }
 
 const char *

@@ -98,6 +98,9 @@ typedef struct {
     int max_depth;              /* nesting of attachments in attachments (8) */
     int max_children;           /* children returned per container (1000) */
     size_t max_child;           /* bytes of one child (64 MiB) */
+    int pdf_image_sizes;        /* 1 (default): every image listed in a PDF is decoded for its pixel size; 0: only
+                                 * until a page has text (a PDF with a text layer lists its later images with size
+                                 * 0 x 0): what parsers/text.c needs, the largest image of a scanned page */
 } tl_extract_limits;
 void tl_extract_limits_init(tl_extract_limits *l);
 

@@ -8,7 +8,9 @@
  * recovers of it is kept.
  *
  * The images of each page are listed with their pixel dimensions (poppler
- * decodes each listed image once; at most max_pdf_images per document).
+ * decodes each listed image once; at most max_pdf_images per document);
+ * with pdf_image_sizes 0, only until a page has text: the scan wants the
+ * sizes of a scanned page's images alone.
  * Pages past max_pdf_pages and the rest of a document whose reading took
  * longer than max_pdf_seconds are skipped and reported; the time is
  * checked between pages, since poppler cannot be interrupted inside one.
@@ -19,8 +21,11 @@
 
 #include "parsers/extract/ex_internal.h"
 
+/* Lists the images of a page; sizes: decode each for its pixel size
+ * (poppler renders the whole image to a cairo surface for it: most of a
+ * small PDF's cost when it has a logo). */
 static void
-list_images(tl_ex *x, PopplerPage *page, int pno, int *images)
+list_images(tl_ex *x, PopplerPage *page, int pno, int *images, int sizes)
 {
     GList *map = poppler_page_get_image_mapping(page);
     for (GList *l = map; l; l = l->next) {
@@ -32,7 +37,7 @@ list_images(tl_ex *x, PopplerPage *page, int pno, int *images)
         (*images)++;
         tl_image_info *im = g_new0(tl_image_info, 1);
         im->page = pno;
-        cairo_surface_t *s = poppler_page_get_image(page, m->image_id);
+        cairo_surface_t *s = sizes ? poppler_page_get_image(page, m->image_id) : NULL;
         if (s) {
             if (cairo_surface_get_type(s) == CAIRO_SURFACE_TYPE_IMAGE) {
                 im->width = cairo_image_surface_get_width(s);
@@ -141,7 +146,7 @@ tl_ex_pdf(tl_ex *x, const guint8 *data, size_t len)
             tl_ex_newline(x);
             g_free(text);
         }
-        list_images(x, page, i + 1, &images);
+        list_images(x, page, i + 1, &images, x->lim->pdf_image_sizes || !chars);
         g_object_unref(page);
         if (x->text_full)
             break;
