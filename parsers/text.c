@@ -358,16 +358,30 @@ put_byte(GString *out, GArray *map, char c, guint32 at)
 }
 
 /* A cell's value, each byte placed where it sits in the raw cell (the
- * value is the raw span trimmed and, for CSV, unquoted). */
+ * value is the raw span trimmed and, for CSV, unquoted): where the value
+ * is found whole in the span, its bytes and their places are copied at
+ * once.  Most values start right after the span's leading blanks, and
+ * none can start earlier (it would start with a blank, which the value
+ * does not where it matches there), so that place is tried before
+ * memmem. */
 static void
 put_cell(GString *out, GArray *map, const tl_text_part *t, const tl_cell *c)
 {
     size_t vn = strlen(c->text);
-    const char *in = c->len ? memmem(t->text + c->off, c->len, c->text, vn) : NULL;
-    for (size_t k = 0; k < vn; k++) {
-        size_t at = in ? (size_t)(in - t->text) + k : c->off;
-        put_byte(out, map, c->text[k], t->map[MIN(at, t->len)]);
+    const char *raw = t->text + c->off, *in = NULL;
+    if (vn && c->len) {
+        size_t lead = 0;
+        while (lead < c->len && g_ascii_isspace(raw[lead]))
+            lead++;
+        in = lead + vn <= c->len && memcmp(raw + lead, c->text, vn) == 0 ? raw + lead
+                                                                          : memmem(raw, c->len, c->text, vn);
     }
+    if (in) {
+        put_mapped(out, map, c->text, t->map + (in - t->text), vn);
+        return;
+    }
+    for (size_t k = 0; k < vn; k++)
+        put_byte(out, map, c->text[k], t->map[MIN(c->off, t->len)]);
 }
 
 static void
@@ -949,6 +963,7 @@ tl_text_extract_all(GMimeMessage *msg, const tl_text_limits *lim, GPtrArray *ano
     c.xlim.max_entities = lim->xml_entities;
     c.xlim.max_text = lim->max_part;        /* text per attachment: the part limit (and the message's) */
     c.xlim.pdf_image_sizes = 0;             /* image sizes: read only for a PDF without text (a scan) */
+    c.xlim.find_tables = 0;                 /* add_text finds the tables in the normalised text */
     walk_message(&c, msg, "", 0);
     return c.parts;
 }

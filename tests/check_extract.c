@@ -920,6 +920,37 @@ extract_message(const GString *m, const tl_text_limits *lim, GPtrArray *an, GPtr
     return parts;
 }
 
+/* With find_tables 0 (the scan's setting) text, CSV, PDF and RTF files
+ * come without the tables parsers/text.c looks for again in the
+ * normalised text; the text is the same, and the part still has them. */
+START_TEST(test_find_tables)
+{
+    static const char *const files[] = { "crew-tabs.txt", "crew-columns.txt", "crew.csv", "report.pdf", "memo.rtf" };
+    tl_extract_limits lim;
+    tl_extract_limits_init(&lim);
+    lim.find_tables = 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+        tl_extract_result *with = ex_lim(files[i], NULL, NULL, NULL), *without = ex_lim(files[i], NULL, &lim, NULL);
+        ck_assert_str_eq(without->text->str, with->text->str);
+        ck_assert_msg(without->tables->len == 0, "%s: %u tables", files[i], without->tables->len);
+        if (i < 3)
+            ck_assert_msg(with->tables->len == 1, "%s: %u tables by default", files[i], with->tables->len);
+        tl_extract_result_free(with);
+        tl_extract_result_free(without);
+    }
+    GString *m = message_with_attachments();
+    tl_text_limits tl;
+    tl_text_limits_init(&tl);
+    GPtrArray *an = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *parts = extract_message(m, &tl, an, NULL);
+    const tl_text_part *p = text_at(parts, "4/crew.zip/1");
+    ck_assert(p != NULL && p->tables && p->tables->len == 1);
+    g_ptr_array_unref(parts);
+    g_ptr_array_unref(an);
+    g_string_free(m, TRUE);
+}
+END_TEST
+
 START_TEST(test_message_attachments)
 {
     GString *m = message_with_attachments();
@@ -1410,6 +1441,7 @@ suite_extract(void)
     tcase_add_test(tc, test_pdf_pages_and_images);
     tcase_add_test(tc, test_pdf_statuses);
     tcase_add_test(tc, test_pdf_image_sizes);
+    tcase_add_test(tc, test_find_tables);
     tcase_add_test(tc, test_docx_parts);
     tcase_add_test(tc, test_odt_parts);
     tcase_add_test(tc, test_slides);

@@ -32,6 +32,7 @@ tl_extract_limits_init(tl_extract_limits *l)
     l->max_children = 1000;
     l->max_child = 64u << 20;
     l->pdf_image_sizes = 1;
+    l->find_tables = 1;
 }
 
 const char *
@@ -544,11 +545,11 @@ ex_text(tl_ex *x, const guint8 *data, size_t len, tl_filetype t)
     tl_ex_append(x, s, len);
     const char *text = x->r->text->str;
     size_t n = x->r->text->len;
-    if (t == TL_FT_CSV || t == TL_FT_TSV) {
+    if (x->lim->find_tables && (t == TL_FT_CSV || t == TL_FT_TSV)) {
         tl_table *tb = tl_table_parse_delimited(text, n, t == TL_FT_CSV ? ',' : '\t', x->lim->max_sheet_cells);
         if (tb)
             g_ptr_array_add(x->r->tables, tb);
-    } else {
+    } else if (x->lim->find_tables) {
         tl_tables_detect(text, n, x->r->tables);
     }
     g_free(conv);

@@ -101,6 +101,9 @@ typedef struct {
     int pdf_image_sizes;        /* 1 (default): every image listed in a PDF is decoded for its pixel size; 0: only
                                  * until a page has text (a PDF with a text layer lists its later images with size
                                  * 0 x 0): what parsers/text.c needs, the largest image of a scanned page */
+    int find_tables;            /* 1 (default): the tables of text read from a PDF, an RTF or a text, CSV or TSV
+                                 * file are looked for and returned; 0: not (parsers/text.c finds them in the
+                                 * part's normalised text itself).  Sheets and document tables always come. */
 } tl_extract_limits;
 void tl_extract_limits_init(tl_extract_limits *l);
 

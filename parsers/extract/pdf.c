@@ -155,6 +155,6 @@ tl_ex_pdf(tl_ex *x, const guint8 *data, size_t len)
     g_object_unref(doc);
     if (!chars)
         tl_ex_fail(x, TL_EX_NO_TEXT_LAYER, "no text on %d page%s", n, n == 1 ? "" : "s");
-    else
+    else if (x->lim->find_tables)
         tl_tables_detect(x->r->text->str, x->r->text->len, x->r->tables);
 }

@@ -255,5 +255,6 @@ tl_ex_rtf(tl_ex *x, const char *data, size_t len)
     g_free(text);
     if (cut)
         tl_ex_anomaly(x, "limit: text per attachment (%zu bytes) reached", x->lim->max_text);
-    tl_tables_detect(x->r->text->str, x->r->text->len, x->r->tables);
+    if (x->lim->find_tables)
+        tl_tables_detect(x->r->text->str, x->r->text->len, x->r->tables);
 }
