@@ -83,6 +83,30 @@ START_TEST(test_multipart_paths_and_charsets)
 }
 END_TEST
 
+/* A CSV cell rewritten as a tab-separated cell keeps each byte's place:
+ * a value found whole in its raw span maps byte for byte (after leading
+ * blanks, inside quotes), one that unquoting changed maps to its cell's
+ * start. */
+START_TEST(test_csv_cell_places)
+{
+    const char *raw = "From: a@example.org\nContent-Type: text/csv\n\n"
+                      "name,note\n  DOE ,\"say \"\"hi\"\"\"\n\"x, y\", x\n";
+    GPtrArray *an;
+    GPtrArray *parts = extract(raw, &an, NULL);
+    const tl_text_part *p = part_at(parts, "1");
+    ck_assert_str_eq(p->text, "name\tnote\nDOE\tsay \"hi\"\nx, y\tx\n");
+    /* DOE at 12 of the CSV; say "hi", unquoted: all at its cell's start,
+     * 17; x, y inside its quotes at 31; the x after ", " at 38 */
+    static const guint32 want[][2] = { { 10, 12 }, { 12, 14 }, { 14, 17 }, { 21, 17 }, { 23, 31 }, { 26, 34 }, { 28, 38 } };
+    for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
+        ck_assert_msg(p->map[want[i][0]] == want[i][1], "byte %u maps to %u, not %u", want[i][0], p->map[want[i][0]],
+                      want[i][1]);
+    ck_assert_uint_eq(p->tables->len, 1);
+    g_ptr_array_unref(parts);
+    g_ptr_array_unref(an);
+}
+END_TEST
+
 START_TEST(test_html_structure)
 {
     const char *raw =
@@ -304,6 +328,7 @@ suite_text(void)
     Suite *s = suite_create("text");
     TCase *tc = tcase_create("parts");
     tcase_add_test(tc, test_multipart_paths_and_charsets);
+    tcase_add_test(tc, test_csv_cell_places);
     tcase_add_test(tc, test_html_structure);
     tcase_add_test(tc, test_html_microdata);
     tcase_add_test(tc, test_normalise_map);
