@@ -20,8 +20,10 @@
  *
  * Every extractor works on memory only, never touches the network, and is
  * bounded by tl_extract_limits: a hostile attachment costs at most those
- * limits and gives a status, never a crash.  Nothing here keeps global
- * state, so calls may run on several threads at once.
+ * limits and gives a status, never a crash.  Calls may run on several
+ * threads at once: the one piece of global state is an empty PDF that
+ * pdf.c opens once and keeps, so that poppler keeps its global parameters
+ * (docs/extraction.md, "Cost").
  *
  * The module depends on GLib and the Debian libraries it uses (poppler-glib,
  * libarchive, libxml2, libical, libexif), on the project's TNEF reader
