@@ -278,27 +278,95 @@ invisible(gunichar u)
     return (u >= 0x200B && u <= 0x200D) || u == 0x2060 || u == 0xFEFF || u == 0x00AD;
 }
 
+/* The normalised text being built: its bytes and, for each, its place in
+ * the input (the offset map).  Written in place rather than a byte at a
+ * time through GString and GArray calls. */
+typedef struct {
+    char *s;
+    guint32 *m;
+    size_t len, cap;
+} norm_buf;
+
+/* Room for k more bytes, the closing NUL and the map's last entry. */
+static void
+norm_room(norm_buf *b, size_t k)
+{
+    if (b->len + k + 1 <= b->cap)
+        return;
+    b->cap = MAX(b->cap * 2, b->len + k + 1);
+    b->s = g_realloc(b->s, b->cap);
+    b->m = g_realloc_n(b->m, b->cap, sizeof *b->m);
+}
+
+/* Appends k bytes, each placed at input offset at. */
+static void
+norm_put(norm_buf *b, const char *s, size_t k, guint32 at)
+{
+    norm_room(b, k);
+    memcpy(b->s + b->len, s, k);
+    for (size_t j = 0; j < k; j++)
+        b->m[b->len + j] = at;
+    b->len += k;
+}
+
+/* A character's NFKC form, remembered for the rest of a text: a text
+ * repeats its few accented letters and typographic marks, and each
+ * g_utf8_normalize call allocates (it was most of the time of a text in
+ * French or German).  Direct-mapped by the code point; a form too long for
+ * a slot is not remembered. */
+typedef struct {
+    gunichar u;         /* 0: empty (the characters remembered are beyond ASCII) */
+    guint8 len;
+    char nf[27];
+} nfkc_slot;
+
+#define NFKC_SLOTS 64
+
+/* Appends the NFKC form of the segment s (n bytes at input offset at: a
+ * character and the combining marks after it); u: its one character when
+ * it has no marks (then the form is remembered in memo), else 0. */
+static void
+put_nfkc(norm_buf *b, const char *s, size_t n, guint32 at, gunichar u, nfkc_slot *memo)
+{
+    nfkc_slot *slot = u ? &memo[u % NFKC_SLOTS] : NULL;
+    if (slot && slot->u == u) {
+        norm_put(b, slot->nf, slot->len, at);
+        return;
+    }
+    char *nf = g_utf8_normalize(s, (gssize)n, G_NORMALIZE_NFKC);
+    if (nf) {
+        size_t len = strlen(nf);
+        norm_put(b, nf, len, at);
+        if (slot && len <= sizeof slot->nf) {
+            slot->u = u;
+            slot->len = (guint8)len;
+            memcpy(slot->nf, nf, len);
+        }
+    }
+    g_free(nf);
+}
+
 void
 tl_text_normalise(const char *in, size_t n, char **out, guint32 **map, size_t *out_len)
 {
-    GString *o = g_string_sized_new(n + 1);
-    GArray *m = g_array_sized_new(FALSE, FALSE, sizeof(guint32), (guint)n + 1);
+    nfkc_slot memo[NFKC_SLOTS];
+    memset(memo, 0, sizeof memo);
+    norm_buf b = { NULL, NULL, 0, 0 };
+    norm_room(&b, n + 16);
     size_t i = 0;
     while (i < n) {
-        unsigned char b = (unsigned char)in[i];
-        if (b < 0x80) {
+        unsigned char c = (unsigned char)in[i];
+        if (c < 0x80) {
             /* an ASCII run is itself; its last byte stays out when a
              * combining mark follows it */
             size_t e = i + tl_ascii_prefix(in + i, n - i);
             if (e < n && e > i && g_unichar_combining_class(g_utf8_get_char(in + e)) != 0)
                 e--;
             if (e > i) {
-                g_string_append_len(o, in + i, (gssize)(e - i));
-                guint old = m->len;
-                g_array_set_size(m, old + (guint)(e - i));
-                guint32 *mp = &g_array_index(m, guint32, old);
+                norm_room(&b, e - i);
+                memcpy(b.s + b.len, in + i, e - i);
                 for (size_t k = i; k < e; k++)
-                    *mp++ = (guint32)k;
+                    b.m[b.len++] = (guint32)k;
                 i = e;
                 continue;
             }
@@ -307,31 +375,27 @@ tl_text_normalise(const char *in, size_t n, char **out, guint32 **map, size_t *o
         size_t start = i;
         gunichar u = g_utf8_get_char(in + i);
         i = (size_t)(g_utf8_next_char(in + i) - in);
+        int alone = 1;      /* no combining mark after it */
         while (i < n && (unsigned char)in[i] >= 0x80 &&
-               g_unichar_combining_class(g_utf8_get_char(in + i)) != 0)
+               g_unichar_combining_class(g_utf8_get_char(in + i)) != 0) {
             i = (size_t)(g_utf8_next_char(in + i) - in);
-        size_t before = o->len;
-        if (invisible(u) && i == (size_t)(g_utf8_next_char(in + start) - in))
+            alone = 0;
+        }
+        if (invisible(u) && alone)
             continue;
         if ((u >= 0x2010 && u <= 0x2015) || u == 0x2212)
-            g_string_append_c(o, '-');
+            norm_put(&b, "-", 1, (guint32)start);
         else if (u == 0x00A0 || u == 0x202F || u == 0x2007)
-            g_string_append_c(o, ' ');
-        else {
-            char *nf = g_utf8_normalize(in + start, (gssize)(i - start), G_NORMALIZE_NFKC);
-            if (nf)
-                g_string_append(o, nf);
-            g_free(nf);
-        }
-        guint32 v = (guint32)start;
-        for (size_t k = before; k < o->len; k++)
-            g_array_append_val(m, v);
+            norm_put(&b, " ", 1, (guint32)start);
+        else
+            put_nfkc(&b, in + start, i - start, (guint32)start, alone ? u : 0, memo);
     }
-    guint32 end = (guint32)n;
-    g_array_append_val(m, end);
-    *out_len = o->len;
-    *out = g_string_free(o, FALSE);
-    *map = (guint32 *)(void *)g_array_free(m, FALSE);
+    norm_room(&b, 0);
+    b.s[b.len] = '\0';
+    b.m[b.len] = (guint32)n;
+    *out_len = b.len;
+    *out = b.s;
+    *map = b.m;
 }
 
 /* ------------------------------------------------------------------ */

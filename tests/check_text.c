@@ -197,6 +197,52 @@ START_TEST(test_normalise_map)
 }
 END_TEST
 
+/* A character's NFKC form is remembered for the rest of the text: each
+ * repeat, each character that takes its slot from another (U+00E9 and
+ * U+0129 share one) and a form too long to remember (U+FDFA, 33 bytes)
+ * give what g_utf8_normalize gives for that character alone, and every
+ * byte of a form maps to its character. */
+START_TEST(test_normalise_memo)
+{
+    static const char *const chars[] = { "\xc3\xa9", "\xc4\xa9", "\xef\xac\x81", "\xc2\xbd", "\xef\xb7\xba",
+                                         "\xe2\x91\xa0", "\xc3\x9f", "\xe2\x80\x9c" };
+    GString *in = g_string_new(NULL), *want = g_string_new(NULL);
+    GArray *at = g_array_new(FALSE, FALSE, sizeof(guint32));
+    GRand *r = g_rand_new_with_seed(3);
+    for (int k = 0; k < 400; k++) {
+        const char *c = chars[g_rand_int_range(r, 0, G_N_ELEMENTS(chars))];
+        guint32 off = (guint32)in->len;
+        g_string_append(in, c);
+        char *nf = g_utf8_normalize(c, -1, G_NORMALIZE_NFKC);
+        g_string_append(want, nf);
+        for (size_t j = 0; j < strlen(nf); j++)
+            g_array_append_val(at, off);
+        g_free(nf);
+        if (k % 3 == 0) {
+            off = (guint32)in->len;
+            g_string_append_c(in, 'x');
+            g_string_append_c(want, 'x');
+            g_array_append_val(at, off);
+        }
+    }
+    char *out;
+    guint32 *map;
+    size_t len;
+    tl_text_normalise(in->str, in->len, &out, &map, &len);
+    ck_assert_str_eq(out, want->str);
+    ck_assert_uint_eq(len, at->len);
+    for (size_t j = 0; j < len; j++)
+        ck_assert_uint_eq(map[j], g_array_index(at, guint32, j));
+    ck_assert_uint_eq(map[len], in->len);
+    g_free(out);
+    g_free(map);
+    g_rand_free(r);
+    g_array_unref(at);
+    g_string_free(in, TRUE);
+    g_string_free(want, TRUE);
+}
+END_TEST
+
 START_TEST(test_bad_charsets)
 {
     /* undeclared 8-bit: windows-1252 fallback; a charset iconv does not
@@ -332,6 +378,7 @@ suite_text(void)
     tcase_add_test(tc, test_html_structure);
     tcase_add_test(tc, test_html_microdata);
     tcase_add_test(tc, test_normalise_map);
+    tcase_add_test(tc, test_normalise_memo);
     tcase_add_test(tc, test_bad_charsets);
     tcase_add_test(tc, test_lossy_conversion);
     tcase_add_test(tc, test_attached_messages);
