@@ -285,6 +285,16 @@ START_TEST(test_line_kinds)
         g_string_free(got, TRUE);
         g_ptr_array_unref(out);
     }
+    /* A cell (one block with its text) is trimmed, and its text ends at a
+     * NUL in the value, as it did when the text was g_strndup'ed. */
+    tl_table *t = tl_table_new("test");
+    tl_table_add_cell(t, "  ab\0cd ", 9, 3, 9);
+    tl_table_add_cell(t, "\xc2\xa0x\xc2\xa0", 5, 12, 5);
+    const GPtrArray *row = t->rows->pdata[0];
+    ck_assert_str_eq(((tl_cell *)row->pdata[0])->text, "ab");
+    ck_assert_uint_eq(((tl_cell *)row->pdata[0])->off, 3);
+    ck_assert_str_eq(((tl_cell *)row->pdata[1])->text, "x");
+    tl_table_free(t);
 }
 END_TEST
 
