@@ -49,7 +49,10 @@
 #include <hs/hs.h>
 extern const unsigned char tl_hsdb[]; /* build/hsdb.o: the project's patterns, serialised */
 extern const size_t tl_hsdb_len;
-static hs_database_t *hsdb;
+/* the two databases the detectors split the patterns into (tools/hsdb.c:
+ * the first's length in 8 bytes little-endian, then both); every part is
+ * scanned with both, which is one pass of all the patterns */
+static hs_database_t *hsdb[2];
 #endif
 
 #define DROP_CHUNK ((gsize)8 << 20)
@@ -160,7 +163,8 @@ static void decode_part(GMimeObject *parent, GMimeObject *part, gpointer data)
     if (text) {
         job->decoded += job->text->len;
         if (job->text->len)
-            hs_scan(hsdb, (const char *)job->text->data, job->text->len, 0, job->scratch, on_match, job);
+            for (int i = 0; i < 2; i++)
+                hs_scan(hsdb[i], (const char *)job->text->data, job->text->len, 0, job->scratch, on_match, job);
     }
 }
 #endif
@@ -274,7 +278,13 @@ int main(int argc, char **argv)
     page_size = (gsize)sysconf(_SC_PAGESIZE);
     g_mime_init();
 #ifdef REFLOOP_HS
-    if (decode && hs_deserialize_database((const char *)tl_hsdb, tl_hsdb_len, &hsdb) != HS_SUCCESS) {
+    guint64 first = 0;
+    for (int i = 0; i < 8 && tl_hsdb_len >= 8; i++)
+        first |= (guint64)tl_hsdb[i] << (8 * i);
+    if (decode && (tl_hsdb_len < 8 || first > tl_hsdb_len - 8 ||
+                   hs_deserialize_database((const char *)tl_hsdb + 8, first, &hsdb[0]) != HS_SUCCESS ||
+                   hs_deserialize_database((const char *)tl_hsdb + 8 + first, tl_hsdb_len - 8 - first, &hsdb[1]) !=
+                       HS_SUCCESS)) {
         fprintf(stderr, "refloop: cannot load the pattern database\n");
         return 1;
     }
@@ -316,7 +326,8 @@ int main(int argc, char **argv)
         job[j].decode = decode;
         job[j].text = g_byte_array_new();
 #ifdef REFLOOP_HS
-        if (decode && hs_alloc_scratch(hsdb, (hs_scratch_t **)&job[j].scratch) != HS_SUCCESS) {
+        if (decode && (hs_alloc_scratch(hsdb[0], (hs_scratch_t **)&job[j].scratch) != HS_SUCCESS ||
+                       hs_alloc_scratch(hsdb[1], (hs_scratch_t **)&job[j].scratch) != HS_SUCCESS)) {
             fprintf(stderr, "refloop: cannot allocate Hyperscan scratch\n");
             return 1;
         }
@@ -364,8 +375,9 @@ int main(int argc, char **argv)
     g_free(threads);
     g_free(job);
 #ifdef REFLOOP_HS
-    if (hsdb)
-        hs_free_database(hsdb);
+    for (int i = 0; i < 2; i++)
+        if (hsdb[i])
+            hs_free_database(hsdb[i]);
 #endif
     g_mime_shutdown();
     return failures ? 1 : 0;

@@ -699,17 +699,32 @@ START_TEST(test_embedded_database)
     char *bytes = NULL;
     size_t len = 0;
     ck_assert_msg(tl_detect_serialize(&bytes, &len, &err), "%s", err);
-    hs_database_t *fresh = NULL;
-    ck_assert_int_eq(hs_deserialize_database(bytes, len, &fresh), HS_SUCCESS);
-    char *info = NULL;
-    ck_assert_int_eq(hs_database_info(fresh, &info), HS_SUCCESS);
-    ck_assert(strstr(info, "Version:") != NULL);
-    free(info);
-    hs_free_database(fresh);
+    /* two databases: the first pass's length (8 bytes, little-endian), then both */
+    ck_assert_uint_gt(len, 8);
+    guint64 first = 0;
+    for (int i = 0; i < 8; i++)
+        first |= (guint64)(guint8)bytes[i] << (8 * i);
+    ck_assert_uint_lt(first, len - 8);
+    const char *at[] = { bytes + 8, bytes + 8 + first };
+    size_t n[] = { first, len - 8 - first };
+    for (int i = 0; i < 2; i++) {
+        hs_database_t *fresh = NULL;
+        ck_assert_int_eq(hs_deserialize_database(at[i], n[i], &fresh), HS_SUCCESS);
+        char *info = NULL;
+        ck_assert_int_eq(hs_database_info(fresh, &info), HS_SUCCESS);
+        ck_assert(strstr(info, "Version:") != NULL);
+        free(info);
+        hs_free_database(fresh);
+    }
     g_free(bytes);
     char *a = tl_detect_patterns_digest(), *b = tl_detect_patterns_digest();
     ck_assert_str_eq(a, b);
     ck_assert_uint_eq(strlen(a), 64);
+    /* the embedded blob's digest adds the split between the passes */
+    char *c = tl_detect_database_digest();
+    ck_assert_uint_eq(strlen(c), 64);
+    ck_assert_str_ne(a, c);
+    g_free(c);
     g_free(a);
     g_free(b);
 }

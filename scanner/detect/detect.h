@@ -28,10 +28,14 @@ int tl_detect_ready(char **err);
  * build time for these patterns, this Hyperscan and this CPU), "compiled"
  * (at run time) or "none". */
 const char *tl_detect_origin(void);
-/* For tools/hsdb.c: the database compiled and serialised (g_free), and
- * the digest of the patterns and Hyperscan version (g_free). */
+/* For tools/hsdb.c: the databases of both passes compiled and
+ * serialised in one blob (g_free); the digest of the patterns and
+ * Hyperscan version (g_free; the runs' rules_hash); the digest the
+ * embedded blob is checked against, which adds how the patterns are split
+ * between the passes (g_free). */
 int tl_detect_serialize(char **bytes, size_t *len, char **err);
 char *tl_detect_patterns_digest(void);
+char *tl_detect_database_digest(void);
 void tl_detector_free(tl_detector *d);
 /* The date of the message being classified (unix seconds; 0: now), for
  * the plausible ages of dates of birth. */

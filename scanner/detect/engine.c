@@ -24,19 +24,39 @@
 
 #include "scanner/detect/engine.h"
 
-static hs_database_t *db;
+/* Two databases, two passes.  The first holds every candidate shape,
+ * the context shapes and the keyword classes that are rare or that some
+ * family asks about in every part; it runs over every part.  The second
+ * holds the keyword classes of common words (order, part, home, work,
+ * sent, until, meeting...): nearly all the hits of a pass, which most parts
+ * never need, since only some candidates ask about them.  It runs over a
+ * part the first time a family asks about one of its classes (words()),
+ * so that what every query sees is what one pass over the part gave. */
+enum { PASS_FIRST, PASS_WORDS, N_PASSES };
+static hs_database_t *db[N_PASSES];
 static char *db_error;
 static const char *db_origin = "none";
 
-/* The database serialised at build time (tools/hsdb.c), with the digest
- * of the patterns and Hyperscan version it was built from. */
+/* The keyword classes of the second pass. */
+static const unsigned char word_class[P_COUNT] = {
+    [K_SSN] = 1,     [K_PAN] = 1,      [K_NEG_COMMON] = 1, [K_NEG_ID] = 1,   [K_TIN] = 1,       [K_EIN] = 1,
+    [K_ABA] = 1,     [K_DODID] = 1,    [K_PASSPORT] = 1,   [K_DOC_DATE] = 1, [K_ACCOUNT] = 1,   [K_PHONE] = 1,
+    [K_DOB_NEG] = 1, [K_PHONE_NEG] = 1, [K_DSN] = 1,       [K_MARK_NEG] = 1, [K_DESTRUCT] = 1,  [K_USER] = 1,
+    [K_CRED] = 1,    [K_CRED_NEG] = 1, [K_VIP] = 1,
+};
+
+/* The databases serialised at build time (tools/hsdb.c: the first
+ * pass's length as 8 bytes little-endian, then both), with the digest of
+ * the patterns, the passes and the Hyperscan version they were built
+ * from. */
 extern const unsigned char tl_hsdb[];
 extern const size_t tl_hsdb_len;
 extern const char tl_hsdb_sum[];
 
-/* Every expression of every family, in one list. */
+/* Every expression of every family, in one list; those of one pass when
+ * pass >= 0. */
 static unsigned
-expressions(const char **exprs, unsigned *flags, unsigned *ids, unsigned cap)
+expressions(const char **exprs, unsigned *flags, unsigned *ids, unsigned cap, int pass)
 {
     static const tl_pattern *const families[] = { tl_patterns_id,     tl_patterns_contact, tl_patterns_mark,
                                                   tl_patterns_cred,   tl_patterns_travel,  tl_patterns_people,
@@ -46,6 +66,8 @@ expressions(const char **exprs, unsigned *flags, unsigned *ids, unsigned cap)
     for (size_t f = 0; f < G_N_ELEMENTS(families); f++)
         for (const tl_pattern *p = families[f]; p->re; p++) {
             g_assert(p->id < P_COUNT && n < cap);
+            if (pass >= 0 && word_class[p->id] != (pass == PASS_WORDS))
+                continue;
             exprs[n] = p->re;
             flags[n] = p->flags | HS_FLAG_SOM_LEFTMOST;
             ids[n++] = p->id;
@@ -59,7 +81,7 @@ char *
 tl_detect_patterns_digest(void)
 {
     const char *exprs[MAX_EXPR];
-    unsigned flags[MAX_EXPR], ids[MAX_EXPR], n = expressions(exprs, flags, ids, MAX_EXPR);
+    unsigned flags[MAX_EXPR], ids[MAX_EXPR], n = expressions(exprs, flags, ids, MAX_EXPR, -1);
     GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
     g_checksum_update(c, (const guchar *)hs_version(), -1);
     for (unsigned i = 0; i < n; i++) {
@@ -72,38 +94,77 @@ tl_detect_patterns_digest(void)
     return sum;
 }
 
-static hs_database_t *
-compile_fresh(char **err)
+/* The digest the embedded databases are checked against: the patterns'
+ * (tl_detect_patterns_digest) and which classes the second pass holds. */
+char *
+tl_detect_database_digest(void)
+{
+    char *rules = tl_detect_patterns_digest();
+    GString *what = g_string_new(rules);
+    g_string_append(what, "\nsecond pass:");
+    for (unsigned k = 0; k < P_COUNT; k++)
+        if (word_class[k])
+            g_string_append_printf(what, " %u", k);
+    char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, what->str, (gssize)what->len);
+    g_string_free(what, TRUE);
+    g_free(rules);
+    return sum;
+}
+
+/* Both passes' databases compiled into out; 0 and *err (g_free) when
+ * one cannot be (out then holds none). */
+static int
+compile_fresh(hs_database_t *out[N_PASSES], char **err)
 {
     const char *exprs[MAX_EXPR];
-    unsigned flags[MAX_EXPR], ids[MAX_EXPR], n = expressions(exprs, flags, ids, MAX_EXPR);
-    hs_database_t *fresh = NULL;
-    hs_compile_error_t *ce = NULL;
-    if (hs_valid_platform() != HS_SUCCESS)
+    unsigned flags[MAX_EXPR], ids[MAX_EXPR];
+    if (hs_valid_platform() != HS_SUCCESS) {
         *err = g_strdup("this CPU lacks the SSSE3 instructions Hyperscan needs");
-    else if (hs_compile_multi(exprs, flags, ids, n, HS_MODE_BLOCK, NULL, &fresh, &ce) != HS_SUCCESS) {
-        *err = g_strdup_printf("pattern %u: %s", ce->expression >= 0 ? ids[ce->expression] : 0, ce->message);
-        hs_free_compile_error(ce);
+        return 0;
     }
-    return fresh;
+    for (int pass = 0; pass < N_PASSES; pass++) {
+        unsigned n = expressions(exprs, flags, ids, MAX_EXPR, pass);
+        hs_compile_error_t *ce = NULL;
+        out[pass] = NULL;
+        if (hs_compile_multi(exprs, flags, ids, n, HS_MODE_BLOCK, NULL, &out[pass], &ce) != HS_SUCCESS) {
+            *err = g_strdup_printf("pattern %u: %s", ce->expression >= 0 ? ids[ce->expression] : 0, ce->message);
+            hs_free_compile_error(ce);
+            for (int q = 0; q < pass; q++)
+                g_clear_pointer(&out[q], hs_free_database);
+            return 0;
+        }
+    }
+    return 1;
 }
 
 int
 tl_detect_serialize(char **bytes, size_t *len, char **err)
 {
-    hs_database_t *fresh = compile_fresh(err);
-    if (!fresh)
+    hs_database_t *fresh[N_PASSES];
+    if (!compile_fresh(fresh, err))
         return 0;
-    char *b = NULL;
-    int ok = hs_serialize_database(fresh, &b, len) == HS_SUCCESS;
-    hs_free_database(fresh);
-    if (!ok) {
-        *err = g_strdup("cannot serialise the pattern database");
-        return 0;
+    char *b[N_PASSES] = { NULL };
+    size_t n[N_PASSES] = { 0 };
+    int ok = 1;
+    for (int pass = 0; pass < N_PASSES; pass++) {
+        ok = ok && hs_serialize_database(fresh[pass], &b[pass], &n[pass]) == HS_SUCCESS;
+        hs_free_database(fresh[pass]);
     }
-    *bytes = g_memdup2(b, *len);
-    free(b);
-    return 1;
+    if (ok) {
+        GByteArray *all = g_byte_array_new();
+        guint8 head[8];
+        for (int i = 0; i < 8; i++)
+            head[i] = (guint8)((guint64)n[PASS_FIRST] >> (8 * i));
+        g_byte_array_append(all, head, sizeof head);
+        for (int pass = 0; pass < N_PASSES; pass++)
+            g_byte_array_append(all, (const guint8 *)b[pass], (guint)n[pass]);
+        *len = all->len;
+        *bytes = (char *)g_byte_array_free(all, FALSE);
+    } else
+        *err = g_strdup("cannot serialise the pattern database");
+    for (int pass = 0; pass < N_PASSES; pass++)
+        free(b[pass]);
+    return ok;
 }
 
 const char *
@@ -112,24 +173,49 @@ tl_detect_origin(void)
     return db_origin;
 }
 
-/* The embedded database when it was built from these very patterns by
- * this Hyperscan for this CPU; otherwise compiled here (about 0.15 s). */
+/* The two databases of bytes (as tl_detect_serialize wrote them) into
+ * out; 0 when they are not what it wrote or do not fit this CPU. */
+static int
+deserialize(const unsigned char *bytes, size_t len, hs_database_t *out[N_PASSES])
+{
+    guint64 first = 0;
+    out[PASS_FIRST] = out[PASS_WORDS] = NULL;
+    if (len < 8)
+        return 0;
+    for (int i = 0; i < 8; i++)
+        first |= (guint64)bytes[i] << (8 * i);
+    if (first > len - 8)
+        return 0;
+    if (hs_deserialize_database((const char *)bytes + 8, (size_t)first, &out[PASS_FIRST]) != HS_SUCCESS) {
+        out[PASS_FIRST] = NULL;
+        return 0;
+    }
+    if (hs_deserialize_database((const char *)bytes + 8 + first, len - 8 - (size_t)first, &out[PASS_WORDS]) !=
+        HS_SUCCESS) {
+        out[PASS_WORDS] = NULL;
+        g_clear_pointer(&out[PASS_FIRST], hs_free_database);
+        return 0;
+    }
+    return 1;
+}
+
+/* The embedded databases when they were built from these very patterns
+ * and passes by this Hyperscan for this CPU; otherwise compiled here
+ * (about 0.15 s). */
 static gpointer
 compile(gpointer unused)
 {
     (void)unused;
     if (tl_hsdb_len > 0) {
-        char *sum = tl_detect_patterns_digest();
+        char *sum = tl_detect_database_digest();
         int same = strcmp(sum, tl_hsdb_sum) == 0;
         g_free(sum);
-        if (same && hs_deserialize_database((const char *)tl_hsdb, tl_hsdb_len, &db) == HS_SUCCESS) {
+        if (same && deserialize(tl_hsdb, tl_hsdb_len, db)) {
             db_origin = "embedded";
             return NULL;
         }
-        db = NULL;
     }
-    db = compile_fresh(&db_error);
-    if (db)
+    if (compile_fresh(db, &db_error))
         db_origin = "compiled";
     return NULL;
 }
@@ -147,9 +233,9 @@ int
 tl_detect_ready(char **err)
 {
     g_once(&once, compile, NULL);
-    if (!db && err)
+    if (!db[PASS_FIRST] && err)
         *err = g_strdup(db_error);
-    return db != NULL;
+    return db[PASS_FIRST] != NULL;
 }
 
 static gpointer
@@ -181,6 +267,7 @@ tl_detector_new(const guint8 *key, gsize keylen, char **err)
     d->key = g_memdup2(key, keylen);
     d->keylen = keylen;
     d->hits = g_array_new(FALSE, FALSE, sizeof(tl_hit));
+    d->word_hits = g_array_new(FALSE, FALSE, sizeof(tl_hit));
     for (int i = 0; i < P_COUNT; i++)
         d->by[i] = g_array_new(FALSE, FALSE, sizeof(tl_hit));
     return d;
@@ -194,7 +281,9 @@ scratch(tl_detector *d)
         return 1;
     if (!tl_detect_ready(NULL))
         return 0;
-    return hs_alloc_scratch(db, (hs_scratch_t **)&d->scratch) == HS_SUCCESS;
+    /* one scratch space fits both passes, which never run at once */
+    return hs_alloc_scratch(db[PASS_FIRST], (hs_scratch_t **)&d->scratch) == HS_SUCCESS &&
+           hs_alloc_scratch(db[PASS_WORDS], (hs_scratch_t **)&d->scratch) == HS_SUCCESS;
 }
 
 void
@@ -206,6 +295,7 @@ tl_detector_free(tl_detector *d)
         hs_free_scratch(d->scratch);
     g_free(d->key);
     g_array_free(d->hits, TRUE);
+    g_array_free(d->word_hits, TRUE);
     for (int i = 0; i < P_COUNT; i++)
         g_array_free(d->by[i], TRUE);
     if (d->lines)
@@ -280,11 +370,67 @@ tl_line_end(const char *t, size_t len, size_t off)
 
 #define MAX_KEYWORD 64      /* no keyword or cue match is longer */
 
+/* The order hits are handled in: by end offset, then pattern id (the
+ * order Hyperscan reports matches that end together in), then start. */
 static gint
 by_end(gconstpointer a, gconstpointer b)
 {
     const tl_hit *x = a, *y = b;
-    return x->to < y->to ? -1 : x->to > y->to;
+    if (x->to != y->to)
+        return x->to < y->to ? -1 : 1;
+    if (x->id != y->id)
+        return x->id < y->id ? -1 : 1;
+    return x->from < y->from ? -1 : x->from > y->from;
+}
+
+/* One pass of database pass over the part into hits, in that order;
+ * each class's hits that stand as words filed in d->by. */
+static void
+scan_pass(tl_detector *d, int pass, GArray *hits)
+{
+    const tl_text_part *p = d->part;
+    const char *t = p->text;
+    size_t len = p->len;
+    g_array_set_size(hits, 0);
+    hs_scan(db[pass], t, (unsigned)len, 0, d->scratch, on_match, hits);
+    /* Hyperscan reports in order of end offset, mostly: sort only when not */
+    for (guint i = 1; i < hits->len; i++)
+        if (by_end(&g_array_index(hits, tl_hit, i - 1), &g_array_index(hits, tl_hit, i)) > 0) {
+            g_array_sort(hits, by_end);
+            break;
+        }
+    for (guint i = 0; i < hits->len; i++) {
+        tl_hit *h = &g_array_index(hits, tl_hit, i);
+        /* keywords stand alone */
+        if (h->id >= K_FIRST && !tl_whole_word(t, len, h->from, h->to))
+            continue;
+        /* "example" in example.com or jane@example.org is an address,
+         * not a document saying it is an example */
+        if (h->id == K_DOC_NEG &&
+            ((h->from > 0 && (t[h->from - 1] == '@' || t[h->from - 1] == '.')) ||
+             (h->to + 1 < len && t[h->to] == '.' && g_ascii_isalnum(t[h->to + 1]))))
+            continue;
+        d->doc_neg |= h->id == K_DOC_NEG;
+        g_array_append_val(d->by[h->id], *h);   /* each class stays sorted by end */
+    }
+}
+
+/* The hits of class k in the part, by end offset: the second pass runs
+ * over the part the first time one of its classes is asked about. */
+static const GArray *
+class_hits(tl_detector *d, unsigned k)
+{
+    if (word_class[k] && !d->words_done) {
+        d->words_done = 1;
+        scan_pass(d, PASS_WORDS, d->word_hits);
+    }
+    return d->by[k];
+}
+
+const GArray *
+tl_hits_of(tl_detector *d, unsigned k)
+{
+    return class_hits(d, k);
 }
 
 /* The first hit of a (sorted by end) that ends after lo. */
@@ -307,9 +453,9 @@ first_after(const GArray *a, size_t lo)
  * search finds the first that ends inside the window, so that a part with
  * a hundred thousand numbers and keywords costs n log n, not n squared. */
 int
-tl_near(const tl_detector *d, unsigned k, size_t from, size_t to, size_t before, size_t after)
+tl_near(tl_detector *d, unsigned k, size_t from, size_t to, size_t before, size_t after)
 {
-    const GArray *a = d->by[k];
+    const GArray *a = class_hits(d, k);
     size_t lo = from > before ? from - before : 0, hi = to + after;
     for (guint i = first_after(a, lo); i < a->len; i++) {
         const tl_hit *h = &g_array_index(a, tl_hit, i);
@@ -322,9 +468,9 @@ tl_near(const tl_detector *d, unsigned k, size_t from, size_t to, size_t before,
 }
 
 int
-tl_count_in(const tl_detector *d, unsigned k, size_t from, size_t to)
+tl_count_in(tl_detector *d, unsigned k, size_t from, size_t to)
 {
-    const GArray *a = d->by[k];
+    const GArray *a = class_hits(d, k);
     int n = 0;
     for (guint i = first_after(a, from); i < a->len; i++) {
         const tl_hit *h = &g_array_index(a, tl_hit, i);
@@ -336,9 +482,9 @@ tl_count_in(const tl_detector *d, unsigned k, size_t from, size_t to)
 }
 
 int
-tl_distinct_in(const tl_detector *d, unsigned k, size_t from, size_t to)
+tl_distinct_in(tl_detector *d, unsigned k, size_t from, size_t to)
 {
-    const GArray *a = d->by[k];
+    const GArray *a = class_hits(d, k);
     const char *t = d->part->text;
     GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (guint i = first_after(a, from); i < a->len; i++) {
@@ -361,14 +507,18 @@ tl_distinct_in(const tl_detector *d, unsigned k, size_t from, size_t to)
 static void
 line_columns(const char *t, tl_line *l)
 {
-    int commas = 0, tabs = 0;
-    for (size_t i = l->start; i < l->end; i++) {
-        commas += t[i] == ',';
-        tabs += t[i] == '\t';
-    }
-    l->sep = commas >= 2 && !tabs ? ',' : 0;
-    l->ncols = (l->sep ? commas : -1) + 1;
+    int commas = 0;
+    l->sep = 0;
+    l->ncols = 0;
     l->header = -1;
+    if (memchr(t + l->start, '\t', l->end - l->start))     /* a tab: not a comma-separated line */
+        return;
+    for (const char *c = t + l->start, *e = t + l->end; (c = memchr(c, ',', (size_t)(e - c))) != NULL; c++)
+        commas++;
+    if (commas >= 2) {
+        l->sep = ',';
+        l->ncols = commas + 1;
+    }
 }
 
 /* The part's lines, with comma-separated blocks: runs of two or more lines
@@ -444,9 +594,9 @@ tl_in_table(tl_detector *d, size_t off)
 
 /* A hit of class k in [from, to) outside [xf, xt). */
 static int
-hit_within(const tl_detector *d, unsigned k, size_t from, size_t to, size_t xf, size_t xt)
+hit_within(tl_detector *d, unsigned k, size_t from, size_t to, size_t xf, size_t xt)
 {
-    const GArray *a = d->by[k];
+    const GArray *a = class_hits(d, k);
     for (guint i = first_after(a, from); i < a->len; i++) {
         const tl_hit *x = &g_array_index(a, tl_hit, i);
         if (x->to > to)
@@ -463,7 +613,7 @@ tl_cell_context(tl_detector *d, unsigned k, size_t from, size_t to)
     tl_table_place at;
     if (!tl_table_locate(tables_of(d), from, &at) || at.row < 0 || !at.table->header->len)
         return -1;
-    if (d->by[k]->len == 0)
+    if (class_hits(d, k)->len == 0)
         return 0;
     const tl_cell *cells[] = { at.header, at.cell, at.prev };
     for (size_t i = 0; i < G_N_ELEMENTS(cells); i++)
@@ -476,7 +626,7 @@ tl_cell_context(tl_detector *d, unsigned k, size_t from, size_t to)
 static int
 header_has(tl_detector *d, unsigned k, size_t from)
 {
-    if (d->by[k]->len == 0)     /* no such keyword in the part: no table needed */
+    if (class_hits(d, k)->len == 0)     /* no such keyword in the part: no table needed */
         return 0;
     const tl_line *l = line_at(d, from);
     if (!l || l->header < 0)
@@ -591,11 +741,10 @@ quoted_at(const tl_text_part *p, size_t off, line_cursor *c)
 {
     if (off < c->cur)
         return tl_text_is_quoted(p, off);
-    while (c->cur < off) {
-        if (p->text[c->cur] == '\n')
-            c->line = c->cur + 1;
-        c->cur++;
-    }
+    const char *nl = off > c->cur ? memrchr(p->text + c->cur, '\n', off - c->cur) : NULL;
+    if (nl)     /* the last line break before off starts its line */
+        c->line = (size_t)(nl - p->text) + 1;
+    c->cur = off;
     if (off >= p->quote_from)
         return 1;
     size_t s = c->line;
@@ -735,7 +884,6 @@ tl_detect_part_masked(tl_detector *d, const tl_text_part *p, GString *masked)
         return NULL;
     GPtrArray *out = g_ptr_array_new_with_free_func(tl_finding_free);
     GPtrArray *all = g_ptr_array_new_with_free_func(tl_finding_free);  /* candidates below level too */
-    const char *t = p->text;
     size_t len = p->len;
     g_array_set_size(d->hits, 0);
     for (int k = 0; k < P_COUNT; k++)
@@ -749,24 +897,10 @@ tl_detect_part_masked(tl_detector *d, const tl_text_part *p, GString *masked)
     d->part = p;
     d->serial++;
     d->doc_neg = 0;
+    d->words_done = 0;
     if (len == 0 || len > G_MAXUINT)
         goto done;
-    hs_scan(db, t, (unsigned)len, 0, d->scratch, on_match, d->hits);
-    g_array_sort(d->hits, by_end);     /* candidates in order of end offset */
-    for (guint i = 0; i < d->hits->len; i++) {
-        tl_hit *h = &g_array_index(d->hits, tl_hit, i);
-        /* keywords stand alone */
-        if (h->id >= K_FIRST && !tl_whole_word(t, len, h->from, h->to))
-            continue;
-        /* "example" in example.com or jane@example.org is an address,
-         * not a document saying it is an example */
-        if (h->id == K_DOC_NEG &&
-            ((h->from > 0 && (t[h->from - 1] == '@' || t[h->from - 1] == '.')) ||
-             (h->to + 1 < len && t[h->to] == '.' && g_ascii_isalnum(t[h->to + 1]))))
-            continue;
-        d->doc_neg |= h->id == K_DOC_NEG;
-        g_array_append_val(d->by[h->id], *h);   /* each class stays sorted by end */
-    }
+    scan_pass(d, PASS_FIRST, d->hits);     /* candidates in order of end offset */
 
     line_cursor lines = { 0, 0 };
     for (guint i = 0; i < d->hits->len; i++) {
