@@ -383,6 +383,65 @@ START_TEST(test_many_candidates)
 }
 END_TEST
 
+/* The keyword classes of common words are a second pass, run over a part
+ * only when a candidate asks about one of them: prose full of them with
+ * an address and an unlabelled date needs none; an SSN asks about its
+ * negative cues (order, part...) and gets them, on the same text. */
+static GPtrArray *
+detect_counting(tl_detector *d, const char *body, tl_detect_stats *st)
+{
+    GPtrArray *parts = tl_test_parts("text/plain; charset=utf-8", body);
+    GPtrArray *found = tl_detect_part(d, parts->pdata[0]);
+    tl_detector_stats(d, st);
+    g_ptr_array_unref(parts);
+    return found;
+}
+
+START_TEST(test_second_pass_when_asked)
+{
+    char *err = NULL;
+    tl_detector *d = tl_detector_new(KEY, sizeof KEY - 1, &err);
+    ck_assert_msg(d != NULL, "detector: %s", err);
+    tl_detector_set_time(d, 1700000000);
+    const char *prose = "Please send the order for part 7 from home or work; the meeting notes were sent until\n"
+                        "Friday. Write to jane.doe@army.ml about it. Shipped 2023-05-14, model 4, version 2.\n";
+    tl_detect_stats st;
+    GPtrArray *f = detect_counting(d, prose, &st);
+    ck_assert_uint_eq(st.parts, 1);
+    ck_assert_uint_eq(st.word_parts, 0);        /* nothing asked about order, part, home, sent... */
+    ck_assert_uint_eq(f->len, 1);
+    ck_assert_str_eq(((tl_finding *)f->pdata[0])->detector, "email");
+    g_ptr_array_unref(f);
+    /* an SSN with a negative cue on its line: the second pass runs, and
+     * the cue lowers it below a finding (it would be 85 with the keyword) */
+    char *digits = random_ssn_digits();
+    char *ssn = g_strdup_printf("%.3s-%.2s-%s", digits, digits + 3, digits + 5);
+    char *body = g_strdup_printf("SSN order %s\n%s", ssn, prose);
+    f = detect_counting(d, body, &st);
+    ck_assert_uint_eq(st.parts, 2);
+    ck_assert_uint_eq(st.word_parts, 1);
+    ck_assert_uint_eq(st.word_bytes, strlen(body));
+    for (guint i = 0; i < f->len; i++)
+        ck_assert_str_ne(((tl_finding *)f->pdata[i])->detector, "ssn");
+    g_ptr_array_unref(f);
+    g_free(body);
+    /* and without the cue it is found at HIGH, still asking */
+    body = g_strdup_printf("SSN %s\n%s", ssn, prose);
+    f = detect_counting(d, body, &st);
+    ck_assert_uint_eq(st.word_parts, 2);
+    int high = 0;
+    for (guint i = 0; i < f->len; i++)
+        high += strcmp(((tl_finding *)f->pdata[i])->detector, "ssn") == 0 &&
+                strcmp(((tl_finding *)f->pdata[i])->level, "HIGH") == 0;
+    ck_assert_int_eq(high, 1);
+    g_ptr_array_unref(f);
+    g_free(body);
+    g_free(ssn);
+    g_free(digits);
+    tl_detector_free(d);
+}
+END_TEST
+
 START_TEST(test_iban)
 {
     scan_result r = detect("Please wire to IBAN de89 3704 0044 0532 0130 00 today.\n");
@@ -962,6 +1021,7 @@ suite_detect(void)
     tcase_add_test(tc, test_pan);
     tcase_add_test(tc, test_iban);
     tcase_add_test(tc, test_many_candidates);
+    tcase_add_test(tc, test_second_pass_when_asked);
     tcase_add_test(tc, test_dodid);
     tcase_add_test(tc, test_rollup);
     tcase_add_test(tc, test_tax_and_routing);

@@ -37,6 +37,13 @@ int tl_detect_serialize(char **bytes, size_t *len, char **err);
 char *tl_detect_patterns_digest(void);
 char *tl_detect_database_digest(void);
 void tl_detector_free(tl_detector *d);
+/* What a detector has read: text parts and their bytes, and how many of
+ * them the second pass (the keyword classes of common words, run over a
+ * part only when a candidate asks about one) also read. */
+typedef struct {
+    guint64 parts, bytes, word_parts, word_bytes;
+} tl_detect_stats;
+void tl_detector_stats(const tl_detector *d, tl_detect_stats *out);
 /* The date of the message being classified (unix seconds; 0: now), for
  * the plausible ages of dates of birth. */
 void tl_detector_set_time(tl_detector *d, gint64 unix_time);

@@ -307,6 +307,12 @@ tl_detector_free(tl_detector *d)
 }
 
 void
+tl_detector_stats(const tl_detector *d, tl_detect_stats *out)
+{
+    *out = d->stats;
+}
+
+void
 tl_detector_set_time(tl_detector *d, gint64 unix_time)
 {
     d->ref_time = unix_time;
@@ -422,6 +428,8 @@ class_hits(tl_detector *d, unsigned k)
 {
     if (word_class[k] && !d->words_done) {
         d->words_done = 1;
+        d->stats.word_parts++;
+        d->stats.word_bytes += d->part->len;
         scan_pass(d, PASS_WORDS, d->word_hits);
     }
     return d->by[k];
@@ -898,6 +906,8 @@ tl_detect_part_masked(tl_detector *d, const tl_text_part *p, GString *masked)
     d->serial++;
     d->doc_neg = 0;
     d->words_done = 0;
+    d->stats.parts++;
+    d->stats.bytes += len;
     if (len == 0 || len > G_MAXUINT)
         goto done;
     scan_pass(d, PASS_FIRST, d->hits);     /* candidates in order of end offset */

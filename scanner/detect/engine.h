@@ -85,6 +85,7 @@ struct tl_detector {
     GArray *hits;               /* of tl_hit, the first pass's matches, by end offset */
     GArray *word_hits;          /* the second pass's (engine.c), scanned when first asked about */
     int words_done;             /* the second pass ran over this part */
+    tl_detect_stats stats;
     GArray *by[P_COUNT];        /* both passes' hits, filed per pattern id (tl_hits_of) */
     int doc_neg;                /* the part is a sample, an example, training */
     const tl_text_part *part;
