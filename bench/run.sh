@@ -85,6 +85,8 @@ if ((!have_dec)); then
     "$cc" "${cflags[@]}" -o "$work/refloop" "$here/refloop.c" $(pkg-config --cflags --libs gmime-3.0 glib-2.0 libcrypto)
 fi
 "$cc" "${cflags[@]}" -o "$work/peakrss" "$here/peakrss.c"
+# shellcheck disable=SC2046
+"$cc" "${cflags[@]}" -o "$work/ftsload" "$here/ftsload.c" $(pkg-config --cflags --libs sqlite3)
 
 # bytes_of PATH: total size in bytes of a file or of all files under a directory.
 bytes_of() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f\n", s }'; }
@@ -119,6 +121,7 @@ measure() {
         fi
         if [[ -z $best_c ]] || awk -v a="$c" -v b="$best_c" 'BEGIN { exit !(a < b) }'; then best_c=$c; fi
     done
+    [[ -n ${KEEP_TEXT:-} && -f $work/scan.db.text ]] && mv "$work/scan.db.text" "$KEEP_TEXT"
     rm -f "$work"/scan.db*
     wall[$name]=$best_w rss[$name]=$best_r rc[$name]=$best_e msgs[$name]=$count bytes[$name]=$(bytes_of "$corpus")
     cpu[$name]=${best_c:-0} closing[$name]=$best_t
@@ -191,7 +194,13 @@ if [[ ${BENCH_CATCHER:-0} == 1 ]]; then
     measure "refloop+sha-catcher-j2" "$corpus" "$n" -- "$work/refloop" -s -j 2 "$corpus"
     ((have_dec)) && measure "refloop+dec-catcher-j2" "$corpus" "$n" -- "$work/refloop" -d -j 2 "$corpus"
     if ((have_typoleak)); then
-        measure "typoleak-catcher-j2" "$corpus" "$n" -- "$typoleak" scan "$corpus" --db "$work/scan.db" -j 2 --quiet
+        KEEP_TEXT=$work/kept.text measure "typoleak-catcher-j2" "$corpus" "$n" -- "$typoleak" scan "$corpus" \
+            --db "$work/scan.db" -j 2 --quiet
+        # the text index's own floor: FTS5 loading the same rows, no typoleak code
+        fts=""
+        [[ -f $work/kept.text ]] &&
+            fts=$("$work/ftsload" "$work/kept.text" "$work/fts.db" | sed -n 's/.*text_bytes=\([0-9]*\) insert_cpu_seconds=\([0-9.]*\).*/\1 \2/p')
+        rm -f "$work"/kept.text* "$work"/fts.db*
         measure "noindex-catcher-j2" "$corpus" "$n" -- "$typoleak" scan "$corpus" --db "$work/scan.db" -j 2 \
             --index-text none --quiet
     fi
@@ -215,6 +224,14 @@ if [[ ${BENCH_CATCHER:-0} == 1 ]]; then
                 printf '  default scan / refloop -d -j2: %s (by CPU %s)\n' \
                     "$(ratio "${wall[refloop+dec-catcher-j2]}" "${wall[typoleak-catcher-j2]}")" \
                     "$(ratio "${cpu[refloop+dec-catcher-j2]}" "${cpu[typoleak-catcher-j2]}")"
+            if [[ -n $fts ]] && ok refloop+dec-catcher-j2; then
+                read -r fb fc <<<"$fts"
+                printf '  text index alone (FTS5 loading the scan'"'"'s %s MiB of text into a fresh table): %s CPU s\n' \
+                    "$((fb >> 20))" "$fc"
+                awk -v d="${cpu[refloop+dec-catcher-j2]}" -v f="$fc" -v n="$(nproc)" 'BEGIN {
+                    printf "  floor: refloop -d (%.2f) + the text index alone (%.2f) = %.2f CPU s, %.2f s on %d cores at best\n",
+                           d, f, d + f, (d + f) / n, n }'
+            fi
             if [[ -n ${closing[typoleak-catcher-j2]} ]]; then
                 v=$(awk -v a="${closing[typoleak-catcher-j2]}" -v b="${wall[typoleak-catcher-j2]}" \
                     'BEGIN { if (b > a) printf "%.3f", a / (b - a); else print "n/a" }')

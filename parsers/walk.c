@@ -207,11 +207,15 @@ read_fd(in_stream *in, uint8_t *dst, size_t cap)
 }
 
 /* Appends up to `want` bytes of a file stream to a, read in place;
- * returns as read_fd. */
+ * returns as read_fd.  Up to the file's known size (and one byte more, to
+ * see its end) it asks for no more than that: the buffer was made that
+ * large, and growing it by a whole block would copy the message again. */
 static ssize_t
 read_append(in_stream *in, GByteArray *a, size_t want)
 {
     guint old = a->len;
+    if (in->size_hint > 0 && (uint64_t)old <= (uint64_t)in->size_hint)
+        want = (size_t)MIN((uint64_t)want, (uint64_t)in->size_hint + 1 - old);
     g_byte_array_set_size(a, old + (guint)want);
     ssize_t n = read_fd(in, a->data + old, want);
     g_byte_array_set_size(a, old + (guint)(n > 0 ? n : 0));

@@ -327,6 +327,92 @@ START_TEST(test_content_length)
 }
 END_TEST
 
+/* A splitter client that keeps each message's chunk, as the pipeline's
+ * jobs do, with a copy of the bytes to compare later. */
+#define KEPT_MAX 4096
+typedef struct {
+    GPtrArray *borrowed;    /* tl_chunk* per message, NULL once released */
+    GPtrArray *copies;      /* the message's bytes when cut, NUL-ended */
+    const uint8_t *data[KEPT_MAX];
+} kept;
+
+static int
+keep_message(const tl_mbox_msg *msg, void *ud)
+{
+    kept *k = ud;
+    if (!msg->data || k->borrowed->len >= KEPT_MAX)
+        return 0;
+    k->data[k->borrowed->len] = msg->data;
+    g_ptr_array_add(k->borrowed, tl_chunk_ref(msg->chunk));
+    g_ptr_array_add(k->copies, g_strndup((const char *)msg->data, msg->len));
+    return 0;
+}
+
+/* Chunks of the splitter's size are recycled when their last reference
+ * goes, never while a message still borrows one. */
+START_TEST(test_chunk_recycling)
+{
+    tl_chunk *a = tl_chunk_new(TL_CHUNK_SIZE);
+    uint8_t *pa = tl_chunk_data(a);
+    ck_assert_uint_ge(tl_chunk_cap(a), TL_CHUNK_SIZE);
+    tl_chunk_ref(a);                            /* a message borrows it */
+    tl_chunk_unref(a);
+    tl_chunk *b = tl_chunk_new(TL_CHUNK_SIZE);  /* a is still in use */
+    ck_assert_ptr_ne(tl_chunk_data(b), pa);
+    tl_chunk_unref(a);                          /* the last reference */
+    tl_chunk *c = tl_chunk_new(TL_CHUNK_SIZE);
+    ck_assert_ptr_eq(tl_chunk_data(c), pa);     /* the same buffer, no new pages */
+    tl_chunk_unref(b);
+    tl_chunk *d = tl_chunk_new(2 * TL_CHUNK_SIZE);  /* larger than any kept */
+    ck_assert_uint_ge(tl_chunk_cap(d), 2 * TL_CHUNK_SIZE);
+    memset(tl_chunk_data(d), 1, 2 * TL_CHUNK_SIZE);
+    tl_chunk_unref(c);
+    tl_chunk_unref(d);
+    tl_chunk *e = tl_chunk_new(TL_CHUNK_SIZE);  /* any kept one large enough */
+    ck_assert_uint_ge(tl_chunk_cap(e), TL_CHUNK_SIZE);
+    tl_chunk_unref(e);
+
+    /* Messages that keep their chunk while the splitter goes on (as jobs
+     * in flight do) read the same bytes at the end as when cut. */
+    GString *mb = g_string_new(NULL);
+    for (int i = 0; mb->len < 5 * TL_CHUNK_SIZE; i++) {
+        g_string_append_printf(mb, "From a Mon Jan  2 10:00:00 2023\nSubject: %d\n\n", i);
+        for (int k = 0; k < 200 + i % 3000; k++)
+            g_string_append_printf(mb, "line %d of message %d\n", k, i);
+        g_string_append_c(mb, '\n');
+    }
+    static kept k;
+    k.borrowed = g_ptr_array_new();
+    k.copies = g_ptr_array_new_with_free_func(g_free);
+    tl_mbox *m = tl_mbox_new(0, 0, keep_message, &k);
+    for (size_t off = 0; off < mb->len; off += 1 << 20) {
+        size_t n = MIN((size_t)1 << 20, mb->len - off);
+        memcpy(tl_mbox_reserve(m, n), mb->str + off, n);
+        tl_mbox_commit(m, n);
+        /* half of the messages are done with at once, as a worker would */
+        for (guint i = 0; i < k.borrowed->len; i += 2)
+            if (k.borrowed->pdata[i]) {
+                tl_chunk_unref(k.borrowed->pdata[i]);
+                k.borrowed->pdata[i] = NULL;
+            }
+    }
+    tl_mbox_finish(m);
+    tl_mbox_free(m);
+    ck_assert_uint_gt(k.borrowed->len, 100);
+    for (guint i = 0; i < k.borrowed->len; i++) {
+        tl_chunk *ch = k.borrowed->pdata[i];
+        if (!ch)
+            continue;
+        const char *want = k.copies->pdata[i];
+        ck_assert_int_eq(memcmp(k.data[i], want, strlen(want)), 0);
+        tl_chunk_unref(ch);
+    }
+    g_ptr_array_free(k.borrowed, TRUE);
+    g_ptr_array_free(k.copies, TRUE);
+    g_string_free(mb, TRUE);
+}
+END_TEST
+
 Suite *
 suite_mbox(void)
 {
@@ -340,6 +426,7 @@ suite_mbox(void)
     tcase_add_test(tc, test_no_final_newline_and_base);
     tcase_add_test(tc, test_preamble);
     tcase_add_test(tc, test_content_length);
+    tcase_add_test(tc, test_chunk_recycling);
     tcase_add_test(tc, test_regress_empty_input_null_pointer_offset);
     tcase_add_test(tc, test_regress_oversized_preamble_reported_twice);
     suite_add_tcase(s, tc);
