@@ -94,8 +94,10 @@ main(int argc, char **argv)
     tl_detect_stats st;
     tl_detector_stats(d, &st);
     printf("second pass (keywords of common words) over %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-           " text parts, %.1f %% of the text\n",
-           st.word_parts, st.parts, st.bytes ? 100.0 * (double)st.word_bytes / (double)st.bytes : 0.0);
+           " text parts, %.1f %% of the text; third (date and passport shapes) over %" G_GUINT64_FORMAT
+           ", %.1f %%\n",
+           st.word_parts, st.parts, st.bytes ? 100.0 * (double)st.word_bytes / (double)st.bytes : 0.0,
+           st.shape_parts, st.bytes ? 100.0 * (double)st.shape_bytes / (double)st.bytes : 0.0);
     tl_detector_free(d);
     g_object_unref(p);
     g_object_unref(s);

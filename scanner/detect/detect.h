@@ -39,9 +39,11 @@ char *tl_detect_database_digest(void);
 void tl_detector_free(tl_detector *d);
 /* What a detector has read: text parts and their bytes, and how many of
  * them the second pass (the keyword classes of common words, run over a
- * part only when a candidate asks about one) also read. */
+ * part only when a candidate asks about one) and the third (the date and
+ * passport shapes, run when a part has a label of theirs or a family asks)
+ * also read. */
 typedef struct {
-    guint64 parts, bytes, word_parts, word_bytes;
+    guint64 parts, bytes, word_parts, word_bytes, shape_parts, shape_bytes;
 } tl_detect_stats;
 void tl_detector_stats(const tl_detector *d, tl_detect_stats *out);
 /* The date of the message being classified (unix seconds; 0: now), for

@@ -24,31 +24,40 @@
 
 #include "scanner/detect/engine.h"
 
-/* Two databases, two passes.  The first holds every candidate shape,
- * the context shapes and the keyword classes that are rare or that some
- * family asks about in every part; it runs over every part.  The second
- * holds the keyword classes of common words (order, part, home, work,
- * sent, until, meeting...): nearly all the hits of a pass, which most parts
- * never need, since only some candidates ask about them.  It runs over a
- * part the first time a family asks about one of its classes (words()),
- * so that what every query sees is what one pass over the part gave. */
-enum { PASS_FIRST, PASS_WORDS, N_PASSES };
+/* Three databases, three passes, so that a part is scanned for what its
+ * candidates can use.  The first holds every candidate shape but two, the
+ * context shapes and the keyword classes that are rare or that some family
+ * asks about in every part; it runs over every part.  The second holds the
+ * keyword classes of common words (order, part, home, work, sent, until,
+ * meeting...): nearly all the hits of a pass, which most parts never
+ * need, since only some candidates ask about them.  The third holds the
+ * shapes of dates and passport numbers, which are candidates only beside a
+ * label of their own (a DOB label or "born", a passport keyword: all in
+ * the first pass): costly shapes, rarely of use.  The second and third run
+ * over a part the first time a family asks about one of their classes
+ * (class_hits), and the third also before the candidates are judged when
+ * the part has one of those labels, so that what every question and the
+ * candidates' loop see is what one pass over the part gave. */
+enum { PASS_FIRST, PASS_WORDS, PASS_SHAPES, N_PASSES };
+G_STATIC_ASSERT(N_PASSES == TL_DETECT_PASSES);
 static hs_database_t *db[N_PASSES];
 static char *db_error;
 static const char *db_origin = "none";
 
-/* The keyword classes of the second pass. */
-static const unsigned char word_class[P_COUNT] = {
-    [K_SSN] = 1,     [K_PAN] = 1,      [K_NEG_COMMON] = 1, [K_NEG_ID] = 1,   [K_TIN] = 1,       [K_EIN] = 1,
-    [K_ABA] = 1,     [K_DODID] = 1,    [K_PASSPORT] = 1,   [K_DOC_DATE] = 1, [K_ACCOUNT] = 1,   [K_PHONE] = 1,
-    [K_DOB_NEG] = 1, [K_PHONE_NEG] = 1, [K_DSN] = 1,       [K_MARK_NEG] = 1, [K_DESTRUCT] = 1,  [K_USER] = 1,
-    [K_CRED] = 1,    [K_CRED_NEG] = 1, [K_VIP] = 1,
+/* The pass of each class, the first when not named here. */
+static const unsigned char pass_of[P_COUNT] = {
+    [K_SSN] = PASS_WORDS,       [K_PAN] = PASS_WORDS,       [K_NEG_COMMON] = PASS_WORDS, [K_NEG_ID] = PASS_WORDS,
+    [K_TIN] = PASS_WORDS,       [K_EIN] = PASS_WORDS,       [K_ABA] = PASS_WORDS,        [K_DODID] = PASS_WORDS,
+    [K_DOC_DATE] = PASS_WORDS,  [K_ACCOUNT] = PASS_WORDS,   [K_PHONE] = PASS_WORDS,      [K_DOB_NEG] = PASS_WORDS,
+    [K_PHONE_NEG] = PASS_WORDS, [K_DSN] = PASS_WORDS,       [K_MARK_NEG] = PASS_WORDS,   [K_DESTRUCT] = PASS_WORDS,
+    [K_USER] = PASS_WORDS,      [K_CRED] = PASS_WORDS,      [K_CRED_NEG] = PASS_WORDS,   [K_VIP] = PASS_WORDS,
+    [P_DATE] = PASS_SHAPES,     [P_PASSPORT] = PASS_SHAPES,
 };
 
-/* The databases serialised at build time (tools/hsdb.c: the first
- * pass's length as 8 bytes little-endian, then both), with the digest of
- * the patterns, the passes and the Hyperscan version they were built
- * from. */
+/* The databases serialised at build time (tools/hsdb.c): their number
+ * and each one's length as 8 bytes little-endian, then the databases;
+ * with the digest of the patterns, the passes and the Hyperscan version
+ * they were built from. */
 extern const unsigned char tl_hsdb[];
 extern const size_t tl_hsdb_len;
 extern const char tl_hsdb_sum[];
@@ -66,7 +75,7 @@ expressions(const char **exprs, unsigned *flags, unsigned *ids, unsigned cap, in
     for (size_t f = 0; f < G_N_ELEMENTS(families); f++)
         for (const tl_pattern *p = families[f]; p->re; p++) {
             g_assert(p->id < P_COUNT && n < cap);
-            if (pass >= 0 && word_class[p->id] != (pass == PASS_WORDS))
+            if (pass >= 0 && pass_of[p->id] != pass)
                 continue;
             exprs[n] = p->re;
             flags[n] = p->flags | HS_FLAG_SOM_LEFTMOST;
@@ -95,16 +104,16 @@ tl_detect_patterns_digest(void)
 }
 
 /* The digest the embedded databases are checked against: the patterns'
- * (tl_detect_patterns_digest) and which classes the second pass holds. */
+ * (tl_detect_patterns_digest) and which classes the later passes hold. */
 char *
 tl_detect_database_digest(void)
 {
     char *rules = tl_detect_patterns_digest();
     GString *what = g_string_new(rules);
-    g_string_append(what, "\nsecond pass:");
+    g_string_append(what, "\npasses:");
     for (unsigned k = 0; k < P_COUNT; k++)
-        if (word_class[k])
-            g_string_append_printf(what, " %u", k);
+        if (pass_of[k] != PASS_FIRST)
+            g_string_append_printf(what, " %u:%u", k, pass_of[k]);
     char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, what->str, (gssize)what->len);
     g_string_free(what, TRUE);
     g_free(rules);
@@ -152,9 +161,10 @@ tl_detect_serialize(char **bytes, size_t *len, char **err)
     }
     if (ok) {
         GByteArray *all = g_byte_array_new();
-        guint8 head[8];
-        for (int i = 0; i < 8; i++)
-            head[i] = (guint8)((guint64)n[PASS_FIRST] >> (8 * i));
+        guint8 head[8 * (N_PASSES + 1)];
+        for (int f = 0; f <= N_PASSES; f++)
+            for (int i = 0; i < 8; i++)
+                head[8 * f + i] = (guint8)((f ? (guint64)n[f - 1] : (guint64)N_PASSES) >> (8 * i));
         g_byte_array_append(all, head, sizeof head);
         for (int pass = 0; pass < N_PASSES; pass++)
             g_byte_array_append(all, (const guint8 *)b[pass], (guint)n[pass]);
@@ -173,28 +183,35 @@ tl_detect_origin(void)
     return db_origin;
 }
 
-/* The two databases of bytes (as tl_detect_serialize wrote them) into
- * out; 0 when they are not what it wrote or do not fit this CPU. */
+/* The databases of bytes (as tl_detect_serialize wrote them) into out;
+ * 0 when they are not what it wrote or do not fit this CPU. */
+static guint64
+le64(const unsigned char *b)
+{
+    guint64 v = 0;
+    for (int i = 0; i < 8; i++)
+        v |= (guint64)b[i] << (8 * i);
+    return v;
+}
+
 static int
 deserialize(const unsigned char *bytes, size_t len, hs_database_t *out[N_PASSES])
 {
-    guint64 first = 0;
-    out[PASS_FIRST] = out[PASS_WORDS] = NULL;
-    if (len < 8)
+    size_t at = 8 * (N_PASSES + 1);
+    for (int pass = 0; pass < N_PASSES; pass++)
+        out[pass] = NULL;
+    if (len < at || le64(bytes) != N_PASSES)
         return 0;
-    for (int i = 0; i < 8; i++)
-        first |= (guint64)bytes[i] << (8 * i);
-    if (first > len - 8)
-        return 0;
-    if (hs_deserialize_database((const char *)bytes + 8, (size_t)first, &out[PASS_FIRST]) != HS_SUCCESS) {
-        out[PASS_FIRST] = NULL;
-        return 0;
-    }
-    if (hs_deserialize_database((const char *)bytes + 8 + first, len - 8 - (size_t)first, &out[PASS_WORDS]) !=
-        HS_SUCCESS) {
-        out[PASS_WORDS] = NULL;
-        g_clear_pointer(&out[PASS_FIRST], hs_free_database);
-        return 0;
+    for (int pass = 0; pass < N_PASSES; pass++) {
+        guint64 n = le64(bytes + 8 * (pass + 1));
+        if (n > len - at ||
+            hs_deserialize_database((const char *)bytes + at, (size_t)n, &out[pass]) != HS_SUCCESS) {
+            out[pass] = NULL;
+            for (int q = 0; q < pass; q++)
+                g_clear_pointer(&out[q], hs_free_database);
+            return 0;
+        }
+        at += (size_t)n;
     }
     return 1;
 }
@@ -267,7 +284,8 @@ tl_detector_new(const guint8 *key, gsize keylen, char **err)
     d->key = g_memdup2(key, keylen);
     d->keylen = keylen;
     d->hits = g_array_new(FALSE, FALSE, sizeof(tl_hit));
-    d->word_hits = g_array_new(FALSE, FALSE, sizeof(tl_hit));
+    for (int pass = 1; pass < N_PASSES; pass++)
+        d->pass_hits[pass] = g_array_new(FALSE, FALSE, sizeof(tl_hit));
     for (int i = 0; i < P_COUNT; i++)
         d->by[i] = g_array_new(FALSE, FALSE, sizeof(tl_hit));
     return d;
@@ -281,9 +299,11 @@ scratch(tl_detector *d)
         return 1;
     if (!tl_detect_ready(NULL))
         return 0;
-    /* one scratch space fits both passes, which never run at once */
-    return hs_alloc_scratch(db[PASS_FIRST], (hs_scratch_t **)&d->scratch) == HS_SUCCESS &&
-           hs_alloc_scratch(db[PASS_WORDS], (hs_scratch_t **)&d->scratch) == HS_SUCCESS;
+    /* one scratch space fits every pass: they never run at once */
+    for (int pass = 0; pass < N_PASSES; pass++)
+        if (hs_alloc_scratch(db[pass], (hs_scratch_t **)&d->scratch) != HS_SUCCESS)
+            return 0;
+    return 1;
 }
 
 void
@@ -295,7 +315,8 @@ tl_detector_free(tl_detector *d)
         hs_free_scratch(d->scratch);
     g_free(d->key);
     g_array_free(d->hits, TRUE);
-    g_array_free(d->word_hits, TRUE);
+    for (int pass = 1; pass < N_PASSES; pass++)
+        g_array_free(d->pass_hits[pass], TRUE);
     for (int i = 0; i < P_COUNT; i++)
         g_array_free(d->by[i], TRUE);
     if (d->lines)
@@ -309,7 +330,12 @@ tl_detector_free(tl_detector *d)
 void
 tl_detector_stats(const tl_detector *d, tl_detect_stats *out)
 {
-    *out = d->stats;
+    out->parts = d->stats.pass_parts[PASS_FIRST];
+    out->bytes = d->stats.pass_bytes[PASS_FIRST];
+    out->word_parts = d->stats.pass_parts[PASS_WORDS];
+    out->word_bytes = d->stats.pass_bytes[PASS_WORDS];
+    out->shape_parts = d->stats.pass_parts[PASS_SHAPES];
+    out->shape_bytes = d->stats.pass_bytes[PASS_SHAPES];
 }
 
 void
@@ -421,17 +447,23 @@ scan_pass(tl_detector *d, int pass, GArray *hits)
     }
 }
 
-/* The hits of class k in the part, by end offset: the second pass runs
- * over the part the first time one of its classes is asked about. */
+/* A later pass over the part, once. */
+static void
+run_pass(tl_detector *d, int pass)
+{
+    d->done[pass] = 1;
+    d->stats.pass_parts[pass]++;
+    d->stats.pass_bytes[pass] += d->part->len;
+    scan_pass(d, pass, d->pass_hits[pass]);
+}
+
+/* The hits of class k in the part, by end offset: a later pass runs over
+ * the part the first time one of its classes is asked about. */
 static const GArray *
 class_hits(tl_detector *d, unsigned k)
 {
-    if (word_class[k] && !d->words_done) {
-        d->words_done = 1;
-        d->stats.word_parts++;
-        d->stats.word_bytes += d->part->len;
-        scan_pass(d, PASS_WORDS, d->word_hits);
-    }
+    if (!d->done[pass_of[k]])
+        run_pass(d, pass_of[k]);
     return d->by[k];
 }
 
@@ -905,12 +937,21 @@ tl_detect_part_masked(tl_detector *d, const tl_text_part *p, GString *masked)
     d->part = p;
     d->serial++;
     d->doc_neg = 0;
-    d->words_done = 0;
-    d->stats.parts++;
-    d->stats.bytes += len;
+    for (int pass = 0; pass < N_PASSES; pass++)
+        d->done[pass] = pass == PASS_FIRST;
+    d->stats.pass_parts[PASS_FIRST]++;
+    d->stats.pass_bytes[PASS_FIRST] += len;
     if (len == 0 || len > G_MAXUINT)
         goto done;
     scan_pass(d, PASS_FIRST, d->hits);     /* candidates in order of end offset */
+    /* Dates and passport numbers are candidates only beside their labels
+     * (dob_labelled, id.c's passport): without one in the part, their
+     * shapes would all be turned down and are not looked for. */
+    if (class_hits(d, K_DOB)->len || class_hits(d, K_BORN)->len || class_hits(d, K_PASSPORT)->len) {
+        run_pass(d, PASS_SHAPES);
+        g_array_append_vals(d->hits, d->pass_hits[PASS_SHAPES]->data, d->pass_hits[PASS_SHAPES]->len);
+        g_array_sort(d->hits, by_end);
+    }
 
     line_cursor lines = { 0, 0 };
     for (guint i = 0; i < d->hits->len; i++) {

@@ -77,15 +77,20 @@ typedef struct {
 
 typedef struct tl_line tl_line;
 
+#define TL_DETECT_PASSES 3      /* Hyperscan databases, one per pass (engine.c) */
+
 struct tl_detector {
     void *scratch;              /* hs_scratch_t */
     guint8 *key;
     gsize keylen;
     gint64 ref_time;            /* the message's date (unix), for ages */
-    GArray *hits;               /* of tl_hit, the first pass's matches, by end offset */
-    GArray *word_hits;          /* the second pass's (engine.c), scanned when first asked about */
-    int words_done;             /* the second pass ran over this part */
-    tl_detect_stats stats;
+    GArray *hits;               /* of tl_hit, the candidates' loop: the first pass's matches (with the
+                                 * third's when it ran before the loop), by end offset */
+    GArray *pass_hits[TL_DETECT_PASSES];   /* the later passes' (engine.c), scanned when first asked about */
+    int done[TL_DETECT_PASSES];            /* which passes ran over this part */
+    struct {
+        guint64 pass_parts[TL_DETECT_PASSES], pass_bytes[TL_DETECT_PASSES];
+    } stats;
     GArray *by[P_COUNT];        /* both passes' hits, filed per pattern id (tl_hits_of) */
     int doc_neg;                /* the part is a sample, an example, training */
     const tl_text_part *part;
