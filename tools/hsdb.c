@@ -1,6 +1,6 @@
 /*
- * hsdb.c - at build time, compiles the detectors' pattern databases (the
- * two passes of scanner/detect/engine.c, in one blob) and writes them as C
+ * hsdb.c - at build time, compiles the detectors' pattern databases (one
+ * per pass of scanner/detect/engine.c, in one blob) and writes them as C
  * source (tl_hsdb, tl_hsdb_len, tl_hsdb_sum), so that a scan deserialises
  * them in milliseconds instead of compiling them for 0.15 s.  The digest
  * names the patterns, how they are split between the passes and the

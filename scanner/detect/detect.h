@@ -1,6 +1,6 @@
 /*
  * detect.h - the detectors as the pipeline uses them: one detector per
- * worker thread, one Hyperscan pass per text part, the message roll-up,
+ * worker thread, Hyperscan passes over each text part, the message roll-up,
  * the case key and keyed hashes.  The engine's internals shared by its
  * families are in engine.h; the validators in validate.h.
  */

@@ -1,17 +1,19 @@
 /*
- * detect.c - the detector engine: one Hyperscan pass over a part's text
- * finds every candidate of every family and every context keyword at
- * once; the families (detect.h) validate and score the candidates by the
- * uniform confidence rule (research/sensitive-content.md section 4.3);
+ * engine.c - the detector engine: Hyperscan passes over a part's text
+ * find the candidates of every family and the context keywords (the first
+ * over every part; the keywords of common words and the date and passport
+ * shapes only when the part needs them, below); the families (engine.h)
+ * validate and score the candidates by the uniform confidence rule
+ * (research/sensitive-content.md section 4.3);
  * the engine then applies what concerns all of them - document negative
  * cues, overlaps, column-header context, corroboration, the roster effect,
  * privacy notices - and turns what remains into findings that carry only
  * a mask and a keyed hash.  Also the message roll-up and the case key.
  *
- * The database is compiled once per process (about 0.15 s), in a thread
- * of its own while the scan starts (tl_detect_compile_async), or at the
- * first part detected; each tl_detector owns the Hyperscan scratch of one
- * thread.
+ * The databases are deserialised (or, when the embedded ones do not fit,
+ * compiled: about 0.15 s) once per process, in a thread of its own while
+ * the scan starts (tl_detect_compile_async), or at the first part
+ * detected; each tl_detector owns the Hyperscan scratch of one thread.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -4,9 +4,10 @@
  * (contact.c), government markings (mark.c) and credentials
  * (cred.c).
  *
- * Every family contributes patterns to one Hyperscan database; the engine
- * scans a part once, sorts the matches by end offset, files them per
- * pattern id, and hands each candidate match to its family, which
+ * Every family contributes patterns to the Hyperscan databases of the
+ * engine's passes (engine.c: the first over every part, the others when a
+ * part needs them); the engine orders the matches by end offset, files
+ * them per pattern id, and hands each candidate match to its family, which
  * validates it and scores it by the uniform rule (section 4.3) with the
  * context helpers below.  The engine then applies what concerns all
  * families: document negative cues, overlaps, corroboration, the roster

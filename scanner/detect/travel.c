@@ -3,7 +3,7 @@
  * sensitive-content.md section 5.14): TRAVEL.ITINERARY, LODGING.ROOM,
  * TRAVEL.VIPMOVE.
  *
- * Candidates of the one Hyperscan pass: flight numbers (an active
+ * Candidates of the first Hyperscan pass: flight numbers (an active
  * airline's IATA designator from data/iata-airlines.txt and a flight word
  * near), PNR and confirmation codes right after their label, 13-digit
  * e-ticket numbers after a ticket word, IATA BCBP boarding-pass strings
