@@ -21,8 +21,8 @@
  * whole file (one more thread), with libcrypto as typoleak does.  That is the
  * fairer yardstick for a forensic scan; the bare loop stays the floor.
  *
- * With -d (built with -DREFLOOP_HS and linked with the project's embedded
- * pattern database, build/hsdb.o, and -lhs) it is the yardstick of
+ * With -d (built with -DREFLOOP_HS and linked with the project's patterns
+ * in one database, build/hsdb-one.o, and -lhs) it is the yardstick of
  * `--classify all`: every leaf part of every message is transfer-decoded;
  * text parts are converted to UTF-8 from their declared charset and go
  * through one Hyperscan pass (block mode) of the project's own patterns,
@@ -47,12 +47,13 @@
 #include <unistd.h>
 #ifdef REFLOOP_HS
 #include <hs/hs.h>
-extern const unsigned char tl_hsdb[]; /* build/hsdb.o: the project's patterns, serialised */
+extern const unsigned char tl_hsdb[]; /* build/hsdb-one.o: the project's patterns, serialised */
 extern const size_t tl_hsdb_len;
-/* the databases the detectors split the patterns into (tools/hsdb.c:
- * their number and each one's length in 8 bytes little-endian, then the
- * databases); every part is scanned with all of them, which is one pass
- * of all the patterns */
+/* the databases of the blob (tools/hsdb.c: their number and each one's
+ * length in 8 bytes little-endian, then the databases), every part
+ * scanned with each: `make bench` links the blob of `hsdb-gen --one`,
+ * every pattern in one database, so one pass; linked with build/hsdb.o
+ * (the detectors' passes) it scans the passes one after the other */
 enum { MAX_HSDB = 8 };
 static hs_database_t *hsdb[MAX_HSDB];
 static unsigned n_hsdb;

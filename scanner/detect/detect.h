@@ -34,6 +34,8 @@ const char *tl_detect_origin(void);
  * embedded blob is checked against, which adds how the patterns are split
  * between the passes (g_free). */
 int tl_detect_serialize(char **bytes, size_t *len, char **err);
+/* Every pattern in one database, in the same form (make bench's refloop -d). */
+int tl_detect_serialize_one(char **bytes, size_t *len, char **err);
 char *tl_detect_patterns_digest(void);
 char *tl_detect_database_digest(void);
 void tl_detector_free(tl_detector *d);

@@ -148,35 +148,61 @@ compile_fresh(hs_database_t *out[N_PASSES], char **err)
     return 1;
 }
 
+/* The blob of tl_detect_serialize: the number of databases and their
+ * lengths, 8 bytes little-endian each, then the databases; frees them. */
+static int
+serialize(hs_database_t **dbs, int count, char **bytes, size_t *len, char **err)
+{
+    char *b[N_PASSES] = { NULL };
+    size_t n[N_PASSES] = { 0 };
+    int ok = 1;
+    for (int i = 0; i < count; i++) {
+        ok = ok && hs_serialize_database(dbs[i], &b[i], &n[i]) == HS_SUCCESS;
+        hs_free_database(dbs[i]);
+    }
+    if (ok) {
+        GByteArray *all = g_byte_array_new();
+        guint8 head[8 * (N_PASSES + 1)];
+        for (int f = 0; f <= count; f++)
+            for (int i = 0; i < 8; i++)
+                head[8 * f + i] = (guint8)((f ? (guint64)n[f - 1] : (guint64)count) >> (8 * i));
+        g_byte_array_append(all, head, (guint)(8 * (count + 1)));
+        for (int i = 0; i < count; i++)
+            g_byte_array_append(all, (const guint8 *)b[i], (guint)n[i]);
+        *len = all->len;
+        *bytes = (char *)g_byte_array_free(all, FALSE);
+    } else
+        *err = g_strdup("cannot serialise the pattern database");
+    for (int i = 0; i < count; i++)
+        free(b[i]);
+    return ok;
+}
+
 int
 tl_detect_serialize(char **bytes, size_t *len, char **err)
 {
     hs_database_t *fresh[N_PASSES];
     if (!compile_fresh(fresh, err))
         return 0;
-    char *b[N_PASSES] = { NULL };
-    size_t n[N_PASSES] = { 0 };
-    int ok = 1;
-    for (int pass = 0; pass < N_PASSES; pass++) {
-        ok = ok && hs_serialize_database(fresh[pass], &b[pass], &n[pass]) == HS_SUCCESS;
-        hs_free_database(fresh[pass]);
+    return serialize(fresh, N_PASSES, bytes, len, err);
+}
+
+/* Every pattern in one database, in the same blob form: make bench's
+ * refloop -d, the yardstick of one Hyperscan pass of all the patterns
+ * (tools/hsdb.c --one). */
+int
+tl_detect_serialize_one(char **bytes, size_t *len, char **err)
+{
+    const char *exprs[MAX_EXPR];
+    unsigned flags[MAX_EXPR], ids[MAX_EXPR], n = expressions(exprs, flags, ids, MAX_EXPR, -1);
+    hs_database_t *one = NULL;
+    hs_compile_error_t *ce = NULL;
+    if (hs_compile_multi(exprs, flags, ids, n, HS_MODE_BLOCK, NULL, &one, &ce) != HS_SUCCESS) {
+        *err = g_strdup_printf("pattern %u: %s", ce->expression >= 0 ? ids[ce->expression] : 0, ce->message);
+        hs_free_compile_error(ce);
+        return 0;
     }
-    if (ok) {
-        GByteArray *all = g_byte_array_new();
-        guint8 head[8 * (N_PASSES + 1)];
-        for (int f = 0; f <= N_PASSES; f++)
-            for (int i = 0; i < 8; i++)
-                head[8 * f + i] = (guint8)((f ? (guint64)n[f - 1] : (guint64)N_PASSES) >> (8 * i));
-        g_byte_array_append(all, head, sizeof head);
-        for (int pass = 0; pass < N_PASSES; pass++)
-            g_byte_array_append(all, (const guint8 *)b[pass], (guint)n[pass]);
-        *len = all->len;
-        *bytes = (char *)g_byte_array_free(all, FALSE);
-    } else
-        *err = g_strdup("cannot serialise the pattern database");
-    for (int pass = 0; pass < N_PASSES; pass++)
-        free(b[pass]);
-    return ok;
+    return serialize(&one, 1, bytes, len, err);
 }
 
 const char *
