@@ -121,6 +121,13 @@ $(BUILD)/hsdb.c: $(BUILD)/hsdb-gen
 $(BUILD)/hsdb.o: $(BUILD)/hsdb.c
 	$(CC) $(CFLAGS) $(SAN) -c -o $@ $<
 
+# make bench's refloop -d: every pattern in one database (one pass).
+$(BUILD)/hsdb-one.c: $(BUILD)/hsdb-gen
+	$(BUILD)/hsdb-gen --one > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/hsdb-one.o: $(BUILD)/hsdb-one.c
+	$(CC) $(CFLAGS) $(SAN) -c -o $@ $<
+
 typoleak: $(CLI_OBJ) $(BUILD)/libtypoleak.a
 	$(CC) $(CFLAGS) $(TL_CFLAGS) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libtypoleak.a $(PKG_LIBS) -lpthread
 

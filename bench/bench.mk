@@ -9,7 +9,7 @@
 
 .PHONY: bench bench-clean
 
-bench: typoleak
+bench: typoleak $(BUILD)/hsdb-one.o
 	TYPOLEAK=./typoleak bash bench/run.sh
 
 bench-clean:

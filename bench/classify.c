@@ -91,6 +91,13 @@ main(int argc, char **argv)
     printf("CPU time: extraction %.2f s (%.1f MB/s of text), detection %.2f s (%.1f MB/s of text), both %.1f MB/s\n",
            t_extract / 1e6, mb / (t_extract / 1e6), t_detect / 1e6, mb / (t_detect / 1e6),
            mb / ((t_extract + t_detect) / 1e6));
+    tl_detect_stats st;
+    tl_detector_stats(d, &st);
+    printf("second pass (keywords of common words) over %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+           " text parts, %.1f %% of the text; third (date and passport shapes) over %" G_GUINT64_FORMAT
+           ", %.1f %%\n",
+           st.word_parts, st.parts, st.bytes ? 100.0 * (double)st.word_bytes / (double)st.bytes : 0.0,
+           st.shape_parts, st.bytes ? 100.0 * (double)st.shape_bytes / (double)st.bytes : 0.0);
     tl_detector_free(d);
     g_object_unref(p);
     g_object_unref(s);

@@ -21,8 +21,8 @@
  * whole file (one more thread), with libcrypto as typoleak does.  That is the
  * fairer yardstick for a forensic scan; the bare loop stays the floor.
  *
- * With -d (built with -DREFLOOP_HS and linked with the project's embedded
- * pattern database, build/hsdb.o, and -lhs) it is the yardstick of
+ * With -d (built with -DREFLOOP_HS and linked with the project's patterns
+ * in one database, build/hsdb-one.o, and -lhs) it is the yardstick of
  * `--classify all`: every leaf part of every message is transfer-decoded;
  * text parts are converted to UTF-8 from their declared charset and go
  * through one Hyperscan pass (block mode) of the project's own patterns,
@@ -47,9 +47,16 @@
 #include <unistd.h>
 #ifdef REFLOOP_HS
 #include <hs/hs.h>
-extern const unsigned char tl_hsdb[]; /* build/hsdb.o: the project's patterns, serialised */
+extern const unsigned char tl_hsdb[]; /* build/hsdb-one.o: the project's patterns, serialised */
 extern const size_t tl_hsdb_len;
-static hs_database_t *hsdb;
+/* the databases of the blob (tools/hsdb.c: their number and each one's
+ * length in 8 bytes little-endian, then the databases), every part
+ * scanned with each: `make bench` links the blob of `hsdb-gen --one`,
+ * every pattern in one database, so one pass; linked with build/hsdb.o
+ * (the detectors' passes) it scans the passes one after the other */
+enum { MAX_HSDB = 8 };
+static hs_database_t *hsdb[MAX_HSDB];
+static unsigned n_hsdb;
 #endif
 
 #define DROP_CHUNK ((gsize)8 << 20)
@@ -123,6 +130,33 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
     return 0;
 }
 
+/* -d: the databases of tl_hsdb into hsdb; 0 when they are not what
+ * tools/hsdb.c writes. */
+static guint64 le64(const unsigned char *b)
+{
+    guint64 v = 0;
+    for (int i = 0; i < 8; i++)
+        v |= (guint64)b[i] << (8 * i);
+    return v;
+}
+
+static int load_hsdb(void)
+{
+    if (tl_hsdb_len < 8)
+        return 0;
+    guint64 n = le64(tl_hsdb), at = 8 * (n + 1);
+    if (n == 0 || n > MAX_HSDB || at > tl_hsdb_len)
+        return 0;
+    for (n_hsdb = 0; n_hsdb < n; n_hsdb++) {
+        guint64 len = le64(tl_hsdb + 8 * (n_hsdb + 1));
+        if (len > tl_hsdb_len - at ||
+            hs_deserialize_database((const char *)tl_hsdb + at, len, &hsdb[n_hsdb]) != HS_SUCCESS)
+            return 0;
+        at += len;
+    }
+    return 1;
+}
+
 /* -d: one leaf part decoded (text parts to UTF-8) and scanned. */
 static void decode_part(GMimeObject *parent, GMimeObject *part, gpointer data)
 {
@@ -160,7 +194,8 @@ static void decode_part(GMimeObject *parent, GMimeObject *part, gpointer data)
     if (text) {
         job->decoded += job->text->len;
         if (job->text->len)
-            hs_scan(hsdb, (const char *)job->text->data, job->text->len, 0, job->scratch, on_match, job);
+            for (unsigned i = 0; i < n_hsdb; i++)
+                hs_scan(hsdb[i], (const char *)job->text->data, job->text->len, 0, job->scratch, on_match, job);
     }
 }
 #endif
@@ -274,7 +309,7 @@ int main(int argc, char **argv)
     page_size = (gsize)sysconf(_SC_PAGESIZE);
     g_mime_init();
 #ifdef REFLOOP_HS
-    if (decode && hs_deserialize_database((const char *)tl_hsdb, tl_hsdb_len, &hsdb) != HS_SUCCESS) {
+    if (decode && !load_hsdb()) {
         fprintf(stderr, "refloop: cannot load the pattern database\n");
         return 1;
     }
@@ -316,7 +351,10 @@ int main(int argc, char **argv)
         job[j].decode = decode;
         job[j].text = g_byte_array_new();
 #ifdef REFLOOP_HS
-        if (decode && hs_alloc_scratch(hsdb, (hs_scratch_t **)&job[j].scratch) != HS_SUCCESS) {
+        int no_scratch = 0;
+        for (unsigned i = 0; decode && i < n_hsdb; i++)
+            no_scratch |= hs_alloc_scratch(hsdb[i], (hs_scratch_t **)&job[j].scratch) != HS_SUCCESS;
+        if (no_scratch) {
             fprintf(stderr, "refloop: cannot allocate Hyperscan scratch\n");
             return 1;
         }
@@ -364,8 +402,8 @@ int main(int argc, char **argv)
     g_free(threads);
     g_free(job);
 #ifdef REFLOOP_HS
-    if (hsdb)
-        hs_free_database(hsdb);
+    for (unsigned i = 0; i < n_hsdb; i++)
+        hs_free_database(hsdb[i]);
 #endif
     g_mime_shutdown();
     return failures ? 1 : 0;

@@ -31,7 +31,8 @@
 #                   refloop -s -j 2 and refloop -d -j 2; the target is under
 #                   30 s, the closing step under 10 % of the scan
 #   BENCH_HSDB      the project's pattern database object for refloop -d
-#                   (default build/hsdb.o, made by `make`)
+#                   (default build/hsdb-one.o, every pattern in one database,
+#                   made by `make bench`)
 #   CC              C compiler (default cc)
 set -euo pipefail
 
@@ -72,7 +73,7 @@ cflags=(-std=c11 -O2 -Wall -Wextra)
 "$cc" "${cflags[@]}" -o "$work/gen" "$here/gen.c" $(pkg-config --cflags --libs glib-2.0)
 # shellcheck disable=SC2046
 # refloop -d runs the project's own patterns: the database `make` embeds.
-hsdb=${BENCH_HSDB:-$root/build/hsdb.o}
+hsdb=${BENCH_HSDB:-$root/build/hsdb-one.o}
 have_dec=0
 if [[ -f $hsdb ]]; then
     # shellcheck disable=SC2046
@@ -80,7 +81,7 @@ if [[ -f $hsdb ]]; then
         $(pkg-config --cflags --libs gmime-3.0 glib-2.0 libcrypto libhs) && have_dec=1
 fi
 if ((!have_dec)); then
-    log "no pattern database at $hsdb (run make first): refloop -d rows left out"
+    log "no pattern database at $hsdb (make build/hsdb-one.o): refloop -d rows left out"
     # shellcheck disable=SC2046
     "$cc" "${cflags[@]}" -o "$work/refloop" "$here/refloop.c" $(pkg-config --cflags --libs gmime-3.0 glib-2.0 libcrypto)
 fi

@@ -383,6 +383,85 @@ START_TEST(test_many_candidates)
 }
 END_TEST
 
+/* The keyword classes of common words are a second pass, run over a part
+ * only when a candidate asks about one of them: prose full of them with
+ * an address and an unlabelled date needs none; an SSN asks about its
+ * negative cues (order, part...) and gets them, on the same text.  The
+ * date and passport shapes are a third, run when the part has a label of
+ * theirs. */
+static GPtrArray *
+detect_counting(tl_detector *d, const char *body, tl_detect_stats *st)
+{
+    GPtrArray *parts = tl_test_parts("text/plain; charset=utf-8", body);
+    GPtrArray *found = tl_detect_part(d, parts->pdata[0]);
+    tl_detector_stats(d, st);
+    g_ptr_array_unref(parts);
+    return found;
+}
+
+START_TEST(test_second_pass_when_asked)
+{
+    char *err = NULL;
+    tl_detector *d = tl_detector_new(KEY, sizeof KEY - 1, &err);
+    ck_assert_msg(d != NULL, "detector: %s", err);
+    tl_detector_set_time(d, 1700000000);
+    const char *prose = "Please send the order for part 7 from home or work; the meeting notes were sent until\n"
+                        "Friday. Write to jane.doe@army.ml about it. Shipped 2023-05-14, model 4, version 2.\n";
+    tl_detect_stats st;
+    GPtrArray *f = detect_counting(d, prose, &st);
+    ck_assert_uint_eq(st.parts, 1);
+    ck_assert_uint_eq(st.word_parts, 0);        /* nothing asked about order, part, home, sent... */
+    ck_assert_uint_eq(st.shape_parts, 0);       /* no DOB or passport label: no date looked for */
+    ck_assert_uint_eq(f->len, 1);
+    ck_assert_str_eq(((tl_finding *)f->pdata[0])->detector, "email");
+    g_ptr_array_unref(f);
+    /* a DOB label: the dates are looked for, and this one is found */
+    char *dob = g_strdup_printf("%sDOB: 01/12/1985\n", prose);
+    f = detect_counting(d, dob, &st);
+    ck_assert_uint_eq(st.shape_parts, 1);
+    int dobs = 0;
+    for (guint i = 0; i < f->len; i++)
+        dobs += strcmp(((tl_finding *)f->pdata[i])->detector, "dob") == 0;
+    ck_assert_int_eq(dobs, 1);
+    g_ptr_array_unref(f);
+    g_free(dob);
+    /* and a passport keyword: the passport shapes too */
+    f = detect_counting(d, "Passport No: C03005988\n", &st);
+    ck_assert_uint_eq(st.shape_parts, 2);
+    ck_assert_uint_eq(f->len, 1);
+    ck_assert_str_eq(((tl_finding *)f->pdata[0])->detector, "passport");
+    g_ptr_array_unref(f);
+    /* an SSN with a negative cue on its line: the second pass runs, and
+     * the cue lowers it below a finding (it would be 85 with the keyword) */
+    char *digits = random_ssn_digits();
+    char *ssn = g_strdup_printf("%.3s-%.2s-%s", digits, digits + 3, digits + 5);
+    char *body = g_strdup_printf("SSN order %s\n%s", ssn, prose);
+    tl_detect_stats before = st;
+    f = detect_counting(d, body, &st);
+    ck_assert_uint_eq(st.parts, 4);
+    ck_assert_uint_eq(st.word_parts, before.word_parts + 1);
+    ck_assert_uint_eq(st.word_bytes, before.word_bytes + strlen(body));
+    for (guint i = 0; i < f->len; i++)
+        ck_assert_str_ne(((tl_finding *)f->pdata[i])->detector, "ssn");
+    g_ptr_array_unref(f);
+    g_free(body);
+    /* and without the cue it is found at HIGH, still asking */
+    body = g_strdup_printf("SSN %s\n%s", ssn, prose);
+    f = detect_counting(d, body, &st);
+    ck_assert_uint_eq(st.word_parts, before.word_parts + 2);
+    int high = 0;
+    for (guint i = 0; i < f->len; i++)
+        high += strcmp(((tl_finding *)f->pdata[i])->detector, "ssn") == 0 &&
+                strcmp(((tl_finding *)f->pdata[i])->level, "HIGH") == 0;
+    ck_assert_int_eq(high, 1);
+    g_ptr_array_unref(f);
+    g_free(body);
+    g_free(ssn);
+    g_free(digits);
+    tl_detector_free(d);
+}
+END_TEST
+
 START_TEST(test_iban)
 {
     scan_result r = detect("Please wire to IBAN de89 3704 0044 0532 0130 00 today.\n");
@@ -699,17 +778,34 @@ START_TEST(test_embedded_database)
     char *bytes = NULL;
     size_t len = 0;
     ck_assert_msg(tl_detect_serialize(&bytes, &len, &err), "%s", err);
-    hs_database_t *fresh = NULL;
-    ck_assert_int_eq(hs_deserialize_database(bytes, len, &fresh), HS_SUCCESS);
-    char *info = NULL;
-    ck_assert_int_eq(hs_database_info(fresh, &info), HS_SUCCESS);
-    ck_assert(strstr(info, "Version:") != NULL);
-    free(info);
-    hs_free_database(fresh);
+    /* a database per pass: their number and lengths (8 bytes each,
+     * little-endian), then the databases, which fill the blob */
+    guint64 head[4] = { 0 };
+    ck_assert_uint_gt(len, sizeof head);
+    for (size_t i = 0; i < 8 * G_N_ELEMENTS(head); i++)
+        head[i / 8] |= (guint64)(guint8)bytes[i] << (8 * (i % 8));
+    ck_assert_uint_eq(head[0], 3);
+    ck_assert_uint_eq(sizeof head + head[1] + head[2] + head[3], len);
+    size_t off = sizeof head;
+    for (int i = 0; i < 3; i++) {
+        hs_database_t *fresh = NULL;
+        ck_assert_int_eq(hs_deserialize_database(bytes + off, head[i + 1], &fresh), HS_SUCCESS);
+        off += head[i + 1];
+        char *info = NULL;
+        ck_assert_int_eq(hs_database_info(fresh, &info), HS_SUCCESS);
+        ck_assert(strstr(info, "Version:") != NULL);
+        free(info);
+        hs_free_database(fresh);
+    }
     g_free(bytes);
     char *a = tl_detect_patterns_digest(), *b = tl_detect_patterns_digest();
     ck_assert_str_eq(a, b);
     ck_assert_uint_eq(strlen(a), 64);
+    /* the embedded blob's digest adds the split between the passes */
+    char *c = tl_detect_database_digest();
+    ck_assert_uint_eq(strlen(c), 64);
+    ck_assert_str_ne(a, c);
+    g_free(c);
     g_free(a);
     g_free(b);
 }
@@ -947,6 +1043,7 @@ suite_detect(void)
     tcase_add_test(tc, test_pan);
     tcase_add_test(tc, test_iban);
     tcase_add_test(tc, test_many_candidates);
+    tcase_add_test(tc, test_second_pass_when_asked);
     tcase_add_test(tc, test_dodid);
     tcase_add_test(tc, test_rollup);
     tcase_add_test(tc, test_tax_and_routing);

@@ -110,7 +110,7 @@ bounded_after(const char *t, size_t len, size_t to)
 /* The end of the last hit of class k that ends in [from - window, from],
  * or -1.  The class's hits are sorted by end offset: bisection. */
 static gint64
-last_before(const tl_detector *d, unsigned k, size_t from, size_t window)
+last_before(tl_detector *d, unsigned k, size_t from, size_t window)
 {
     const GArray *a = tl_hits_of(d, k);
     guint l = 0, r = a->len;
@@ -615,13 +615,17 @@ static int
 dob_labelled(tl_detector *d, const char *t, size_t from, size_t to)
 {
     size_t window = 40;
-    if (tl_in_table(d, from)) {
+    /* with no DOB label anywhere in the part only "born" can label the
+     * date, and neither the table nor the window is asked about */
+    if (tl_hits_of(d, K_DOB)->len && tl_in_table(d, from)) {
         if (tl_context(d, K_DOB, from, to, 0, 0))
             return 1;
         window = MIN(window, from - tl_line_start(t, from));
     }
-    gint64 dob = last_before(d, K_DOB, from, window), neg = last_before(d, K_DOB_NEG, from, window);
-    if (dob >= 0 && dob > neg)
+    /* an issue or expiry label nearer than the DOB label: asked about
+     * only when there is a DOB label (K_DOB_NEG is common words) */
+    gint64 dob = last_before(d, K_DOB, from, window);
+    if (dob >= 0 && dob > last_before(d, K_DOB_NEG, from, window))
         return 1;
     /* "born": only "Born:" or "she was born (on)", directly before */
     gint64 born = last_before(d, K_BORN, from, 4);

@@ -1,6 +1,6 @@
 /*
  * detect.h - the detectors as the pipeline uses them: one detector per
- * worker thread, one Hyperscan pass per text part, the message roll-up,
+ * worker thread, Hyperscan passes over each text part, the message roll-up,
  * the case key and keyed hashes.  The engine's internals shared by its
  * families are in engine.h; the validators in validate.h.
  */
@@ -28,11 +28,26 @@ int tl_detect_ready(char **err);
  * build time for these patterns, this Hyperscan and this CPU), "compiled"
  * (at run time) or "none". */
 const char *tl_detect_origin(void);
-/* For tools/hsdb.c: the database compiled and serialised (g_free), and
- * the digest of the patterns and Hyperscan version (g_free). */
+/* For tools/hsdb.c: the databases of both passes compiled and
+ * serialised in one blob (g_free); the digest of the patterns and
+ * Hyperscan version (g_free; the runs' rules_hash); the digest the
+ * embedded blob is checked against, which adds how the patterns are split
+ * between the passes (g_free). */
 int tl_detect_serialize(char **bytes, size_t *len, char **err);
+/* Every pattern in one database, in the same form (make bench's refloop -d). */
+int tl_detect_serialize_one(char **bytes, size_t *len, char **err);
 char *tl_detect_patterns_digest(void);
+char *tl_detect_database_digest(void);
 void tl_detector_free(tl_detector *d);
+/* What a detector has read: text parts and their bytes, and how many of
+ * them the second pass (the keyword classes of common words, run over a
+ * part only when a candidate asks about one) and the third (the date and
+ * passport shapes, run when a part has a label of theirs or a family asks)
+ * also read. */
+typedef struct {
+    guint64 parts, bytes, word_parts, word_bytes, shape_parts, shape_bytes;
+} tl_detect_stats;
+void tl_detector_stats(const tl_detector *d, tl_detect_stats *out);
 /* The date of the message being classified (unix seconds; 0: now), for
  * the plausible ages of dates of birth. */
 void tl_detector_set_time(tl_detector *d, gint64 unix_time);

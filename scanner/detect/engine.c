@@ -1,17 +1,19 @@
 /*
- * detect.c - the detector engine: one Hyperscan pass over a part's text
- * finds every candidate of every family and every context keyword at
- * once; the families (detect.h) validate and score the candidates by the
- * uniform confidence rule (research/sensitive-content.md section 4.3);
+ * engine.c - the detector engine: Hyperscan passes over a part's text
+ * find the candidates of every family and the context keywords (the first
+ * over every part; the keywords of common words and the date and passport
+ * shapes only when the part needs them, below); the families (engine.h)
+ * validate and score the candidates by the uniform confidence rule
+ * (research/sensitive-content.md section 4.3);
  * the engine then applies what concerns all of them - document negative
  * cues, overlaps, column-header context, corroboration, the roster effect,
  * privacy notices - and turns what remains into findings that carry only
  * a mask and a keyed hash.  Also the message roll-up and the case key.
  *
- * The database is compiled once per process (about 0.15 s), in a thread
- * of its own while the scan starts (tl_detect_compile_async), or at the
- * first part detected; each tl_detector owns the Hyperscan scratch of one
- * thread.
+ * The databases are deserialised (or, when the embedded ones do not fit,
+ * compiled: about 0.15 s) once per process, in a thread of its own while
+ * the scan starts (tl_detect_compile_async), or at the first part
+ * detected; each tl_detector owns the Hyperscan scratch of one thread.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,19 +26,48 @@
 
 #include "scanner/detect/engine.h"
 
-static hs_database_t *db;
+/* Three databases, three passes, so that a part is scanned for what its
+ * candidates can use.  The first holds every candidate shape but two, the
+ * context shapes and the keyword classes that are rare or that some family
+ * asks about in every part; it runs over every part.  The second holds the
+ * keyword classes of common words (order, part, home, work, sent, until,
+ * meeting...): nearly all the hits of a pass, which most parts never
+ * need, since only some candidates ask about them.  The third holds the
+ * shapes of dates and passport numbers, which are candidates only beside a
+ * label of their own (a DOB label or "born", a passport keyword: all in
+ * the first pass): costly shapes, rarely of use.  The second and third run
+ * over a part the first time a family asks about one of their classes
+ * (class_hits), and the third also before the candidates are judged when
+ * the part has one of those labels, so that what every question and the
+ * candidates' loop see is what one pass over the part gave. */
+enum { PASS_FIRST, PASS_WORDS, PASS_SHAPES, N_PASSES };
+G_STATIC_ASSERT(N_PASSES == TL_DETECT_PASSES);
+static hs_database_t *db[N_PASSES];
 static char *db_error;
 static const char *db_origin = "none";
 
-/* The database serialised at build time (tools/hsdb.c), with the digest
- * of the patterns and Hyperscan version it was built from. */
+/* The pass of each class, the first when not named here. */
+static const unsigned char pass_of[P_COUNT] = {
+    [K_SSN] = PASS_WORDS,       [K_PAN] = PASS_WORDS,       [K_NEG_COMMON] = PASS_WORDS, [K_NEG_ID] = PASS_WORDS,
+    [K_TIN] = PASS_WORDS,       [K_EIN] = PASS_WORDS,       [K_ABA] = PASS_WORDS,        [K_DODID] = PASS_WORDS,
+    [K_DOC_DATE] = PASS_WORDS,  [K_ACCOUNT] = PASS_WORDS,   [K_PHONE] = PASS_WORDS,      [K_DOB_NEG] = PASS_WORDS,
+    [K_PHONE_NEG] = PASS_WORDS, [K_DSN] = PASS_WORDS,       [K_MARK_NEG] = PASS_WORDS,   [K_DESTRUCT] = PASS_WORDS,
+    [K_USER] = PASS_WORDS,      [K_CRED] = PASS_WORDS,      [K_CRED_NEG] = PASS_WORDS,   [K_VIP] = PASS_WORDS,
+    [P_DATE] = PASS_SHAPES,     [P_PASSPORT] = PASS_SHAPES,
+};
+
+/* The databases serialised at build time (tools/hsdb.c): their number
+ * and each one's length as 8 bytes little-endian, then the databases;
+ * with the digest of the patterns, the passes and the Hyperscan version
+ * they were built from. */
 extern const unsigned char tl_hsdb[];
 extern const size_t tl_hsdb_len;
 extern const char tl_hsdb_sum[];
 
-/* Every expression of every family, in one list. */
+/* Every expression of every family, in one list; those of one pass when
+ * pass >= 0. */
 static unsigned
-expressions(const char **exprs, unsigned *flags, unsigned *ids, unsigned cap)
+expressions(const char **exprs, unsigned *flags, unsigned *ids, unsigned cap, int pass)
 {
     static const tl_pattern *const families[] = { tl_patterns_id,     tl_patterns_contact, tl_patterns_mark,
                                                   tl_patterns_cred,   tl_patterns_travel,  tl_patterns_people,
@@ -46,6 +77,8 @@ expressions(const char **exprs, unsigned *flags, unsigned *ids, unsigned cap)
     for (size_t f = 0; f < G_N_ELEMENTS(families); f++)
         for (const tl_pattern *p = families[f]; p->re; p++) {
             g_assert(p->id < P_COUNT && n < cap);
+            if (pass >= 0 && pass_of[p->id] != pass)
+                continue;
             exprs[n] = p->re;
             flags[n] = p->flags | HS_FLAG_SOM_LEFTMOST;
             ids[n++] = p->id;
@@ -59,7 +92,7 @@ char *
 tl_detect_patterns_digest(void)
 {
     const char *exprs[MAX_EXPR];
-    unsigned flags[MAX_EXPR], ids[MAX_EXPR], n = expressions(exprs, flags, ids, MAX_EXPR);
+    unsigned flags[MAX_EXPR], ids[MAX_EXPR], n = expressions(exprs, flags, ids, MAX_EXPR, -1);
     GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
     g_checksum_update(c, (const guchar *)hs_version(), -1);
     for (unsigned i = 0; i < n; i++) {
@@ -72,38 +105,104 @@ tl_detect_patterns_digest(void)
     return sum;
 }
 
-static hs_database_t *
-compile_fresh(char **err)
+/* The digest the embedded databases are checked against: the patterns'
+ * (tl_detect_patterns_digest) and which classes the later passes hold. */
+char *
+tl_detect_database_digest(void)
+{
+    char *rules = tl_detect_patterns_digest();
+    GString *what = g_string_new(rules);
+    g_string_append(what, "\npasses:");
+    for (unsigned k = 0; k < P_COUNT; k++)
+        if (pass_of[k] != PASS_FIRST)
+            g_string_append_printf(what, " %u:%u", k, pass_of[k]);
+    char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, what->str, (gssize)what->len);
+    g_string_free(what, TRUE);
+    g_free(rules);
+    return sum;
+}
+
+/* Both passes' databases compiled into out; 0 and *err (g_free) when
+ * one cannot be (out then holds none). */
+static int
+compile_fresh(hs_database_t *out[N_PASSES], char **err)
 {
     const char *exprs[MAX_EXPR];
-    unsigned flags[MAX_EXPR], ids[MAX_EXPR], n = expressions(exprs, flags, ids, MAX_EXPR);
-    hs_database_t *fresh = NULL;
-    hs_compile_error_t *ce = NULL;
-    if (hs_valid_platform() != HS_SUCCESS)
+    unsigned flags[MAX_EXPR], ids[MAX_EXPR];
+    if (hs_valid_platform() != HS_SUCCESS) {
         *err = g_strdup("this CPU lacks the SSSE3 instructions Hyperscan needs");
-    else if (hs_compile_multi(exprs, flags, ids, n, HS_MODE_BLOCK, NULL, &fresh, &ce) != HS_SUCCESS) {
-        *err = g_strdup_printf("pattern %u: %s", ce->expression >= 0 ? ids[ce->expression] : 0, ce->message);
-        hs_free_compile_error(ce);
+        return 0;
     }
-    return fresh;
+    for (int pass = 0; pass < N_PASSES; pass++) {
+        unsigned n = expressions(exprs, flags, ids, MAX_EXPR, pass);
+        hs_compile_error_t *ce = NULL;
+        out[pass] = NULL;
+        if (hs_compile_multi(exprs, flags, ids, n, HS_MODE_BLOCK, NULL, &out[pass], &ce) != HS_SUCCESS) {
+            *err = g_strdup_printf("pattern %u: %s", ce->expression >= 0 ? ids[ce->expression] : 0, ce->message);
+            hs_free_compile_error(ce);
+            for (int q = 0; q < pass; q++)
+                g_clear_pointer(&out[q], hs_free_database);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The blob of tl_detect_serialize: the number of databases and their
+ * lengths, 8 bytes little-endian each, then the databases; frees them. */
+static int
+serialize(hs_database_t **dbs, int count, char **bytes, size_t *len, char **err)
+{
+    char *b[N_PASSES] = { NULL };
+    size_t n[N_PASSES] = { 0 };
+    int ok = 1;
+    for (int i = 0; i < count; i++) {
+        ok = ok && hs_serialize_database(dbs[i], &b[i], &n[i]) == HS_SUCCESS;
+        hs_free_database(dbs[i]);
+    }
+    if (ok) {
+        GByteArray *all = g_byte_array_new();
+        guint8 head[8 * (N_PASSES + 1)];
+        for (int f = 0; f <= count; f++)
+            for (int i = 0; i < 8; i++)
+                head[8 * f + i] = (guint8)((f ? (guint64)n[f - 1] : (guint64)count) >> (8 * i));
+        g_byte_array_append(all, head, (guint)(8 * (count + 1)));
+        for (int i = 0; i < count; i++)
+            g_byte_array_append(all, (const guint8 *)b[i], (guint)n[i]);
+        *len = all->len;
+        *bytes = (char *)g_byte_array_free(all, FALSE);
+    } else
+        *err = g_strdup("cannot serialise the pattern database");
+    for (int i = 0; i < count; i++)
+        free(b[i]);
+    return ok;
 }
 
 int
 tl_detect_serialize(char **bytes, size_t *len, char **err)
 {
-    hs_database_t *fresh = compile_fresh(err);
-    if (!fresh)
+    hs_database_t *fresh[N_PASSES];
+    if (!compile_fresh(fresh, err))
         return 0;
-    char *b = NULL;
-    int ok = hs_serialize_database(fresh, &b, len) == HS_SUCCESS;
-    hs_free_database(fresh);
-    if (!ok) {
-        *err = g_strdup("cannot serialise the pattern database");
+    return serialize(fresh, N_PASSES, bytes, len, err);
+}
+
+/* Every pattern in one database, in the same blob form: make bench's
+ * refloop -d, the yardstick of one Hyperscan pass of all the patterns
+ * (tools/hsdb.c --one). */
+int
+tl_detect_serialize_one(char **bytes, size_t *len, char **err)
+{
+    const char *exprs[MAX_EXPR];
+    unsigned flags[MAX_EXPR], ids[MAX_EXPR], n = expressions(exprs, flags, ids, MAX_EXPR, -1);
+    hs_database_t *one = NULL;
+    hs_compile_error_t *ce = NULL;
+    if (hs_compile_multi(exprs, flags, ids, n, HS_MODE_BLOCK, NULL, &one, &ce) != HS_SUCCESS) {
+        *err = g_strdup_printf("pattern %u: %s", ce->expression >= 0 ? ids[ce->expression] : 0, ce->message);
+        hs_free_compile_error(ce);
         return 0;
     }
-    *bytes = g_memdup2(b, *len);
-    free(b);
-    return 1;
+    return serialize(&one, 1, bytes, len, err);
 }
 
 const char *
@@ -112,24 +211,56 @@ tl_detect_origin(void)
     return db_origin;
 }
 
-/* The embedded database when it was built from these very patterns by
- * this Hyperscan for this CPU; otherwise compiled here (about 0.15 s). */
+/* The databases of bytes (as tl_detect_serialize wrote them) into out;
+ * 0 when they are not what it wrote or do not fit this CPU. */
+static guint64
+le64(const unsigned char *b)
+{
+    guint64 v = 0;
+    for (int i = 0; i < 8; i++)
+        v |= (guint64)b[i] << (8 * i);
+    return v;
+}
+
+static int
+deserialize(const unsigned char *bytes, size_t len, hs_database_t *out[N_PASSES])
+{
+    size_t at = 8 * (N_PASSES + 1);
+    for (int pass = 0; pass < N_PASSES; pass++)
+        out[pass] = NULL;
+    if (len < at || le64(bytes) != N_PASSES)
+        return 0;
+    for (int pass = 0; pass < N_PASSES; pass++) {
+        guint64 n = le64(bytes + 8 * (pass + 1));
+        if (n > len - at ||
+            hs_deserialize_database((const char *)bytes + at, (size_t)n, &out[pass]) != HS_SUCCESS) {
+            out[pass] = NULL;
+            for (int q = 0; q < pass; q++)
+                g_clear_pointer(&out[q], hs_free_database);
+            return 0;
+        }
+        at += (size_t)n;
+    }
+    return 1;
+}
+
+/* The embedded databases when they were built from these very patterns
+ * and passes by this Hyperscan for this CPU; otherwise compiled here
+ * (about 0.15 s). */
 static gpointer
 compile(gpointer unused)
 {
     (void)unused;
     if (tl_hsdb_len > 0) {
-        char *sum = tl_detect_patterns_digest();
+        char *sum = tl_detect_database_digest();
         int same = strcmp(sum, tl_hsdb_sum) == 0;
         g_free(sum);
-        if (same && hs_deserialize_database((const char *)tl_hsdb, tl_hsdb_len, &db) == HS_SUCCESS) {
+        if (same && deserialize(tl_hsdb, tl_hsdb_len, db)) {
             db_origin = "embedded";
             return NULL;
         }
-        db = NULL;
     }
-    db = compile_fresh(&db_error);
-    if (db)
+    if (compile_fresh(db, &db_error))
         db_origin = "compiled";
     return NULL;
 }
@@ -147,9 +278,9 @@ int
 tl_detect_ready(char **err)
 {
     g_once(&once, compile, NULL);
-    if (!db && err)
+    if (!db[PASS_FIRST] && err)
         *err = g_strdup(db_error);
-    return db != NULL;
+    return db[PASS_FIRST] != NULL;
 }
 
 static gpointer
@@ -181,6 +312,8 @@ tl_detector_new(const guint8 *key, gsize keylen, char **err)
     d->key = g_memdup2(key, keylen);
     d->keylen = keylen;
     d->hits = g_array_new(FALSE, FALSE, sizeof(tl_hit));
+    for (int pass = 1; pass < N_PASSES; pass++)
+        d->pass_hits[pass] = g_array_new(FALSE, FALSE, sizeof(tl_hit));
     for (int i = 0; i < P_COUNT; i++)
         d->by[i] = g_array_new(FALSE, FALSE, sizeof(tl_hit));
     return d;
@@ -194,7 +327,11 @@ scratch(tl_detector *d)
         return 1;
     if (!tl_detect_ready(NULL))
         return 0;
-    return hs_alloc_scratch(db, (hs_scratch_t **)&d->scratch) == HS_SUCCESS;
+    /* one scratch space fits every pass: they never run at once */
+    for (int pass = 0; pass < N_PASSES; pass++)
+        if (hs_alloc_scratch(db[pass], (hs_scratch_t **)&d->scratch) != HS_SUCCESS)
+            return 0;
+    return 1;
 }
 
 void
@@ -206,6 +343,8 @@ tl_detector_free(tl_detector *d)
         hs_free_scratch(d->scratch);
     g_free(d->key);
     g_array_free(d->hits, TRUE);
+    for (int pass = 1; pass < N_PASSES; pass++)
+        g_array_free(d->pass_hits[pass], TRUE);
     for (int i = 0; i < P_COUNT; i++)
         g_array_free(d->by[i], TRUE);
     if (d->lines)
@@ -214,6 +353,17 @@ tl_detector_free(tl_detector *d)
     if (d->own_tables)
         g_ptr_array_unref(d->own_tables);
     g_free(d);
+}
+
+void
+tl_detector_stats(const tl_detector *d, tl_detect_stats *out)
+{
+    out->parts = d->stats.pass_parts[PASS_FIRST];
+    out->bytes = d->stats.pass_bytes[PASS_FIRST];
+    out->word_parts = d->stats.pass_parts[PASS_WORDS];
+    out->word_bytes = d->stats.pass_bytes[PASS_WORDS];
+    out->shape_parts = d->stats.pass_parts[PASS_SHAPES];
+    out->shape_bytes = d->stats.pass_bytes[PASS_SHAPES];
 }
 
 void
@@ -280,11 +430,75 @@ tl_line_end(const char *t, size_t len, size_t off)
 
 #define MAX_KEYWORD 64      /* no keyword or cue match is longer */
 
+/* The order hits are handled in: by end offset, then pattern id (the
+ * order Hyperscan reports matches that end together in), then start. */
 static gint
 by_end(gconstpointer a, gconstpointer b)
 {
     const tl_hit *x = a, *y = b;
-    return x->to < y->to ? -1 : x->to > y->to;
+    if (x->to != y->to)
+        return x->to < y->to ? -1 : 1;
+    if (x->id != y->id)
+        return x->id < y->id ? -1 : 1;
+    return x->from < y->from ? -1 : x->from > y->from;
+}
+
+/* One pass of database pass over the part into hits, in that order;
+ * each class's hits that stand as words filed in d->by. */
+static void
+scan_pass(tl_detector *d, int pass, GArray *hits)
+{
+    const tl_text_part *p = d->part;
+    const char *t = p->text;
+    size_t len = p->len;
+    g_array_set_size(hits, 0);
+    hs_scan(db[pass], t, (unsigned)len, 0, d->scratch, on_match, hits);
+    /* Hyperscan reports in order of end offset, mostly: sort only when not */
+    for (guint i = 1; i < hits->len; i++)
+        if (by_end(&g_array_index(hits, tl_hit, i - 1), &g_array_index(hits, tl_hit, i)) > 0) {
+            g_array_sort(hits, by_end);
+            break;
+        }
+    for (guint i = 0; i < hits->len; i++) {
+        tl_hit *h = &g_array_index(hits, tl_hit, i);
+        /* keywords stand alone */
+        if (h->id >= K_FIRST && !tl_whole_word(t, len, h->from, h->to))
+            continue;
+        /* "example" in example.com or jane@example.org is an address,
+         * not a document saying it is an example */
+        if (h->id == K_DOC_NEG &&
+            ((h->from > 0 && (t[h->from - 1] == '@' || t[h->from - 1] == '.')) ||
+             (h->to + 1 < len && t[h->to] == '.' && g_ascii_isalnum(t[h->to + 1]))))
+            continue;
+        d->doc_neg |= h->id == K_DOC_NEG;
+        g_array_append_val(d->by[h->id], *h);   /* each class stays sorted by end */
+    }
+}
+
+/* A later pass over the part, once. */
+static void
+run_pass(tl_detector *d, int pass)
+{
+    d->done[pass] = 1;
+    d->stats.pass_parts[pass]++;
+    d->stats.pass_bytes[pass] += d->part->len;
+    scan_pass(d, pass, d->pass_hits[pass]);
+}
+
+/* The hits of class k in the part, by end offset: a later pass runs over
+ * the part the first time one of its classes is asked about. */
+static const GArray *
+class_hits(tl_detector *d, unsigned k)
+{
+    if (!d->done[pass_of[k]])
+        run_pass(d, pass_of[k]);
+    return d->by[k];
+}
+
+const GArray *
+tl_hits_of(tl_detector *d, unsigned k)
+{
+    return class_hits(d, k);
 }
 
 /* The first hit of a (sorted by end) that ends after lo. */
@@ -307,9 +521,9 @@ first_after(const GArray *a, size_t lo)
  * search finds the first that ends inside the window, so that a part with
  * a hundred thousand numbers and keywords costs n log n, not n squared. */
 int
-tl_near(const tl_detector *d, unsigned k, size_t from, size_t to, size_t before, size_t after)
+tl_near(tl_detector *d, unsigned k, size_t from, size_t to, size_t before, size_t after)
 {
-    const GArray *a = d->by[k];
+    const GArray *a = class_hits(d, k);
     size_t lo = from > before ? from - before : 0, hi = to + after;
     for (guint i = first_after(a, lo); i < a->len; i++) {
         const tl_hit *h = &g_array_index(a, tl_hit, i);
@@ -322,9 +536,9 @@ tl_near(const tl_detector *d, unsigned k, size_t from, size_t to, size_t before,
 }
 
 int
-tl_count_in(const tl_detector *d, unsigned k, size_t from, size_t to)
+tl_count_in(tl_detector *d, unsigned k, size_t from, size_t to)
 {
-    const GArray *a = d->by[k];
+    const GArray *a = class_hits(d, k);
     int n = 0;
     for (guint i = first_after(a, from); i < a->len; i++) {
         const tl_hit *h = &g_array_index(a, tl_hit, i);
@@ -336,9 +550,9 @@ tl_count_in(const tl_detector *d, unsigned k, size_t from, size_t to)
 }
 
 int
-tl_distinct_in(const tl_detector *d, unsigned k, size_t from, size_t to)
+tl_distinct_in(tl_detector *d, unsigned k, size_t from, size_t to)
 {
-    const GArray *a = d->by[k];
+    const GArray *a = class_hits(d, k);
     const char *t = d->part->text;
     GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (guint i = first_after(a, from); i < a->len; i++) {
@@ -361,14 +575,18 @@ tl_distinct_in(const tl_detector *d, unsigned k, size_t from, size_t to)
 static void
 line_columns(const char *t, tl_line *l)
 {
-    int commas = 0, tabs = 0;
-    for (size_t i = l->start; i < l->end; i++) {
-        commas += t[i] == ',';
-        tabs += t[i] == '\t';
-    }
-    l->sep = commas >= 2 && !tabs ? ',' : 0;
-    l->ncols = (l->sep ? commas : -1) + 1;
+    int commas = 0;
+    l->sep = 0;
+    l->ncols = 0;
     l->header = -1;
+    if (memchr(t + l->start, '\t', l->end - l->start))     /* a tab: not a comma-separated line */
+        return;
+    for (const char *c = t + l->start, *e = t + l->end; (c = memchr(c, ',', (size_t)(e - c))) != NULL; c++)
+        commas++;
+    if (commas >= 2) {
+        l->sep = ',';
+        l->ncols = commas + 1;
+    }
 }
 
 /* The part's lines, with comma-separated blocks: runs of two or more lines
@@ -444,9 +662,9 @@ tl_in_table(tl_detector *d, size_t off)
 
 /* A hit of class k in [from, to) outside [xf, xt). */
 static int
-hit_within(const tl_detector *d, unsigned k, size_t from, size_t to, size_t xf, size_t xt)
+hit_within(tl_detector *d, unsigned k, size_t from, size_t to, size_t xf, size_t xt)
 {
-    const GArray *a = d->by[k];
+    const GArray *a = class_hits(d, k);
     for (guint i = first_after(a, from); i < a->len; i++) {
         const tl_hit *x = &g_array_index(a, tl_hit, i);
         if (x->to > to)
@@ -463,7 +681,7 @@ tl_cell_context(tl_detector *d, unsigned k, size_t from, size_t to)
     tl_table_place at;
     if (!tl_table_locate(tables_of(d), from, &at) || at.row < 0 || !at.table->header->len)
         return -1;
-    if (d->by[k]->len == 0)
+    if (class_hits(d, k)->len == 0)
         return 0;
     const tl_cell *cells[] = { at.header, at.cell, at.prev };
     for (size_t i = 0; i < G_N_ELEMENTS(cells); i++)
@@ -476,7 +694,7 @@ tl_cell_context(tl_detector *d, unsigned k, size_t from, size_t to)
 static int
 header_has(tl_detector *d, unsigned k, size_t from)
 {
-    if (d->by[k]->len == 0)     /* no such keyword in the part: no table needed */
+    if (class_hits(d, k)->len == 0)     /* no such keyword in the part: no table needed */
         return 0;
     const tl_line *l = line_at(d, from);
     if (!l || l->header < 0)
@@ -591,11 +809,10 @@ quoted_at(const tl_text_part *p, size_t off, line_cursor *c)
 {
     if (off < c->cur)
         return tl_text_is_quoted(p, off);
-    while (c->cur < off) {
-        if (p->text[c->cur] == '\n')
-            c->line = c->cur + 1;
-        c->cur++;
-    }
+    const char *nl = off > c->cur ? memrchr(p->text + c->cur, '\n', off - c->cur) : NULL;
+    if (nl)     /* the last line break before off starts its line */
+        c->line = (size_t)(nl - p->text) + 1;
+    c->cur = off;
     if (off >= p->quote_from)
         return 1;
     size_t s = c->line;
@@ -735,7 +952,6 @@ tl_detect_part_masked(tl_detector *d, const tl_text_part *p, GString *masked)
         return NULL;
     GPtrArray *out = g_ptr_array_new_with_free_func(tl_finding_free);
     GPtrArray *all = g_ptr_array_new_with_free_func(tl_finding_free);  /* candidates below level too */
-    const char *t = p->text;
     size_t len = p->len;
     g_array_set_size(d->hits, 0);
     for (int k = 0; k < P_COUNT; k++)
@@ -749,23 +965,20 @@ tl_detect_part_masked(tl_detector *d, const tl_text_part *p, GString *masked)
     d->part = p;
     d->serial++;
     d->doc_neg = 0;
+    for (int pass = 0; pass < N_PASSES; pass++)
+        d->done[pass] = pass == PASS_FIRST;
+    d->stats.pass_parts[PASS_FIRST]++;
+    d->stats.pass_bytes[PASS_FIRST] += len;
     if (len == 0 || len > G_MAXUINT)
         goto done;
-    hs_scan(db, t, (unsigned)len, 0, d->scratch, on_match, d->hits);
-    g_array_sort(d->hits, by_end);     /* candidates in order of end offset */
-    for (guint i = 0; i < d->hits->len; i++) {
-        tl_hit *h = &g_array_index(d->hits, tl_hit, i);
-        /* keywords stand alone */
-        if (h->id >= K_FIRST && !tl_whole_word(t, len, h->from, h->to))
-            continue;
-        /* "example" in example.com or jane@example.org is an address,
-         * not a document saying it is an example */
-        if (h->id == K_DOC_NEG &&
-            ((h->from > 0 && (t[h->from - 1] == '@' || t[h->from - 1] == '.')) ||
-             (h->to + 1 < len && t[h->to] == '.' && g_ascii_isalnum(t[h->to + 1]))))
-            continue;
-        d->doc_neg |= h->id == K_DOC_NEG;
-        g_array_append_val(d->by[h->id], *h);   /* each class stays sorted by end */
+    scan_pass(d, PASS_FIRST, d->hits);     /* candidates in order of end offset */
+    /* Dates and passport numbers are candidates only beside their labels
+     * (dob_labelled, id.c's passport): without one in the part, their
+     * shapes would all be turned down and are not looked for. */
+    if (class_hits(d, K_DOB)->len || class_hits(d, K_BORN)->len || class_hits(d, K_PASSPORT)->len) {
+        run_pass(d, PASS_SHAPES);
+        g_array_append_vals(d->hits, d->pass_hits[PASS_SHAPES]->data, d->pass_hits[PASS_SHAPES]->len);
+        g_array_sort(d->hits, by_end);
     }
 
     line_cursor lines = { 0, 0 };

@@ -4,9 +4,10 @@
  * (contact.c), government markings (mark.c) and credentials
  * (cred.c).
  *
- * Every family contributes patterns to one Hyperscan database; the engine
- * scans a part once, sorts the matches by end offset, files them per
- * pattern id, and hands each candidate match to its family, which
+ * Every family contributes patterns to the Hyperscan databases of the
+ * engine's passes (engine.c: the first over every part, the others when a
+ * part needs them); the engine orders the matches by end offset, files
+ * them per pattern id, and hands each candidate match to its family, which
  * validates it and scores it by the uniform rule (section 4.3) with the
  * context helpers below.  The engine then applies what concerns all
  * families: document negative cues, overlaps, corroboration, the roster
@@ -77,13 +78,21 @@ typedef struct {
 
 typedef struct tl_line tl_line;
 
+#define TL_DETECT_PASSES 3      /* Hyperscan databases, one per pass (engine.c) */
+
 struct tl_detector {
     void *scratch;              /* hs_scratch_t */
     guint8 *key;
     gsize keylen;
     gint64 ref_time;            /* the message's date (unix), for ages */
-    GArray *hits;               /* of tl_hit, one pass's matches, by end offset */
-    GArray *by[P_COUNT];        /* the same, filed per pattern id */
+    GArray *hits;               /* of tl_hit, the candidates' loop: the first pass's matches (with the
+                                 * third's when it ran before the loop), by end offset */
+    GArray *pass_hits[TL_DETECT_PASSES];   /* the later passes' (engine.c), scanned when first asked about */
+    int done[TL_DETECT_PASSES];            /* which passes ran over this part */
+    struct {
+        guint64 pass_parts[TL_DETECT_PASSES], pass_bytes[TL_DETECT_PASSES];
+    } stats;
+    GArray *by[P_COUNT];        /* both passes' hits, filed per pattern id (tl_hits_of) */
     int doc_neg;                /* the part is a sample, an example, training */
     const tl_text_part *part;
     guint64 serial;             /* counts parts, for the families' per-part state */
@@ -133,12 +142,12 @@ void tl_doc_naval(tl_detector *d, const tl_text_part *p, const GPtrArray *found,
 
 /* Counting context: how many hits of class k in [from, to); how many
  * distinct words (case-folded) among them. */
-int tl_count_in(const tl_detector *d, unsigned k, size_t from, size_t to);
-int tl_distinct_in(const tl_detector *d, unsigned k, size_t from, size_t to);
+int tl_count_in(tl_detector *d, unsigned k, size_t from, size_t to);
+int tl_distinct_in(tl_detector *d, unsigned k, size_t from, size_t to);
 
 /* Context.  A hit of class k within [from - before, to + after] that does
  * not overlap the candidate. */
-int tl_near(const tl_detector *d, unsigned k, size_t from, size_t to, size_t before, size_t after);
+int tl_near(tl_detector *d, unsigned k, size_t from, size_t to, size_t before, size_t after);
 /* Context of a cell of a table (the part's table model, tl_text_part.tables,
  * whatever the layout: tabs, pipes, aligned columns, CSV, HTML, sheets,
  * document tables): 1 when a keyword of class k is in the header cell over
@@ -157,12 +166,9 @@ int tl_context(tl_detector *d, unsigned k, size_t from, size_t to, size_t before
  * with two rows or more (header included), or comma-separated lines of
  * three or more columns under a header row. */
 int tl_in_table(tl_detector *d, size_t off);
-/* The hits of pattern or class k, by end offset. */
-static inline const GArray *
-tl_hits_of(const tl_detector *d, unsigned k)
-{
-    return d->by[k];
-}
+/* The hits of pattern or class k in the part, by end offset (a keyword
+ * class of the second pass is scanned for when first asked about). */
+const GArray *tl_hits_of(tl_detector *d, unsigned k);
 /* The start and end (exclusive, before the newline) of off's line. */
 size_t tl_line_start(const char *t, size_t off);
 size_t tl_line_end(const char *t, size_t len, size_t off);

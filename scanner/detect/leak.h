@@ -64,7 +64,7 @@ tl_best_of(const GPtrArray *found, const char *cat, const char *det)
 
 /* The first hit of class k, or NULL. */
 static inline const tl_hit *
-tl_first_hit(const tl_detector *d, unsigned k)
+tl_first_hit(tl_detector *d, unsigned k)
 {
     const GArray *a = tl_hits_of(d, k);
     const tl_hit *best = NULL;

@@ -24,6 +24,7 @@
  */
 #include <hs.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "scanner/detect/leak.h"
 
@@ -202,7 +203,7 @@ imo_ok(const char *d7)
 
 /* Whether the part names a ship: a valid IMO number or a hull number. */
 static int
-ship_named(const tl_detector *d, const char *t)
+ship_named(tl_detector *d, const char *t)
 {
     const GArray *a = tl_hits_of(d, P_IMO);
     for (guint i = 0; i < a->len; i++) {
@@ -215,7 +216,7 @@ ship_named(const tl_detector *d, const char *t)
 
 /* The hits of k on [ls, le). */
 static int
-on_line(const tl_detector *d, unsigned k, size_t ls, size_t le)
+on_line(tl_detector *d, unsigned k, size_t ls, size_t le)
 {
     return tl_count_in(d, k, ls, le) > 0;
 }
@@ -331,9 +332,12 @@ roster(tl_detector *d, const tl_text_part *p, const GPtrArray *found, GArray *ou
         const tl_finding *f = found->pdata[i];
         if (!f->pii || f->score < 65)
             continue;
-        for (; cur < f->off; cur++)
-            if (t[cur] == '\n')
-                line = cur + 1;
+        if (cur < f->off) {
+            const char *nl = memrchr(t + cur, '\n', f->off - cur);
+            if (nl)
+                line = (size_t)(nl - t) + 1;
+            cur = f->off;
+        }
         if (!starts->len || g_array_index(starts, size_t, starts->len - 1) != line)
             g_array_append_val(starts, line);
     }

@@ -3,7 +3,7 @@
  * sensitive-content.md section 5.14): TRAVEL.ITINERARY, LODGING.ROOM,
  * TRAVEL.VIPMOVE.
  *
- * Candidates of the one Hyperscan pass: flight numbers (an active
+ * Candidates of the first Hyperscan pass: flight numbers (an active
  * airline's IATA designator from data/iata-airlines.txt and a flight word
  * near), PNR and confirmation codes right after their label, 13-digit
  * e-ticket numbers after a ticket word, IATA BCBP boarding-pass strings
@@ -171,7 +171,7 @@ designator_word(const char *s)
 
 /* Whether a time-line row starts the line of off. */
 static int
-on_time_row(const tl_detector *d, const char *t, size_t off)
+on_time_row(tl_detector *d, const char *t, size_t off)
 {
     size_t ls = tl_line_start(t, off);
     const GArray *a = tl_hits_of(d, P_TIMEROW);
@@ -188,7 +188,7 @@ on_time_row(const tl_detector *d, const char *t, size_t off)
 /* Whether the part carries a booking: a record locator, an e-ticket, a
  * boarding pass or a schema.org reservation. */
 static int
-booked(const tl_detector *d, const tl_text_part *p)
+booked(tl_detector *d, const tl_text_part *p)
 {
     return tl_hits_of(d, P_PNR)->len || tl_hits_of(d, P_ETKT)->len || tl_hits_of(d, P_BCBP)->len ||
            (p->jsonld && strstr(p->jsonld, "reservationNumber")) ||
@@ -320,7 +320,7 @@ bcbp(const tl_text_part *p, const tl_hit *h, tl_cand *c)
 }
 
 static int
-room(const tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c, int door)
+room(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c, int door)
 {
     const char *t = p->text;
     size_t v = h->to;
@@ -356,7 +356,7 @@ room(const tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c, i
 /* A labelled name: the span covers the name, never a finding (score 60):
  * what it buys is that no snippet and no indexed text shows it. */
 static int
-named(const tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
+named(tl_detector *d, const tl_text_part *p, const tl_hit *h, tl_cand *c)
 {
     const char *t = p->text;
     /* the maximal match: Hyperscan reports each end of the name; the
