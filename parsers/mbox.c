@@ -51,7 +51,7 @@
 
 #define KEEP_TAIL 8     /* below this, no point in dropping bytes */
 #define LOOKAHEAD 4096  /* bytes past a candidate From_ line needed to judge it */
-#define CHUNK_MIN TL_CHUNK_SIZE  /* the splitter's buffers (recycled at this size) */
+#define CHUNK_MIN TL_CHUNK_SIZE  /* the splitter's buffers */
 #define MARKER_MAX 998  /* a From_ line longer than this is cut in the record */
 
 struct tl_mbox {
