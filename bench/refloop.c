@@ -134,10 +134,9 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
  * tools/hsdb.c writes. */
 static guint64 le64(const unsigned char *b)
 {
-    guint64 v = 0;
-    for (int i = 0; i < 8; i++)
-        v |= (guint64)b[i] << (8 * i);
-    return v;
+    guint64 v;
+    memcpy(&v, b, 8);
+    return GUINT64_FROM_LE(v);
 }
 
 static int load_hsdb(void)

@@ -948,7 +948,9 @@ tl_writer_set_custody(tl_writer *w, const char *build, const char *rules_hash, c
 /* The text file's last checkpoint (up to 64 MiB of WAL copied into it,
  * then synced) on a connection of its own, in a thread, while the writer's
  * connection builds the findings file's indexes, context and views: the
- * closing step is the one stage where a core would otherwise sit idle. */
+ * closing step is the one stage where a core would otherwise sit idle.
+ * Should it fail, nothing is lost: the switch to rollback journal mode
+ * after the join checkpoints the file itself. */
 static gpointer
 checkpoint_text(gpointer path)
 {

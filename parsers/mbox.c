@@ -51,7 +51,7 @@
 
 #define KEEP_TAIL 8     /* below this, no point in dropping bytes */
 #define LOOKAHEAD 4096  /* bytes past a candidate From_ line needed to judge it */
-#define CHUNK_MIN TL_CHUNK_SIZE  /* the splitter's buffers */
+#define CHUNK_MIN (4u << 20)    /* the splitter's buffers */
 #define MARKER_MAX 998  /* a From_ line longer than this is cut in the record */
 
 struct tl_mbox {
@@ -331,14 +331,14 @@ tl_mbox_reserve(tl_mbox *m, size_t len)
         /* A new chunk with the current (partial) message at its start; the
          * old one lives on while messages cut from it are in flight. */
         size_t keep = m->len - m->start;
-        size_t cap = MAX(CHUNK_MIN, 2 * (keep + len));
+        size_t cap = MAX((size_t)CHUNK_MIN, 2 * (keep + len));
         tl_chunk *c = tl_chunk_new(cap);
         if (keep)
             memcpy(tl_chunk_data(c), m->buf + m->start, keep);
         tl_chunk_unref(m->chunk);
         m->chunk = c;
         m->buf = tl_chunk_data(c);
-        m->cap = tl_chunk_cap(c);
+        m->cap = cap;
         m->len = keep;
         m->scan = m->scan > m->start ? m->scan - m->start : 0;
         m->base += m->start;

@@ -22,14 +22,10 @@
 typedef struct tl_chunk tl_chunk;
 tl_chunk *tl_chunk_ref(tl_chunk *c);
 void tl_chunk_unref(tl_chunk *c);   /* NULL is fine */
-/* The splitter's usual buffer size. */
-#define TL_CHUNK_SIZE ((size_t)4 << 20)
 /* A new chunk of cap bytes, one reference. */
 tl_chunk *tl_chunk_new(size_t cap);
 /* Its bytes. */
 uint8_t *tl_chunk_data(tl_chunk *c);
-/* Its capacity. */
-size_t tl_chunk_cap(const tl_chunk *c);
 
 /* ------------------------------------------------------------------ */
 /* Digests (digest.c) and time, evidence (util.c)                      */

@@ -41,12 +41,6 @@ tl_chunk_new(size_t cap)
     return c;
 }
 
-size_t
-tl_chunk_cap(const tl_chunk *c)
-{
-    return c->cap;
-}
-
 uint8_t *
 tl_chunk_data(tl_chunk *c)
 {

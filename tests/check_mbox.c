@@ -354,7 +354,7 @@ keep_message(const tl_mbox_msg *msg, void *ud)
 START_TEST(test_borrowed_chunks)
 {
     GString *mb = g_string_new(NULL);
-    for (int i = 0; mb->len < 5 * TL_CHUNK_SIZE; i++) {
+    for (int i = 0; mb->len < (20u << 20); i++) {   /* several of the splitter's 4 MiB chunks */
         g_string_append_printf(mb, "From a Mon Jan  2 10:00:00 2023\nSubject: %d\n\n", i);
         for (int k = 0; k < 200 + i % 3000; k++)
             g_string_append_printf(mb, "line %d of message %d\n", k, i);

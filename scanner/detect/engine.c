@@ -122,29 +122,38 @@ tl_detect_database_digest(void)
     return sum;
 }
 
-/* Both passes' databases compiled into out; 0 and *err (g_free) when
- * one cannot be (out then holds none). */
+/* The patterns of one pass (every pattern when pass < 0) compiled; NULL
+ * and *err (g_free) when they cannot be. */
+static hs_database_t *
+compile_pass(int pass, char **err)
+{
+    const char *exprs[MAX_EXPR];
+    unsigned flags[MAX_EXPR], ids[MAX_EXPR], n = expressions(exprs, flags, ids, MAX_EXPR, pass);
+    hs_database_t *out = NULL;
+    hs_compile_error_t *ce = NULL;
+    if (hs_compile_multi(exprs, flags, ids, n, HS_MODE_BLOCK, NULL, &out, &ce) != HS_SUCCESS) {
+        *err = g_strdup_printf("pattern %u: %s", ce->expression >= 0 ? ids[ce->expression] : 0, ce->message);
+        hs_free_compile_error(ce);
+        return NULL;
+    }
+    return out;
+}
+
+/* Every pass's database compiled into out; 0 and *err (g_free) when one
+ * cannot be (out then holds none). */
 static int
 compile_fresh(hs_database_t *out[N_PASSES], char **err)
 {
-    const char *exprs[MAX_EXPR];
-    unsigned flags[MAX_EXPR], ids[MAX_EXPR];
     if (hs_valid_platform() != HS_SUCCESS) {
         *err = g_strdup("this CPU lacks the SSSE3 instructions Hyperscan needs");
         return 0;
     }
-    for (int pass = 0; pass < N_PASSES; pass++) {
-        unsigned n = expressions(exprs, flags, ids, MAX_EXPR, pass);
-        hs_compile_error_t *ce = NULL;
-        out[pass] = NULL;
-        if (hs_compile_multi(exprs, flags, ids, n, HS_MODE_BLOCK, NULL, &out[pass], &ce) != HS_SUCCESS) {
-            *err = g_strdup_printf("pattern %u: %s", ce->expression >= 0 ? ids[ce->expression] : 0, ce->message);
-            hs_free_compile_error(ce);
+    for (int pass = 0; pass < N_PASSES; pass++)
+        if ((out[pass] = compile_pass(pass, err)) == NULL) {
             for (int q = 0; q < pass; q++)
                 g_clear_pointer(&out[q], hs_free_database);
             return 0;
         }
-    }
     return 1;
 }
 
@@ -162,11 +171,10 @@ serialize(hs_database_t **dbs, int count, char **bytes, size_t *len, char **err)
     }
     if (ok) {
         GByteArray *all = g_byte_array_new();
-        guint8 head[8 * (N_PASSES + 1)];
-        for (int f = 0; f <= count; f++)
-            for (int i = 0; i < 8; i++)
-                head[8 * f + i] = (guint8)((f ? (guint64)n[f - 1] : (guint64)count) >> (8 * i));
-        g_byte_array_append(all, head, (guint)(8 * (count + 1)));
+        for (int f = 0; f <= count; f++) {
+            guint64 v = GUINT64_TO_LE(f ? (guint64)n[f - 1] : (guint64)count);
+            g_byte_array_append(all, (const guint8 *)&v, 8);
+        }
         for (int i = 0; i < count; i++)
             g_byte_array_append(all, (const guint8 *)b[i], (guint)n[i]);
         *len = all->len;
@@ -193,16 +201,8 @@ tl_detect_serialize(char **bytes, size_t *len, char **err)
 int
 tl_detect_serialize_one(char **bytes, size_t *len, char **err)
 {
-    const char *exprs[MAX_EXPR];
-    unsigned flags[MAX_EXPR], ids[MAX_EXPR], n = expressions(exprs, flags, ids, MAX_EXPR, -1);
-    hs_database_t *one = NULL;
-    hs_compile_error_t *ce = NULL;
-    if (hs_compile_multi(exprs, flags, ids, n, HS_MODE_BLOCK, NULL, &one, &ce) != HS_SUCCESS) {
-        *err = g_strdup_printf("pattern %u: %s", ce->expression >= 0 ? ids[ce->expression] : 0, ce->message);
-        hs_free_compile_error(ce);
-        return 0;
-    }
-    return serialize(&one, 1, bytes, len, err);
+    hs_database_t *one = compile_pass(-1, err);
+    return one && serialize(&one, 1, bytes, len, err);
 }
 
 const char *
@@ -216,10 +216,9 @@ tl_detect_origin(void)
 static guint64
 le64(const unsigned char *b)
 {
-    guint64 v = 0;
-    for (int i = 0; i < 8; i++)
-        v |= (guint64)b[i] << (8 * i);
-    return v;
+    guint64 v;
+    memcpy(&v, b, 8);
+    return GUINT64_FROM_LE(v);
 }
 
 static int
