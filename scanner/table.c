@@ -342,30 +342,6 @@ is_rule_line(const char *s, size_t n)
     return dash;
 }
 
-/* Where the first two spaces in a row start in s, or n.  Most lines of
- * prose have none, and every line is asked: eight bytes are looked at in
- * one word (a byte of it is a space when it XORs to zero with 0x20; two
- * such bytes side by side set two neighbouring flag bits), and the words
- * overlap by one byte so that a pair across two words is seen too. */
-static size_t
-two_spaces(const char *s, size_t n)
-{
-    const guint64 ones = G_GUINT64_CONSTANT(0x0101010101010101), low7 = G_GUINT64_CONSTANT(0x7f7f7f7f7f7f7f7f);
-    size_t i = 0;
-    for (; i + 8 <= n; i += 7) {
-        guint64 w;
-        memcpy(&w, s + i, 8);
-        w ^= ones * ' ';
-        guint64 zero = ~(((w & low7) + low7) | w | low7);     /* 0x80 in each byte that was a space */
-        if (zero & (zero >> 8))
-            break;
-    }
-    for (; i + 1 < n; i++)
-        if (s[i] == ' ' && s[i + 1] == ' ')
-            return i;
-    return n;
-}
-
 /* A line with a gap of two blanks or more after text, and no tab or pipe.
  * The first two spaces in a row after the leading ones follow text (the
  * byte before them is not a space, or they would not be the first), so
@@ -379,10 +355,10 @@ is_gap_line(const char *s, size_t n)
         i++;
     if (i == n || memchr(s, '\t', n) || memchr(s, '|', n))
         return 0;
-    size_t k = i + two_spaces(s + i, n - i);
-    if (k >= n)
+    const char *gap = memmem(s + i, n - i, "  ", 2);
+    if (!gap)
         return 0;
-    k += 2;
+    size_t k = (size_t)(gap - s) + 2;
     while (k < n && s[k] == ' ')
         k++;
     return k < n;
