@@ -97,7 +97,7 @@ warm() {
     if [[ -d $1 ]]; then find "$1" -type f -print0 | xargs -0 -r cat >/dev/null; else cat "$1" >/dev/null; fi
 }
 
-declare -A wall rss rc msgs bytes cpu closing
+declare -A wall rss rc msgs bytes cpu closing stages
 rows=()
 
 # measure NAME CORPUS MESSAGES -- COMMAND...: warms CORPUS, runs COMMAND
@@ -109,23 +109,24 @@ measure() {
     local name=$1 corpus=$2 count=$3
     shift 4
     warm "$corpus"
-    local k w r e c t best_w="" best_r="" best_e=0 best_c="" best_t=""
+    local k w r e c t g best_w="" best_r="" best_e=0 best_c="" best_t="" best_g=""
     for ((k = 0; k < repeat; k++)); do
         rm -f "$work"/scan.db* "$work/rss.txt"
         TYPOLEAK_TIMING=1 "$work/peakrss" -o "$work/rss.txt" -- "$@" >"$work/$name.out" 2>"$work/$name.err" || true
         [[ -s $work/rss.txt ]] || echo "wall_seconds=0 peak_rss_kb=0 exit_status=127 cpu_seconds=0" >"$work/rss.txt"
         read -r w r e c < <(sed 's/[a-z_]*=//g' "$work/rss.txt")
         t=$(sed -n 's/^typoleak: closing step \([0-9.]*\) s.*/\1/p' "$work/$name.err" | tail -n 1)
+        g=$(sed -n 's/^typoleak: closing step [0-9.]* s (\(.*\))$/\1/p' "$work/$name.err" | tail -n 1)
         if [[ $e != 0 ]]; then best_w=$w best_r=$r best_e=$e best_c=$c; break; fi
         if [[ -z $best_w ]] || awk -v a="$w" -v b="$best_w" 'BEGIN { exit !(a < b) }'; then
-            best_w=$w best_r=$r best_t=$t
+            best_w=$w best_r=$r best_t=$t best_g=$g
         fi
         if [[ -z $best_c ]] || awk -v a="$c" -v b="$best_c" 'BEGIN { exit !(a < b) }'; then best_c=$c; fi
     done
     [[ -n ${KEEP_TEXT:-} && -f $work/scan.db.text ]] && mv "$work/scan.db.text" "$KEEP_TEXT"
     rm -f "$work"/scan.db*
     wall[$name]=$best_w rss[$name]=$best_r rc[$name]=$best_e msgs[$name]=$count bytes[$name]=$(bytes_of "$corpus")
-    cpu[$name]=${best_c:-0} closing[$name]=$best_t
+    cpu[$name]=${best_c:-0} closing[$name]=$best_t stages[$name]=$best_g
     rows+=("$name")
     if [[ $best_e != 0 ]]; then
         log "$name FAILED (exit $best_e); last lines of stderr:"
@@ -237,6 +238,8 @@ if [[ ${BENCH_CATCHER:-0} == 1 ]]; then
                 v=$(awk -v a="${closing[typoleak-catcher-j2]}" -v b="${wall[typoleak-catcher-j2]}" \
                     'BEGIN { if (b > a) printf "%.3f", a / (b - a); else print "n/a" }')
                 printf '  closing step / scan: %s (target under 0.10: %s)\n' "$v" "$(verdict "$v" 0.10 le)"
+                [[ -n ${stages[typoleak-catcher-j2]} ]] &&
+                    printf '  closing step by stage: %s\n' "${stages[typoleak-catcher-j2]}"
             fi
         fi
         echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -24,7 +24,13 @@
 -- its own: its mail sent from the domain never hides it) or a weak one with
 -- strong context from a domain that is not a real correspondent.
 
-CREATE INDEX IF NOT EXISTS recipients_domain_local ON recipients(domain, local_part COLLATE NOCASE);
+-- Cost (docs/bench.md, "The closing step"): in a catcher's mailbox every
+-- message has a hit, so this reads each hit's recipient and message once,
+-- into one in-memory table, and rewrites each hit row once.
+
+-- Older files indexed every recipient for the same-local-part question;
+-- the few addresses at the intended domains are gathered below instead.
+DROP INDEX IF EXISTS recipients_domain_local;
 
 -- Senders' addresses, and what each sender domain sent into the archive
 -- (one row per distinct message).
@@ -50,53 +56,81 @@ INSERT OR IGNORE INTO tl_role_locals VALUES ('abuse'), ('accounts'), ('admin'), 
     ('press'), ('root'), ('sales'), ('security'), ('service'), ('support'), ('team'), ('test'), ('user'),
     ('webmaster');
 
-UPDATE typo_hits SET
-    ctx_same_local = EXISTS (
-        SELECT 1 FROM recipients r
-        WHERE r.id = typo_hits.recipient_id AND length(r.local_part) >= 3
-          AND lower(r.local_part) NOT IN (SELECT l FROM tl_role_locals)
-          AND (EXISTS (SELECT 1 FROM recipients r2
-                       WHERE r2.domain = typo_hits.intended_domain AND r2.local_part = r.local_part COLLATE NOCASE)
-               OR EXISTS (SELECT 1 FROM tl_sender_addrs
-                          WHERE a = lower(r.local_part) || '@' || typo_hits.intended_domain))),
-    ctx_co_recipient = EXISTS (    -- "+": look up by message, not by (a big) domain
-        SELECT 1 FROM recipients r2
-        WHERE r2.message_id = typo_hits.message_id AND +r2.domain = typo_hits.intended_domain),
-    ctx_display_name = EXISTS (
-        SELECT 1 FROM recipients r
-        WHERE r.id = typo_hits.recipient_id AND instr(lower(r.display_name), typo_hits.intended_domain) > 0),
-    ctx_domain_sent = EXISTS (SELECT 1 FROM tl_sent WHERE d = typo_hits.typo_domain),
-    ctx_correspondent = EXISTS (
-        SELECT 1 FROM tl_sent WHERE d = typo_hits.typo_domain
-          AND (n_senders >= 3 OR (n_messages >= 3 AND n_days >= 3 AND span_days >= 14))),
-    ctx_bounced = EXISTS (
-        SELECT 1 FROM recipients r JOIN bounces b ON b.recipient = r.addr COLLATE NOCASE AND b.action = 'failed'
-        WHERE r.id = typo_hits.recipient_id);
+-- The local parts seen at the intended domains (by the domain index).
+CREATE TEMP TABLE IF NOT EXISTS tl_intended_locals(d TEXT, l TEXT COLLATE NOCASE, PRIMARY KEY(d, l)) WITHOUT ROWID;
+DELETE FROM tl_intended_locals;
+INSERT OR IGNORE INTO tl_intended_locals
+    SELECT domain, local_part FROM recipients WHERE domain IN (SELECT intended_domain FROM typo_hits);
 
-UPDATE typo_hits SET
-    final_score = min(1.0, score
-        * (1.0 + 0.5 * ctx_same_local + 0.3 * ctx_display_name + 0.1 * ctx_co_recipient)
-        * (CASE WHEN ctx_correspondent THEN 0.3 ELSE 1.0 END)
-        * (CASE WHEN ctx_bounced THEN 0.5 ELSE 1.0 END)),
-    alert = exposure = 'open' AND NOT ctx_bounced
-        AND (strong OR ((ctx_same_local OR ctx_display_name) AND NOT ctx_correspondent));
+-- Each hit with its context, its score with the context and its alert,
+-- and what the per-domain roll-up needs of its recipient and message.
+CREATE TEMP TABLE IF NOT EXISTS tl_ctx(
+    id INTEGER PRIMARY KEY, typo_domain TEXT, message_id INTEGER, addr TEXT, from_addr TEXT, date_utc TEXT,
+    same_local INTEGER, co_recipient INTEGER, display_name INTEGER, domain_sent INTEGER,
+    correspondent INTEGER, bounced INTEGER, final_score REAL, alert INTEGER);
+DELETE FROM tl_ctx;
+INSERT INTO tl_ctx
+    SELECT id, typo_domain, message_id, addr, from_addr, date_utc, same_local, co_recipient, display_name,
+           domain_sent, correspondent, bounced,
+           min(1.0, score
+               * (1.0 + 0.5 * same_local + 0.3 * display_name + 0.1 * co_recipient)
+               * (CASE WHEN correspondent THEN 0.3 ELSE 1.0 END)
+               * (CASE WHEN bounced THEN 0.5 ELSE 1.0 END)),
+           exposure = 'open' AND NOT bounced
+               AND (strong OR ((same_local OR display_name) AND NOT correspondent))
+    FROM (SELECT t.id, t.typo_domain, t.intended_domain, t.class, t.edit, t.exposure, t.registrable, t.prior,
+                 t.score, t.needs_context, t.strong, t.message_id, lower(r.addr) AS addr,
+                 lower(m.from_addr) AS from_addr, m.date_utc,
+                 CASE WHEN length(r.local_part) >= 3
+                           AND lower(r.local_part) NOT IN (SELECT l FROM tl_role_locals)
+                           AND (EXISTS (SELECT 1 FROM tl_intended_locals
+                                        WHERE d = t.intended_domain AND l = r.local_part)
+                                OR EXISTS (SELECT 1 FROM tl_sender_addrs
+                                           WHERE a = lower(r.local_part) || '@' || t.intended_domain))
+                      THEN 1 ELSE 0 END AS same_local,
+                 EXISTS (    -- "+": look up by message, not by (a big) domain
+                     SELECT 1 FROM recipients r2
+                     WHERE r2.message_id = t.message_id AND +r2.domain = t.intended_domain) AS co_recipient,
+                 CASE WHEN instr(lower(r.display_name), t.intended_domain) > 0 THEN 1 ELSE 0 END AS display_name,
+                 s.d IS NOT NULL AS domain_sent,
+                 CASE WHEN s.n_senders >= 3 OR (s.n_messages >= 3 AND s.n_days >= 3 AND s.span_days >= 14)
+                      THEN 1 ELSE 0 END AS correspondent,
+                 EXISTS (SELECT 1 FROM bounces b
+                         WHERE b.recipient = r.addr COLLATE NOCASE AND b.action = 'failed') AS bounced
+          FROM typo_hits t JOIN recipients r ON r.id = t.recipient_id JOIN messages m ON m.id = t.message_id
+               LEFT JOIN tl_sent s ON s.d = t.typo_domain);
 
-UPDATE typo_hits SET domain_id = NULL;
+-- The domains are numbered anew in name order; their hits point at them
+-- again below, before the transaction commits.
+PRAGMA defer_foreign_keys = ON;
 DELETE FROM domains;
 INSERT INTO domains(domain, intended_domain, class, edit, exposure, registrable, prior, score, final_score,
                     needs_context, strength, alert, explanation, first_seen, last_seen, n_messages, n_recipients,
                     n_senders, n_same_local, n_co_recipient, n_display_name, n_bounced, domain_sent,
                     n_from_messages, n_from_senders, from_days, correspondent)
-    SELECT t.typo_domain, min(t.intended_domain), min(t.class), min(t.edit), min(t.exposure), min(t.registrable),
-           max(t.prior), max(t.score), max(t.final_score), max(t.needs_context),
-           CASE WHEN max(t.strong) THEN 'strong' ELSE 'weak' END, max(t.alert), '',
-           min(m.date_utc), max(m.date_utc), count(DISTINCT t.message_id), count(DISTINCT lower(r.addr)),
-           count(DISTINCT lower(m.from_addr)), sum(t.ctx_same_local), sum(t.ctx_co_recipient),
-           sum(t.ctx_display_name), sum(t.ctx_bounced), max(t.ctx_domain_sent),
-           coalesce(s.n_messages, 0), coalesce(s.n_senders, 0), coalesce(s.n_days, 0), max(t.ctx_correspondent)
-    FROM typo_hits t JOIN messages m ON m.id = t.message_id JOIN recipients r ON r.id = t.recipient_id
-         LEFT JOIN tl_sent s ON s.d = t.typo_domain
-    GROUP BY t.typo_domain;
+    SELECT c.typo_domain, min(t.intended_domain), min(t.class), min(t.edit), min(t.exposure), min(t.registrable),
+           max(t.prior), max(t.score), max(c.final_score), max(t.needs_context),
+           CASE WHEN max(t.strong) THEN 'strong' ELSE 'weak' END, max(c.alert), '',
+           min(c.date_utc), max(c.date_utc), count(DISTINCT c.message_id), count(DISTINCT c.addr),
+           count(DISTINCT c.from_addr), sum(c.same_local), sum(c.co_recipient),
+           sum(c.display_name), sum(c.bounced), max(c.domain_sent),
+           coalesce(s.n_messages, 0), coalesce(s.n_senders, 0), coalesce(s.n_days, 0), max(c.correspondent)
+    FROM tl_ctx c JOIN typo_hits t ON t.id = c.id LEFT JOIN tl_sent s ON s.d = c.typo_domain
+    GROUP BY c.typo_domain ORDER BY c.typo_domain;
+
+-- Each hit row is written once, and only when something in it changed.
+UPDATE typo_hits SET
+    ctx_same_local = c.same_local, ctx_co_recipient = c.co_recipient, ctx_display_name = c.display_name,
+    ctx_domain_sent = c.domain_sent, ctx_correspondent = c.correspondent, ctx_bounced = c.bounced,
+    final_score = c.final_score, alert = c.alert, domain_id = d.id
+    FROM tl_ctx c JOIN domains d ON d.domain = c.typo_domain
+    WHERE typo_hits.id = c.id
+      AND (typo_hits.domain_id IS NOT d.id OR typo_hits.ctx_same_local IS NOT c.same_local
+           OR typo_hits.ctx_co_recipient IS NOT c.co_recipient OR typo_hits.ctx_display_name IS NOT c.display_name
+           OR typo_hits.ctx_domain_sent IS NOT c.domain_sent OR typo_hits.ctx_correspondent IS NOT c.correspondent
+           OR typo_hits.ctx_bounced IS NOT c.bounced OR typo_hits.final_score IS NOT c.final_score
+           OR typo_hits.alert IS NOT c.alert);
+DELETE FROM tl_ctx;
 
 -- The verdict in words: what the domain is, why it alerts or why not, and
 -- the evidence counts.
@@ -147,4 +181,3 @@ UPDATE domains SET explanation =
             || ' to addresses a delivery-status report says failed' ELSE '' END
     || '.';
 
-UPDATE typo_hits SET domain_id = (SELECT id FROM domains WHERE domain = typo_hits.typo_domain);

@@ -95,18 +95,19 @@ GROUP BY lower(m.from_addr), lower(r.addr);
 -- Threads: a message whose thread key (References' root, In-Reply-To,
 -- or its own Message-ID: parsers/message.c) names a message of another
 -- thread joins that message's thread; four rounds follow chains of
--- replies that carry only In-Reply-To.
+-- replies that carry only In-Reply-To.  A round after one that changed
+-- nothing (changes(): the rows the last UPDATE changed) reads no index.
 UPDATE messages SET thread_key = (SELECT p.thread_key FROM messages p WHERE p.message_id = messages.thread_key)
 WHERE thread_key IS NOT NULL AND EXISTS (SELECT 1 FROM messages p WHERE p.message_id = messages.thread_key
       AND p.thread_key IS NOT NULL AND p.thread_key <> messages.thread_key);
 UPDATE messages SET thread_key = (SELECT p.thread_key FROM messages p WHERE p.message_id = messages.thread_key)
-WHERE thread_key IS NOT NULL AND EXISTS (SELECT 1 FROM messages p WHERE p.message_id = messages.thread_key
+WHERE changes() > 0 AND thread_key IS NOT NULL AND EXISTS (SELECT 1 FROM messages p WHERE p.message_id = messages.thread_key
       AND p.thread_key IS NOT NULL AND p.thread_key <> messages.thread_key);
 UPDATE messages SET thread_key = (SELECT p.thread_key FROM messages p WHERE p.message_id = messages.thread_key)
-WHERE thread_key IS NOT NULL AND EXISTS (SELECT 1 FROM messages p WHERE p.message_id = messages.thread_key
+WHERE changes() > 0 AND thread_key IS NOT NULL AND EXISTS (SELECT 1 FROM messages p WHERE p.message_id = messages.thread_key
       AND p.thread_key IS NOT NULL AND p.thread_key <> messages.thread_key);
 UPDATE messages SET thread_key = (SELECT p.thread_key FROM messages p WHERE p.message_id = messages.thread_key)
-WHERE thread_key IS NOT NULL AND EXISTS (SELECT 1 FROM messages p WHERE p.message_id = messages.thread_key
+WHERE changes() > 0 AND thread_key IS NOT NULL AND EXISTS (SELECT 1 FROM messages p WHERE p.message_id = messages.thread_key
       AND p.thread_key IS NOT NULL AND p.thread_key <> messages.thread_key);
 
 -- The typo domains of each message as rows (one per message and typo

@@ -520,6 +520,36 @@ START_TEST(test_threads_and_carriers)
 }
 END_TEST
 
+/* A chain of replies that carry only In-Reply-To, each before its parent
+ * in the mbox: the first round of db/views.sql joins a message to its
+ * grandparent's thread only, the second to the root's, and a round after
+ * one that changed nothing reads no index (changes()): all five end in
+ * the root's thread, and the rounds stop there. */
+START_TEST(test_thread_chain_rounds)
+{
+    char *d = tl_test_tmpdir();
+    char *f = g_build_filename(d, "c.mbox", NULL), *db = g_build_filename(d, "c.db", NULL);
+    GString *m = g_string_new(NULL);
+    add_msg(m, "a@example.org", "john@army.ml", NULL, "Message-ID: <r4@example.org>\nIn-Reply-To: <r3@example.org>", NULL);
+    add_msg(m, "a@example.org", "john@army.ml", NULL, "Message-ID: <r3@example.org>\nIn-Reply-To: <r2@example.org>", NULL);
+    add_msg(m, "a@example.org", "john@army.ml", NULL, "Message-ID: <r2@example.org>\nIn-Reply-To: <r1@example.org>", NULL);
+    add_msg(m, "a@example.org", "john@army.ml", NULL, "Message-ID: <r1@example.org>\nIn-Reply-To: <p1@example.org>", NULL);
+    add_msg(m, "a@example.org", "john@army.ml", NULL, "Message-ID: <p1@example.org>", NULL);
+    add_msg(m, "b@example.org", "jane@navy.ml", NULL, "Message-ID: <x1@example.org>", NULL);
+    tl_test_write_str(f, m->str);
+    scan(db, f);
+    char *rows = tl_test_rows(db, "SELECT message_id, thread_key FROM messages ORDER BY id");
+    ck_assert_str_eq(rows, "r4@example.org|p1@example.org\nr3@example.org|p1@example.org\nr2@example.org|p1@example.org\n"
+                           "r1@example.org|p1@example.org\np1@example.org|p1@example.org\nx1@example.org|x1@example.org");
+    g_free(rows);
+    ck_assert_int_eq(tl_test_int(db, "SELECT messages FROM threads WHERE thread_key = 'p1@example.org'"), 5);
+    g_string_free(m, TRUE);
+    g_free(f), g_free(db);
+    tl_test_rmtree(d);
+    g_free(d);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* 7. Dates                                                            */
 /* ------------------------------------------------------------------ */
@@ -703,6 +733,7 @@ suite_auditor(void)
     tcase_add_test(t, test_triage_reason_first);
     tcase_add_test(t, test_custody_manifest);
     tcase_add_test(t, test_threads_and_carriers);
+    tcase_add_test(t, test_thread_chain_rounds);
     tcase_add_test(t, test_dates_fallback);
     tcase_add_test(t, test_addresses_normalised);
     tcase_add_test(t, test_extract_and_show_json);

@@ -243,6 +243,22 @@ START_TEST(test_context_and_domains)
     tl_test_scan(db, 1, NULL, f, NULL);
     ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM domains"), 5);
     ck_assert_int_eq(tl_test_int(db, "SELECT n_messages FROM domains WHERE domain='army.ml'"), 1);
+    /* A run that brings a domain named before the others renumbers the
+     * domains in name order, and every hit, old and new, points at its
+     * own domain's row again (the hits are rewritten in one statement
+     * with the foreign key checked at the commit). */
+    char *f2 = g_build_filename(d, "b.mbox", NULL);
+    tl_test_write_str(f2, "From a Mon Jan  9 10:00:00 2023\nFrom: s6@contractor.example\nTo: k@amry.mil\n"
+                          "Date: Mon, 9 Jan 2023 10:00:00 +0000\n\nx\n");
+    tl_test_scan(db, 1, NULL, f2, NULL);
+    rows = tl_test_rows(db, "SELECT id, domain FROM domains ORDER BY id");
+    ck_assert_str_eq(rows, "1|amry.mil\n2|army.com\n3|army.ml\n4|navy.com\n5|navy.ml\n6|usmc.com");
+    g_free(rows);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM typo_hits t JOIN domains d ON d.id=t.domain_id"
+                                     " WHERE d.domain=t.typo_domain"), 6);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM typo_hits"), 6);
+    ck_assert_int_eq(tl_test_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    g_free(f2);
     g_free(f);
     g_free(db);
     tl_test_rmtree(d);
