@@ -97,19 +97,20 @@ warm() {
     if [[ -d $1 ]]; then find "$1" -type f -print0 | xargs -0 -r cat >/dev/null; else cat "$1" >/dev/null; fi
 }
 
-declare -A wall rss rc msgs bytes cpu closing stages
+declare -A wall rss rc msgs bytes cpu closing stages rss_all
 rows=()
 
 # measure NAME CORPUS MESSAGES -- COMMAND...: warms CORPUS, runs COMMAND
-# BENCH_REPEAT times under peakrss and records the best wall time, the peak
-# RSS of that run, the least CPU time (user + system) of the runs and the
-# exit status; a typoleak run's closing step (TYPOLEAK_TIMING=1 on stderr)
+# BENCH_REPEAT times under peakrss and records the best wall time, the
+# median of the runs' peak RSS (one run's peak moves by several MiB with
+# how the threads happen to meet; every run's is kept for the flatness
+# line), the least CPU time (user + system) of the runs and the exit status; a typoleak run's closing step (TYPOLEAK_TIMING=1 on stderr)
 # is kept from the best run.  Never aborts the script.
 measure() {
     local name=$1 corpus=$2 count=$3
     shift 4
     warm "$corpus"
-    local k w r e c t g best_w="" best_r="" best_e=0 best_c="" best_t="" best_g=""
+    local k w r e c t g best_w="" best_r="" best_e=0 best_c="" best_t="" best_g="" rs=()
     for ((k = 0; k < repeat; k++)); do
         rm -f "$work"/scan.db* "$work/rss.txt"
         TYPOLEAK_TIMING=1 "$work/peakrss" -o "$work/rss.txt" -- "$@" >"$work/$name.out" 2>"$work/$name.err" || true
@@ -117,7 +118,8 @@ measure() {
         read -r w r e c < <(sed 's/[a-z_]*=//g' "$work/rss.txt")
         t=$(sed -n 's/^typoleak: closing step \([0-9.]*\) s.*/\1/p' "$work/$name.err" | tail -n 1)
         g=$(sed -n 's/^typoleak: closing step [0-9.]* s (\(.*\))$/\1/p' "$work/$name.err" | tail -n 1)
-        if [[ $e != 0 ]]; then best_w=$w best_r=$r best_e=$e best_c=$c; break; fi
+        if [[ $e != 0 ]]; then best_w=$w best_r=$r best_e=$e best_c=$c rs=("$r"); break; fi
+        rs+=("$r")
         if [[ -z $best_w ]] || awk -v a="$w" -v b="$best_w" 'BEGIN { exit !(a < b) }'; then
             best_w=$w best_r=$r best_t=$t best_g=$g
         fi
@@ -125,6 +127,8 @@ measure() {
     done
     [[ -n ${KEEP_TEXT:-} && -f $work/scan.db.text ]] && mv "$work/scan.db.text" "$KEEP_TEXT"
     rm -f "$work"/scan.db*
+    best_r=$(printf '%s\n' "${rs[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+    rss_all[$name]=$(printf '%s\n' "${rs[@]}" | awk '{ printf "%s%.1f", (NR > 1 ? " " : ""), $1 / 1024 }')
     wall[$name]=$best_w rss[$name]=$best_r rc[$name]=$best_e msgs[$name]=$count bytes[$name]=$(bytes_of "$corpus")
     cpu[$name]=${best_c:-0} closing[$name]=$best_t stages[$name]=$best_g
     rows+=("$name")
@@ -362,7 +366,7 @@ print_report() {
     report "classify all / none -j1 (mbox)" classify-all-j1 classify-none-j1 -
     report "classify all / none -j2 (mbox)" classify-all-j2 classify-none-j2 -
     echo
-    echo "memory flatness (-j 2, mbox, $n vs $big_n messages; peak RSS MiB):"
+    echo "memory flatness (-j 2, mbox, $n vs $big_n messages; peak RSS MiB, the median of the runs; every run's in brackets):"
     for tool in refloop typoleak; do
         small=$tool-mbox-j2 large=$tool-big-j2
         if ok "$small" && ok "$large"; then
@@ -370,7 +374,8 @@ print_report() {
             t=""
             [[ $tool == typoleak ]] && t="target <= 1.1 $(verdict "$v" 1.1 le)"
             awk -v t="$tool" -v a="${rss[$small]}" -v b="${rss[$large]}" -v v="$v" -v x="$t" \
-                'BEGIN { printf "  %-9s %8.1f -> %8.1f   ratio %s  %s\n", t, a / 1024, b / 1024, v, x }'
+                -v ra="${rss_all[$small]}" -v rb="${rss_all[$large]}" \
+                'BEGIN { printf "  %-9s %8.1f -> %8.1f   ratio %s  %s  (%s -> %s)\n", t, a / 1024, b / 1024, v, x, ra, rb }'
         else
             printf '  %-9s n/a (run missing or failed)\n' "$tool"
         fi
