@@ -945,22 +945,40 @@ tl_writer_set_custody(tl_writer *w, const char *build, const char *rules_hash, c
     return ok ? TL_OK : db_fail(w, "recording the build and rules");
 }
 
-/* The text file's last checkpoint (up to 64 MiB of WAL copied into it,
- * then synced) on a connection of its own, in a thread, while the writer's
- * connection builds the findings file's indexes, context and views: the
- * closing step is the one stage where a core would otherwise sit idle.
- * Should it fail, nothing is lost: the switch to rollback journal mode
- * after the join checkpoints the file itself. */
-static gpointer
-checkpoint_text(gpointer path)
+/* The closing step's checkpoints, on connections of their own in a
+ * thread, while the writer's connection builds the findings file's
+ * indexes, context and views: the closing step is the one stage where a
+ * core would otherwise sit idle.  First the text file's last checkpoint
+ * (nothing writes it any more); then a passive one of the findings file,
+ * which copies what the scan committed while the writer goes on adding the
+ * closing step's pages, so that the switch to rollback journal mode at the
+ * end has only those left to copy.  Should either fail, nothing is lost:
+ * that switch, after the join, checkpoints each file itself. */
+typedef struct {
+    char *text;                 /* the text index file, or NULL */
+    char *main;                 /* the findings file */
+} checkpoint_paths;
+
+static void
+checkpoint_file(const char *path, const char *pragma)
 {
     sqlite3 *db = NULL;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
+    if (path && sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
         sqlite3_busy_timeout(db, 10000);
-        sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+        sqlite3_exec(db, pragma, NULL, NULL, NULL);
     }
     sqlite3_close(db);
-    g_free(path);
+}
+
+static gpointer
+checkpoint_files(gpointer data)
+{
+    checkpoint_paths *p = data;
+    checkpoint_file(p->text, "PRAGMA wal_checkpoint(TRUNCATE)");
+    checkpoint_file(p->main, "PRAGMA wal_checkpoint(PASSIVE)");
+    g_free(p->text);
+    g_free(p->main);
+    g_free(p);
     return NULL;
 }
 
@@ -974,6 +992,10 @@ tl_writer_close(tl_writer *w, const char *status, char **errmsg)
     gint64 t[7];
     int nt = 0;
     t[nt++] = g_get_monotonic_time();
+    /* from here on the checkpoint thread copies the findings file, not
+     * the writer's commits */
+    if (w->db && status)
+        sqlite3_exec(w->db, "PRAGMA wal_autocheckpoint=0", NULL, NULL, NULL);
     if (w->db && w->in_txn) {
         if (status)
             st = exec(w, "COMMIT");
@@ -985,9 +1007,13 @@ tl_writer_close(tl_writer *w, const char *status, char **errmsg)
     /* The secondary indexes, built once at the end rather than row by row;
      * then the context of the typo hits, the per-domain verdicts and the
      * investigators' views. */
-    GThread *checkpoint = w->db && status && st == TL_OK && w->text
-                              ? g_thread_new("tl-text-checkpoint", checkpoint_text, tl_text_db_path(w->path))
-                              : NULL;
+    GThread *checkpoint = NULL;
+    if (w->db && status && st == TL_OK) {
+        checkpoint_paths *p = g_new(checkpoint_paths, 1);
+        p->text = w->text ? tl_text_db_path(w->path) : NULL;
+        p->main = g_strdup(w->path);
+        checkpoint = g_thread_new("tl-checkpoint", checkpoint_files, p);
+    }
     if (w->db && status && st == TL_OK)
         st = exec(w, tl_index_sql);
     t[nt++] = g_get_monotonic_time();
@@ -1041,7 +1067,7 @@ tl_writer_close(tl_writer *w, const char *status, char **errmsg)
     t[nt++] = g_get_monotonic_time();
     if (status && g_getenv("TYPOLEAK_TIMING") && nt == 7)
         g_printerr("typoleak: closing step %.3f s (last commit %.3f, indexes %.3f, context %.3f, views and run row"
-                   " %.3f, text checkpoint's wait %.3f, journal switch %.3f)\n",
+                   " %.3f, checkpoints' wait %.3f, journal switch %.3f)\n",
                    (double)(t[6] - t[0]) / 1e6, (double)(t[1] - t[0]) / 1e6, (double)(t[2] - t[1]) / 1e6,
                    (double)(t[3] - t[2]) / 1e6, (double)(t[4] - t[3]) / 1e6, (double)(t[5] - t[4]) / 1e6,
                    (double)(t[6] - t[5]) / 1e6);
