@@ -97,7 +97,7 @@ warm() {
     if [[ -d $1 ]]; then find "$1" -type f -print0 | xargs -0 -r cat >/dev/null; else cat "$1" >/dev/null; fi
 }
 
-declare -A wall rss rc msgs bytes cpu closing stages rss_all
+declare -A wall rss rc msgs bytes cpu closing stages rss_all start
 rows=()
 
 # measure NAME CORPUS MESSAGES -- COMMAND...: warms CORPUS, runs COMMAND
@@ -110,7 +110,7 @@ measure() {
     local name=$1 corpus=$2 count=$3
     shift 4
     warm "$corpus"
-    local k w r e c t g best_w="" best_r="" best_e=0 best_c="" best_t="" best_g="" rs=()
+    local k w r e c t g a best_w="" best_r="" best_e=0 best_c="" best_t="" best_g="" best_a="" rs=()
     for ((k = 0; k < repeat; k++)); do
         rm -f "$work"/scan.db* "$work/rss.txt"
         TYPOLEAK_TIMING=1 "$work/peakrss" -o "$work/rss.txt" -- "$@" >"$work/$name.out" 2>"$work/$name.err" || true
@@ -118,10 +118,11 @@ measure() {
         read -r w r e c < <(sed 's/[a-z_]*=//g' "$work/rss.txt")
         t=$(sed -n 's/^typoleak: closing step \([0-9.]*\) s.*/\1/p' "$work/$name.err" | tail -n 1)
         g=$(sed -n 's/^typoleak: closing step [0-9.]* s (\(.*\))$/\1/p' "$work/$name.err" | tail -n 1)
+        a=$(sed -n 's/^typoleak: start \([0-9.]*\) s.*/\1/p' "$work/$name.err" | tail -n 1)
         if [[ $e != 0 ]]; then best_w=$w best_r=$r best_e=$e best_c=$c rs=("$r"); break; fi
         rs+=("$r")
         if [[ -z $best_w ]] || awk -v a="$w" -v b="$best_w" 'BEGIN { exit !(a < b) }'; then
-            best_w=$w best_r=$r best_t=$t best_g=$g
+            best_w=$w best_r=$r best_t=$t best_g=$g best_a=$a
         fi
         if [[ -z $best_c ]] || awk -v a="$c" -v b="$best_c" 'BEGIN { exit !(a < b) }'; then best_c=$c; fi
     done
@@ -130,7 +131,7 @@ measure() {
     best_r=$(printf '%s\n' "${rs[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
     rss_all[$name]=$(printf '%s\n' "${rs[@]}" | awk '{ printf "%s%.1f", (NR > 1 ? " " : ""), $1 / 1024 }')
     wall[$name]=$best_w rss[$name]=$best_r rc[$name]=$best_e msgs[$name]=$count bytes[$name]=$(bytes_of "$corpus")
-    cpu[$name]=${best_c:-0} closing[$name]=$best_t stages[$name]=$best_g
+    cpu[$name]=${best_c:-0} closing[$name]=$best_t stages[$name]=$best_g start[$name]=$best_a
     rows+=("$name")
     if [[ $best_e != 0 ]]; then
         log "$name FAILED (exit $best_e); last lines of stderr:"
@@ -325,6 +326,35 @@ report() {
     fi
 }
 
+# serial_report: the scan's serial part (start and closing step, one core
+# each: TYPOLEAK_TIMING) and the best the targets it bounds could be.
+# -j2 / -j1: the rest of a -j1 run spread over two cores at refloop's own
+# -j2 gain on this machine; default / refloop -s: refloop -s's whole wall
+# time for the scanning (the scan does all of its work and more) plus the
+# serial part.
+serial_report() {
+    local r
+    for r in typoleak-mbox-j1 typoleak-mbox-j2; do
+        ok "$r" && [[ -n ${start[$r]} && -n ${closing[$r]} ]] || return 0
+    done
+    echo
+    echo "the serial part (start + closing step, one core each; s):"
+    for r in typoleak-mbox-j1 typoleak-mbox-j2; do
+        awk -v r="$r" -v a="${start[$r]}" -v c="${closing[$r]}" -v w="${wall[$r]}" \
+            'BEGIN { printf "  %-20s start %.3f + closing step %.3f = %.3f of %.3f wall\n", r, a, c, a + c, w }'
+    done
+    ok refloop-mbox-j1 && ok refloop-mbox-j2 &&
+        awk -v w1="${wall[typoleak-mbox-j1]}" -v s1="${start[typoleak-mbox-j1]}" -v c1="${closing[typoleak-mbox-j1]}" \
+            -v r1="${wall[refloop-mbox-j1]}" -v r2="${wall[refloop-mbox-j2]}" 'BEGIN {
+            s = s1 + c1; g = r1 / r2
+            printf "  -j2 / -j1 at best: %.2f (the rest of the -j1 run on two cores at refloop'"'"'s own gain %.2f)\n",
+                   w1 / (s + (w1 - s) / g), g }'
+    ok refloop+sha-mbox-j2 &&
+        awk -v s2="${start[typoleak-mbox-j2]}" -v c2="${closing[typoleak-mbox-j2]}" -v rs="${wall[refloop+sha-mbox-j2]}" 'BEGIN {
+            printf "  default / refloop -s at best: %.2f (refloop -s'"'"'s %.3f s plus the serial part)\n",
+                   rs / (rs + s2 + c2), rs }'
+}
+
 print_report() {
     local model r tool small large v t
     model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
@@ -365,6 +395,7 @@ print_report() {
     report "classify flagged / none -j1 (mbox)" typoleak-mbox-j1 classify-none-j1 -
     report "classify all / none -j1 (mbox)" classify-all-j1 classify-none-j1 -
     report "classify all / none -j2 (mbox)" classify-all-j2 classify-none-j2 -
+    serial_report
     echo
     echo "memory flatness (-j 2, mbox, $n vs $big_n messages; peak RSS MiB, the median of the runs; every run's in brackets):"
     for tool in refloop typoleak; do
