@@ -73,6 +73,8 @@ static void
 thaw(tl_protect *p)
 {
     g_clear_pointer(&p->variants, g_hash_table_destroy);
+    g_clear_pointer(&p->strings, g_string_chunk_free);
+    g_clear_pointer(&p->slabs, g_ptr_array_unref);
     g_clear_pointer(&p->deletes, g_hash_table_destroy);
     g_clear_pointer(&p->keys, g_hash_table_destroy);
     g_clear_pointer(&p->loose_keys, g_hash_table_destroy);

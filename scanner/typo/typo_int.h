@@ -55,7 +55,7 @@
 typedef struct {
     const char *intended;   /* the protected domain (owned by the list) */
     const char *klass;      /* static string */
-    char *edit;
+    const char *edit;       /* NULL for one-edit variants: derived at lookup */
     double prior;
     int needs_context;
 } variant;
@@ -67,7 +67,10 @@ struct tl_protect {
     GHashTable *allow;      /* allowlisted domains -> NULL */
     /* built once by freeze() */
     GOnce once;
-    GHashTable *variants;   /* variant -> variant* */
+    GHashTable *variants;   /* variant -> variant*, both in the two stores below */
+    GStringChunk *strings;  /* the variants' names and edits */
+    GPtrArray *slabs;       /* the variants, VARIANT_SLAB to an allocation */
+    guint slab_used;        /* of the last slab */
     GHashTable *deletes;    /* deletion (<= 2) of a protected domain -> GPtrArray of protected */
     GHashTable *keys;       /* look-alike key -> protected domain */
     GHashTable *loose_keys; /* loose look-alike key -> protected domain (equality only) */

@@ -32,16 +32,26 @@ static const struct {
 static int keyboard_adjacent_slow(char a, char b);
 
 /* Which layout (0 QWERTY, 1 QWERTZ, 2 AZERTY) has a and b as neighbours,
- * -1 for none; from a table filled once. */
+ * -1 for none; from a table filled once, for the pairs of keys the
+ * layouts hold (any other character is on no key: -1). */
 static int
 keyboard_adjacent(char a, char b)
 {
     static signed char table[128][128];
     static gsize once = 0;
     if (g_once_init_enter(&once)) {
-        for (int x = 0; x < 128; x++)
-            for (int y = 0; y < 128; y++)
-                table[x][y] = (signed char)keyboard_adjacent_slow((char)x, (char)y);
+        memset(table, -1, sizeof table);
+        char keys[128] = { 0 };
+        int n = 0;
+        for (int l = 0; l < (int)G_N_ELEMENTS(layouts); l++)
+            for (int r = 0; r < 4; r++)
+                for (const char *k = layouts[l].rows[r]; *k; k++)
+                    if (!memchr(keys, *k, (size_t)n))
+                        keys[n++] = *k;
+        for (int x = 0; x < n; x++)
+            for (int y = 0; y < n; y++)
+                table[(unsigned char)keys[x]][(unsigned char)keys[y]] =
+                    (signed char)keyboard_adjacent_slow(keys[x], keys[y]);
         g_once_init_leave(&once, 1);
     }
     if ((unsigned char)a >= 128 || (unsigned char)b >= 128)
@@ -208,11 +218,20 @@ tl_typo_classify_dl1(const char *t, const char *p, const char **klass, char *edi
 }
 
 
-static void
-variant_free(gpointer v)
+/* The table's some 58,000 variants (71 protected names) are built before
+ * any message is read and dropped when the scan ends, both on one core:
+ * their names and edits go to a string chunk and the variants to slabs,
+ * a few allocations in all instead of three each. */
+#define VARIANT_SLAB 4096
+
+static variant *
+new_variant(tl_protect *p)
 {
-    g_free(((variant *)v)->edit);
-    g_free(v);
+    if (p->slabs->len == 0 || p->slab_used == VARIANT_SLAB) {
+        g_ptr_array_add(p->slabs, g_new(variant, VARIANT_SLAB));
+        p->slab_used = 0;
+    }
+    return (variant *)p->slabs->pdata[p->slabs->len - 1] + p->slab_used++;
 }
 
 /* ------------------------------------------------------------------ */
@@ -268,13 +287,14 @@ put_variant(tl_protect *p, const char *v, const char *intended, const char *klas
     variant *old = g_hash_table_lookup(p->variants, v);
     if (old && old->prior >= prior)
         return;
-    variant *x = g_new0(variant, 1);
+    variant *x = old ? old : new_variant(p);       /* a better edit replaces the old in place */
     x->intended = intended;
     x->klass = klass;
-    x->edit = g_strdup(edit);      /* NULL for one-edit variants: derived at lookup */
+    x->edit = edit ? g_string_chunk_insert(p->strings, edit) : NULL;
     x->prior = prior;
     x->needs_context = needs_context;
-    g_hash_table_insert(p->variants, g_strdup(v), x);
+    if (!old)
+        g_hash_table_insert(p->variants, g_string_chunk_insert(p->strings, v), x);
 }
 
 /* Calls fn on every string one Damerau-Levenshtein edit from d (over the
@@ -587,7 +607,10 @@ gpointer
 tl_typo_freeze(gpointer data)
 {
     tl_protect *p = data;
-    p->variants = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, variant_free);
+    p->variants = g_hash_table_new(g_str_hash, g_str_equal);
+    p->strings = g_string_chunk_new(1 << 16);
+    p->slabs = g_ptr_array_new_with_free_func(g_free);
+    p->slab_used = 0;
     p->deletes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
     p->keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     p->loose_keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
