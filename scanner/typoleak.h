@@ -209,7 +209,7 @@ typedef struct {
     uint64_t max_unpacked;      /* uncompressed bytes of all members of one Office file or archive (128 MiB) */
     int max_xml_entities;       /* entity declarations allowed per XML member (default 0: a member declaring any is not
                                  * read); entities are never expanded */
-    int queue_depth;            /* jobs in flight per worker (default 64) */
+    int queue_depth;            /* jobs in flight per worker (default 16) */
     uint64_t max_inflight;      /* message bytes in flight (default 64 MiB) */
     int full_parse;             /* parse every MIME tree (default: only messages with a typo recipient) */
     int classify;               /* TL_CLASSIFY_*: which messages' content is classified (default flagged) */

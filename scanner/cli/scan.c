@@ -172,7 +172,7 @@ run_scan(tl_scan_options *o, const char *const *paths, int n, int quiet)
 int
 cli_scan(int argc, char **argv)
 {
-    scan_args a = { .depth = 8, .queue = 64, .max_message = 256 << 20, .max_nested = 1 << 30,
+    scan_args a = { .depth = 8, .queue = 16, .max_message = 256 << 20, .max_nested = 1 << 30,
                     .max_inflight = 64 << 20, .max_expand = -1, .max_ratio = -1, .max_entries = -1,
                     .max_headers = -1, .max_header_bytes = -1, .max_mime_depth = -1, .max_parts = -1, .max_text = -1,
                     .max_part_text = -1, .max_part_depth = -1, .max_pdf_pages = -1, .max_sheet_cells = -1,
@@ -212,7 +212,7 @@ cli_scan(int argc, char **argv)
           "entity declarations allowed in one XML part; a part declaring more is not read, entities are never "
           "expanded (default 0)", "N" },
         { "max-inflight", 0, 0, G_OPTION_ARG_INT64, &a.max_inflight, "message bytes in flight between the stages (default 64 MiB)", "BYTES" },
-        { "queue-depth", 0, 0, G_OPTION_ARG_INT, &a.queue, "messages in flight per worker (default 64)", "N" },
+        { "queue-depth", 0, 0, G_OPTION_ARG_INT, &a.queue, "messages in flight per worker (default 16)", "N" },
         { "parse", 0, 0, G_OPTION_ARG_STRING, &a.parse,
           "MIME trees to parse: flagged (messages with a typo recipient; default) or full (every message)", "WHAT" },
         { "classify", 0, 0, G_OPTION_ARG_STRING, &a.classify,
