@@ -21,7 +21,8 @@
 #   BENCH_MESSAGES  corpus size (default 4000, or 1000 with BENCH_QUICK=1)
 #   BENCH_QUICK=1   small run: 1000 vs 10000 messages for the memory check
 #   BENCH_SEED      generator seed (default 20240101)
-#   BENCH_REPEAT    runs per measurement, best wall time kept (default 1)
+#   BENCH_REPEAT    runs per measurement, best wall time kept (default 1);
+#                   the corpus's runs go in rounds, each command once a round
 #   BENCH_TMPDIR    where the corpora go (default $TMPDIR or /tmp)
 #   BENCH_KEEP=1    keep the work directory
 #   BENCH_CATCHER=1 only the catcher's case: a corpus in which every message
@@ -100,45 +101,96 @@ warm() {
 declare -A wall rss rc msgs bytes cpu closing stages rss_all start
 rows=()
 
-# measure NAME CORPUS MESSAGES -- COMMAND...: warms CORPUS, runs COMMAND
-# BENCH_REPEAT times under peakrss and records the best wall time, the
-# median of the runs' peak RSS (one run's peak moves by several MiB with
-# how the threads happen to meet; every run's is kept for the flatness
-# line), the least CPU time (user + system) of the runs and the exit status; a typoleak run's closing step (TYPOLEAK_TIMING=1 on stderr)
-# is kept from the best run.  Never aborts the script.
-measure() {
+# One run of a command, and what the runs of one name come to.
+# run_once NAME -- COMMAND...: runs COMMAND once under peakrss (TYPOLEAK_TIMING=1
+# for typoleak's start and closing step on stderr) and folds the run into
+# NAME's figures so far: the best wall time (and that run's start and
+# closing step), the least CPU time (user + system), every run's peak RSS;
+# a failed run ends NAME's runs.  Never aborts the script.
+declare -A b_w b_c b_t b_g b_a b_e b_rs
+run_once() {
+    local name=$1 w r e c
+    shift 2
+    [[ ${b_e[$name]:-0} != 0 ]] && return 0
+    rm -f "$work"/scan.db* "$work/rss.txt"
+    TYPOLEAK_TIMING=1 "$work/peakrss" -o "$work/rss.txt" -- "$@" >"$work/$name.out" 2>"$work/$name.err" || true
+    [[ -s $work/rss.txt ]] || echo "wall_seconds=0 peak_rss_kb=0 exit_status=127 cpu_seconds=0" >"$work/rss.txt"
+    read -r w r e c < <(sed 's/[a-z_]*=//g' "$work/rss.txt")
+    if [[ $e != 0 ]]; then
+        b_w[$name]=$w b_c[$name]=$c b_e[$name]=$e b_rs[$name]=$r
+        return 0
+    fi
+    b_e[$name]=0 b_rs[$name]="${b_rs[$name]:-} $r"
+    if [[ -z ${b_w[$name]:-} ]] || awk -v a="$w" -v b="${b_w[$name]}" 'BEGIN { exit !(a < b) }'; then
+        b_w[$name]=$w
+        b_t[$name]=$(sed -n 's/^typoleak: closing step \([0-9.]*\) s.*/\1/p' "$work/$name.err" | tail -n 1)
+        b_g[$name]=$(sed -n 's/^typoleak: closing step [0-9.]* s (\(.*\))$/\1/p' "$work/$name.err" | tail -n 1)
+        b_a[$name]=$(sed -n 's/^typoleak: start \([0-9.]*\) s.*/\1/p' "$work/$name.err" | tail -n 1)
+    fi
+    if [[ -z ${b_c[$name]:-} ]] || awk -v a="$c" -v b="${b_c[$name]}" 'BEGIN { exit !(a < b) }'; then
+        b_c[$name]=$c
+    fi
+}
+
+# finish NAME CORPUS MESSAGES: records NAME's figures for the report: the
+# best wall time, the median of the runs' peak RSS (one run's peak moves by
+# several MiB with how the threads happen to meet; every run's is kept for
+# the flatness line), the least CPU time and the exit status.
+finish() {
     local name=$1 corpus=$2 count=$3
-    shift 4
-    warm "$corpus"
-    local k w r e c t g a best_w="" best_r="" best_e=0 best_c="" best_t="" best_g="" best_a="" rs=()
-    for ((k = 0; k < repeat; k++)); do
-        rm -f "$work"/scan.db* "$work/rss.txt"
-        TYPOLEAK_TIMING=1 "$work/peakrss" -o "$work/rss.txt" -- "$@" >"$work/$name.out" 2>"$work/$name.err" || true
-        [[ -s $work/rss.txt ]] || echo "wall_seconds=0 peak_rss_kb=0 exit_status=127 cpu_seconds=0" >"$work/rss.txt"
-        read -r w r e c < <(sed 's/[a-z_]*=//g' "$work/rss.txt")
-        t=$(sed -n 's/^typoleak: closing step \([0-9.]*\) s.*/\1/p' "$work/$name.err" | tail -n 1)
-        g=$(sed -n 's/^typoleak: closing step [0-9.]* s (\(.*\))$/\1/p' "$work/$name.err" | tail -n 1)
-        a=$(sed -n 's/^typoleak: start \([0-9.]*\) s.*/\1/p' "$work/$name.err" | tail -n 1)
-        if [[ $e != 0 ]]; then best_w=$w best_r=$r best_e=$e best_c=$c rs=("$r"); break; fi
-        rs+=("$r")
-        if [[ -z $best_w ]] || awk -v a="$w" -v b="$best_w" 'BEGIN { exit !(a < b) }'; then
-            best_w=$w best_r=$r best_t=$t best_g=$g best_a=$a
-        fi
-        if [[ -z $best_c ]] || awk -v a="$c" -v b="$best_c" 'BEGIN { exit !(a < b) }'; then best_c=$c; fi
-    done
-    [[ -n ${KEEP_TEXT:-} && -f $work/scan.db.text ]] && mv "$work/scan.db.text" "$KEEP_TEXT"
     rm -f "$work"/scan.db*
-    best_r=$(printf '%s\n' "${rs[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-    rss_all[$name]=$(printf '%s\n' "${rs[@]}" | awk '{ printf "%s%.1f", (NR > 1 ? " " : ""), $1 / 1024 }')
-    wall[$name]=$best_w rss[$name]=$best_r rc[$name]=$best_e msgs[$name]=$count bytes[$name]=$(bytes_of "$corpus")
-    cpu[$name]=${best_c:-0} closing[$name]=$best_t stages[$name]=$best_g start[$name]=$best_a
+    rss[$name]=$(printf '%s\n' ${b_rs[$name]} | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+    rss_all[$name]=$(printf '%s\n' ${b_rs[$name]} | awk '{ printf "%s%.1f", (NR > 1 ? " " : ""), $1 / 1024 }')
+    wall[$name]=${b_w[$name]} rc[$name]=${b_e[$name]} msgs[$name]=$count bytes[$name]=$(bytes_of "$corpus")
+    cpu[$name]=${b_c[$name]:-0} closing[$name]=${b_t[$name]:-} stages[$name]=${b_g[$name]:-} start[$name]=${b_a[$name]:-}
     rows+=("$name")
-    if [[ $best_e != 0 ]]; then
-        log "$name FAILED (exit $best_e); last lines of stderr:"
+    if [[ ${b_e[$name]} != 0 ]]; then
+        log "$name FAILED (exit ${b_e[$name]}); last lines of stderr:"
         tail -n 5 "$work/$name.err" >&2 || true
     elif [[ $name == refloop* ]] && ! grep -q "messages=$count " "$work/$name.out"; then
         log "WARNING: $name did not count $count messages: $(cat "$work/$name.out")"
     fi
+}
+
+# measure NAME CORPUS MESSAGES -- COMMAND...: warms CORPUS and runs COMMAND
+# BENCH_REPEAT times in a row (KEEP_TEXT=FILE keeps the last run's text
+# index file there).
+measure() {
+    local name=$1 corpus=$2 count=$3 k
+    shift 3
+    warm "$corpus"
+    for ((k = 0; k < repeat; k++)); do
+        run_once "$name" "$@"
+    done
+    [[ -n ${KEEP_TEXT:-} && -f $work/scan.db.text ]] && mv "$work/scan.db.text" "$KEEP_TEXT"
+    finish "$name" "$corpus" "$count"
+}
+
+# plan NAME CORPUS MESSAGES -- COMMAND...: adds a run to the group that
+# measure_group measures; interleaved: each round runs every planned
+# command once, so that a reference and the scan it is set against meet
+# the same moments of a host whose speed drifts.
+plan_names=() plan_corpus=() plan_count=() plan_cmd=()
+plan() {
+    plan_names+=("$1") plan_corpus+=("$2") plan_count+=("$3")
+    shift 4
+    plan_cmd+=("$(printf '%q ' "$@")")
+}
+measure_group() {
+    local i k
+    local -A warmed=()
+    for i in "${!plan_names[@]}"; do
+        [[ -n ${warmed[${plan_corpus[$i]}]:-} ]] || warm "${plan_corpus[$i]}"
+        warmed[${plan_corpus[$i]}]=1
+    done
+    for ((k = 0; k < repeat; k++)); do
+        for i in "${!plan_names[@]}"; do
+            log "round $((k + 1))/$repeat: ${plan_names[$i]}"
+            eval "run_once ${plan_names[$i]} -- ${plan_cmd[$i]}"
+        done
+    done
+    for i in "${!plan_names[@]}"; do finish "${plan_names[$i]}" "${plan_corpus[$i]}" "${plan_count[$i]}"; done
+    plan_names=() plan_corpus=() plan_count=() plan_cmd=()
 }
 
 # ok NAME: true if run NAME exists and succeeded.
@@ -258,39 +310,36 @@ corpus=$work/corpus.mbox maildir=$work/maildir
 log "generating $n messages (seed $seed)"
 "$work/gen" --messages "$n" --seed "$seed" --mbox "$corpus" --maildir "$maildir" --truth "$work/truth.tsv"
 
+# Every run of the corpus in one interleaved group (plan, measure_group).
 for j in 1 2; do
-    log "refloop -j $j"
-    measure "refloop-mbox-j$j" "$corpus" "$n" -- "$work/refloop" -j "$j" "$corpus"
+    plan "refloop-mbox-j$j" "$corpus" "$n" -- "$work/refloop" -j "$j" "$corpus"
 done
 # The same loop plus the digests a forensic scan must compute (SHA-256 of
 # every message and of the file): the fair yardstick next to the floor.
-log "refloop -s -j 2"
-measure "refloop+sha-mbox-j2" "$corpus" "$n" -- "$work/refloop" -s -j 2 "$corpus"
+plan "refloop+sha-mbox-j2" "$corpus" "$n" -- "$work/refloop" -s -j 2 "$corpus"
 # The yardstick of --classify all: every part decoded, text to UTF-8, one
 # Hyperscan pass of the project's own patterns, with the same digests.
 if ((have_dec)); then
-    log "refloop -d -j 2"
-    measure "refloop+dec-mbox-j2" "$corpus" "$n" -- "$work/refloop" -d -j 2 "$corpus"
+    plan "refloop+dec-mbox-j2" "$corpus" "$n" -- "$work/refloop" -d -j 2 "$corpus"
 fi
 if ((have_typoleak)); then
     for fmt in mbox maildir; do
         src=$corpus
         [[ $fmt == maildir ]] && src=$maildir
         for j in 1 2; do
-            log "typoleak $fmt -j $j"
-            measure "typoleak-$fmt-j$j" "$src" "$n" -- "$typoleak" scan "$src" --db "$work/scan.db" -j "$j" --quiet
+            plan "typoleak-$fmt-j$j" "$src" "$n" -- "$typoleak" scan "$src" --db "$work/scan.db" -j "$j" --quiet
         done
     done
     # The classifier's cost: the default scan classifies only messages with
     # a typo recipient; --classify all reads every message's text.
     for cls in none all; do
         for j in 1 2; do
-            log "typoleak mbox --classify $cls -j $j"
-            measure "classify-$cls-j$j" "$corpus" "$n" -- "$typoleak" scan "$corpus" --db "$work/scan.db" -j "$j" \
+            plan "classify-$cls-j$j" "$corpus" "$n" -- "$typoleak" scan "$corpus" --db "$work/scan.db" -j "$j" \
                 --classify "$cls" --quiet
         done
     done
 fi
+measure_group
 
 # ---- memory flatness: same scan on a corpus 10x larger ------------------
 big=$work/big.mbox
@@ -302,12 +351,10 @@ else
     rm -rf "$maildir"
     log "generating $big_n messages for the memory-flatness check"
     "$work/gen" --messages "$big_n" --seed "$seed" --mbox "$big"
-    log "refloop -j 2 on the 10x corpus"
-    measure "refloop-big-j2" "$big" "$big_n" -- "$work/refloop" -j 2 "$big"
-    if ((have_typoleak)); then
-        log "typoleak mbox -j 2 on the 10x corpus"
-        measure "typoleak-big-j2" "$big" "$big_n" -- "$typoleak" scan "$big" --db "$work/scan.db" -j 2 --quiet
-    fi
+    plan "refloop-big-j2" "$big" "$big_n" -- "$work/refloop" -j 2 "$big"
+    ((have_typoleak)) &&
+        plan "typoleak-big-j2" "$big" "$big_n" -- "$typoleak" scan "$big" --db "$work/scan.db" -j 2 --quiet
+    measure_group
     rm -f "$big"
 fi
 
@@ -367,7 +414,7 @@ print_report() {
     echo
     echo "typoleak benchmark  $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
     echo "machine: nproc=$(nproc) cpu=\"${model:-unknown}\" kernel=$(uname -r) gmime=$(pkg-config --modversion gmime-3.0)"
-    echo "corpus: $n messages, seed $seed, mbox $(($(bytes_of "$corpus") >> 20)) MiB; best of $repeat run(s), warm cache"
+    echo "corpus: $n messages, seed $seed, mbox $(($(bytes_of "$corpus") >> 20)) MiB; best of $repeat run(s) in interleaved rounds, warm cache"
     echo "load average: $load0 before the runs, $(cut -d' ' -f1-3 /proc/loadavg) after"
     if ((have_typoleak)); then
         echo "typoleak: $typoleak"
