@@ -152,23 +152,9 @@ finish() {
     fi
 }
 
-# measure NAME CORPUS MESSAGES -- COMMAND...: warms CORPUS and runs COMMAND
-# BENCH_REPEAT times in a row (KEEP_TEXT=FILE keeps the last run's text
-# index file there).
-measure() {
-    local name=$1 corpus=$2 count=$3 k
-    shift 3
-    warm "$corpus"
-    for ((k = 0; k < repeat; k++)); do
-        run_once "$name" "$@"
-    done
-    [[ -n ${KEEP_TEXT:-} && -f $work/scan.db.text ]] && mv "$work/scan.db.text" "$KEEP_TEXT"
-    finish "$name" "$corpus" "$count"
-}
-
 # plan NAME CORPUS MESSAGES -- COMMAND...: adds a run to the group that
-# measure_group measures; interleaved: each round runs every planned
-# command once, so that a reference and the scan it is set against meet
+# measure_group measures (warming each corpus once); interleaved: each of
+# the BENCH_REPEAT rounds runs every planned command once, so that a reference and the scan it is set against meet
 # the same moments of a host whose speed drifts.
 plan_names=() plan_corpus=() plan_count=() plan_cmd=()
 plan() {
@@ -189,8 +175,16 @@ measure_group() {
             eval "run_once ${plan_names[$i]} -- ${plan_cmd[$i]}"
         done
     done
+    [[ -n ${KEEP_TEXT:-} && -f $work/scan.db.text ]] && mv "$work/scan.db.text" "$KEEP_TEXT"
     for i in "${!plan_names[@]}"; do finish "${plan_names[$i]}" "${plan_corpus[$i]}" "${plan_count[$i]}"; done
     plan_names=() plan_corpus=() plan_count=() plan_cmd=()
+}
+
+# measure NAME CORPUS MESSAGES -- COMMAND...: one command's runs alone
+# (KEEP_TEXT=FILE keeps its last run's text index file there).
+measure() {
+    plan "$@"
+    measure_group
 }
 
 # ok NAME: true if run NAME exists and succeeded.
@@ -373,6 +367,18 @@ report() {
     fi
 }
 
+# serial RUN: RUN's start plus closing step, in seconds.
+serial() { awk -v a="${start[$1]}" -v c="${closing[$1]}" 'BEGIN { print a + c }'; }
+
+# allow LABEL RUN REF TARGET REF_DOES: the most CPU time RUN may use to meet
+# TARGET against REF, beside what RUN and REF used.
+allow() {
+    ok "$2" && ok "$3" && [[ -n ${start[$2]} && -n ${closing[$2]} ]] || return 0
+    awk -v l="$1" -v c="${cpu[$2]}" -v s="$(serial "$2")" -v w="${wall[$3]}" -v rc="${cpu[$3]}" -v t="$4" -v d="$5" 'BEGIN {
+        printf "  %s >= %s needs at most %.3f CPU s (used %.3f); the reference alone, which %s, used %.3f\n",
+               l, t, 2 * w / t - s, c, d, rc }'
+}
+
 # serial_report: the scan's serial part (start and closing step, one core
 # each: TYPOLEAK_TIMING) and what it means for the targets.  A -j2 run
 # cannot take less wall time than its serial part plus the rest of its CPU
@@ -388,21 +394,13 @@ serial_report() {
     echo "the serial part (start + closing step, one core each; s), and the CPU time each target allows:"
     for r in typoleak-mbox-j1 typoleak-mbox-j2 classify-all-j2; do
         ok "$r" && [[ -n ${start[$r]} && -n ${closing[$r]} ]] &&
-            awk -v r="$r" -v a="${start[$r]}" -v c="${closing[$r]}" -v w="${wall[$r]}" \
-                'BEGIN { printf "  %-20s start %.3f + closing step %.3f = %.3f of %.3f wall\n", r, a, c, a + c, w }'
+            awk -v r="$r" -v a="${start[$r]}" -v c="${closing[$r]}" -v s="$(serial "$r")" -v w="${wall[$r]}" \
+                'BEGIN { printf "  %-20s start %.3f + closing step %.3f = %.3f of %.3f wall\n", r, a, c, s, w }'
     done
     awk -v w1="${wall[typoleak-mbox-j1]}" -v c2="${cpu[typoleak-mbox-j2]}" \
-        -v s2="$(awk -v a="${start[typoleak-mbox-j2]}" -v c="${closing[typoleak-mbox-j2]}" 'BEGIN { print a + c }')" 'BEGIN {
+        -v s2="$(serial typoleak-mbox-j2)" 'BEGIN {
         printf "  -j2 / -j1 at best %.2f: the -j2 run'"'"'s %.3f CPU s on two cores but for the serial part\n",
                w1 / (s2 + (c2 - s2) / 2), c2 }'
-    # allow LABEL RUN REF TARGET REF_DOES: the CPU time RUN may use to meet TARGET against REF
-    allow() {
-        ok "$2" && ok "$3" && [[ -n ${start[$2]} && -n ${closing[$2]} ]] || return 0
-        awk -v l="$1" -v c="${cpu[$2]}" -v s="$(awk -v a="${start[$2]}" -v c="${closing[$2]}" 'BEGIN { print a + c }')" \
-            -v w="${wall[$3]}" -v rc="${cpu[$3]}" -v t="$4" -v d="$5" 'BEGIN {
-            printf "  %s >= %s needs at most %.3f CPU s (used %.3f); the reference alone, which %s, used %.3f\n",
-                   l, t, 2 * w / t - s, c, d, rc }'
-    }
     allow "default / refloop -s" typoleak-mbox-j2 refloop+sha-mbox-j2 0.9 "does a part of the scan's work"
     allow "default / refloop" typoleak-mbox-j2 refloop-mbox-j2 0.55 "makes none of the digests"
     allow "classify all / refloop -d" classify-all-j2 refloop+dec-mbox-j2 0.6 "extracts no attachment's text"

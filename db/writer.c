@@ -989,9 +989,7 @@ tl_writer_close(tl_writer *w, const char *status, char **errmsg)
     if (!w)
         return TL_OK;
     /* make bench's figure (docs/bench.md): the closing step and its stages */
-    gint64 t[7];
-    int nt = 0;
-    t[nt++] = g_get_monotonic_time();
+    gint64 t_start = g_get_monotonic_time(), t_commit, t_index, t_context = 0, t_views, t_wait, t_end;
     /* from here on the checkpoint thread copies the findings file, not
      * the writer's commits */
     if (w->db && status)
@@ -1003,7 +1001,7 @@ tl_writer_close(tl_writer *w, const char *status, char **errmsg)
             rollback(w);
         w->in_txn = 0;
     }
-    t[nt++] = g_get_monotonic_time();
+    t_commit = g_get_monotonic_time();
     /* The secondary indexes, built once at the end rather than row by row;
      * then the context of the typo hits, the per-domain verdicts and the
      * investigators' views. */
@@ -1016,12 +1014,12 @@ tl_writer_close(tl_writer *w, const char *status, char **errmsg)
     }
     if (w->db && status && st == TL_OK)
         st = exec(w, tl_index_sql);
-    t[nt++] = g_get_monotonic_time();
+    t_index = g_get_monotonic_time();
     if (w->db && status && st == TL_OK)
         st = exec(w, "BEGIN");
     if (w->db && status && st == TL_OK) {
         st = exec(w, tl_context_sql);
-        t[nt++] = g_get_monotonic_time();
+        t_context = g_get_monotonic_time();
         if (st == TL_OK)
             st = exec(w, tl_views_sql);
         if (st == TL_OK)
@@ -1049,11 +1047,10 @@ tl_writer_close(tl_writer *w, const char *status, char **errmsg)
             st = db_fail(w, "closing the run row");
         g_free(now);
     }
-    if (nt == 4)
-        t[nt++] = g_get_monotonic_time();
+    t_views = g_get_monotonic_time();
     if (checkpoint)
         g_thread_join(checkpoint);
-    t[nt++] = g_get_monotonic_time();
+    t_wait = g_get_monotonic_time();
     for (int i = 0; i < S_LAST; i++)
         if (w->st[i])
             sqlite3_finalize(w->st[i]);
@@ -1064,13 +1061,14 @@ tl_writer_close(tl_writer *w, const char *status, char **errmsg)
                                     : "PRAGMA main.journal_mode=DELETE;", NULL, NULL, NULL);
     if (w->db && sqlite3_close(w->db) != SQLITE_OK && st == TL_OK)
         st = db_fail(w, "closing the database");
-    t[nt++] = g_get_monotonic_time();
-    if (status && g_getenv("TYPOLEAK_TIMING") && nt == 7)
+    t_end = g_get_monotonic_time();
+    if (status && t_context && g_getenv("TYPOLEAK_TIMING"))
         g_printerr("typoleak: closing step %.3f s (last commit %.3f, indexes %.3f, context %.3f, views and run row"
                    " %.3f, checkpoints' wait %.3f, journal switch %.3f)\n",
-                   (double)(t[6] - t[0]) / 1e6, (double)(t[1] - t[0]) / 1e6, (double)(t[2] - t[1]) / 1e6,
-                   (double)(t[3] - t[2]) / 1e6, (double)(t[4] - t[3]) / 1e6, (double)(t[5] - t[4]) / 1e6,
-                   (double)(t[6] - t[5]) / 1e6);
+                   (double)(t_end - t_start) / 1e6, (double)(t_commit - t_start) / 1e6,
+                   (double)(t_index - t_commit) / 1e6, (double)(t_context - t_index) / 1e6,
+                   (double)(t_views - t_context) / 1e6, (double)(t_wait - t_views) / 1e6,
+                   (double)(t_end - t_wait) / 1e6);
     if (st != TL_OK && errmsg)
         *errmsg = g_strdup(w->errmsg);
     if (w->lock_fd >= 0)

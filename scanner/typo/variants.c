@@ -218,7 +218,7 @@ tl_typo_classify_dl1(const char *t, const char *p, const char **klass, char *edi
 }
 
 
-/* The table's some 58,000 variants (71 protected names) are built before
+/* The table's variants (some 44,500 for the 58 built-in names) are built before
  * any message is read and dropped when the scan ends, both on one core:
  * their names and edits go to a string chunk and the variants to slabs,
  * a few allocations in all instead of three each. */
