@@ -24,9 +24,10 @@
 -- its own: its mail sent from the domain never hides it) or a weak one with
 -- strong context from a domain that is not a real correspondent.
 
--- Cost (docs/bench.md, "The closing step"): in a catcher's mailbox every
--- message has a hit, so this reads each hit's recipient and message once,
--- into one in-memory table, and rewrites each hit row once.
+-- Cost (docs/bench.md, "Issue 16, third stop"): in a catcher's mailbox
+-- every message has a hit, so this reads each hit's recipient and message
+-- once, into one in-memory table, and rewrites a hit row once, only where
+-- something in it changed.
 
 -- Older files indexed every recipient for the same-local-part question;
 -- the few addresses at the intended domains are gathered below instead.
